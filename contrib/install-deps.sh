@@ -1,0 +1,51 @@
+#!/bin/bash
+# Install every Debian 12 package that building, testing and the demo of mailtwin need.
+# Idempotent: packages already present are left alone, and apt-get runs only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ clang cmake ninja-build pkg-config git
+  # libraries (headers and link libraries)
+  libboost-dev libboost-program-options-dev libssl-dev liblmdb-dev libtomlplusplus-dev
+  zlib1g-dev libfmt-dev libsystemd-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
+  # the real server the integration tests and the demo start, and what its fixture uses
+  dovecot-imapd openssl python3 procps
+)
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "install-deps.sh: must run as root, or with sudo available, to install Debian packages." >&2
+    echo "  Run it as root (su -c 'bash contrib/install-deps.sh') or install sudo first." >&2
+    exit 1
+  fi
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps.sh: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian's dovecot-core starts a system-wide dovecot on install; mailtwin's tests and demo start their
+# own private instances on other ports and never need it.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2>/dev/null; then
+  $SUDO systemctl stop dovecot || true
+fi
+echo "install-deps.sh: done"

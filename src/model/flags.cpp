@@ -1,0 +1,50 @@
+#include "mailtwin/model/flags.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mailtwin::model {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+std::optional<Flag> flag_from_letter(char letter) noexcept {
+    for (const auto& fl : k_flag_letters)
+        if (fl.letter == letter) return fl.flag;
+    return std::nullopt;
+}
+
+std::optional<Flag> flag_from_imap(std::string_view name) noexcept {
+    for (const auto& fl : k_flag_letters)
+        if (iequals(fl.imap_name, name)) return fl.flag;
+    return std::nullopt;
+}
+
+void FlagSet::add_imap(std::string_view name) {
+    if (name.empty() || iequals(name, "\\Recent")) return;
+    if (auto f = flag_from_imap(name)) {
+        set(*f);
+        return;
+    }
+    keywords.emplace(name);
+}
+
+std::string FlagSet::to_imap() const {
+    std::string out;
+    auto append = [&out](std::string_view s) {
+        if (!out.empty()) out += ' ';
+        out += s;
+    };
+    for (const auto& fl : k_flag_letters)
+        if (has(fl.flag)) append(fl.imap_name);
+    for (const auto& k : keywords) append(k);
+    return out;
+}
+
+}  // namespace mailtwin::model
