@@ -1,0 +1,76 @@
+#pragma once
+// The resolved configuration: plain validated structs, no TOML types. Every key of the contract
+// (shared spec "Configuration") has a field here; defaults are the ones the README documents.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mailtwin::config {
+
+enum class Tls { implicit, starttls, none };
+enum class Auth { plain, login, xoauth2 };
+enum class Layout { verbatim, maildir_plus_plus };
+enum class Direction { both, pull, push };
+enum class Expunge { both, none, local, remote };
+enum class OnConflict { keep, del };
+enum class Keywords { dovecot, ignore };
+
+struct General {
+    std::filesystem::path state_dir;  // LMDB environment; default $XDG_STATE_HOME/mailtwin
+    int max_connections = 4;          // per account, for parallel folders
+};
+
+struct Imap {
+    std::string host;
+    std::uint16_t port = 993;  // 993 for implicit TLS, 143 otherwise, unless set
+    Tls tls = Tls::implicit;
+    bool allow_plaintext = false;  // tls = "none" to a host that is not loopback needs this opt-in
+    std::string user;
+    std::optional<std::string> password;      // secret: never logged, masked by check-config
+    std::optional<std::string> password_cmd;  // run through /bin/sh -c; its output is the password
+    Auth auth = Auth::plain;
+    std::optional<std::filesystem::path> ca_file;
+    std::optional<std::string> fingerprint;  // "sha256:AB:CD:..." certificate pin
+};
+
+struct Sync {
+    Direction direction = Direction::both;
+    Expunge expunge = Expunge::both;
+    std::vector<std::string> folders{"*"};  // globs over remote names; "!" excludes; later rules win
+    OnConflict on_conflict = OnConflict::keep;
+    std::uint64_t max_size = 0;  // bytes; 0 = no limit
+    int max_age_days = 0;
+    int max_messages = 0;
+    int max_delete_percent = 50;
+    Keywords keywords = Keywords::dovecot;
+    std::string trash;  // remote folder receiving local deletions instead of expunge; "" = expunge
+};
+
+struct Account {
+    std::string name;
+    std::filesystem::path maildir;
+    Layout layout = Layout::verbatim;
+    Imap imap;
+    Sync sync;
+};
+
+struct Config {
+    std::filesystem::path source;  // the file it was read from
+    General general;
+    std::vector<Account> accounts;  // in file order
+
+    [[nodiscard]] const Account* find_account(std::string_view name) const;
+};
+
+// Names of the enum values as they are written in the config file.
+std::string_view to_string(Tls v);
+std::string_view to_string(Auth v);
+std::string_view to_string(Layout v);
+std::string_view to_string(Direction v);
+std::string_view to_string(Expunge v);
+std::string_view to_string(OnConflict v);
+std::string_view to_string(Keywords v);
+
+}  // namespace mailtwin::config

@@ -1,0 +1,370 @@
+#include "mailtwin/config/loader.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "mailtwin/config/paths.hpp"
+#include "mailtwin/config/suggest.hpp"
+
+namespace mailtwin::config {
+namespace {
+
+std::string_view type_name(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        case toml::node_type::none: break;
+    }
+    return "nothing";
+}
+
+// One TOML table being read: knows its dotted path for messages, rejects keys it does not know
+// (with the nearest valid key), and reads typed values with file:line:column errors.
+class Section {
+public:
+    Section(const toml::table& table, std::string path, const std::string& file,
+            std::span<const std::string_view> allowed)
+        : m_table(table), m_path(std::move(path)), m_file(file) {
+        for (auto&& [key, node] : table) {
+            std::string_view k = key.str();
+            if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+            std::string msg = "unknown key '" + qualified(k) + "'";
+            if (auto s = nearest(k, allowed); !s.empty()) msg += "; did you mean '" + s + "'?";
+            else msg += "; valid keys here: " + join(allowed);
+            fail(key.source(), msg);
+        }
+    }
+
+    [[noreturn]] void fail(const toml::source_region& where, const std::string& what) const {
+        throw ConfigError(m_file + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column) +
+                          ": " + what);
+    }
+    [[noreturn]] void fail_here(const std::string& what) const { fail(m_table.source(), what); }
+
+    [[nodiscard]] std::string qualified(std::string_view key) const {
+        return m_path.empty() ? std::string(key) : m_path + "." + std::string(key);
+    }
+    [[nodiscard]] bool has(std::string_view key) const { return m_table.contains(key); }
+    [[nodiscard]] const toml::node* node(std::string_view key) const { return m_table.get(key); }
+
+    std::optional<std::string> string(std::string_view key) const {
+        const toml::node* n = node(key);
+        if (!n) return std::nullopt;
+        if (auto v = n->value<std::string>(); v && n->is_string()) return *v;
+        wrong_type(key, *n, "a string");
+    }
+
+    std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max) const {
+        const toml::node* n = node(key);
+        if (!n) return std::nullopt;
+        if (!n->is_integer()) wrong_type(key, *n, "an integer");
+        std::int64_t v = *n->value<std::int64_t>();
+        if (v < min || v > max)
+            fail(n->source(), "key '" + qualified(key) + "' must be between " + std::to_string(min) + " and " +
+                                  std::to_string(max) + ", not " + std::to_string(v));
+        return v;
+    }
+
+    std::optional<bool> boolean(std::string_view key) const {
+        const toml::node* n = node(key);
+        if (!n) return std::nullopt;
+        if (!n->is_boolean()) wrong_type(key, *n, "a boolean (true or false)");
+        return *n->value<bool>();
+    }
+
+    std::optional<std::vector<std::string>> string_array(std::string_view key) const {
+        const toml::node* n = node(key);
+        if (!n) return std::nullopt;
+        const toml::array* arr = n->as_array();
+        if (!arr) wrong_type(key, *n, "an array of strings");
+        std::vector<std::string> out;
+        for (const auto& elem : *arr) {
+            if (!elem.is_string())
+                fail(elem.source(), "key '" + qualified(key) + "' must hold only strings, not " +
+                                        std::string(type_name(elem.type())));
+            out.push_back(*elem.value<std::string>());
+        }
+        return out;
+    }
+
+    const toml::table* table(std::string_view key) const {
+        const toml::node* n = node(key);
+        if (!n) return nullptr;
+        if (!n->is_table()) wrong_type(key, *n, "a table");
+        return n->as_table();
+    }
+
+    template <typename Enum, std::size_t N>
+    std::optional<Enum> choice(std::string_view key, const std::array<std::pair<std::string_view, Enum>, N>& values) const {
+        auto s = string(key);
+        if (!s) return std::nullopt;
+        std::array<std::string_view, N> names{};
+        for (std::size_t i = 0; i < N; ++i) {
+            if (values[i].first == *s) return values[i].second;
+            names[i] = values[i].first;
+        }
+        std::string msg = "key '" + qualified(key) + "' must be one of " + join(names, true) + ", not \"" + *s + "\"";
+        if (auto near = nearest(*s, names); !near.empty()) msg += "; did you mean \"" + near + "\"?";
+        fail(node(key)->source(), msg);
+    }
+
+    std::optional<std::filesystem::path> path(std::string_view key) const {
+        auto s = string(key);
+        if (!s) return std::nullopt;
+        std::string missing;
+        auto p = expand_path(*s, &missing);
+        if (!p)
+            fail(node(key)->source(), "key '" + qualified(key) + "' uses $" + missing + ", which is not set");
+        return p;
+    }
+
+    [[nodiscard]] const std::string& file() const { return m_file; }
+
+private:
+    [[noreturn]] void wrong_type(std::string_view key, const toml::node& n, std::string_view expected) const {
+        fail(n.source(), "key '" + qualified(key) + "' must be " + std::string(expected) + ", not " +
+                             std::string(type_name(n.type())));
+    }
+
+    static std::string join(std::span<const std::string_view> items, bool quoted = false) {
+        std::string out;
+        for (auto it : items) {
+            if (!out.empty()) out += ", ";
+            out += quoted ? "\"" + std::string(it) + "\"" : std::string(it);
+        }
+        return out;
+    }
+
+    const toml::table& m_table;
+    std::string m_path;
+    const std::string& m_file;
+};
+
+constexpr std::array<std::string_view, 2> k_top_keys{"general", "accounts"};
+constexpr std::array<std::string_view, 2> k_general_keys{"state_dir", "max_connections"};
+constexpr std::array<std::string_view, 5> k_account_keys{"maildir", "layout", "imap", "sync", "provider"};
+constexpr std::array<std::string_view, 10> k_imap_keys{"host", "port",     "tls",          "allow_plaintext",
+                                                       "user", "password", "password_cmd", "auth",
+                                                       "ca_file", "fingerprint"};
+constexpr std::array<std::string_view, 10> k_sync_keys{"direction",    "expunge",      "folders",
+                                                       "on_conflict",  "max_size",     "max_age_days",
+                                                       "max_messages", "max_delete_percent", "keywords",
+                                                       "trash"};
+
+constexpr std::array k_tls_values{std::pair{std::string_view("implicit"), Tls::implicit},
+                                  std::pair{std::string_view("starttls"), Tls::starttls},
+                                  std::pair{std::string_view("none"), Tls::none}};
+constexpr std::array k_auth_values{std::pair{std::string_view("plain"), Auth::plain},
+                                   std::pair{std::string_view("login"), Auth::login},
+                                   std::pair{std::string_view("xoauth2"), Auth::xoauth2}};
+constexpr std::array k_layout_values{std::pair{std::string_view("verbatim"), Layout::verbatim},
+                                     std::pair{std::string_view("maildir++"), Layout::maildir_plus_plus}};
+constexpr std::array k_direction_values{std::pair{std::string_view("both"), Direction::both},
+                                        std::pair{std::string_view("pull"), Direction::pull},
+                                        std::pair{std::string_view("push"), Direction::push}};
+constexpr std::array k_expunge_values{std::pair{std::string_view("both"), Expunge::both},
+                                      std::pair{std::string_view("none"), Expunge::none},
+                                      std::pair{std::string_view("local"), Expunge::local},
+                                      std::pair{std::string_view("remote"), Expunge::remote}};
+constexpr std::array k_conflict_values{std::pair{std::string_view("keep"), OnConflict::keep},
+                                       std::pair{std::string_view("delete"), OnConflict::del}};
+constexpr std::array k_keywords_values{std::pair{std::string_view("dovecot"), Keywords::dovecot},
+                                       std::pair{std::string_view("ignore"), Keywords::ignore}};
+
+// "25M", "1.5G", "500k", "0", or a plain number of bytes.
+std::optional<std::uint64_t> parse_size(std::string_view s) {
+    if (s.empty()) return std::nullopt;
+    std::size_t i = 0;
+    double value = 0;
+    bool digits = false;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+        value = value * 10 + (s[i++] - '0');
+        digits = true;
+    }
+    if (i < s.size() && s[i] == '.') {
+        double scale = 0.1;
+        for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i, scale /= 10)
+            value += (s[i] - '0') * scale;
+    }
+    if (!digits) return std::nullopt;
+    std::uint64_t unit = 1;
+    if (i < s.size()) {
+        switch (std::toupper(static_cast<unsigned char>(s[i]))) {
+            case 'K': unit = 1ULL << 10; break;
+            case 'M': unit = 1ULL << 20; break;
+            case 'G': unit = 1ULL << 30; break;
+            case 'B': unit = 1; break;
+            default: return std::nullopt;
+        }
+        ++i;
+        if (unit != 1 && i < s.size() && (s[i] == 'B' || s[i] == 'b')) ++i;  // "25MB"
+    }
+    if (i != s.size()) return std::nullopt;
+    return static_cast<std::uint64_t>(value * static_cast<double>(unit));
+}
+
+bool is_loopback_host(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+bool valid_account_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || name[0] == '.') return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '@';
+    });
+}
+
+void read_imap(const Section& s, Imap& imap) {
+    if (auto v = s.string("host")) imap.host = *v;
+    else s.fail_here("missing key '" + s.qualified("host") + "' (the IMAP server's host name)");
+    if (auto v = s.choice("tls", k_tls_values)) imap.tls = *v;
+    imap.port = imap.tls == Tls::implicit ? 993 : 143;
+    if (auto v = s.integer("port", 1, 65535)) imap.port = static_cast<std::uint16_t>(*v);
+    if (auto v = s.boolean("allow_plaintext")) imap.allow_plaintext = *v;
+    if (auto v = s.string("user")) imap.user = *v;
+    else s.fail_here("missing key '" + s.qualified("user") + "' (the login name)");
+    imap.password = s.string("password");
+    imap.password_cmd = s.string("password_cmd");
+    if (auto v = s.choice("auth", k_auth_values)) imap.auth = *v;
+    imap.ca_file = s.path("ca_file");
+    imap.fingerprint = s.string("fingerprint");
+
+    if (imap.password && imap.password_cmd)
+        s.fail(s.node("password")->source(), "set either '" + s.qualified("password") + "' or '" +
+                                                 s.qualified("password_cmd") + "', not both");
+    if (!imap.password && !imap.password_cmd)
+        s.fail_here("missing key '" + s.qualified("password_cmd") +
+                    "' (a command that prints the password, e.g. \"pass show mail/work\"), or 'password'");
+    if (imap.auth == Auth::xoauth2 && !imap.password_cmd)
+        s.fail(s.node("auth")->source(), "auth = \"xoauth2\" needs '" + s.qualified("password_cmd") +
+                                             "' to print a fresh access token");
+    if (imap.tls == Tls::none && !is_loopback_host(imap.host) && !imap.allow_plaintext)
+        s.fail(s.node("tls")->source(), "tls = \"none\" would send the password in clear text to " + imap.host +
+                                            "; use \"implicit\" or \"starttls\", or set allow_plaintext = true "
+                                            "if you really mean it");
+    if (imap.fingerprint) {
+        std::string_view fp = *imap.fingerprint;
+        std::string hex;
+        bool ok = fp.rfind("sha256:", 0) == 0;
+        for (char c : fp.substr(ok ? 7 : 0))
+            if (c != ':') hex += c;
+        ok = ok && hex.size() == 64 &&
+             std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+        if (!ok)
+            s.fail(s.node("fingerprint")->source(),
+                   "key '" + s.qualified("fingerprint") + "' must look like \"sha256:AB:CD:...\" (32 hex bytes)");
+    }
+}
+
+void read_sync(const Section& s, Sync& sync) {
+    if (auto v = s.choice("direction", k_direction_values)) sync.direction = *v;
+    if (auto v = s.choice("expunge", k_expunge_values)) sync.expunge = *v;
+    if (auto v = s.string_array("folders")) {
+        if (v->empty()) s.fail(s.node("folders")->source(), "key '" + s.qualified("folders") + "' selects no folder");
+        sync.folders = *v;
+    }
+    if (auto v = s.choice("on_conflict", k_conflict_values)) sync.on_conflict = *v;
+    if (const toml::node* n = s.node("max_size")) {
+        std::optional<std::uint64_t> bytes;
+        if (n->is_integer() && *n->value<std::int64_t>() >= 0) bytes = static_cast<std::uint64_t>(*n->value<std::int64_t>());
+        else if (n->is_string()) bytes = parse_size(*n->value<std::string>());
+        if (!bytes)
+            s.fail(n->source(), "key '" + s.qualified("max_size") + "' must be a size such as \"25M\", \"500K\" or \"0\"");
+        sync.max_size = *bytes;
+    }
+    if (auto v = s.integer("max_age_days", 0, 1000000)) sync.max_age_days = static_cast<int>(*v);
+    if (auto v = s.integer("max_messages", 0, 1000000000)) sync.max_messages = static_cast<int>(*v);
+    if (auto v = s.integer("max_delete_percent", 0, 100)) sync.max_delete_percent = static_cast<int>(*v);
+    if (auto v = s.choice("keywords", k_keywords_values)) sync.keywords = *v;
+    if (auto v = s.string("trash")) sync.trash = *v;
+}
+
+Config build(const toml::table& root, const std::string& file) {
+    Config cfg;
+    cfg.source = file;
+    Section top(root, "", file, k_top_keys);
+
+    cfg.general.state_dir = xdg_home("XDG_STATE_HOME", ".local/state") / "mailtwin";
+    if (const toml::table* g = top.table("general")) {
+        Section general(*g, "general", file, k_general_keys);
+        if (auto p = general.path("state_dir")) cfg.general.state_dir = *p;
+        if (auto v = general.integer("max_connections", 1, 64)) cfg.general.max_connections = static_cast<int>(*v);
+    }
+
+    const toml::table* accounts = top.table("accounts");
+    if (!accounts || accounts->empty())
+        throw ConfigError(file + ": no account configured; add an [accounts.NAME] table (see " +
+                          "etc/mailtwin.toml.example)");
+    for (auto&& [name, node] : *accounts) {
+        const std::string account_path = "accounts." + std::string(name.str());
+        if (!node.is_table()) top.fail(node.source(), "'" + account_path + "' must be a table ([" + account_path + "])");
+        Section s(*node.as_table(), account_path, file, k_account_keys);
+        if (!valid_account_name(name.str()))
+            s.fail(name.source(), "account name '" + std::string(name.str()) +
+                                      "' may use only letters, digits, '.', '_', '-' and '@'");
+        Account acc;
+        acc.name = std::string(name.str());
+        if (auto p = s.path("maildir")) acc.maildir = *p;
+        else s.fail_here("missing key '" + s.qualified("maildir") + "' (the local Maildir root, e.g. \"~/Mail/" +
+                         acc.name + "\")");
+        if (auto v = s.choice("layout", k_layout_values)) acc.layout = *v;
+        if (s.has("provider"))
+            s.fail(s.node("provider")->source(), "key '" + s.qualified("provider") +
+                                                     "' (provider presets) is not supported by this version yet; "
+                                                     "set host, port and tls under [" + account_path + ".imap]");
+        const toml::table* imap = s.table("imap");
+        if (!imap) s.fail_here("missing table [" + account_path + ".imap] (host, user, password_cmd)");
+        read_imap(Section(*imap, account_path + ".imap", file, k_imap_keys), acc.imap);
+        if (const toml::table* sync = s.table("sync"))
+            read_sync(Section(*sync, account_path + ".sync", file, k_sync_keys), acc.sync);
+        cfg.accounts.push_back(std::move(acc));
+    }
+    return cfg;
+}
+
+Config parse(std::string_view text, const std::string& file) {
+    try {
+        toml::table root = toml::parse(text, file);
+        return build(root, file);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(file + ":" + std::to_string(e.source().begin.line) + ":" +
+                          std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+    }
+}
+
+}  // namespace
+
+std::filesystem::path default_config_path() { return xdg_home("XDG_CONFIG_HOME", ".config") / "mailtwin" / "config.toml"; }
+
+Config load_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError(path.string() + ": cannot read the config file (" +
+                          (std::filesystem::exists(path) ? "permission denied" : "no such file") +
+                          "); pass --config FILE or create it (see etc/mailtwin.toml.example)");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), path.string());
+}
+
+Config load_string(std::string_view toml_text, const std::string& source_name) { return parse(toml_text, source_name); }
+
+const Account* Config::find_account(std::string_view name) const {
+    for (const auto& a : accounts)
+        if (a.name == name) return &a;
+    return nullptr;
+}
+
+}  // namespace mailtwin::config

@@ -1,0 +1,98 @@
+#include "mailtwin/config/render.hpp"
+
+#include <sstream>
+
+namespace mailtwin::config {
+namespace {
+
+std::string toml_string(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string size_text(std::uint64_t bytes) {
+    if (bytes == 0) return "\"0\"";
+    if (bytes % (1ULL << 30) == 0) return "\"" + std::to_string(bytes >> 30) + "G\"";
+    if (bytes % (1ULL << 20) == 0) return "\"" + std::to_string(bytes >> 20) + "M\"";
+    if (bytes % (1ULL << 10) == 0) return "\"" + std::to_string(bytes >> 10) + "K\"";
+    return "\"" + std::to_string(bytes) + "\"";
+}
+
+}  // namespace
+
+template <typename Enum, std::size_t N>
+std::string_view name_of(Enum v, const std::pair<Enum, std::string_view> (&names)[N]) {
+    for (auto [value, name] : names)
+        if (value == v) return name;
+    return "?";
+}
+
+std::string_view to_string(Tls v) {
+    return name_of(v, {{Tls::implicit, "implicit"}, {Tls::starttls, "starttls"}, {Tls::none, "none"}});
+}
+std::string_view to_string(Auth v) {
+    return name_of(v, {{Auth::plain, "plain"}, {Auth::login, "login"}, {Auth::xoauth2, "xoauth2"}});
+}
+std::string_view to_string(Layout v) {
+    return name_of(v, {{Layout::verbatim, "verbatim"}, {Layout::maildir_plus_plus, "maildir++"}});
+}
+std::string_view to_string(Direction v) {
+    return name_of(v, {{Direction::both, "both"}, {Direction::pull, "pull"}, {Direction::push, "push"}});
+}
+std::string_view to_string(Expunge v) {
+    return name_of(v, {{Expunge::both, "both"}, {Expunge::none, "none"}, {Expunge::local, "local"},
+                       {Expunge::remote, "remote"}});
+}
+std::string_view to_string(OnConflict v) {
+    return name_of(v, {{OnConflict::keep, "keep"}, {OnConflict::del, "delete"}});
+}
+std::string_view to_string(Keywords v) {
+    return name_of(v, {{Keywords::dovecot, "dovecot"}, {Keywords::ignore, "ignore"}});
+}
+
+std::string render_resolved(const Config& config) {
+    std::ostringstream out;
+    out << "# resolved from " << config.source.string() << "\n";
+    out << "[general]\n";
+    out << "state_dir = " << toml_string(config.general.state_dir.string()) << "\n";
+    out << "max_connections = " << config.general.max_connections << "\n";
+    for (const auto& a : config.accounts) {
+        const std::string p = "accounts." + a.name;
+        out << "\n[" << p << "]\n";
+        out << "maildir = " << toml_string(a.maildir.string()) << "\n";
+        out << "layout = " << toml_string(to_string(a.layout)) << "\n";
+        out << "\n[" << p << ".imap]\n";
+        out << "host = " << toml_string(a.imap.host) << "\n";
+        out << "port = " << a.imap.port << "\n";
+        out << "tls = " << toml_string(to_string(a.imap.tls)) << "\n";
+        if (a.imap.allow_plaintext) out << "allow_plaintext = true\n";
+        out << "user = " << toml_string(a.imap.user) << "\n";
+        // Secrets never leave the process: the password is masked, the command shown (it is not a secret).
+        if (a.imap.password) out << "password = \"********\"\n";
+        if (a.imap.password_cmd) out << "password_cmd = " << toml_string(*a.imap.password_cmd) << "\n";
+        out << "auth = " << toml_string(to_string(a.imap.auth)) << "\n";
+        if (a.imap.ca_file) out << "ca_file = " << toml_string(a.imap.ca_file->string()) << "\n";
+        else out << "ca_file = \"\"  # the system certificate store\n";
+        if (a.imap.fingerprint) out << "fingerprint = " << toml_string(*a.imap.fingerprint) << "\n";
+        out << "\n[" << p << ".sync]\n";
+        out << "direction = " << toml_string(to_string(a.sync.direction)) << "\n";
+        out << "expunge = " << toml_string(to_string(a.sync.expunge)) << "\n";
+        out << "folders = [";
+        for (std::size_t i = 0; i < a.sync.folders.size(); ++i) out << (i ? ", " : "") << toml_string(a.sync.folders[i]);
+        out << "]\n";
+        out << "on_conflict = " << toml_string(to_string(a.sync.on_conflict)) << "\n";
+        out << "max_size = " << size_text(a.sync.max_size) << "\n";
+        out << "max_age_days = " << a.sync.max_age_days << "\n";
+        out << "max_messages = " << a.sync.max_messages << "\n";
+        out << "max_delete_percent = " << a.sync.max_delete_percent << "\n";
+        out << "keywords = " << toml_string(to_string(a.sync.keywords)) << "\n";
+        out << "trash = " << toml_string(a.sync.trash) << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace mailtwin::config
