@@ -1,0 +1,32 @@
+#pragma once
+// Value layouts. Every value starts with a version byte; a decoder reads the versions it knows and
+// fails with Errc::unknown_record_version otherwise, so an older mailtwin never misreads newer data.
+// Fields carried by the key (uid, intent id) are not repeated in the value.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "mailtwin/state/records.hpp"
+#include "mailtwin/util/expected.hpp"
+
+namespace mailtwin::state::codec {
+
+inline constexpr std::uint8_t k_folder_version = 1;
+inline constexpr std::uint8_t k_message_version = 1;
+inline constexpr std::uint8_t k_intent_version = 1;
+inline constexpr std::uint8_t k_meta_version = 1;
+
+std::string encode(const FolderState& folder);
+util::Expected<FolderState> decode_folder(std::string_view value);
+
+std::string encode(const MessageRecord& message);
+util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid uid);
+
+std::string encode(const Intent& intent);
+util::Expected<Intent> decode_intent(std::string_view value, IntentId id);
+
+// meta values: version byte + u64.
+std::string encode_meta_u64(std::uint64_t v);
+util::Expected<std::uint64_t> decode_meta_u64(std::string_view value);
+
+}  // namespace mailtwin::state::codec

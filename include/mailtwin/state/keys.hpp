@@ -1,0 +1,46 @@
+#pragma once
+// Binary key layouts (docs/state-schema.md). Names are u16-length-prefixed so no account or folder
+// name is a prefix-ambiguous extension of another; uids and ids are big-endian so LMDB's memcmp
+// order is numeric order and a cursor over a folder's prefix walks it by ascending uid.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mailtwin/model/ids.hpp"
+#include "mailtwin/state/records.hpp"
+#include "mailtwin/util/expected.hpp"
+
+namespace mailtwin::state::keys {
+
+// LMDB's compiled-in limit for keys and for values of MDB_DUPSORT databases.
+inline constexpr std::size_t k_max_key_size = 511;
+
+// folders: str16 account, str16 folder. Also the prefix of every messages key of that folder.
+std::string folder(std::string_view account, std::string_view folder_name);
+// str16 account: the prefix of every folders/intents key of that account.
+std::string account_prefix(std::string_view account);
+// messages: folder(account, folder) + u32 uid.
+std::string message(std::string_view account, std::string_view folder_name, model::Uid uid);
+// The uid at the end of a messages key; nullopt if the key is too short.
+std::optional<model::Uid> uid_of_message(std::string_view key);
+// The folder name in a folders key; nullopt if malformed.
+std::optional<std::string> folder_of(std::string_view key);
+// by_local_key: str16 account, str16 local key (dupsort values: ref()).
+std::string local_key(std::string_view account, std::string_view local);
+// by_message_id: str16 account, 16 hash bytes (dupsort values: ref()).
+std::string message_id(std::string_view account, const MessageIdHash& hash);
+// Index value: str16 folder, u32 uid. LMDB keeps duplicates in byte order (folder length first);
+// StateDb returns them sorted by (folder, uid).
+std::string ref(std::string_view folder_name, model::Uid uid);
+std::optional<MessageRef> parse_ref(std::string_view value);
+// intents: str16 account, u64 id.
+std::string intent(std::string_view account, IntentId id);
+std::optional<IntentId> id_of_intent(std::string_view key);
+
+// Fails with Errc::key_too_long if the longest key or index value built from these names would not
+// fit LMDB's limit. Every StateDb entry point checks its names with this first.
+util::Expected<void> check_names(std::string_view account, std::string_view folder_name,
+                                 std::string_view local = {});
+
+}  // namespace mailtwin::state::keys

@@ -1,0 +1,43 @@
+#pragma once
+// The named databases of the state environment and the schema version with its migration path.
+// Database names and layouts are part of the documented schema (docs/state-schema.md).
+#include <cstdint>
+#include <string_view>
+
+#include "mailtwin/state/lmdb.hpp"
+
+namespace mailtwin::state::schema {
+
+// Version 1: folders, messages, by_local_key, by_message_id, intents as documented.
+inline constexpr std::uint64_t k_version = 1;
+
+inline constexpr const char* k_meta_db = "meta";
+inline constexpr const char* k_folders_db = "folders";
+inline constexpr const char* k_messages_db = "messages";
+inline constexpr const char* k_by_local_key_db = "by_local_key";    // MDB_DUPSORT
+inline constexpr const char* k_by_message_id_db = "by_message_id";  // MDB_DUPSORT
+inline constexpr const char* k_intents_db = "intents";
+
+inline constexpr std::string_view k_schema_version_key = "schema_version";
+inline constexpr std::string_view k_intent_seq_key = "intent_seq";
+
+struct Dbis {
+    Dbi meta, folders, messages, by_local_key, by_message_id, intents;
+};
+
+// Opens (creating) every database in `txn`. The handles become usable outside it once it commits.
+Expected<Dbis> open_dbis(WriteTxn& txn);
+
+// The stored schema version: the meta value, or for a database without one, the current version
+// when it holds no messages or folders (a fresh file) and 0 otherwise (written before meta existed).
+Expected<std::uint64_t> stored_version(Txn& txn, const Dbis& dbis);
+
+// Brings the schema to k_version inside `txn`: runs migrate_from_N for N = stored .. k_version-1 and
+// records the new version. A stored version above k_version fails with Errc::newer_schema ("state
+// written by a newer mailtwin"); nothing is changed then. `where` names the file in messages.
+Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where);
+
+// Drops and rebuilds by_local_key and by_message_id from messages (migration 0 -> 1, and repair).
+Expected<void> rebuild_indexes(WriteTxn& txn, const Dbis& dbis);
+
+}  // namespace mailtwin::state::schema

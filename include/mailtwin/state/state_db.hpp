@@ -1,0 +1,93 @@
+#pragma once
+// The sync memory: typed access to the state environment (docs/state-schema.md).
+//
+// Reads take any Txn (or open their own read txn in the overloads without one) and return owned
+// values decoded inside it. Writes take a WriteTxn: the engine groups "one committed step" into one
+// StateDb::write call. Commit order for non-idempotent actions (APPEND, MOVE, download):
+//   1. write { add_intent }              -> committed before the action starts
+//   2. perform the action on the store
+//   3. write { put_message …; remove_intent }  -> the outcome and the intent's removal commit together
+// A crash between 1 and 3 leaves the intent listed by list_intents at the next start.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailtwin/state/lmdb.hpp"
+#include "mailtwin/state/records.hpp"
+#include "mailtwin/state/schema.hpp"
+
+namespace mailtwin::state {
+
+class StateDb {
+public:
+    // Opens (creating the file and its parent directories) the environment at `file`, conventionally
+    // <state_dir>/state.mdb, and brings its schema to schema::k_version in one write txn.
+    static Expected<StateDb> open(const std::filesystem::path& file, const Env::Options& options);
+    static Expected<StateDb> open(const std::filesystem::path& file) { return open(file, Env::Options{}); }
+
+    // One committed step; see Env::write (re-run on map growth: keep `step` a function of the txn).
+    Expected<void> write(const std::function<Expected<void>(WriteTxn&)>& step) { return m_env.write(step); }
+    Expected<Txn> begin_read() { return m_env.begin_read(); }
+    Env& env() noexcept { return m_env; }
+
+    // ---- folders ----
+    Expected<std::optional<FolderState>> load_folder(Txn& txn, std::string_view account, std::string_view folder);
+    Expected<std::optional<FolderState>> load_folder(std::string_view account, std::string_view folder);
+    // Remote folder names with a folders record, in key order.
+    Expected<std::vector<std::string>> list_folders(Txn& txn, std::string_view account);
+    Expected<std::vector<std::string>> list_folders(std::string_view account);
+    Expected<void> save_folder(WriteTxn& txn, std::string_view account, std::string_view folder, const FolderState& state);
+    // Removes the folder record, all its messages and their index entries; false if there was nothing.
+    Expected<bool> erase_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
+    // Moves the record and every message (re-keyed, indexes updated) to `to`; Errc::folder_exists if
+    // `to` already has a record or messages.
+    Expected<void> rename_folder(WriteTxn& txn, std::string_view account, std::string_view from, std::string_view to);
+
+    // ---- messages ----
+    Expected<std::optional<MessageRecord>> get_by_uid(Txn& txn, std::string_view account, std::string_view folder,
+                                                      model::Uid uid);
+    Expected<std::optional<MessageRecord>> get_by_uid(std::string_view account, std::string_view folder, model::Uid uid);
+    // The pair in `folder` whose local file has this Maildir unique part.
+    Expected<std::optional<MessageRecord>> get_by_local_key(Txn& txn, std::string_view account,
+                                                            std::string_view folder, std::string_view local_key);
+    Expected<std::optional<MessageRecord>> get_by_local_key(std::string_view account, std::string_view folder,
+                                                            std::string_view local_key);
+    // Every pair of the account whose local file has this unique part (finds local moves across folders).
+    Expected<std::vector<MessageRef>> find_by_local_key(Txn& txn, std::string_view account, std::string_view local_key);
+    Expected<std::vector<MessageRef>> find_by_local_key(std::string_view account, std::string_view local_key);
+    Expected<std::vector<MessageRef>> find_by_message_id_hash(Txn& txn, std::string_view account,
+                                                              const MessageIdHash& hash);
+    Expected<std::vector<MessageRef>> find_by_message_id_hash(std::string_view account, const MessageIdHash& hash);
+
+    // Inserts or replaces the record for record.uid (non-zero); index entries follow in the same txn.
+    Expected<void> put_message(WriteTxn& txn, std::string_view account, std::string_view folder,
+                               const MessageRecord& record);
+    // False if there was no such record.
+    Expected<bool> erase_message(WriteTxn& txn, std::string_view account, std::string_view folder, model::Uid uid);
+
+    // Calls `visit` for each record of the folder in ascending uid order (a cursor over the key
+    // prefix); `visit` returns false to stop early.
+    using MessageVisitor = std::function<bool(const MessageRecord&)>;
+    Expected<void> for_each_message(Txn& txn, std::string_view account, std::string_view folder,
+                                    const MessageVisitor& visit);
+    Expected<void> for_each_message(std::string_view account, std::string_view folder, const MessageVisitor& visit);
+
+    // ---- intents ----
+    // Stores `intent` under a fresh id (intent.id is ignored) and returns that id.
+    Expected<IntentId> add_intent(WriteTxn& txn, std::string_view account, const Intent& intent);
+    Expected<bool> remove_intent(WriteTxn& txn, std::string_view account, IntentId id);
+    // Pending intents of the account, oldest first: recovery work at start-up.
+    Expected<std::vector<Intent>> list_intents(Txn& txn, std::string_view account);
+    Expected<std::vector<Intent>> list_intents(std::string_view account);
+
+private:
+    StateDb(Env env, schema::Dbis dbis) : m_env(std::move(env)), m_dbis(dbis) {}
+
+    Env m_env;
+    schema::Dbis m_dbis;
+};
+
+}  // namespace mailtwin::state

@@ -1,0 +1,185 @@
+#include "mailtwin/state/codec.hpp"
+
+#include "mailtwin/state/bytes.hpp"
+#include "mailtwin/state/error.hpp"
+
+namespace mailtwin::state::codec {
+namespace {
+
+constexpr std::uint8_t k_has_message_id = 1U << 0;
+constexpr std::uint8_t k_has_content = 1U << 1;
+
+util::Expected<void> check_version(ByteReader& r, std::uint8_t known, const char* what) {
+    const std::uint8_t v = r.u8();
+    if (r.failed()) return util::unexpected(error(Errc::truncated_record, std::string("empty ") + what + " record"));
+    if (v != known)
+        return util::unexpected(error(Errc::unknown_record_version,
+                                      std::string(what) + " record has version " + std::to_string(v) +
+                                          "; this mailtwin reads version " + std::to_string(known) +
+                                          " (state written by a newer mailtwin?)"));
+    return {};
+}
+
+util::Expected<void> finish(const ByteReader& r, const char* what) {
+    if (r.failed()) return util::unexpected(error(Errc::truncated_record, std::string(what) + " record is truncated"));
+    if (!r.at_end())
+        return util::unexpected(error(Errc::trailing_bytes, std::string(what) + " record has " +
+                                                                std::to_string(r.remaining()) + " unexpected trailing bytes"));
+    return {};
+}
+
+// FlagSet: u8 system-flag bits, varint keyword count, each keyword varint length + bytes.
+void put_flags(ByteWriter& w, const model::FlagSet& f) {
+    w.u8(f.bits());
+    w.varint(f.keywords.size());
+    for (const auto& k : f.keywords) w.bytes(k);
+}
+
+model::FlagSet get_flags(ByteReader& r) {
+    model::FlagSet f(r.u8());
+    const std::uint64_t n = r.varint();
+    for (std::uint64_t i = 0; i < n && !r.failed(); ++i) f.keywords.emplace(r.bytes());
+    return f;
+}
+
+template <std::size_t N>
+void put_hash(ByteWriter& w, const std::array<std::uint8_t, N>& h) {
+    for (auto b : h) w.u8(b);
+}
+
+template <std::size_t N>
+std::array<std::uint8_t, N> get_hash(ByteReader& r) {
+    std::array<std::uint8_t, N> h{};
+    for (auto& b : h) b = r.u8();
+    return h;
+}
+
+std::uint8_t presence(bool message_id, bool content) {
+    return static_cast<std::uint8_t>((message_id ? k_has_message_id : 0U) | (content ? k_has_content : 0U));
+}
+
+void put_hashes(ByteWriter& w, const std::optional<MessageIdHash>& mid, const std::optional<ContentHash>& content) {
+    w.u8(presence(mid.has_value(), content.has_value()));
+    if (mid) put_hash(w, *mid);
+    if (content) put_hash(w, *content);
+}
+
+void get_hashes(ByteReader& r, std::optional<MessageIdHash>& mid, std::optional<ContentHash>& content) {
+    const std::uint8_t bits = r.u8();
+    if ((bits & k_has_message_id) != 0) mid = get_hash<16>(r);
+    if ((bits & k_has_content) != 0) content = get_hash<32>(r);
+}
+
+}  // namespace
+
+// folders v1: ver, u32 uidvalidity, u64 highestmodseq, u32 uidnext, i64 new_mtime_ns, i64 cur_mtime_ns,
+// bytes local_path, i64 last_sync, u32 message_count, bytes scan_blob.
+std::string encode(const FolderState& f) {
+    ByteWriter w;
+    w.u8(k_folder_version);
+    w.u32(f.uidvalidity);
+    w.u64(f.highestmodseq);
+    w.u32(f.uidnext);
+    w.i64(f.new_mtime_ns);
+    w.i64(f.cur_mtime_ns);
+    w.bytes(f.local_path);
+    w.i64(f.last_sync);
+    w.u32(f.message_count);
+    w.bytes(f.scan_blob);
+    return w.take();
+}
+
+util::Expected<FolderState> decode_folder(std::string_view value) {
+    ByteReader r(value);
+    if (auto v = check_version(r, k_folder_version, "folders"); !v) return util::unexpected(std::move(v).error());
+    FolderState f;
+    f.uidvalidity = r.u32();
+    f.highestmodseq = r.u64();
+    f.uidnext = r.u32();
+    f.new_mtime_ns = r.i64();
+    f.cur_mtime_ns = r.i64();
+    f.local_path = std::string(r.bytes());
+    f.last_sync = r.i64();
+    f.message_count = r.u32();
+    f.scan_blob = std::string(r.bytes());
+    if (auto e = finish(r, "folders"); !e) return util::unexpected(std::move(e).error());
+    return f;
+}
+
+// messages v1: ver, bytes local_key, flags remote, flags local, varint size, u8 presence, [16], [32].
+std::string encode(const MessageRecord& m) {
+    ByteWriter w;
+    w.u8(k_message_version);
+    w.bytes(m.local_key);
+    put_flags(w, m.remote_flags);
+    put_flags(w, m.local_flags);
+    w.varint(m.size);
+    put_hashes(w, m.message_id_hash, m.content_hash);
+    return w.take();
+}
+
+util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid uid) {
+    ByteReader r(value);
+    if (auto v = check_version(r, k_message_version, "messages"); !v) return util::unexpected(std::move(v).error());
+    MessageRecord m;
+    m.uid = uid;
+    m.local_key = std::string(r.bytes());
+    m.remote_flags = get_flags(r);
+    m.local_flags = get_flags(r);
+    m.size = r.varint();
+    get_hashes(r, m.message_id_hash, m.content_hash);
+    if (auto e = finish(r, "messages"); !e) return util::unexpected(std::move(e).error());
+    return m;
+}
+
+// intents v1: ver, u8 kind, bytes folder, u32 uid, bytes local_key, bytes target_folder,
+// u8 presence, [16 message-id hash], [32 content hash], i64 created.
+std::string encode(const Intent& i) {
+    ByteWriter w;
+    w.u8(k_intent_version);
+    w.u8(static_cast<std::uint8_t>(i.kind));
+    w.bytes(i.folder);
+    w.u32(i.uid);
+    w.bytes(i.local_key);
+    w.bytes(i.target_folder);
+    put_hashes(w, i.message_id_hash, i.content_hash);
+    w.i64(i.created);
+    return w.take();
+}
+
+util::Expected<Intent> decode_intent(std::string_view value, IntentId id) {
+    ByteReader r(value);
+    if (auto v = check_version(r, k_intent_version, "intents"); !v) return util::unexpected(std::move(v).error());
+    Intent i;
+    i.id = id;
+    const std::uint8_t kind = r.u8();
+    i.folder = std::string(r.bytes());
+    i.uid = r.u32();
+    i.local_key = std::string(r.bytes());
+    i.target_folder = std::string(r.bytes());
+    get_hashes(r, i.message_id_hash, i.content_hash);
+    i.created = r.i64();
+    if (auto e = finish(r, "intents"); !e) return util::unexpected(std::move(e).error());
+    if (kind < static_cast<std::uint8_t>(IntentKind::append) || kind > static_cast<std::uint8_t>(IntentKind::download))
+        return util::unexpected(error(Errc::unknown_record_version,
+                                      "intents record has unknown kind " + std::to_string(kind)));
+    i.kind = static_cast<IntentKind>(kind);
+    return i;
+}
+
+std::string encode_meta_u64(std::uint64_t v) {
+    ByteWriter w;
+    w.u8(k_meta_version);
+    w.u64(v);
+    return w.take();
+}
+
+util::Expected<std::uint64_t> decode_meta_u64(std::string_view value) {
+    ByteReader r(value);
+    if (auto v = check_version(r, k_meta_version, "meta"); !v) return util::unexpected(std::move(v).error());
+    const std::uint64_t n = r.u64();
+    if (auto e = finish(r, "meta"); !e) return util::unexpected(std::move(e).error());
+    return n;
+}
+
+}  // namespace mailtwin::state::codec

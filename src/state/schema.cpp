@@ -1,0 +1,111 @@
+#include "mailtwin/state/schema.hpp"
+
+#include <iterator>
+#include <string>
+
+#include "indexes.hpp"
+#include "mailtwin/state/bytes.hpp"
+#include "mailtwin/state/codec.hpp"
+#include "mailtwin/state/error.hpp"
+
+namespace mailtwin::state::schema {
+namespace {
+
+using Migration = Expected<void> (*)(WriteTxn&, const Dbis&);
+
+// Version 0 is the layout before the secondary indexes were kept (and before meta held a version):
+// folders and messages records as in version 1, indexes missing or stale. Bring it up by
+// rebuilding them from messages.
+Expected<void> migrate_from_0(WriteTxn& txn, const Dbis& dbis) { return rebuild_indexes(txn, dbis); }
+
+// k_migrations[N] migrates version N to N + 1; all of them run in the one open-time write txn, so a
+// crash mid-migration leaves the old version intact and the next open starts again.
+constexpr Migration k_migrations[] = {migrate_from_0};
+static_assert(std::size(k_migrations) == k_version, "one migration per version step");
+
+Expected<bool> empty(Txn& txn, MDB_dbi dbi) {
+    auto cursor = Cursor::open(txn, dbi);
+    if (!cursor) return util::unexpected(std::move(cursor).error());
+    auto first = cursor->get(MDB_FIRST);
+    if (!first) return util::unexpected(std::move(first).error());
+    return !first->has_value();
+}
+
+}  // namespace
+
+Expected<Dbis> open_dbis(WriteTxn& txn) {
+    Dbis d;
+    struct Spec {
+        Dbi* dbi;
+        const char* name;
+        unsigned flags;
+    };
+    const Spec specs[] = {
+        {&d.meta, k_meta_db, MDB_CREATE},
+        {&d.folders, k_folders_db, MDB_CREATE},
+        {&d.messages, k_messages_db, MDB_CREATE},
+        {&d.by_local_key, k_by_local_key_db, MDB_CREATE | MDB_DUPSORT},
+        {&d.by_message_id, k_by_message_id_db, MDB_CREATE | MDB_DUPSORT},
+        {&d.intents, k_intents_db, MDB_CREATE},
+    };
+    for (const auto& s : specs) {
+        auto dbi = Dbi::open(txn, s.name, s.flags);
+        if (!dbi) return util::unexpected(std::move(dbi).error());
+        *s.dbi = *dbi;
+    }
+    return d;
+}
+
+Expected<std::uint64_t> stored_version(Txn& txn, const Dbis& dbis) {
+    auto raw = txn.get(dbis.meta, k_schema_version_key);
+    if (!raw) return util::unexpected(std::move(raw).error());
+    if (raw->has_value()) return codec::decode_meta_u64(**raw);
+    auto no_messages = empty(txn, dbis.messages);
+    if (!no_messages) return util::unexpected(std::move(no_messages).error());
+    auto no_folders = empty(txn, dbis.folders);
+    if (!no_folders) return util::unexpected(std::move(no_folders).error());
+    return (*no_messages && *no_folders) ? k_version : std::uint64_t{0};
+}
+
+Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where) {
+    auto version = stored_version(txn, dbis);
+    if (!version) return util::unexpected(std::move(version).error());
+    if (*version > k_version)
+        return util::unexpected(error(Errc::newer_schema,
+                                      "state written by a newer mailtwin: " + std::string(where) + " has schema version " +
+                                          std::to_string(*version) + ", this mailtwin understands up to " +
+                                          std::to_string(k_version) +
+                                          "; upgrade mailtwin, or move the file away to rebuild the state by matching"));
+    for (std::uint64_t v = *version; v < k_version; ++v) {
+        if (auto r = k_migrations[v](txn, dbis); !r)
+            return util::unexpected(error(Errc::migration_failed, "migrating " + std::string(where) + " from schema " +
+                                                                      std::to_string(v) + ": " + r.error().describe()));
+    }
+    auto put = txn.put(dbis.meta, k_schema_version_key, codec::encode_meta_u64(k_version));
+    if (!put) return util::unexpected(std::move(put).error());
+    return {};
+}
+
+Expected<void> rebuild_indexes(WriteTxn& txn, const Dbis& dbis) {
+    for (MDB_dbi dbi : {dbis.by_local_key.handle(), dbis.by_message_id.handle()}) {
+        if (int rc = mdb_drop(txn.handle(), dbi, 0); rc != 0)
+            return util::unexpected(lmdb_error(rc, "emptying a state index"));
+    }
+    auto cursor = Cursor::open(txn, dbis.messages);
+    if (!cursor) return util::unexpected(std::move(cursor).error());
+    for (auto e = cursor->get(MDB_FIRST); ; e = cursor->get(MDB_NEXT)) {
+        if (!e) return util::unexpected(std::move(e).error());
+        if (!e->has_value()) return {};
+        ByteReader key((*e)->key);
+        const std::string account(key.str16());
+        const std::string folder(key.str16());
+        const model::Uid uid = key.u32();
+        if (key.failed() || !key.at_end())
+            return util::unexpected(error(Errc::truncated_record, "malformed messages key"));
+        auto record = codec::decode_message((*e)->value, uid);
+        if (!record) return util::unexpected(std::move(record).error());
+        if (auto r = detail::add_index_entries(txn, dbis, account, folder, *record); !r) return r;
+    }
+}
+
+}  // namespace mailtwin::state::schema

@@ -1,0 +1,143 @@
+// StateDb: the messages database and its two indexes.
+#include "mailtwin/state/state_db.hpp"
+
+#include <algorithm>
+
+#include "indexes.hpp"
+#include "mailtwin/state/codec.hpp"
+#include "mailtwin/state/error.hpp"
+#include "mailtwin/state/keys.hpp"
+#include "read_helpers.hpp"
+
+namespace mailtwin::state {
+namespace {
+
+// Every duplicate (a MessageRef) stored under one index key, sorted by (folder, uid) for callers.
+Expected<std::vector<MessageRef>> refs_under(Txn& txn, MDB_dbi index, const std::string& key) {
+    auto cursor = Cursor::open(txn, index);
+    if (!cursor) return util::unexpected(std::move(cursor).error());
+    std::vector<MessageRef> out;
+    for (auto e = cursor->get(MDB_SET_KEY, key);; e = cursor->get(MDB_NEXT_DUP)) {
+        if (!e) return util::unexpected(std::move(e).error());
+        if (!e->has_value()) {
+            std::sort(out.begin(), out.end());
+            return out;
+        }
+        auto ref = keys::parse_ref((*e)->value);
+        if (!ref) return util::unexpected(error(Errc::truncated_record, "malformed index entry"));
+        out.push_back(std::move(*ref));
+    }
+}
+
+}  // namespace
+
+Expected<std::optional<MessageRecord>> StateDb::get_by_uid(Txn& txn, std::string_view account, std::string_view folder,
+                                                           model::Uid uid) {
+    if (auto c = keys::check_names(account, folder); !c) return util::unexpected(std::move(c).error());
+    auto raw = txn.get(m_dbis.messages, keys::message(account, folder, uid));
+    if (!raw) return util::unexpected(std::move(raw).error());
+    if (!raw->has_value()) return std::optional<MessageRecord>{};
+    auto decoded = codec::decode_message(**raw, uid);
+    if (!decoded) return util::unexpected(std::move(decoded).error());
+    return std::optional<MessageRecord>{std::move(*decoded)};
+}
+
+Expected<std::optional<MessageRecord>> StateDb::get_by_uid(std::string_view account, std::string_view folder,
+                                                           model::Uid uid) {
+    return detail::with_read(m_env, [&](Txn& txn) { return get_by_uid(txn, account, folder, uid); });
+}
+
+Expected<std::optional<MessageRecord>> StateDb::get_by_local_key(Txn& txn, std::string_view account,
+                                                                 std::string_view folder, std::string_view local_key) {
+    if (auto c = keys::check_names(account, folder, local_key); !c) return util::unexpected(std::move(c).error());
+    auto cursor = Cursor::open(txn, m_dbis.by_local_key);
+    if (!cursor) return util::unexpected(std::move(cursor).error());
+    // Duplicates are ref(folder, uid) sorted bytewise; ref(folder, 0) sorts first among this folder's.
+    const std::string first_in_folder = keys::ref(folder, 0);
+    const std::string_view folder_part = std::string_view(first_in_folder).substr(0, first_in_folder.size() - 4);
+    auto e = cursor->get(MDB_GET_BOTH_RANGE, keys::local_key(account, local_key), first_in_folder);
+    if (!e) return util::unexpected(std::move(e).error());
+    if (!e->has_value() || !(*e)->value.starts_with(folder_part)) return std::optional<MessageRecord>{};
+    auto ref = keys::parse_ref((*e)->value);
+    if (!ref) return util::unexpected(error(Errc::truncated_record, "malformed by_local_key entry"));
+    return get_by_uid(txn, account, folder, ref->uid);
+}
+
+Expected<std::optional<MessageRecord>> StateDb::get_by_local_key(std::string_view account, std::string_view folder,
+                                                                 std::string_view local_key) {
+    return detail::with_read(m_env, [&](Txn& txn) { return get_by_local_key(txn, account, folder, local_key); });
+}
+
+Expected<std::vector<MessageRef>> StateDb::find_by_local_key(Txn& txn, std::string_view account,
+                                                             std::string_view local_key) {
+    if (auto c = keys::check_names(account, {}, local_key); !c) return util::unexpected(std::move(c).error());
+    return refs_under(txn, m_dbis.by_local_key, keys::local_key(account, local_key));
+}
+
+Expected<std::vector<MessageRef>> StateDb::find_by_local_key(std::string_view account, std::string_view local_key) {
+    return detail::with_read(m_env, [&](Txn& txn) { return find_by_local_key(txn, account, local_key); });
+}
+
+Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(Txn& txn, std::string_view account,
+                                                                   const MessageIdHash& hash) {
+    if (auto c = keys::check_names(account, {}); !c) return util::unexpected(std::move(c).error());
+    return refs_under(txn, m_dbis.by_message_id, keys::message_id(account, hash));
+}
+
+Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(std::string_view account, const MessageIdHash& hash) {
+    return detail::with_read(m_env, [&](Txn& txn) { return find_by_message_id_hash(txn, account, hash); });
+}
+
+Expected<void> StateDb::put_message(WriteTxn& txn, std::string_view account, std::string_view folder,
+                                    const MessageRecord& record) {
+    if (auto c = keys::check_names(account, folder, record.local_key); !c) return c;
+    if (record.uid == 0) return util::unexpected(error(Errc::invalid_record, "a message record needs a non-zero uid"));
+    const std::string key = keys::message(account, folder, record.uid);
+    // Replace: drop the old record's index entries first, so an update that changes the local key or
+    // Message-ID hash leaves no stale entry behind. All in the caller's txn.
+    auto old = get_by_uid(txn, account, folder, record.uid);
+    if (!old) return util::unexpected(std::move(old).error());
+    if (old->has_value()) {
+        if (auto r = detail::remove_index_entries(txn, m_dbis, account, folder, **old); !r) return r;
+    }
+    auto put = txn.put(m_dbis.messages, key, codec::encode(record));
+    if (!put) return util::unexpected(std::move(put).error());
+    return detail::add_index_entries(txn, m_dbis, account, folder, record);
+}
+
+Expected<bool> StateDb::erase_message(WriteTxn& txn, std::string_view account, std::string_view folder,
+                                      model::Uid uid) {
+    auto old = get_by_uid(txn, account, folder, uid);
+    if (!old) return util::unexpected(std::move(old).error());
+    if (!old->has_value()) return false;
+    if (auto r = detail::remove_index_entries(txn, m_dbis, account, folder, **old); !r)
+        return util::unexpected(std::move(r).error());
+    auto del = txn.del(m_dbis.messages, keys::message(account, folder, uid));
+    if (!del) return util::unexpected(std::move(del).error());
+    return true;
+}
+
+Expected<void> StateDb::for_each_message(Txn& txn, std::string_view account, std::string_view folder,
+                                         const MessageVisitor& visit) {
+    if (auto c = keys::check_names(account, folder); !c) return c;
+    const std::string prefix = keys::folder(account, folder);
+    auto cursor = Cursor::open(txn, m_dbis.messages);
+    if (!cursor) return util::unexpected(std::move(cursor).error());
+    // Keys are prefix + big-endian uid, so this range scan is in ascending uid order.
+    for (auto e = cursor->get(MDB_SET_RANGE, prefix);; e = cursor->get(MDB_NEXT)) {
+        if (!e) return util::unexpected(std::move(e).error());
+        if (!e->has_value() || !(*e)->key.starts_with(prefix)) return {};
+        if ((*e)->key.size() != prefix.size() + 4)
+            return util::unexpected(error(Errc::truncated_record, "malformed messages key"));
+        auto record = codec::decode_message((*e)->value, *keys::uid_of_message((*e)->key));
+        if (!record) return util::unexpected(std::move(record).error());
+        if (!visit(*record)) return {};
+    }
+}
+
+Expected<void> StateDb::for_each_message(std::string_view account, std::string_view folder,
+                                         const MessageVisitor& visit) {
+    return detail::with_read(m_env, [&](Txn& txn) { return for_each_message(txn, account, folder, visit); });
+}
+
+}  // namespace mailtwin::state

@@ -1,0 +1,53 @@
+#pragma once
+// Helpers shared by the state tests: running code in a forked child and sample records.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "mailtwin/state/records.hpp"
+
+namespace mailtwin::state::test {
+
+// Runs `body` in a child process and returns its wait status. The child ends with _exit(body()), or
+// by whatever signal `body` raises; gtest assertions do not cross the fork, so `body` returns a code.
+inline int run_in_child(const std::function<int()>& body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(body());
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return status;
+}
+
+inline bool killed_by(int status, int sig) { return WIFSIGNALED(status) && WTERMSIG(status) == sig; }
+inline bool exited_ok(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+
+inline MessageIdHash mid_hash(std::uint32_t n) {
+    MessageIdHash h{};
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<std::uint8_t>((n >> ((i % 4) * 8)) ^ i);
+    return h;
+}
+
+inline MessageRecord sample_message(model::Uid uid) {
+    MessageRecord m;
+    m.uid = uid;
+    m.local_key = "1700000000.M" + std::to_string(uid) + "P4242Q1.host";
+    m.remote_flags.set(model::Flag::seen);
+    m.remote_flags.keywords = {"$label1", "Work"};
+    m.local_flags.set(model::Flag::seen);
+    m.local_flags.set(model::Flag::flagged, uid % 2 == 0);
+    m.local_flags.keywords = {"Work"};
+    m.size = 1000 + uid;
+    m.message_id_hash = mid_hash(uid);
+    if (uid % 3 == 0) {
+        ContentHash c{};
+        c.fill(static_cast<std::uint8_t>(uid));
+        m.content_hash = c;
+    }
+    return m;
+}
+
+}  // namespace mailtwin::state::test
