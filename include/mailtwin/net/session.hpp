@@ -1,0 +1,160 @@
+#pragma once
+// The IMAP operations mailtwin's sync needs, over one authenticated Connection, each choosing the
+// best path the server's capabilities allow and falling back where an extension is missing:
+//   no LIST-STATUS        -> LIST, then pipelined STATUS per selectable folder
+//   no CONDSTORE/QRESYNC  -> full UID FETCH 1:* (UID FLAGS); deletions from the UID list
+//   CONDSTORE, no QRESYNC -> CHANGEDSINCE for flags, UID SEARCH ALL (ESEARCH when offered) for deletions
+//   no MOVE               -> UID COPY + UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE
+//   no UIDPLUS            -> new UIDs found by searching the Message-ID header; plain EXPUNGE is never
+//                            used (it would expunge messages that other clients marked \Deleted)
+//   no LITERAL+           -> synchronizing literals (the encoder and connection handle it)
+// Mailbox names are UTF-8 here; the wire form (modified UTF-7 or UTF8=ACCEPT) stays below.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailtwin/imap/encoder.hpp"
+#include "mailtwin/imap/response.hpp"
+#include "mailtwin/imap/seqset.hpp"
+#include "mailtwin/imap/uid_set.hpp"
+#include "mailtwin/model/flags.hpp"
+#include "mailtwin/model/ids.hpp"
+#include "mailtwin/net/connection.hpp"
+
+namespace mailtwin::net {
+
+struct FolderInfo {
+    std::string name;                // UTF-8
+    std::string wire_name;           // as the server spells it
+    std::optional<char> delimiter;   // hierarchy separator, nullopt for a flat namespace
+    std::uint32_t attributes = 0;    // imap::MailboxAttr bits
+    bool selectable = true;          // not \Noselect / \NonExistent
+    std::optional<imap::StatusData> status;  // MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]
+};
+
+struct SelectResult {
+    model::UidValidity uidvalidity = 0;
+    model::Uid uidnext = 0;
+    model::ModSeq highestmodseq = 0;  // 0 with NOMODSEQ or without CONDSTORE
+    bool nomodseq = false;
+    std::uint32_t exists = 0;
+    bool read_only = false;
+    imap::FlagList permanent_flags;
+    // QRESYNC select: what changed since the given modseq (RFC 7162 §3.2.5.1).
+    imap::UidSet vanished;
+    std::vector<imap::FetchData> changed;
+};
+
+struct QresyncKnown {
+    model::UidValidity uidvalidity = 0;
+    model::ModSeq modseq = 0;
+};
+
+struct MessageFlags {
+    model::Uid uid = 0;
+    model::FlagSet flags;
+    model::ModSeq modseq = 0;
+};
+
+struct FlagChanges {
+    std::vector<MessageFlags> changed;  // every message when fetched in full
+    imap::UidSet vanished;              // QRESYNC only
+};
+
+struct MessageMeta {
+    model::Uid uid = 0;
+    model::FlagSet flags;
+    std::uint64_t size = 0;
+    std::optional<imap::InternalDate> internal_date;
+    std::string message_id;  // the Message-ID header value, "" if none
+};
+
+// Receives bodies of fetch_bodies(): for each message begin/data.../end while its literal streams in,
+// then message() once its whole FETCH response is read (with UID, flags, INTERNALDATE, size). A
+// message() without a preceding body is an unsolicited flag update and may be ignored.
+class BodyConsumer {
+public:
+    virtual ~BodyConsumer() = default;
+    virtual void begin_body(std::uint64_t size) = 0;
+    virtual void body_data(std::string_view chunk) = 0;
+    virtual void end_body() = 0;
+    virtual void message(const imap::FetchData& fetched) = 0;
+};
+
+struct AppendItem {
+    imap::AppendMessage message;  // flags, INTERNALDATE, body payload
+    std::string message_id;       // used to find the new UID when the server lacks UIDPLUS
+};
+
+// UID of each appended or moved message, by position (nullopt where the server did not say and the
+// search found nothing unique).
+using UidMapping = std::vector<std::optional<model::Uid>>;
+
+class Session {
+public:
+    explicit Session(Connection& connection) : m_conn(connection) {}
+
+    Connection& connection() noexcept { return m_conn; }
+
+    asio::awaitable<util::Expected<std::vector<FolderInfo>>> list_folders(bool with_status = true);
+    asio::awaitable<util::Expected<imap::StatusData>> status(const std::string& folder);
+
+    asio::awaitable<util::Expected<SelectResult>> select(const std::string& folder,
+                                                          std::optional<QresyncKnown> known = std::nullopt,
+                                                          bool read_only = false);
+    [[nodiscard]] const std::optional<std::string>& selected() const noexcept { return m_selected; }
+
+    // Flags of the selected folder: all of them, or (CONDSTORE) those changed since `since`,
+    // with VANISHED (EARLIER) when QRESYNC is enabled.
+    asio::awaitable<util::Expected<FlagChanges>> fetch_flags(std::optional<model::ModSeq> since = std::nullopt);
+    // Every UID in the selected folder (ESEARCH when offered): the deletion diff without QRESYNC.
+    asio::awaitable<util::Expected<std::vector<model::Uid>>> search_all_uids();
+    asio::awaitable<util::Expected<std::vector<model::Uid>>> search_message_id(const std::string& message_id);
+    // UID, FLAGS, RFC822.SIZE, INTERNALDATE and the Message-ID header of these messages.
+    asio::awaitable<util::Expected<std::vector<MessageMeta>>> fetch_meta(const imap::SeqSet& uids);
+    // BODY.PEEK[] of these messages, pipelined in batches, streamed to `consumer`.
+    asio::awaitable<util::Expected<void>> fetch_bodies(const imap::SeqSet& uids, BodyConsumer& consumer);
+
+    // APPEND (pipelined with LITERAL+, or MULTIAPPEND batches) to `folder`; returns the new UIDs.
+    asio::awaitable<util::Expected<UidMapping>> append(const std::string& folder, std::vector<AppendItem> items);
+    // +FLAGS/-FLAGS.SILENT; with unchanged_since, returns the UIDs the server refused as MODIFIED.
+    asio::awaitable<util::Expected<imap::UidSet>> store_flags(const imap::SeqSet& uids, imap::StoreMode mode,
+                                                               const model::FlagSet& flags,
+                                                               std::optional<model::ModSeq> unchanged_since = {});
+    // Moves to `target`; returns source UID -> target UID where the server said (COPYUID).
+    asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> move(const imap::SeqSet& uids,
+                                                                          const std::string& target);
+    asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> copy(const imap::SeqSet& uids,
+                                                                          const std::string& target);
+    // Expunges exactly these UIDs: marks them \Deleted, then UID EXPUNGE, or without UIDPLUS a plain EXPUNGE only when no other
+    // message of the folder is marked \Deleted (else an error, and the messages stay marked).
+    asio::awaitable<util::Expected<void>> expunge(const imap::SeqSet& uids);
+
+    asio::awaitable<util::Expected<void>> create_folder(const std::string& folder);
+    asio::awaitable<util::Expected<void>> delete_folder(const std::string& folder);
+    asio::awaitable<util::Expected<void>> rename_folder(const std::string& from, const std::string& to);
+    asio::awaitable<util::Expected<imap::Namespaces>> namespaces();
+    asio::awaitable<util::Expected<void>> noop();
+    // NOTIFY SET for new mail, expunges and flag changes in every personal folder (RFC 5465).
+    asio::awaitable<util::Expected<void>> notify_personal();
+
+private:
+    asio::awaitable<util::Expected<Reply>> run(util::Expected<imap::Command> command,
+                                               const UntaggedHandler& on_untagged = {});
+    asio::awaitable<util::Expected<Reply>> run_ok(util::Expected<imap::Command> command,
+                                                  const UntaggedHandler& on_untagged = {});
+    asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> copy_like(const imap::SeqSet& uids,
+                                                                                const std::string& target, bool move);
+    asio::awaitable<util::Expected<void>> expunge_without_uidplus(const imap::SeqSet& uids);
+    asio::awaitable<util::Expected<void>> resolve_without_uidplus(const std::string& folder,
+                                                                  const std::vector<AppendItem>& items,
+                                                                  UidMapping& uids);
+
+    Connection& m_conn;
+    std::optional<std::string> m_selected;
+};
+
+}  // namespace mailtwin::net

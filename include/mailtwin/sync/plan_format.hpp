@@ -1,0 +1,24 @@
+#pragma once
+// Printing a Plan for --dry-run: one line per action, as text or as JSON lines.
+#include <string>
+#include <vector>
+
+#include "mailtwin/model/flags.hpp"
+#include "mailtwin/sync/plan.hpp"
+
+namespace mailtwin::sync {
+
+enum class PlanFormat { text, json };
+
+// Flags in Maildir letter order, then ",keyword" for each keyword; "-" when empty. E.g. "FS,$label1".
+[[nodiscard]] std::string flags_text(const model::FlagSet& flags);
+
+// e.g. "set-flags remote uid=7 +S -F", "download uid=9 flags=S size=1200".
+[[nodiscard]] std::string to_text(const Action& action);
+// e.g. {"action":"download","uid":9,"flags":["\\Seen"],"size":1200,...}
+[[nodiscard]] std::string to_json(const Action& action);
+
+// One line per action, in plan order, without trailing newlines.
+[[nodiscard]] std::vector<std::string> format_plan(const Plan& plan, PlanFormat format);
+
+}  // namespace mailtwin::sync

@@ -1,0 +1,57 @@
+#pragma once
+// The sync policy the planner obeys (config [accounts.*.sync] plus run flags), and the conflict
+// rules, each written once over util::Side.
+#include <cstdint>
+
+#include "mailtwin/model/flags.hpp"
+#include "mailtwin/util/side.hpp"
+
+namespace mailtwin::sync {
+
+enum class Direction : std::uint8_t { both, pull, push };            // pull: server -> local only
+enum class ExpungeTo : std::uint8_t { both, none, local, remote };   // sides deletions propagate to
+enum class OnConflict : std::uint8_t { keep, del };                  // deleted here, changed there
+enum class KeywordMode : std::uint8_t { sync, ignore };              // config: "dovecot" | "ignore"
+
+struct Policy {
+    Direction direction = Direction::both;
+    ExpungeTo expunge = ExpungeTo::both;
+    OnConflict on_conflict = OnConflict::keep;
+    std::uint64_t max_size = 0;  // bytes; 0 = no limit
+    int max_age_days = 0;        // 0 = all
+    int max_messages = 0;        // newest N (by uid) downloaded; 0 = all
+    int max_delete_percent = 50;
+    KeywordMode keywords = KeywordMode::sync;
+    bool force = false;  // --force: lets this run exceed max_delete_percent
+    bool full = false;   // --full: the driver asks for full views; the planner does not look at it
+
+    // Whether this run may change anything on that side (direction).
+    [[nodiscard]] bool may_change(util::Side s) const noexcept;
+    // Whether a deletion seen on the other side is propagated to this side (direction + expunge).
+    [[nodiscard]] bool may_expunge(util::Side s) const noexcept;
+};
+
+// The flags of a pair now, and as recorded at the last sync (each side has its own record, which
+// differ when a direction or keyword rule kept a change on one side).
+using SideFlags = util::PerSide<model::FlagSet>;
+
+// The per-flag three-way merge (spec: "a flag changed on only one side wins"). For every system flag
+// and keyword, on each side "changed" means now != that side's base:
+//  - changed on one side only: that side's value goes to both;
+//  - changed on neither: each side keeps its own value;
+//  - changed on both to the same value: that value;
+//  - changed on both to different values, or no base at all (a pair just found by identity):
+//    SET WINS. A set \Seen, \Flagged, \Answered, \Draft, $Forwarded, \Deleted or keyword records
+//    something a user did; losing it is worse than showing it again, and the rule has no favourite
+//    side, so the mirrored situation gives the mirrored result.
+// Then the policy: a side this run may not change keeps its flags; with keywords = "ignore" each side
+// keeps its own keywords (so none is ever removed from, or added to, the server).
+[[nodiscard]] SideFlags merge_flags(const SideFlags& now, const SideFlags& base, const Policy& policy);
+
+// Equal as far as the policy syncs them (keywords count unless they are ignored).
+[[nodiscard]] bool same_synced_flags(const model::FlagSet& a, const model::FlagSet& b, const Policy& policy);
+
+// The flags a copy carries to the other side: keywords stay behind when they are ignored.
+[[nodiscard]] model::FlagSet flags_to_copy(const model::FlagSet& flags, const Policy& policy);
+
+}  // namespace mailtwin::sync

@@ -1,0 +1,534 @@
+#include "mailtwin/net/connection.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "mailtwin/net/error.hpp"
+#include "mailtwin/net/session_error.hpp"
+#include "mailtwin/util/log.hpp"
+
+namespace mailtwin::net {
+namespace {
+
+constexpr std::size_t k_read_buffer_bytes = 256 * 1024;
+constexpr std::size_t k_flush_threshold = 64 * 1024;   // batch small commands into one write
+constexpr std::size_t k_payload_chunk = 256 * 1024;    // streamed literal bodies are sent in these
+constexpr std::string_view k_version = "0.1.0";
+
+std::string_view status_name(imap::Status s) {
+    switch (s) {
+        case imap::Status::ok: return "OK";
+        case imap::Status::no: return "NO";
+        case imap::Status::bad: return "BAD";
+        case imap::Status::preauth: return "PREAUTH";
+        case imap::Status::bye: return "BYE";
+    }
+    return "?";
+}
+
+std::string server_text(const imap::Response& r) {
+    std::string out;
+    if (r.code) out += "[" + r.code->name + (r.code->args.empty() ? "" : " " + r.code->args) + "] ";
+    return out + r.text;
+}
+
+bool tracing() { return util::log_level() >= util::LogLevel::debug; }
+
+}  // namespace
+
+util::Error Reply::to_error() const {
+    std::string said = std::string(status_name(status)) + " ";
+    if (code) said += "[" + code->name + (code->args.empty() ? "" : " " + code->args) + "] ";
+    said += text;
+    return util::Error{status == imap::Status::bad ? SessionError::command_rejected : SessionError::command_failed,
+                       command + ": the server answered " + said};
+}
+
+Connection::Connection(asio::any_io_executor executor, ConnectionSettings settings)
+    : m_settings(std::move(settings)),
+      m_executor(executor),
+      m_stream(std::move(executor)),
+      m_parser(m_settings.limits),
+      m_read_buffer(k_read_buffer_bytes) {}
+
+Connection::~Connection() = default;
+
+util::Unexpected Connection::broken(util::Error error) {
+    m_broken = true;
+    return util::unexpected(std::move(error));
+}
+
+void Connection::update_encoder_options() {
+    auto& o = m_encoder.options();
+    o.literals = imap::literal_mode_for(m_caps.literal_plus(), m_caps.literal_minus());
+    o.sasl_ir = m_caps.sasl_ir();
+    o.binary = m_caps.binary();
+    o.utf8_accept = m_utf8_enabled;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Session set-up
+
+asio::awaitable<util::Expected<void>> Connection::open() {
+    if (m_settings.security != Security::none) {
+        auto tls = TlsContext::create(m_settings.tls);
+        if (!tls) co_return util::unexpected(std::move(tls).error());
+        m_tls.emplace(std::move(*tls));
+    }
+    if (auto r = co_await m_stream.connect(m_settings.host, m_settings.port, m_settings.connect_timeout); !r)
+        co_return r;
+    if (m_settings.security == Security::implicit_tls)
+        if (auto r = co_await m_stream.handshake(*m_tls, m_settings.connect_timeout); !r) co_return r;
+    if (auto r = co_await read_greeting(); !r) co_return r;
+    if (m_settings.security == Security::starttls)
+        if (auto r = co_await start_tls_upgrade(); !r) co_return r;
+    if (auto r = co_await authenticate(); !r) co_return r;
+    if (auto r = co_await enable_extensions(); !r) co_return r;
+    if (m_settings.compress && m_caps.compress_deflate())
+        if (auto r = co_await start_compression(); !r) co_return r;
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::read_greeting() {
+    auto greeting = co_await next_response();
+    if (!greeting) co_return util::unexpected(std::move(greeting).error());
+    m_greeting = server_text(*greeting);
+    if (greeting->kind == imap::Response::Kind::bye || greeting->status == imap::Status::bye)
+        co_return broken({SessionError::server_bye, peer() + " refused the connection: " + m_greeting});
+    if (greeting->kind != imap::Response::Kind::untagged ||
+        (greeting->status != imap::Status::ok && greeting->status != imap::Status::preauth))
+        co_return broken({SessionError::protocol_violation, peer() + " sent no IMAP greeting (is this an IMAP port?)"});
+    if (greeting->code)
+        if (auto caps = greeting->code->capabilities()) m_caps = imap::Capabilities(*caps);
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::start_tls_upgrade() {
+    if (m_caps.empty()) {
+        auto r = co_await execute(m_encoder.capability());
+        if (!r) co_return util::unexpected(std::move(r).error());
+    }
+    // A server (or a man in the middle) that hides STARTTLS must not get the password in clear text.
+    if (!m_caps.starttls())
+        co_return broken({SessionError::starttls_unavailable,
+                          peer() + " does not offer STARTTLS, and tls = \"starttls\" forbids going on without it; "
+                                   "use tls = \"implicit\" (port 993) if the server supports it"});
+    auto r = co_await execute(m_encoder.starttls());
+    if (!r) co_return util::unexpected(std::move(r).error());
+    if (!r->ok()) co_return broken(r->to_error());
+    // Bytes the server sent after its OK but before the handshake were not protected by TLS: they
+    // could be injected (CVE-2011-0411 style). Refuse rather than parse them.
+    if (!m_pending.empty() || !m_parser.idle())
+        co_return broken({SessionError::protocol_violation, peer() + " sent data after STARTTLS before the TLS handshake"});
+    if (auto h = co_await m_stream.handshake(*m_tls, m_settings.connect_timeout); !h) co_return h;
+    m_caps = {};  // RFC 3501 §6.2.1: capabilities from before TLS must be discarded
+    auto caps = co_await execute(m_encoder.capability());
+    if (!caps) co_return util::unexpected(std::move(caps).error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::authenticate() {
+    if (m_caps.empty()) {
+        auto r = co_await execute(m_encoder.capability());
+        if (!r) co_return util::unexpected(std::move(r).error());
+    }
+    update_encoder_options();
+    util::Expected<imap::Command> command = util::unexpected(SessionError::login_disabled, "");
+    switch (m_settings.auth) {
+        case AuthMechanism::xoauth2:
+            if (!m_caps.auth("XOAUTH2"))
+                co_return broken({SessionError::capability_missing,
+                                  peer() + " does not offer AUTH=XOAUTH2; set auth = \"plain\" or \"login\""});
+            command = m_encoder.authenticate_xoauth2(m_settings.user, m_settings.secret);
+            break;
+        case AuthMechanism::plain:
+            if (m_caps.auth("PLAIN")) {
+                command = m_encoder.authenticate_plain(m_settings.user, m_settings.secret);
+                break;
+            }
+            [[fallthrough]];  // no AUTH=PLAIN: the LOGIN command carries the same credentials
+        case AuthMechanism::login:
+            if (m_caps.login_disabled())
+                co_return broken({SessionError::login_disabled,
+                                  peer() + " does not allow LOGIN on this connection (LOGINDISABLED); use TLS"});
+            command = m_encoder.login(m_settings.user, m_settings.secret);
+            break;
+    }
+    if (!command) co_return broken(std::move(command).error());
+    auto reply = co_await execute(std::move(*command));
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (!reply->ok())
+        co_return broken({SessionError::auth_failed,
+                          "login as " + m_settings.user + " at " + peer() + " failed: the server answered " +
+                              std::string(status_name(reply->status)) + " " +
+                              (reply->code ? "[" + reply->code->name + "] " : "") + reply->text +
+                              "; check user and password_cmd"});
+    co_return co_await refresh_capabilities(*reply);
+}
+
+asio::awaitable<util::Expected<void>> Connection::refresh_capabilities(const Reply& after) {
+    // Servers may announce new capabilities after login in the OK's response code; otherwise ask.
+    if (after.code && after.code->kind == imap::CodeKind::capability)
+        if (auto caps = after.code->capabilities()) {
+            m_caps = imap::Capabilities(*caps);
+            update_encoder_options();
+            co_return util::Expected<void>{};
+        }
+    auto r = co_await execute(m_encoder.capability());
+    if (!r) co_return util::unexpected(std::move(r).error());
+    update_encoder_options();
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::enable_extensions() {
+    std::vector<imap::Command> batch;
+    std::vector<std::string_view> extensions;
+    if (m_settings.enable_qresync && m_caps.enable()) {
+        if (m_caps.qresync()) extensions.push_back("QRESYNC");  // implies CONDSTORE (RFC 7162 §3.2.3)
+        else if (m_caps.condstore()) extensions.push_back("CONDSTORE");
+    }
+    if (m_caps.enable() && m_caps.utf8_accept()) extensions.push_back("UTF8=ACCEPT");
+    if (!extensions.empty()) {
+        auto cmd = m_encoder.enable(extensions);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    if (m_settings.send_id && m_caps.id()) {
+        const std::pair<std::string, std::string> fields[] = {{"name", "mailtwin"}, {"version", std::string(k_version)}};
+        auto cmd = m_encoder.id(fields);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    if (batch.empty()) {
+        m_condstore_enabled = m_caps.condstore();  // CONDSTORE works without ENABLE, on first use
+        co_return util::Expected<void>{};
+    }
+    auto replies = co_await pipeline(std::move(batch), [this](imap::Response& r) {
+        if (auto enabled = imap::decode_enabled(r)) {
+            for (const auto& e : *enabled) {
+                imap::Capabilities one({e});
+                if (one.has("QRESYNC")) m_qresync_enabled = m_condstore_enabled = true;
+                if (one.has("CONDSTORE")) m_condstore_enabled = true;
+                if (one.utf8_accept()) m_utf8_enabled = true;
+            }
+        }
+    });
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    if (!m_condstore_enabled) m_condstore_enabled = m_caps.condstore();
+    update_encoder_options();
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::start_compression() {
+    auto reply = co_await execute(m_encoder.compress_deflate());
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (!reply->ok()) {
+        util::log_debug("COMPRESS refused by " + peer() + ": " + reply->text + "; going on uncompressed");
+        co_return util::Expected<void>{};
+    }
+    // From the byte after the server's OK on, both directions are deflated (RFC 4978 §3).
+    m_deflater = std::make_unique<Deflater>();
+    m_inflater = std::make_unique<Inflater>();
+    std::string_view rest = m_pending;
+    m_pending = {};
+    if (!rest.empty())
+        if (auto r = m_inflater->decompress(rest, m_inflated); !r) co_return broken(std::move(r).error());
+    co_return util::Expected<void>{};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Commands
+
+asio::awaitable<util::Expected<Reply>> Connection::execute(imap::Command command, const UntaggedHandler& on_untagged) {
+    std::vector<imap::Command> one;
+    one.push_back(std::move(command));
+    auto replies = co_await pipeline(std::move(one), on_untagged);
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    co_return std::move(replies->front());
+}
+
+struct Connection::InFlight {
+    imap::Command command;
+    std::size_t next_segment = 1;  // segment 0 goes out when the command is sent
+    bool done = false;
+};
+
+asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::vector<imap::Command> commands,
+                                                                        const UntaggedHandler& on_untagged) {
+    if (m_broken) co_return util::unexpected(SessionError::protocol_violation, "connection to " + peer() + " is broken");
+    std::vector<InFlight> slots;
+    slots.reserve(commands.size());
+    for (auto& c : commands) slots.push_back(InFlight{std::move(c)});
+    std::vector<Reply> replies(slots.size());
+
+    std::size_t next_to_send = 0, outstanding = 0, completed = 0;
+    std::optional<std::size_t> waiting_continuation;  // the one command whose next segment awaits "+"
+    auto sendable = [&] {
+        return next_to_send < slots.size() && !waiting_continuation && outstanding < m_settings.max_in_flight;
+    };
+
+    while (completed < slots.size()) {
+        while (sendable()) {
+            InFlight& slot = slots[next_to_send];
+            if (tracing()) util::log_debug("C: " + slot.command.redacted);
+            if (auto r = co_await send_segment(slot.command.segments.at(0)); !r) co_return util::unexpected(std::move(r).error());
+            if (slot.command.segments.size() > 1) waiting_continuation = next_to_send;
+            ++next_to_send;
+            ++outstanding;
+        }
+        if (auto r = co_await flush(); !r) co_return util::unexpected(std::move(r).error());
+
+        auto response = co_await next_response();
+        if (!response) co_return util::unexpected(std::move(response).error());
+        imap::Response& resp = *response;
+
+        switch (resp.kind) {
+            case imap::Response::Kind::continuation: {
+                if (!waiting_continuation) {
+                    // A SASL challenge after the last segment (XOAUTH2 error details): answer with an
+                    // empty line so that the server sends its tagged NO (RFC 7628 §3.2.3).
+                    if (auto r = co_await send_bytes("\r\n"); !r) co_return util::unexpected(std::move(r).error());
+                    break;
+                }
+                InFlight& slot = slots[*waiting_continuation];
+                if (auto r = co_await send_segment(slot.command.segments.at(slot.next_segment)); !r)
+                    co_return util::unexpected(std::move(r).error());
+                if (++slot.next_segment >= slot.command.segments.size()) waiting_continuation.reset();
+                break;
+            }
+            case imap::Response::Kind::tagged: {
+                auto it = std::find_if(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(next_to_send),
+                                       [&](const InFlight& s) { return !s.done && s.command.tag == resp.tag; });
+                if (it == slots.begin() + static_cast<std::ptrdiff_t>(next_to_send))
+                    co_return broken({SessionError::protocol_violation,
+                                      peer() + " completed a command it was not given (tag " + resp.tag + ")"});
+                if (tracing()) util::log_debug("S: " + resp.tag + " " + std::string(status_name(resp.status.value_or(imap::Status::bad))) + " " + server_text(resp));
+                std::size_t index = static_cast<std::size_t>(it - slots.begin());
+                it->done = true;
+                if (waiting_continuation == index) waiting_continuation.reset();  // NO instead of "+"
+                Reply& reply = replies[index];
+                reply.tag = resp.tag;
+                reply.command = it->command.name;
+                reply.status = resp.status.value_or(imap::Status::bad);
+                reply.code = std::move(resp.code);
+                reply.text = std::move(resp.text);
+                if (reply.code && reply.code->kind == imap::CodeKind::capability)
+                    if (auto caps = reply.code->capabilities()) m_caps = imap::Capabilities(*caps);
+                --outstanding;
+                ++completed;
+                break;
+            }
+            case imap::Response::Kind::bye:
+            case imap::Response::Kind::untagged:
+                observe(resp);
+                if (on_untagged && resp.kind == imap::Response::Kind::untagged) on_untagged(resp);
+                break;
+        }
+    }
+    co_return replies;
+}
+
+void Connection::observe(const imap::Response& r) {
+    if (r.kind == imap::Response::Kind::bye || r.status == imap::Status::bye) {
+        m_bye = server_text(r);
+        return;
+    }
+    if (auto caps = imap::decode_capability(r)) {
+        m_caps = imap::Capabilities(*caps);
+        return;
+    }
+    if (r.code && r.code->kind == imap::CodeKind::alert)
+        util::log_warning("server alert from " + peer() + ": " + r.text);
+}
+
+namespace {
+
+// Shared between idle() and its deadline coroutine; single-threaded, so plain flags suffice.
+struct IdleState {
+    explicit IdleState(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool finished = false;         // idle() returned: the deadline coroutine must not touch the connection
+    bool idling = false;           // "+ idling" received: DONE may be sent
+    bool deadline_passed = false;  // the deadline came before "+": send DONE as soon as it arrives
+    bool done_sent = false;
+    std::optional<util::Error> write_error;
+};
+
+}  // namespace
+
+asio::awaitable<util::Expected<void>> Connection::send_done() {
+    if (tracing()) util::log_debug("C: DONE");
+    if (auto r = co_await send_bytes("DONE\r\n"); !r) co_return r;
+    co_return co_await flush();
+}
+
+asio::awaitable<util::Expected<void>> Connection::idle(Timeout max_idle,
+                                                       const std::function<bool(imap::Response&)>& wake) {
+    if (!m_caps.idle())
+        co_return util::unexpected(SessionError::capability_missing, peer() + " does not support IDLE");
+    imap::Command command = m_encoder.idle();
+    const std::string tag = command.tag;
+    if (tracing()) util::log_debug("C: " + command.redacted);
+    if (auto r = co_await send_segment(command.segments.at(0)); !r) co_return r;
+    if (auto r = co_await flush(); !r) co_return r;
+
+    // The deadline runs beside the read loop: a read timeout would close the stream, so the timer
+    // writes DONE instead (Stream allows one read and one write at a time).
+    auto state = std::make_shared<IdleState>(m_executor);
+    state->timer.expires_after(max_idle);
+    asio::co_spawn(
+        m_executor,
+        [this, state]() -> asio::awaitable<void> {
+            boost::system::error_code ec;
+            co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || state->finished || state->done_sent) co_return;
+            if (!state->idling) {
+                state->deadline_passed = true;
+                co_return;
+            }
+            state->done_sent = true;
+            if (auto r = co_await send_done(); !r) state->write_error = std::move(r).error();
+        },
+        asio::detached);
+    auto finish = [&state] {
+        state->finished = true;
+        state->timer.cancel();
+    };
+
+    for (;;) {
+        auto response = co_await next_response_within(max_idle + m_settings.io_timeout);
+        if (state->write_error) {
+            finish();
+            co_return util::unexpected(*state->write_error);
+        }
+        if (!response) {
+            finish();
+            co_return util::unexpected(std::move(response).error());
+        }
+        imap::Response& resp = *response;
+        bool send_done_now = false;
+        if (resp.kind == imap::Response::Kind::continuation) {
+            state->idling = true;
+            send_done_now = state->deadline_passed;
+        } else if (resp.kind == imap::Response::Kind::tagged && resp.tag == tag) {
+            finish();
+            if (resp.status != imap::Status::ok)
+                co_return util::unexpected(SessionError::command_failed, "IDLE: the server answered " + server_text(resp));
+            co_return util::Expected<void>{};
+        } else {
+            observe(resp);
+            send_done_now = resp.kind == imap::Response::Kind::untagged && wake && wake(resp) && state->idling;
+        }
+        if (send_done_now && !state->done_sent) {
+            state->done_sent = true;
+            state->timer.cancel();
+            if (auto r = co_await send_done(); !r) {
+                finish();
+                co_return r;
+            }
+        }
+    }
+}
+
+asio::awaitable<void> Connection::logout() {
+    if (is_open()) {
+        auto r = co_await execute(m_encoder.logout());
+        (void)r;  // the server may close at once after BYE; nothing to do about a failure here
+    }
+    co_await m_stream.close();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bytes
+
+asio::awaitable<util::Expected<void>> Connection::send_bytes(std::string_view bytes) {
+    if (m_deflater) {
+        if (auto r = m_deflater->compress(bytes, false, m_out); !r) co_return broken(std::move(r).error());
+    } else {
+        m_out.append(bytes);
+    }
+    if (m_out.size() >= k_flush_threshold) co_return co_await flush();
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::send_segment(const imap::Segment& segment) {
+    for (const auto& piece : segment.pieces) {
+        if (const auto* text = std::get_if<std::string>(&piece)) {
+            if (auto r = co_await send_bytes(*text); !r) co_return r;
+            continue;
+        }
+        const imap::PayloadPtr& payload = std::get<imap::PayloadPtr>(piece);
+        if (auto whole = payload->contiguous()) {
+            // Large bodies skip the batching buffer: flush what is queued, then write the body itself.
+            if (!m_deflater && whole->size() >= k_flush_threshold) {
+                if (auto r = co_await flush(); !r) co_return r;
+                if (auto r = co_await m_stream.write_all(asio::buffer(whole->data(), whole->size()), m_settings.io_timeout); !r)
+                    co_return broken(std::move(r).error());
+                m_bytes_sent += whole->size();
+                continue;
+            }
+            if (auto r = co_await send_bytes(*whole); !r) co_return r;
+            continue;
+        }
+        std::vector<char> chunk(k_payload_chunk);
+        for (std::uint64_t offset = 0; offset < payload->size();) {
+            auto n = payload->read(offset, std::span<char>(chunk.data(), chunk.size()));
+            if (!n) co_return broken(std::move(n).error());  // the literal header is out: the stream is lost
+            if (*n == 0)
+                co_return broken({SessionError::protocol_violation, "a message body ended early while it was being sent"});
+            if (auto r = co_await send_bytes(std::string_view(chunk.data(), *n)); !r) co_return r;
+            offset += *n;
+        }
+    }
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Connection::flush() {
+    if (m_deflater) {
+        if (auto r = m_deflater->compress({}, true, m_out); !r) co_return broken(std::move(r).error());
+    }
+    if (m_out.empty()) co_return util::Expected<void>{};
+    auto r = co_await m_stream.write_all(asio::buffer(m_out), m_settings.io_timeout);
+    if (!r) co_return broken(std::move(r).error());
+    m_bytes_sent += m_out.size();
+    m_out.clear();
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<imap::Response>> Connection::next_response() {
+    co_return co_await next_response_within(m_settings.io_timeout);
+}
+
+asio::awaitable<util::Expected<imap::Response>> Connection::next_response_within(Timeout timeout) {
+    for (;;) {
+        // Parse what is buffered first: one read may hold many responses.
+        std::string_view source = m_inflater ? std::string_view(m_inflated).substr(m_inflated_offset) : m_pending;
+        if (!source.empty()) {
+            auto r = m_parser.feed(source);
+            if (m_inflater) m_inflated_offset += r.consumed;
+            else m_pending.remove_prefix(r.consumed);
+            if (r.status == imap::FeedStatus::response) co_return m_parser.take();
+            if (r.status == imap::FeedStatus::error)
+                co_return broken({m_parser.error().code, "unreadable response from " + peer() + ": " + m_parser.error().message});
+            continue;
+        }
+        if (m_inflater) {
+            m_inflated.clear();
+            m_inflated_offset = 0;
+        }
+        auto n = co_await m_stream.read_some(asio::buffer(m_read_buffer), timeout);
+        if (!n) {
+            if (m_bye) co_return broken({SessionError::server_bye, peer() + " closed the session: " + *m_bye});
+            co_return broken(std::move(n).error());
+        }
+        m_bytes_received += *n;
+        std::string_view got(m_read_buffer.data(), *n);
+        if (m_inflater) {
+            if (auto r = m_inflater->decompress(got, m_inflated); !r) co_return broken(std::move(r).error());
+        } else {
+            m_pending = got;
+        }
+    }
+}
+
+}  // namespace mailtwin::net

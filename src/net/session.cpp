@@ -1,0 +1,527 @@
+#include "mailtwin/net/session.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "mailtwin/imap/utf7.hpp"
+#include "mailtwin/net/session_error.hpp"
+
+namespace mailtwin::net {
+namespace {
+
+// Messages per pipelined UID FETCH BODY.PEEK[] command: small enough that a failure costs little,
+// large enough that round trips vanish behind the pipeline window.
+constexpr std::size_t k_bodies_per_fetch = 50;
+// APPENDs per MULTIAPPEND command or pipeline window.
+constexpr std::size_t k_appends_per_batch = 50;
+
+template <typename T>
+util::Expected<T> fail_with(util::Error e) {
+    return util::unexpected(std::move(e));
+}
+
+std::string decode_name(std::string_view wire, bool utf8) {
+    auto name = imap::mailbox_from_wire(wire, utf8);
+    return name ? *name : std::string(wire);  // an undecodable name is kept as sent (the caller validates paths)
+}
+
+}  // namespace
+
+asio::awaitable<util::Expected<Reply>> Session::run(util::Expected<imap::Command> command,
+                                                    const UntaggedHandler& on_untagged) {
+    if (!command) co_return util::unexpected(std::move(command).error());
+    co_return co_await m_conn.execute(std::move(*command), on_untagged);
+}
+
+asio::awaitable<util::Expected<Reply>> Session::run_ok(util::Expected<imap::Command> command,
+                                                       const UntaggedHandler& on_untagged) {
+    auto reply = co_await run(std::move(command), on_untagged);
+    if (reply && !reply->ok()) co_return util::unexpected(reply->to_error());
+    co_return reply;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Folders
+
+asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(bool with_status) {
+    const auto& caps = m_conn.capabilities();
+    const bool utf8 = m_conn.utf8_enabled();
+    const bool list_status = with_status && caps.list_status();
+    std::vector<FolderInfo> folders;
+    std::map<std::string, imap::StatusData> statuses;  // by wire name
+    auto on_untagged = [&](imap::Response& r) {
+        if (auto entry = imap::decode_list(r)) {
+            FolderInfo f;
+            f.wire_name = entry->mailbox;
+            f.name = decode_name(entry->mailbox, utf8);
+            f.delimiter = entry->delimiter;
+            f.attributes = entry->attr_bits;
+            f.selectable = !entry->has(imap::MailboxAttr::noselect) && !entry->has(imap::MailboxAttr::nonexistent);
+            folders.push_back(std::move(f));
+        } else if (auto st = imap::decode_status(r)) {
+            std::string key = st->mailbox;
+            statuses[key] = std::move(*st);
+        }
+    };
+    imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore())
+                                        : *m_conn.encoder().list("", "*", imap::ListReturn{caps.special_use(), {}});
+    auto reply = co_await m_conn.execute(std::move(command), on_untagged);
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (!reply->ok()) co_return util::unexpected(reply->to_error());
+
+    if (with_status && !list_status) {
+        // Fallback: one STATUS per selectable folder, all pipelined in one round trip.
+        std::vector<imap::Command> batch;
+        std::vector<std::string_view> items{"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
+        if (caps.condstore()) items.push_back("HIGHESTMODSEQ");
+        for (const auto& f : folders) {
+            if (!f.selectable) continue;
+            auto cmd = m_conn.encoder().status(f.name, items);
+            if (!cmd) co_return util::unexpected(std::move(cmd).error());
+            batch.push_back(std::move(*cmd));
+        }
+        auto replies = co_await m_conn.pipeline(std::move(batch), on_untagged);
+        if (!replies) co_return util::unexpected(std::move(replies).error());
+    }
+    for (auto& f : folders) {
+        auto it = statuses.find(f.wire_name);
+        if (it == statuses.end()) {
+            // Servers may quote or re-encode differently in STATUS: match on the decoded name too.
+            it = std::find_if(statuses.begin(), statuses.end(),
+                              [&](const auto& kv) { return decode_name(kv.first, utf8) == f.name; });
+        }
+        if (it != statuses.end()) f.status = it->second;
+    }
+    co_return folders;
+}
+
+asio::awaitable<util::Expected<imap::StatusData>> Session::status(const std::string& folder) {
+    std::vector<std::string_view> items{"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
+    if (m_conn.capabilities().condstore()) items.push_back("HIGHESTMODSEQ");
+    std::optional<imap::StatusData> result;
+    auto reply = co_await run_ok(m_conn.encoder().status(folder, items), [&](imap::Response& r) {
+        if (auto st = imap::decode_status(r)) result = std::move(*st);
+    });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (!result)
+        co_return fail_with<imap::StatusData>({SessionError::protocol_violation, "STATUS " + folder + ": no STATUS data"});
+    co_return *result;
+}
+
+asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string& folder,
+                                                              std::optional<QresyncKnown> known, bool read_only) {
+    imap::SelectOptions options;
+    if (known && m_conn.qresync_enabled() && known->uidvalidity != 0 && known->modseq != 0)
+        options.qresync = imap::QresyncParams{known->uidvalidity, known->modseq, {}};
+    else if (m_conn.condstore_enabled())
+        options.condstore = !m_conn.qresync_enabled();  // after ENABLE QRESYNC, CONDSTORE is on already
+    SelectResult result;
+    result.read_only = read_only;
+    auto on_untagged = [&](imap::Response& r) {
+        if (auto n = imap::decode_exists(r)) result.exists = *n;
+        else if (auto v = imap::decode_vanished(r)) {
+            for (const auto& range : v->uids.ranges()) result.vanished.add(range);
+        } else if (auto f = imap::decode_fetch(r)) {
+            result.changed.push_back(std::move(*f));
+        } else if (r.code) {
+            switch (r.code->kind) {
+                case imap::CodeKind::uidvalidity: result.uidvalidity = r.code->uidvalidity().value_or(0); break;
+                case imap::CodeKind::uidnext: result.uidnext = r.code->uidnext().value_or(0); break;
+                case imap::CodeKind::highestmodseq: result.highestmodseq = r.code->highestmodseq().value_or(0); break;
+                case imap::CodeKind::nomodseq: result.nomodseq = true; break;
+                case imap::CodeKind::permanentflags:
+                    if (auto pf = r.code->permanent_flags()) result.permanent_flags = std::move(*pf);
+                    break;
+                default: break;
+            }
+        }
+    };
+    m_selected.reset();
+    auto command = read_only ? m_conn.encoder().examine(folder, options) : m_conn.encoder().select(folder, options);
+    auto reply = co_await run_ok(std::move(command), on_untagged);
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (reply->code && reply->code->kind == imap::CodeKind::read_only) result.read_only = true;
+    if (result.uidvalidity == 0)
+        co_return fail_with<SelectResult>({SessionError::protocol_violation,
+                                           "SELECT " + folder + ": the server sent no UIDVALIDITY"});
+    m_selected = folder;
+    co_return result;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading messages
+
+asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<model::ModSeq> since) {
+    FlagChanges out;
+    const bool condstore = m_conn.condstore_enabled();
+    std::vector<std::string_view> items{"UID", "FLAGS"};
+    if (condstore) items.push_back("MODSEQ");
+    imap::FetchModifiers modifiers;
+    if (since && condstore) {
+        modifiers.changed_since = *since;
+        modifiers.vanished = m_conn.qresync_enabled();
+    }
+    auto reply = co_await run_ok(m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers),
+                                 [&](imap::Response& r) {
+                                     if (auto f = imap::decode_fetch(r)) {
+                                         if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
+                                         out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
+                                     } else if (auto v = imap::decode_vanished(r)) {
+                                         for (const auto& range : v->uids.ranges()) out.vanished.add(range);
+                                     }
+                                 });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    std::sort(out.changed.begin(), out.changed.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+    co_return out;
+}
+
+asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uids() {
+    const bool esearch = m_conn.capabilities().esearch();
+    std::vector<model::Uid> uids;
+    std::array<imap::SearchTerm, 1> criteria{imap::search_raw("ALL")};
+    auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, esearch), [&](imap::Response& r) {
+        if (auto e = imap::decode_esearch(r)) {
+            if (e->all)
+                for (model::Uid u : *e->all) uids.push_back(u);
+        } else if (auto s = imap::decode_search(r)) {
+            uids.insert(uids.end(), s->ids.begin(), s->ids.end());
+        }
+    });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    std::sort(uids.begin(), uids.end());
+    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+    co_return uids;
+}
+
+asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_message_id(const std::string& message_id) {
+    std::vector<model::Uid> uids;
+    std::array<imap::SearchTerm, 3> criteria{imap::search_raw("HEADER"), imap::search_string("Message-ID"),
+                                             imap::search_string(message_id)};
+    auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, false), [&](imap::Response& r) {
+        if (auto s = imap::decode_search(r)) uids.insert(uids.end(), s->ids.begin(), s->ids.end());
+    });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    std::sort(uids.begin(), uids.end());
+    co_return uids;
+}
+
+namespace {
+
+// The Message-ID header field value from "Message-ID: <x@y>\r\n\r\n" (unfolded, trimmed).
+std::string header_value(std::string_view block) {
+    auto colon = block.find(':');
+    if (colon == std::string_view::npos) return {};
+    std::string value;
+    for (char c : block.substr(colon + 1))
+        if (c != '\r' && c != '\n') value += c;
+    auto first = value.find_first_not_of(" \t");
+    auto last = value.find_last_not_of(" \t");
+    return first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(const imap::SeqSet& uids) {
+    std::vector<MessageMeta> out;
+    if (uids.empty()) co_return out;
+    std::vector<imap::Command> batch;
+    const std::array<std::string_view, 5> items{"UID", "FLAGS", "RFC822.SIZE", "INTERNALDATE",
+                                                "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"};
+    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
+        auto cmd = m_conn.encoder().uid_fetch(part, items);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
+        auto f = imap::decode_fetch(r);
+        if (!f || !f->uid || !f->rfc822_size) return;
+        MessageMeta m;
+        m.uid = *f->uid;
+        m.flags = f->flags.value_or(model::FlagSet{});
+        m.size = *f->rfc822_size;
+        m.internal_date = f->internal_date;
+        for (const auto& b : f->bodies)
+            if (!b.nil && !b.streamed) m.message_id = header_value(b.data);
+        out.push_back(std::move(m));
+    });
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    for (const auto& r : *replies)
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+    co_return out;
+}
+
+namespace {
+
+// Routes BODY[] literals to the consumer while the parser streams them.
+class ConsumerSink final : public imap::LiteralSink {
+public:
+    explicit ConsumerSink(BodyConsumer& consumer) : m_consumer(consumer) {}
+    bool begin(const imap::FetchContext& ctx, std::uint64_t total) override {
+        if (!ctx.section.empty()) return false;  // only whole messages are streamed
+        m_consumer.begin_body(total);
+        return true;
+    }
+    void data(std::string_view chunk) override { m_consumer.body_data(chunk); }
+    void end() override { m_consumer.end_body(); }
+
+private:
+    BodyConsumer& m_consumer;
+};
+
+// Restores the parser's previous sink when the fetch ends, whatever the outcome.
+class SinkGuard {
+public:
+    SinkGuard(imap::Parser& parser, imap::LiteralSink* sink) : m_parser(parser) { m_parser.set_sink(sink); }
+    ~SinkGuard() { m_parser.set_sink(nullptr); }
+    SinkGuard(const SinkGuard&) = delete;
+    SinkGuard& operator=(const SinkGuard&) = delete;
+
+private:
+    imap::Parser& m_parser;
+};
+
+}  // namespace
+
+asio::awaitable<util::Expected<void>> Session::fetch_bodies(const imap::SeqSet& uids, BodyConsumer& consumer) {
+    if (uids.empty()) co_return util::Expected<void>{};
+    std::vector<model::Uid> all;
+    for (const auto& r : uids.ranges())
+        for (std::uint64_t u = r.first; u <= r.last; ++u) all.push_back(static_cast<model::Uid>(u));
+    std::vector<imap::Command> batch;
+    const std::array<std::string_view, 5> items{"UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "BODY.PEEK[]"};
+    for (std::size_t i = 0; i < all.size(); i += k_bodies_per_fetch) {
+        std::size_t n = std::min(k_bodies_per_fetch, all.size() - i);
+        auto cmd = m_conn.encoder().uid_fetch(imap::SeqSet::from_uids(std::span(all).subspan(i, n)), items);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    ConsumerSink sink(consumer);
+    SinkGuard guard(m_conn.parser(), &sink);
+    auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
+        if (auto f = imap::decode_fetch(r)) consumer.message(*f);
+    });
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    for (const auto& r : *replies)
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+    co_return util::Expected<void>{};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Changing the server
+
+asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items) {
+    UidMapping uids(items.size());
+    const bool multi = m_conn.capabilities().multiappend();
+    std::vector<imap::Command> batch;
+    std::vector<std::pair<std::size_t, std::size_t>> spans;  // command -> [first, first+count) of items
+    for (std::size_t i = 0; i < items.size();) {
+        std::size_t n = multi ? std::min(k_appends_per_batch, items.size() - i) : 1;
+        std::vector<imap::AppendMessage> messages;
+        for (std::size_t j = i; j < i + n; ++j) messages.push_back(items[j].message);
+        auto cmd = m_conn.encoder().append(folder, messages);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+        spans.emplace_back(i, n);
+        i += n;
+    }
+    auto replies = co_await m_conn.pipeline(std::move(batch));
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    bool missing = false;
+    for (std::size_t c = 0; c < replies->size(); ++c) {
+        const Reply& r = (*replies)[c];
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+        auto [first, count] = spans[c];
+        std::optional<imap::AppendUid> appended = r.code ? r.code->appenduid() : std::nullopt;
+        if (appended && appended->uids.count() == count) {
+            std::size_t k = first;
+            for (model::Uid u : appended->uids) uids[k++] = u;
+        } else {
+            missing = true;
+        }
+    }
+    if (missing)
+        if (auto r = co_await resolve_without_uidplus(folder, items, uids); !r) co_return util::unexpected(std::move(r).error());
+    co_return uids;
+}
+
+asio::awaitable<util::Expected<void>> Session::resolve_without_uidplus(const std::string& folder,
+                                                                       const std::vector<AppendItem>& items,
+                                                                       UidMapping& uids) {
+    // Without APPENDUID the only way to learn a new message's UID is to look for it: the highest UID
+    // carrying its Message-ID. A message without one stays unknown (the sync pairs it next run).
+    auto selected = co_await select(folder);
+    if (!selected) co_return util::unexpected(std::move(selected).error());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (uids[i] || items[i].message_id.empty()) continue;
+        auto found = co_await search_message_id(items[i].message_id);
+        if (!found) co_return util::unexpected(std::move(found).error());
+        if (!found->empty()) uids[i] = found->back();
+    }
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::SeqSet& uids, imap::StoreMode mode,
+                                                                   const model::FlagSet& flags,
+                                                                   std::optional<model::ModSeq> unchanged_since) {
+    imap::UidSet modified;
+    if (uids.empty()) co_return modified;
+    std::vector<imap::Command> batch;
+    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
+        auto cmd = m_conn.encoder().uid_store(part, mode, flags,
+                                              m_conn.condstore_enabled() ? unchanged_since : std::nullopt);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    auto replies = co_await m_conn.pipeline(std::move(batch));
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    for (const auto& r : *replies) {
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+        if (r.code && r.code->kind == imap::CodeKind::modified)
+            if (auto m = r.code->modified())
+                for (const auto& range : m->ranges()) modified.add(range);
+    }
+    co_return modified;
+}
+
+asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::move(const imap::SeqSet& uids,
+                                                                               const std::string& target) {
+    co_return co_await copy_like(uids, target, true);
+}
+
+asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy(const imap::SeqSet& uids,
+                                                                               const std::string& target) {
+    co_return co_await copy_like(uids, target, false);
+}
+
+asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_like(const imap::SeqSet& uids,
+                                                                                    const std::string& target,
+                                                                                    bool move) {
+    std::map<model::Uid, model::Uid> mapping;
+    if (uids.empty()) co_return mapping;
+    const bool native_move = move && m_conn.capabilities().move();
+    auto record = [&mapping](const imap::ResponseCode& code) {
+        auto c = code.copyuid();
+        if (!c || c->source.count() != c->dest.count()) return;
+        auto d = c->dest.begin();
+        for (model::Uid s : c->source) mapping[s] = *d++;
+    };
+    std::vector<imap::Command> batch;
+    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
+        auto cmd = native_move ? m_conn.encoder().uid_move(part, target) : m_conn.encoder().uid_copy(part, target);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    // MOVE reports COPYUID in an untagged OK before the expunges (RFC 6851 §4.3); COPY in its tagged OK.
+    auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
+        if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
+    });
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    for (const auto& r : *replies) {
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+        if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
+    }
+    if (move && !native_move) {
+        // The fallback of RFC 6851 §3.3: the copies exist, now expunge exactly the originals.
+        if (auto r = co_await expunge(uids); !r) co_return util::unexpected(std::move(r).error());
+    }
+    co_return mapping;
+}
+
+asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids) {
+    if (uids.empty()) co_return util::Expected<void>{};
+    // UID EXPUNGE removes only the messages of the set that carry \Deleted (RFC 4315 §2.1).
+    model::FlagSet deleted;
+    deleted.set(model::Flag::deleted);
+    if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
+    if (!m_conn.capabilities().uidplus()) co_return co_await expunge_without_uidplus(uids);
+    std::vector<imap::Command> batch;
+    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
+        auto cmd = m_conn.encoder().uid_expunge(part);
+        if (!cmd) co_return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    auto replies = co_await m_conn.pipeline(std::move(batch));
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    for (const auto& r : *replies)
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Session::expunge_without_uidplus(const imap::SeqSet& uids) {
+    // Plain EXPUNGE removes every \Deleted message of the folder, including ones another client marked
+    // and still wants to undelete. It is used only when the messages marked \Deleted are exactly ours.
+    std::vector<model::Uid> marked;
+    std::array<imap::SearchTerm, 1> criteria{imap::search_raw("DELETED")};
+    auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, false), [&](imap::Response& r) {
+        if (auto s = imap::decode_search(r)) marked.insert(marked.end(), s->ids.begin(), s->ids.end());
+    });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    for (model::Uid u : marked)
+        if (!uids.contains(u))
+            co_return util::unexpected(SessionError::capability_missing,
+                                       m_conn.peer() + " lacks UIDPLUS and other messages in " +
+                                           m_selected.value_or("the folder") +
+                                           " are marked \\Deleted: mailtwin left its messages marked \\Deleted "
+                                           "rather than expunge someone else's");
+    auto expunged = co_await run_ok(m_conn.encoder().begin("EXPUNGE").finish());
+    if (!expunged) co_return util::unexpected(std::move(expunged).error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Session::create_folder(const std::string& folder) {
+    auto reply = co_await run(m_conn.encoder().create(folder));
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    // Creating a folder that exists is success for an idempotent sync step.
+    if (!reply->ok() && !(reply->code && reply->code->name == "ALREADYEXISTS")) co_return util::unexpected(reply->to_error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Session::delete_folder(const std::string& folder) {
+    if (m_selected == folder) m_selected.reset();
+    auto reply = co_await run_ok(m_conn.encoder().delete_(folder));
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Session::rename_folder(const std::string& from, const std::string& to) {
+    auto reply = co_await run_ok(m_conn.encoder().rename(from, to));
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<imap::Namespaces>> Session::namespaces() {
+    imap::Namespaces result;
+    bool got = false;
+    if (!m_conn.capabilities().namespace_()) {
+        // RFC 2342 absent: assume one personal namespace with the LIST delimiter (mbsync does the same).
+        result.personal.push_back({"", std::nullopt});
+        co_return result;
+    }
+    auto reply = co_await run_ok(m_conn.encoder().namespace_(), [&](imap::Response& r) {
+        if (auto ns = imap::decode_namespace(r)) {
+            result = std::move(*ns);
+            got = true;
+        }
+    });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (!got) result.personal.push_back({"", std::nullopt});
+    co_return result;
+}
+
+asio::awaitable<util::Expected<void>> Session::noop() {
+    auto reply = co_await run_ok(m_conn.encoder().noop());
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> Session::notify_personal() {
+    if (!m_conn.capabilities().notify())
+        co_return util::unexpected(SessionError::capability_missing, m_conn.peer() + " does not support NOTIFY");
+    auto reply = co_await run_ok(m_conn.encoder().notify_set(
+        "(SELECTED (MessageNew (UID) MessageExpunge FlagChange)) (PERSONAL (MessageNew MessageExpunge MailboxName))"));
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    co_return util::Expected<void>{};
+}
+
+}  // namespace mailtwin::net

@@ -1,0 +1,222 @@
+#include "mailtwin/sync/plan_format.hpp"
+
+#include <cstdio>
+#include <string_view>
+
+namespace mailtwin::sync {
+
+namespace {
+
+template <class... Fs>
+struct Overload : Fs... {
+    using Fs::operator()...;
+};
+template <class... Fs>
+Overload(Fs...) -> Overload<Fs...>;
+
+std::string side_text(util::Side s) { return std::string(util::side_name(s)); }
+
+// "+S -F,$junk" for a SetFlags; parts that are empty are left out.
+std::string delta_text(const model::FlagSet& add, const model::FlagSet& remove) {
+    std::string out;
+    if (add.bits() != 0 || !add.keywords.empty()) out += " +" + flags_text(add);
+    if (remove.bits() != 0 || !remove.keywords.empty()) out += " -" + flags_text(remove);
+    return out;
+}
+
+std::string id_text(model::Uid uid, const std::string& key) {
+    return "uid=" + (uid != 0 ? std::to_string(uid) : std::string("-")) + " key=" + (key.empty() ? "-" : key);
+}
+
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string json_flags(const model::FlagSet& flags) {
+    std::string out = "[";
+    bool first = true;
+    auto add = [&](std::string_view name) {
+        if (!first) out += ',';
+        first = false;
+        out += json_string(name);
+    };
+    for (const auto& fl : model::k_flag_letters)
+        if (flags.has(fl.flag)) add(fl.imap_name);
+    for (const auto& k : flags.keywords) add(k);
+    return out + "]";
+}
+
+// Builds one JSON object from "name":value members.
+class JsonLine {
+public:
+    explicit JsonLine(std::string_view action) { str("action", action); }
+    JsonLine& str(std::string_view name, std::string_view value) { return raw(name, json_string(value)); }
+    JsonLine& num(std::string_view name, std::uint64_t value) { return raw(name, std::to_string(value)); }
+    JsonLine& snum(std::string_view name, std::int64_t value) { return raw(name, std::to_string(value)); }
+    JsonLine& flags(std::string_view name, const model::FlagSet& f) { return raw(name, json_flags(f)); }
+    JsonLine& boolean(std::string_view name, bool value) { return raw(name, value ? "true" : "false"); }
+    JsonLine& ids(model::Uid uid, const std::string& key) {
+        if (uid != 0) num("uid", uid);
+        if (!key.empty()) str("key", key);
+        return *this;
+    }
+    JsonLine& identity(const std::optional<model::Identity>& id) {
+        if (id) num("message_id_hash", id->message_id_hash);
+        return *this;
+    }
+    [[nodiscard]] std::string done() const { return m_text + "}"; }
+
+private:
+    JsonLine& raw(std::string_view name, std::string_view value) {
+        m_text += m_text.empty() ? "{" : ",";
+        m_text += json_string(name);
+        m_text += ':';
+        m_text += value;
+        return *this;
+    }
+    std::string m_text;
+};
+
+}  // namespace
+
+std::string flags_text(const model::FlagSet& flags) {
+    std::string out;
+    for (const auto& fl : model::k_flag_letters)
+        if (flags.has(fl.flag)) out += fl.letter;
+    for (const auto& k : flags.keywords) out += "," + k;
+    return out.empty() ? "-" : out;
+}
+
+std::string to_text(const Action& action) {
+    return std::visit(
+        Overload{
+            [](const ResetUids& a) {
+                return "reset-uids uidvalidity " + std::to_string(a.old_uidvalidity) + " -> " +
+                       std::to_string(a.new_uidvalidity);
+            },
+            [](const Pair& a) {
+                return "pair " + id_text(a.uid, a.key) + " flags=" + flags_text(a.remote_flags) + "/" +
+                       flags_text(a.local_flags);
+            },
+            [](const Detach& a) { return "detach " + id_text(a.uid, a.key) + " gone=" + side_text(a.gone); },
+            [](const Forget& a) { return "forget " + id_text(a.uid, a.key); },
+            [](const SetFlags& a) {
+                return "set-flags " + side_text(a.side) + " " + id_text(a.uid, a.key) + delta_text(a.add, a.remove);
+            },
+            [](const Record& a) {
+                return "record " + id_text(a.uid, a.key) + " flags=" + flags_text(a.remote_flags) + "/" +
+                       flags_text(a.local_flags);
+            },
+            [](const Expunge& a) { return "expunge " + side_text(a.side) + " " + id_text(a.uid, a.key); },
+            [](const Download& a) {
+                return std::string(a.restore ? "restore-" : "") + "download uid=" + std::to_string(a.uid) +
+                       " flags=" + flags_text(a.flags) + " size=" + std::to_string(a.size);
+            },
+            [](const Upload& a) {
+                return std::string(a.restore ? "restore-" : "") + "upload key=" + a.key +
+                       " flags=" + flags_text(a.flags) + " size=" + std::to_string(a.size);
+            },
+            [](const Skip& a) { return "skip " + side_text(a.side) + " " + id_text(a.uid, a.key) + " " + a.reason; },
+            [](const Refuse& a) {
+                return "refuse deletions seen on " + side_text(a.gone) + ": " + std::to_string(a.count) + " of " +
+                       std::to_string(a.paired) + " (" + a.reason + ")";
+            },
+        },
+        action);
+}
+
+std::string to_json(const Action& action) {
+    return std::visit(
+        Overload{
+            [](const ResetUids& a) {
+                return JsonLine("reset-uids")
+                    .num("old_uidvalidity", a.old_uidvalidity)
+                    .num("new_uidvalidity", a.new_uidvalidity)
+                    .done();
+            },
+            [](const Pair& a) {
+                return JsonLine("pair")
+                    .ids(a.uid, a.key)
+                    .flags("remote_flags", a.remote_flags)
+                    .flags("local_flags", a.local_flags)
+                    .num("size", a.size)
+                    .identity(a.identity)
+                    .done();
+            },
+            [](const Detach& a) {
+                return JsonLine("detach").ids(a.uid, a.key).str("gone", util::side_name(a.gone)).done();
+            },
+            [](const Forget& a) { return JsonLine("forget").ids(a.uid, a.key).done(); },
+            [](const SetFlags& a) {
+                return JsonLine("set-flags")
+                    .str("side", util::side_name(a.side))
+                    .ids(a.uid, a.key)
+                    .flags("add", a.add)
+                    .flags("remove", a.remove)
+                    .done();
+            },
+            [](const Record& a) {
+                return JsonLine("record")
+                    .ids(a.uid, a.key)
+                    .flags("remote_flags", a.remote_flags)
+                    .flags("local_flags", a.local_flags)
+                    .done();
+            },
+            [](const Expunge& a) {
+                return JsonLine("expunge").str("side", util::side_name(a.side)).ids(a.uid, a.key).done();
+            },
+            [](const Download& a) {
+                return JsonLine("download")
+                    .num("uid", a.uid)
+                    .flags("flags", a.flags)
+                    .snum("internaldate", a.internaldate)
+                    .num("size", a.size)
+                    .boolean("restore", a.restore)
+                    .done();
+            },
+            [](const Upload& a) {
+                return JsonLine("upload")
+                    .str("key", a.key)
+                    .flags("flags", a.flags)
+                    .snum("internaldate", a.internaldate)
+                    .num("size", a.size)
+                    .boolean("restore", a.restore)
+                    .done();
+            },
+            [](const Skip& a) {
+                return JsonLine("skip").str("side", util::side_name(a.side)).ids(a.uid, a.key).str("reason", a.reason).done();
+            },
+            [](const Refuse& a) {
+                return JsonLine("refuse")
+                    .str("gone", util::side_name(a.gone))
+                    .num("count", a.count)
+                    .num("paired", a.paired)
+                    .str("reason", a.reason)
+                    .done();
+            },
+        },
+        action);
+}
+
+std::vector<std::string> format_plan(const Plan& plan, PlanFormat format) {
+    std::vector<std::string> lines;
+    lines.reserve(plan.actions.size());
+    for (const auto& a : plan.actions) lines.push_back(format == PlanFormat::json ? to_json(a) : to_text(a));
+    return lines;
+}
+
+}  // namespace mailtwin::sync

@@ -1,0 +1,305 @@
+#include "mailtwin/sync/planner.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+
+#include "entries.hpp"
+
+namespace mailtwin::sync {
+
+using detail::Entry;
+using util::Side;
+
+namespace {
+
+constexpr std::int64_t k_seconds_per_day = 86400;
+
+model::FlagSet minus(const model::FlagSet& a, const model::FlagSet& b) {
+    model::FlagSet out(static_cast<std::uint8_t>(a.bits() & ~b.bits()));
+    for (const auto& k : a.keywords)
+        if (b.keywords.count(k) == 0) out.keywords.insert(k);
+    return out;
+}
+
+model::FlagSet intersection(const model::FlagSet& a, const model::FlagSet& b) {
+    model::FlagSet out(static_cast<std::uint8_t>(a.bits() & b.bits()));
+    for (const auto& k : a.keywords)
+        if (b.keywords.count(k) != 0) out.keywords.insert(k);
+    return out;
+}
+
+// Where a deletion seen on one side leads.
+enum class Deletion { expunge, restore, detach };
+
+struct PendingDeletion {
+    const Entry* entry = nullptr;
+    Deletion what = Deletion::expunge;
+};
+
+// Sort key of an action: group, then the side of its subject, then uid, then key.
+std::tuple<int, int, model::Uid, std::string> sort_key(const Action& a) {
+    auto side_rank = [](Side s) { return static_cast<int>(s); };
+    return std::visit(
+        [&](const auto& x) -> std::tuple<int, int, model::Uid, std::string> {
+            using T = std::decay_t<decltype(x)>;
+            const int group = order_group(Action(x));
+            if constexpr (std::is_same_v<T, ResetUids>) {
+                return {group, 0, 0, {}};
+            } else if constexpr (std::is_same_v<T, SetFlags> || std::is_same_v<T, Expunge> ||
+                                 std::is_same_v<T, Skip>) {
+                return {group, side_rank(x.side), x.uid, x.key};
+            } else if constexpr (std::is_same_v<T, Download>) {
+                return {group, side_rank(Side::remote), x.uid, {}};
+            } else if constexpr (std::is_same_v<T, Upload>) {
+                return {group, side_rank(Side::local), 0, x.key};
+            } else if constexpr (std::is_same_v<T, Refuse>) {
+                return {group, side_rank(x.gone), 0, {}};
+            } else {
+                return {group, 0, x.uid, x.key};
+            }
+        },
+        a);
+}
+
+class FolderPlanner {
+public:
+    FolderPlanner(const model::RemoteView& remote, const model::LocalView& local, const Policy& policy,
+                  std::int64_t now)
+        : m_remote(remote), m_local(local), m_policy(policy), m_now(now) {}
+
+    Plan run(detail::Gathered& g) {
+        m_paired = g.paired_at_last_sync;
+        m_plan.warnings = g.warnings;
+        compute_newest_floor(g);
+        for (const auto& e : g.entries) plan_entry(e);
+        for (Side gone : util::k_both_sides) apply_safety_rail(gone);
+        std::stable_sort(m_plan.actions.begin(), m_plan.actions.end(),
+                         [](const Action& a, const Action& b) { return sort_key(a) < sort_key(b); });
+        m_plan.counters = count_actions(m_plan.actions);
+        return std::move(m_plan);
+    }
+
+private:
+    void emit(Action a) { m_plan.actions.push_back(std::move(a)); }
+
+    // max_messages keeps the newest N remote messages (by uid, the server's arrival order) locally.
+    void compute_newest_floor(const detail::Gathered& g) {
+        if (m_policy.max_messages <= 0) return;
+        std::vector<model::Uid> uids;
+        for (const auto& e : g.entries)
+            if (e.uid != 0 && e.now[Side::remote].present) uids.push_back(e.uid);
+        const auto n = static_cast<std::size_t>(m_policy.max_messages);
+        if (uids.size() <= n) return;
+        std::nth_element(uids.begin(), uids.begin() + static_cast<std::ptrdiff_t>(n - 1), uids.end(),
+                         std::greater<>());
+        m_newest_floor = uids[n - 1];
+    }
+
+    // The flags each side had at the last sync: the state row's, or, for a pair just found by identity
+    // (or after a UIDVALIDITY change), the flags both copies share, so that every flag set on only one
+    // side is a change there and set wins.
+    SideFlags base_of(const Entry& e) const {
+        if (e.row && e.base_known) return {{e.row->remote_flags, e.row->local_flags}};
+        const auto& r = e.now[Side::remote];
+        const auto& l = e.now[Side::local];
+        if (r.present && l.present) {
+            const auto common = intersection(r.flags, l.flags);
+            return {{common, common}};
+        }
+        const auto& f = r.present ? r.flags : l.flags;
+        return {{f, f}};
+    }
+
+    void plan_entry(const Entry& e) {
+        // Case: detached — one copy was deleted and that deletion was not propagated; the survivor is
+        // left alone until it goes too.
+        if (e.detached()) {
+            const Side keep = e.has_id(Side::remote) ? Side::remote : Side::local;
+            if (!e.now[keep].present) emit(Forget{e.uid, e.key});
+            return;
+        }
+        if (e.has_id(Side::remote) && e.has_id(Side::local)) {
+            // Case: matched by identity (lost state, UIDVALIDITY change, copy of unknown outcome).
+            if (e.matched) emit(Pair{e.uid, e.key, base_of(e)[Side::remote], base_of(e)[Side::local], size_of(e),
+                                     e.identity()});
+            const bool r = e.now[Side::remote].present;
+            const bool l = e.now[Side::local].present;
+            if (r && l) plan_flags(e);
+            else if (r || l) plan_deletion(e, r ? Side::local : Side::remote);
+            else emit(Forget{e.uid, e.key});  // Case: gone from both sides.
+            return;
+        }
+        const Side from = e.has_id(Side::remote) ? Side::remote : Side::local;
+        if (e.now[from].present) plan_new(e, from);
+        // Case: a copy of unknown outcome whose source is gone and whose copy was not found.
+        else if (e.row) emit(Forget{e.uid, e.key});
+    }
+
+    static std::uint64_t size_of(const Entry& e) {
+        for (Side s : util::k_both_sides)
+            if (e.now[s].present) return e.now[s].size;
+        return e.row ? e.row->size : 0;
+    }
+
+    // Case: on both sides — per-flag three-way merge (policy.hpp), then record the new base.
+    void plan_flags(const Entry& e) {
+        const SideFlags now{{e.now[Side::remote].flags, e.now[Side::local].flags}};
+        const SideFlags base = base_of(e);
+        const SideFlags target = merge_flags(now, base, m_policy);
+        for (Side s : util::k_both_sides) {
+            if (now[s] == target[s]) continue;
+            emit(SetFlags{s, e.uid, e.key, minus(target[s], now[s]), minus(now[s], target[s])});
+        }
+        const SideFlags recorded =
+            e.matched || !e.row ? base : SideFlags{{e.row->remote_flags, e.row->local_flags}};
+        if (!(recorded[Side::remote] == target[Side::remote] && recorded[Side::local] == target[Side::local]))
+            emit(Record{e.uid, e.key, target[Side::remote], target[Side::local]});
+    }
+
+    // Case: deleted on `gone`, still on the other side. Collected first: the safety rail looks at all
+    // deletions seen on a side before any is propagated.
+    void plan_deletion(const Entry& e, Side gone) {
+        const Side keep = util::other(gone);
+        Deletion what = Deletion::expunge;
+        if (!m_policy.may_expunge(keep)) {
+            what = Deletion::detach;  // expunge/direction say: do not propagate; the survivor stays
+        } else if (!same_synced_flags(e.now[keep].flags, survivor_base(e, keep), m_policy)) {
+            // Changed on the surviving side since the last sync: on_conflict.
+            if (m_policy.on_conflict == OnConflict::del) what = Deletion::expunge;
+            else what = m_policy.may_change(gone) ? Deletion::restore : Deletion::detach;
+        }
+        m_deletions[gone].push_back({&e, what});
+    }
+
+    // What the survivor had at the last sync. After a UIDVALIDITY change the row's flags are no base
+    // for merging, but they still tell whether the survivor changed; erring towards "changed" keeps mail.
+    model::FlagSet survivor_base(const Entry& e, Side keep) const {
+        if (e.row) return keep == Side::remote ? e.row->remote_flags : e.row->local_flags;
+        return base_of(e)[keep];
+    }
+
+    // Case: new on `from` — copy to the other side, unless direction or a filter keeps it.
+    void plan_new(const Entry& e, Side from) {
+        const Side to = util::other(from);
+        if (!m_policy.may_change(to)) return;  // direction: not a filter, nothing to report
+        const auto& c = e.now[from];
+        if (m_policy.max_size != 0 && c.size > m_policy.max_size) {
+            emit(Skip{from, e.uid, e.key, "larger than max_size"});
+        } else if (m_policy.max_age_days > 0 && c.date > 0 &&
+                   c.date < m_now - std::int64_t{m_policy.max_age_days} * k_seconds_per_day) {
+            emit(Skip{from, e.uid, e.key, "older than max_age_days"});
+        } else if (to == Side::local && e.uid < m_newest_floor) {
+            emit(Skip{from, e.uid, e.key, "not among the newest max_messages"});
+        } else {
+            emit_copy(e, from, false);
+        }
+    }
+
+    // The one place where the two sides' actions have different shapes.
+    void emit_copy(const Entry& e, Side from, bool restore) {
+        const auto& c = e.now[from];
+        const auto flags = flags_to_copy(c.flags, m_policy);
+        if (from == Side::remote) emit(Download{e.uid, flags, c.flags, c.date, c.size, c.identity, restore});
+        else emit(Upload{e.key, flags, c.flags, c.date, c.size, c.identity, restore});
+    }
+
+    // A side "appears empty" when its full view has no message although the last sync paired some.
+    bool appears_empty(Side s) const {
+        if (m_paired == 0) return false;
+        if (s == Side::local)
+            return !m_local.root_present || (m_local.kind == model::LocalViewKind::full && m_local.messages.empty());
+        return m_remote.kind == model::RemoteViewKind::full && m_remote.messages.empty();
+    }
+
+    // Safety rail: deletions seen on `gone` are held back when that side appears empty (always when the
+    // Maildir root is missing, even with --force), or when propagating them would expunge more than
+    // max_delete_percent of the pairs on the other side (unless --force).
+    void apply_safety_rail(Side gone) {
+        const auto& list = m_deletions[gone];
+        if (list.empty()) return;
+        const bool root_missing = gone == Side::local && !m_local.root_present;
+        if (root_missing || (!m_policy.force && appears_empty(gone))) {
+            emit(Refuse{gone, list.size(), m_paired,
+                        root_missing ? "the Maildir root is missing" : "the folder appears empty on that side"});
+            m_plan.hold_checkpoint[gone] = true;
+            return;
+        }
+        const auto expunges = static_cast<std::size_t>(
+            std::count_if(list.begin(), list.end(), [](const auto& d) { return d.what == Deletion::expunge; }));
+        const auto percent = static_cast<std::size_t>(std::max(0, m_policy.max_delete_percent));
+        const bool too_many = !m_policy.force && expunges > 0 && expunges * 100 > percent * m_paired;
+        if (too_many) {
+            emit(Refuse{gone, expunges, m_paired, "more than max_delete_percent; run with --force to allow"});
+            m_plan.hold_checkpoint[gone] = true;
+        }
+        const Side keep = util::other(gone);
+        for (const auto& d : list) {
+            const Entry& e = *d.entry;
+            switch (d.what) {
+                case Deletion::expunge:
+                    if (!too_many) emit(Expunge{keep, e.uid, e.key});
+                    break;
+                case Deletion::restore: emit_copy(e, keep, true); break;
+                case Deletion::detach: emit(Detach{gone, e.uid, e.key}); break;
+            }
+        }
+    }
+
+    const model::RemoteView& m_remote;
+    const model::LocalView& m_local;
+    const Policy& m_policy;
+    std::int64_t m_now;
+    std::size_t m_paired = 0;
+    model::Uid m_newest_floor = 0;
+    util::PerSide<std::vector<PendingDeletion>> m_deletions;
+    Plan m_plan;
+};
+
+}  // namespace
+
+IdentityRequest needs_identities(const model::RemoteView& remote, const model::LocalView& local,
+                                 const model::FolderState& last) {
+    IdentityRequest out;
+    const auto g = detail::gather(remote, local, last);
+    if (g.unusable_incremental || !detail::matching_needed(g)) return out;
+    for (const auto& e : g.entries) {
+        for (Side known : util::k_both_sides) {
+            if (!e.wants_partner(util::other(known))) continue;
+            if (!e.now[known].present || e.now[known].identity || (e.row && e.row->identity)) continue;
+            if (known == Side::remote) out.remote.push_back(e.uid);
+            else out.local.push_back(e.key);
+        }
+    }
+    std::sort(out.remote.begin(), out.remote.end());
+    std::sort(out.local.begin(), out.local.end());
+    return out;
+}
+
+Plan plan_folder(const model::RemoteView& remote, const model::LocalView& local, const model::FolderState& last,
+                 const Policy& policy, std::int64_t now) {
+    auto g = detail::gather(remote, local, last);
+    if (g.unusable_incremental) {
+        // The driver must rescan fully: planning from a partial view without its base could lose mail.
+        Plan plan;
+        plan.actions.push_back(Refuse{Side::remote, 0, last.pairs.size(),
+                                      "incremental remote view without a matching state; a full view is needed"});
+        plan.hold_checkpoint = {{true, true}};
+        plan.counters = count_actions(plan.actions);
+        return plan;
+    }
+    detail::match_by_identity(g);
+    FolderPlanner planner(remote, local, policy, now);
+    Plan plan = planner.run(g);
+    if (g.uidvalidity_reset) {
+        plan.actions.insert(plan.actions.begin(), ResetUids{last.uidvalidity, remote.uidvalidity});
+        plan.warnings.push_back("UIDVALIDITY changed from " + std::to_string(last.uidvalidity) + " to " +
+                                std::to_string(remote.uidvalidity) + ": messages re-matched by identity");
+        plan.counters = count_actions(plan.actions);
+    }
+    return plan;
+}
+
+}  // namespace mailtwin::sync

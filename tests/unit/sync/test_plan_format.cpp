@@ -1,0 +1,62 @@
+#include "mailtwin/sync/plan_format.hpp"
+
+#include <gtest/gtest.h>
+
+#include "scenario.hpp"
+
+namespace mailtwin::sync {
+namespace {
+
+TEST(PlanFormat, FlagsText) {
+    EXPECT_EQ(flags_text(model::FlagSet{}), "-");
+    EXPECT_EQ(flags_text(test::parse_flags("FS,$work")), "FS,$work");
+    EXPECT_EQ(test::parse_flags(flags_text(test::parse_flags("DT,$a,b"))), test::parse_flags("DT,$a,b"));
+}
+
+TEST(PlanFormat, TextLines) {
+    EXPECT_EQ(to_text(SetFlags{util::Side::remote, 7, "k", test::parse_flags("S"), test::parse_flags("F")}),
+              "set-flags remote uid=7 key=k +S -F");
+    EXPECT_EQ(to_text(Download{9, test::parse_flags("S"), test::parse_flags("S"), 0, 1200, std::nullopt, false}),
+              "download uid=9 flags=S size=1200");
+    EXPECT_EQ(to_text(Forget{0, "abc"}), "forget uid=- key=abc");
+    EXPECT_EQ(to_text(ResetUids{1, 2}), "reset-uids uidvalidity 1 -> 2");
+}
+
+TEST(PlanFormat, JsonLines) {
+    EXPECT_EQ(to_json(SetFlags{util::Side::local, 7, "k\"1", test::parse_flags("S,$a"), {}}),
+              R"({"action":"set-flags","side":"local","uid":7,"key":"k\"1","add":["\\Seen","$a"],"remove":[]})");
+    EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}), R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
+    EXPECT_EQ(to_json(Refuse{util::Side::local, 3, 4, "why\n"}),
+              R"({"action":"refuse","gone":"local","count":3,"paired":4,"reason":"why\u000a"})");
+}
+
+TEST(PlanFormat, OneLinePerActionInOrder) {
+    Plan plan;
+    plan.actions = {Forget{1, "a"}, Expunge{util::Side::local, 2, "b"}};
+    EXPECT_EQ(format_plan(plan, PlanFormat::text), (std::vector<std::string>{"forget uid=1 key=a",
+                                                                              "expunge local uid=2 key=b"}));
+    const auto json = format_plan(plan, PlanFormat::json);
+    ASSERT_EQ(json.size(), 2u);
+    EXPECT_EQ(json[0], R"({"action":"forget","uid":1,"key":"a"})");
+}
+
+TEST(PlanCounters, CountsAndPredicates) {
+    Plan plan;
+    plan.actions = {Skip{util::Side::remote, 1, "", "larger than max_size"}};
+    EXPECT_TRUE(plan.changes_nothing());
+    EXPECT_FALSE(plan.refused());
+    plan.actions.push_back(Refuse{util::Side::local, 3, 4, "x"});
+    plan.actions.push_back(SetFlags{util::Side::local, 1, "a", {}, {}});
+    const auto c = count_actions(plan.actions);
+    EXPECT_EQ(c.skips, 1u);
+    EXPECT_EQ(c.refused, 3u);
+    EXPECT_EQ(c.flag_changes[util::Side::local], 1u);
+    EXPECT_FALSE(plan.changes_nothing());
+    EXPECT_TRUE(plan.refused());
+    EXPECT_EQ(order_group(Download{}), order_group(Upload{}));
+    EXPECT_LT(order_group(Pair{}), order_group(SetFlags{}));
+    EXPECT_LT(order_group(Record{}), order_group(Expunge{}));
+}
+
+}  // namespace
+}  // namespace mailtwin::sync
