@@ -18,6 +18,12 @@ if(MAILTWIN_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(MAILTWIN_FUZZ)
+  # Coverage feedback for the libraries too, not only the fuzz programs (their main comes from libFuzzer).
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # mailtwin_module(NAME [DEPS target...]): a static library mailtwin_NAME built from src/NAME/*.cpp,
 # public headers in include/mailtwin/NAME/. Files added to the folder are picked up by the next build.
 function(mailtwin_module name)

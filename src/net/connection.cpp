@@ -364,6 +364,7 @@ asio::awaitable<util::Expected<void>> Connection::send_done() {
 
 asio::awaitable<util::Expected<void>> Connection::idle(Timeout max_idle,
                                                        const std::function<bool(imap::Response&)>& wake) {
+    if (m_broken) co_return util::unexpected(SessionError::protocol_violation, "connection to " + peer() + " is broken");
     if (!m_caps.idle())
         co_return util::unexpected(SessionError::capability_missing, peer() + " does not support IDLE");
     imap::Command command = m_encoder.idle();

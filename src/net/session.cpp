@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
 #include "mailtwin/net/session_error.hpp"
@@ -207,16 +208,31 @@ asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_message
 
 namespace {
 
-// The Message-ID header field value from "Message-ID: <x@y>\r\n\r\n" (unfolded, trimmed).
-std::string header_value(std::string_view block) {
-    auto colon = block.find(':');
-    if (colon == std::string_view::npos) return {};
-    std::string value;
-    for (char c : block.substr(colon + 1))
-        if (c != '\r' && c != '\n') value += c;
-    auto first = value.find_first_not_of(" \t");
-    auto last = value.find_last_not_of(" \t");
-    return first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
+// The Message-ID field's value in a fetched header block (unfolded, trimmed); "" if absent.
+std::string message_id_field(std::string_view block) {
+    std::size_t pos = 0;
+    while (pos < block.size()) {
+        std::size_t end = block.find('\n', pos);
+        if (end == std::string_view::npos) end = block.size();
+        std::string_view line = block.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.size() < 11 || strncasecmp(line.data(), "message-id:", 11) != 0) continue;
+        std::string value(line.substr(11));
+        // Folded continuation lines start with white space (RFC 5322 §2.2.3).
+        while (pos < block.size() && (block[pos] == ' ' || block[pos] == '\t')) {
+            end = block.find('\n', pos);
+            if (end == std::string_view::npos) end = block.size();
+            value += block.substr(pos, end - pos);
+            pos = end + 1;
+        }
+        std::string clean;
+        for (char c : value)
+            if (c != '\r' && c != '\n') clean += c;
+        auto first = clean.find_first_not_of(" \t");
+        auto last = clean.find_last_not_of(" \t");
+        return first == std::string::npos ? std::string() : clean.substr(first, last - first + 1);
+    }
+    return {};
 }
 
 }  // namespace
@@ -226,7 +242,7 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
     if (uids.empty()) co_return out;
     std::vector<imap::Command> batch;
     const std::array<std::string_view, 5> items{"UID", "FLAGS", "RFC822.SIZE", "INTERNALDATE",
-                                                "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"};
+                                                "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID DATE FROM SUBJECT)]"};
     for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
         auto cmd = m_conn.encoder().uid_fetch(part, items);
         if (!cmd) co_return util::unexpected(std::move(cmd).error());
@@ -241,7 +257,10 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
         m.size = *f->rfc822_size;
         m.internal_date = f->internal_date;
         for (const auto& b : f->bodies)
-            if (!b.nil && !b.streamed) m.message_id = header_value(b.data);
+            if (!b.nil && !b.streamed) {
+                m.header_block = b.data;
+                m.message_id = message_id_field(b.data);
+            }
         out.push_back(std::move(m));
     });
     if (!replies) co_return util::unexpected(std::move(replies).error());
@@ -269,16 +288,20 @@ private:
     BodyConsumer& m_consumer;
 };
 
-// Restores the parser's previous sink when the fetch ends, whatever the outcome.
+// Detaches the sink when the fetch ends, whatever the outcome. If the fetch failed in the middle of
+// a body, the parser would go on writing into the dead sink: the connection is abandoned instead.
 class SinkGuard {
 public:
-    SinkGuard(imap::Parser& parser, imap::LiteralSink* sink) : m_parser(parser) { m_parser.set_sink(sink); }
-    ~SinkGuard() { m_parser.set_sink(nullptr); }
+    SinkGuard(Connection& conn, imap::LiteralSink* sink) : m_conn(conn) { m_conn.parser().set_sink(sink); }
+    ~SinkGuard() {
+        if (!m_conn.parser().idle()) m_conn.abandon();
+        m_conn.parser().set_sink(nullptr);
+    }
     SinkGuard(const SinkGuard&) = delete;
     SinkGuard& operator=(const SinkGuard&) = delete;
 
 private:
-    imap::Parser& m_parser;
+    Connection& m_conn;
 };
 
 }  // namespace
@@ -297,7 +320,7 @@ asio::awaitable<util::Expected<void>> Session::fetch_bodies(const imap::SeqSet& 
         batch.push_back(std::move(*cmd));
     }
     ConsumerSink sink(consumer);
-    SinkGuard guard(m_conn.parser(), &sink);
+    SinkGuard guard(m_conn, &sink);
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
         if (auto f = imap::decode_fetch(r)) consumer.message(*f);
     });

@@ -78,8 +78,8 @@ std::vector<std::string> subject_alt_names(X509* cert) {
     GENERAL_NAMES_free(sans);
     // Certificates often list an address both as IP and as DNS SAN: show it once.
     std::vector<std::string> unique;
-    for (auto& n : names)
-        if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(std::move(n));
+    for (auto& entry : names)
+        if (std::find(unique.begin(), unique.end(), entry) == unique.end()) unique.push_back(std::move(entry));
     return unique;
 }
 

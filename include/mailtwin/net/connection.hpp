@@ -89,6 +89,9 @@ public:
     // DONE and the tagged completion. Untagged responses all go to `wake`.
     asio::awaitable<util::Expected<void>> idle(Timeout max_idle, const std::function<bool(imap::Response&)>& wake);
 
+    // Marks the connection unusable (a response was left half-read); later commands fail at once.
+    void abandon() noexcept { m_broken = true; }
+
     // LOGOUT and close; never fails.
     asio::awaitable<void> logout();
 

@@ -69,7 +69,8 @@ struct MessageMeta {
     model::FlagSet flags;
     std::uint64_t size = 0;
     std::optional<imap::InternalDate> internal_date;
-    std::string message_id;  // the Message-ID header value, "" if none
+    std::string message_id;    // the Message-ID header value, "" if none
+    std::string header_block;  // the fetched header fields (Message-ID, Date, From, Subject), raw
 };
 
 // Receives bodies of fetch_bodies(): for each message begin/data.../end while its literal streams in,
@@ -113,7 +114,7 @@ public:
     // Every UID in the selected folder (ESEARCH when offered): the deletion diff without QRESYNC.
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_all_uids();
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_message_id(const std::string& message_id);
-    // UID, FLAGS, RFC822.SIZE, INTERNALDATE and the Message-ID header of these messages.
+    // UID, FLAGS, RFC822.SIZE, INTERNALDATE and the Message-ID, Date, From and Subject header fields.
     asio::awaitable<util::Expected<std::vector<MessageMeta>>> fetch_meta(const imap::SeqSet& uids);
     // BODY.PEEK[] of these messages, pipelined in batches, streamed to `consumer`.
     asio::awaitable<util::Expected<void>> fetch_bodies(const imap::SeqSet& uids, BodyConsumer& consumer);
