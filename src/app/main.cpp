@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "mailtwin/config/loader.hpp"
+#include "mailtwin/engine/account_sync.hpp"
+#include "mailtwin/engine/report.hpp"
+#include "mailtwin/sync/plan_format.hpp"
 #include "mailtwin/config/render.hpp"
 #include "mailtwin/util/log.hpp"
 
@@ -81,6 +84,87 @@ int run_check_config(const GlobalOptions& g, const std::vector<std::string>& arg
     return k_exit_ok;
 }
 
+std::vector<const mailtwin::config::Account*> chosen_accounts(const mailtwin::config::Config& cfg,
+                                                              const std::vector<std::string>& names) {
+    std::vector<const mailtwin::config::Account*> out;
+    if (names.empty()) {
+        for (const auto& a : cfg.accounts) out.push_back(&a);
+        return out;
+    }
+    for (const auto& n : names) {
+        const auto* a = cfg.find_account(n);
+        if (!a) throw UsageError("no account '" + n + "' in " + cfg.source.string());
+        out.push_back(a);
+    }
+    return out;
+}
+
+int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
+    namespace engine = mailtwin::engine;
+    po::options_description desc("sync options");
+    std::vector<std::string> accounts;
+    engine::SyncRequest request;
+    desc.add_options()("account", po::value(&accounts))("folder", po::value(&request.folders))(
+        "dry-run", po::bool_switch(&request.dry_run))("full", po::bool_switch(&request.full))(
+        "force", po::bool_switch(&request.force));
+    po::positional_options_description pos;
+    pos.add("account", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+    auto cfg = mailtwin::config::load_file(resolved_config_path(g));
+    const bool json = g.log_format == "json";
+    const bool quiet = g.quiet;
+
+    engine::Reporter reporter;
+    reporter.folder_done = [&](const std::string& account, const engine::FolderResult& r) {
+        if (request.dry_run) {
+            auto lines = mailtwin::sync::format_plan(r.plan, json ? mailtwin::sync::PlanFormat::json
+                                                                   : mailtwin::sync::PlanFormat::text);
+            for (const auto& line : lines) {
+                if (json) std::cout << "{\"account\":" << mailtwin::util::json_quote(account)
+                                    << ",\"folder\":" << mailtwin::util::json_quote(r.folder) << ",\"plan\":" << line << "}\n";
+                else std::cout << account << "/" << r.folder << ": " << line << "\n";
+            }
+        }
+        if (json) {
+            std::cout << engine::folder_json(account, r) << "\n";
+        } else if (r.failed()) {
+            mailtwin::util::log_error(account + "/" + engine::folder_summary(r));
+        } else if (!quiet && (r.outcome != engine::FolderOutcome::unchanged || g.verbose)) {
+            std::cout << account << "/" << engine::folder_summary(r) << "\n";
+        }
+        std::cout.flush();
+    };
+    reporter.notice = [&](const std::string& account, const std::string& text) {
+        mailtwin::util::log_info(account + ": " + text);
+    };
+
+    int exit_code = k_exit_ok;
+    std::size_t folders = 0, failed = 0, changed = 0;
+    for (const auto* account : chosen_accounts(cfg, accounts)) {
+        auto result = engine::sync_account(cfg, *account, request, reporter);
+        if (result.fatal) {
+            mailtwin::util::log_error(account->name + ": " + result.fatal->describe());
+            int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
+                       : result.failure == engine::AccountFailure::connection ? k_exit_connection
+                                                                              : k_exit_some_folders_failed;
+            exit_code = std::max(exit_code, code);
+            continue;
+        }
+        for (const auto& f : result.folders) {
+            ++folders;
+            if (f.failed()) ++failed;
+            if (f.outcome == engine::FolderOutcome::synced && !f.plan.changes_nothing()) ++changed;
+        }
+    }
+    if (failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
+    if (json)
+        std::cout << "{\"event\":\"summary\",\"folders\":" << folders << ",\"changed\":" << changed
+                  << ",\"failed\":" << failed << ",\"exit\":" << exit_code << "}\n";
+    return exit_code;
+}
+
 // Commands of the contract whose engine is not in this build: parse their options so that scripts get
 // usage errors right, then say plainly that the command cannot run yet.
 int run_pending_command(const std::string& command, const GlobalOptions& g, const std::vector<std::string>& args) {
@@ -145,7 +229,8 @@ int run(int argc, char** argv) {
     args.erase(args.begin());  // the command itself
 
     if (command == "check-config") return run_check_config(g, args);
-    if (command == "sync" || command == "watch" || command == "status" || command == "folders")
+    if (command == "sync") return run_sync(g, args);
+    if (command == "watch" || command == "status" || command == "folders")
         return run_pending_command(command, g, args);
     throw UsageError("unknown command '" + command + "'");
 }

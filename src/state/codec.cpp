@@ -9,15 +9,22 @@ namespace {
 constexpr std::uint8_t k_has_message_id = 1U << 0;
 constexpr std::uint8_t k_has_content = 1U << 1;
 
-util::Expected<void> check_version(ByteReader& r, std::uint8_t known, const char* what) {
+// Reads the version byte; it must lie in [oldest, newest]. Returns it so a decoder can branch on it.
+util::Expected<std::uint8_t> check_version(ByteReader& r, std::uint8_t oldest, std::uint8_t newest, const char* what) {
     const std::uint8_t v = r.u8();
     if (r.failed()) return util::unexpected(error(Errc::truncated_record, std::string("empty ") + what + " record"));
-    if (v != known)
+    if (v < oldest || v > newest) {
+        const std::string reads = oldest == newest ? "version " + std::to_string(newest)
+                                                   : "versions " + std::to_string(oldest) + " to " + std::to_string(newest);
         return util::unexpected(error(Errc::unknown_record_version,
                                       std::string(what) + " record has version " + std::to_string(v) +
-                                          "; this mailtwin reads version " + std::to_string(known) +
-                                          " (state written by a newer mailtwin?)"));
-    return {};
+                                          "; this mailtwin reads " + reads + " (state written by a newer mailtwin?)"));
+    }
+    return v;
+}
+
+util::Expected<std::uint8_t> check_version(ByteReader& r, std::uint8_t known, const char* what) {
+    return check_version(r, known, known, what);
 }
 
 util::Expected<void> finish(const ByteReader& r, const char* what) {
@@ -106,7 +113,8 @@ util::Expected<FolderState> decode_folder(std::string_view value) {
     return f;
 }
 
-// messages v1: ver, bytes local_key, flags remote, flags local, varint size, u8 presence, [16], [32].
+// messages v2: ver, bytes local_key, flags remote, flags local, varint size, u8 presence, [16], [32],
+// u8 row_flags. Version 1 is the same without row_flags.
 std::string encode(const MessageRecord& m) {
     ByteWriter w;
     w.u8(k_message_version);
@@ -115,12 +123,14 @@ std::string encode(const MessageRecord& m) {
     put_flags(w, m.local_flags);
     w.varint(m.size);
     put_hashes(w, m.message_id_hash, m.content_hash);
+    w.u8(m.detached ? k_row_detached : 0U);
     return w.take();
 }
 
 util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid uid) {
     ByteReader r(value);
-    if (auto v = check_version(r, k_message_version, "messages"); !v) return util::unexpected(std::move(v).error());
+    auto version = check_version(r, k_oldest_message_version, k_message_version, "messages");
+    if (!version) return util::unexpected(std::move(version).error());
     MessageRecord m;
     m.uid = uid;
     m.local_key = std::string(r.bytes());
@@ -128,7 +138,15 @@ util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid 
     m.local_flags = get_flags(r);
     m.size = r.varint();
     get_hashes(r, m.message_id_hash, m.content_hash);
+    const std::uint8_t row_flags = *version >= 2 ? r.u8() : std::uint8_t{0};
     if (auto e = finish(r, "messages"); !e) return util::unexpected(std::move(e).error());
+    // A bit this build does not know may carry a meaning it would drop on the next write: refuse it
+    // like an unknown version rather than lose it.
+    if ((row_flags & ~k_row_detached) != 0)
+        return util::unexpected(error(Errc::unknown_record_version,
+                                      "messages record has unknown row flags " + std::to_string(row_flags) +
+                                          " (state written by a newer mailtwin?)"));
+    m.detached = (row_flags & k_row_detached) != 0;
     return m;
 }
 

@@ -69,6 +69,22 @@ std::optional<MessageRef> parse_ref(std::string_view value) {
     return MessageRef{std::string(name), uid};
 }
 
+std::string keyed(std::string_view account, std::string_view folder_name, std::string_view local) {
+    ByteWriter w;
+    w.str16(account);
+    w.str16(folder_name);
+    w.raw(local);
+    return w.take();
+}
+
+std::optional<std::string> local_of_keyed(std::string_view key) {
+    ByteReader r(key);
+    r.str16();
+    r.str16();
+    if (r.failed() || r.at_end()) return std::nullopt;
+    return std::string(r.rest());
+}
+
 std::string intent(std::string_view account, IntentId id) {
     ByteWriter w;
     w.str16(account);
@@ -91,6 +107,17 @@ util::Expected<void> check_names(std::string_view account, std::string_view fold
         return util::unexpected(error(Errc::key_too_long,
                                       "account '" + std::string(account) + "', folder '" + std::string(folder_name) +
                                           "' or local key too long for the state database (" +
+                                          std::to_string(k_max_key_size) + "-byte key limit)"));
+    return {};
+}
+
+util::Expected<void> check_keyed_names(std::string_view account, std::string_view folder_name,
+                                       std::string_view local) {
+    if (auto c = check_names(account, folder_name, local); !c) return c;
+    if (2 + account.size() + 2 + folder_name.size() + local.size() > k_max_key_size)
+        return util::unexpected(error(Errc::key_too_long,
+                                      "folder '" + std::string(folder_name) + "' and local key '" + std::string(local) +
+                                          "' together too long for the state database (" +
                                           std::to_string(k_max_key_size) + "-byte key limit)"));
     return {};
 }

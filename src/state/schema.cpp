@@ -18,9 +18,20 @@ using Migration = Expected<void> (*)(WriteTxn&, const Dbis&);
 // rebuilding them from messages.
 Expected<void> migrate_from_0(WriteTxn& txn, const Dbis& dbis) { return rebuild_indexes(txn, dbis); }
 
+// Version 2 adds the keyed database and the v2 messages record. The v1 records already in messages
+// stay as they are: the decoder reads both versions (a v1 record is not detached) and put_message
+// rewrites a record as v2 when it next changes. So the step is creating keyed. open_dbis opens it
+// with MDB_CREATE too, because a fresh file skips the migrations; in one txn LMDB hands back the same
+// handle for the same name, so the order of the two does not matter.
+Expected<void> migrate_from_1(WriteTxn& txn, const Dbis& /*dbis*/) {
+    auto keyed = Dbi::open(txn, k_keyed_db, MDB_CREATE);
+    if (!keyed) return util::unexpected(std::move(keyed).error());
+    return {};
+}
+
 // k_migrations[N] migrates version N to N + 1; all of them run in the one open-time write txn, so a
 // crash mid-migration leaves the old version intact and the next open starts again.
-constexpr Migration k_migrations[] = {migrate_from_0};
+constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1};
 static_assert(std::size(k_migrations) == k_version, "one migration per version step");
 
 Expected<bool> empty(Txn& txn, MDB_dbi dbi) {
@@ -47,6 +58,7 @@ Expected<Dbis> open_dbis(WriteTxn& txn) {
         {&d.by_local_key, k_by_local_key_db, MDB_CREATE | MDB_DUPSORT},
         {&d.by_message_id, k_by_message_id_db, MDB_CREATE | MDB_DUPSORT},
         {&d.intents, k_intents_db, MDB_CREATE},
+        {&d.keyed, k_keyed_db, MDB_CREATE},
     };
     for (const auto& s : specs) {
         auto dbi = Dbi::open(txn, s.name, s.flags);

@@ -88,9 +88,11 @@ Expected<bool> StateDb::erase_folder(WriteTxn& txn, std::string_view account, st
         if (auto d = cursor->del(); !d) return util::unexpected(std::move(d).error());
         any = true;
     }
+    auto keyed = erase_keyed_rows(txn, account, folder);
+    if (!keyed) return util::unexpected(std::move(keyed).error());
     auto removed = txn.del(m_dbis.folders, prefix);
     if (!removed) return util::unexpected(std::move(removed).error());
-    return any || *removed;
+    return any || *keyed || *removed;
 }
 
 Expected<void> StateDb::rename_folder(WriteTxn& txn, std::string_view account, std::string_view from,
@@ -107,7 +109,10 @@ Expected<void> StateDb::rename_folder(WriteTxn& txn, std::string_view account, s
     if (!target_record) return util::unexpected(std::move(target_record).error());
     auto target_message = cursor->get(MDB_SET_RANGE, to_prefix);
     if (!target_message) return util::unexpected(std::move(target_message).error());
-    if (target_record->has_value() || (target_message->has_value() && (*target_message)->key.starts_with(to_prefix)))
+    auto target_keyed = has_keyed_rows(txn, account, to);
+    if (!target_keyed) return util::unexpected(std::move(target_keyed).error());
+    if (target_record->has_value() || (target_message->has_value() && (*target_message)->key.starts_with(to_prefix)) ||
+        *target_keyed)
         return util::unexpected(error(Errc::folder_exists, "cannot rename folder '" + std::string(from) + "' to '" +
                                                                std::string(to) + "': it already has state"));
 
@@ -126,6 +131,7 @@ Expected<void> StateDb::rename_folder(WriteTxn& txn, std::string_view account, s
         if (!put) return util::unexpected(std::move(put).error());
         if (auto r = detail::add_index_entries(txn, m_dbis, account, to, *record); !r) return r;
     }
+    if (auto r = move_keyed_rows(txn, account, from, to); !r) return r;
 
     auto folder_value = txn.get(m_dbis.folders, from_prefix);
     if (!folder_value) return util::unexpected(std::move(folder_value).error());

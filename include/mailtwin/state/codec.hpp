@@ -12,13 +12,18 @@
 namespace mailtwin::state::codec {
 
 inline constexpr std::uint8_t k_folder_version = 1;
-inline constexpr std::uint8_t k_message_version = 1;
+// Messages records: version 2 (written) is version 1 plus a trailing u8 row_flags; version 1 records
+// (written before detached rows existed) still decode, as not detached.
+inline constexpr std::uint8_t k_message_version = 2;
+inline constexpr std::uint8_t k_oldest_message_version = 1;
+inline constexpr std::uint8_t k_row_detached = 1U << 0;  // row_flags bit 0
 inline constexpr std::uint8_t k_intent_version = 1;
 inline constexpr std::uint8_t k_meta_version = 1;
 
 std::string encode(const FolderState& folder);
 util::Expected<FolderState> decode_folder(std::string_view value);
 
+// Always writes version 2. `uid` comes from the key (0 for a keyed row).
 std::string encode(const MessageRecord& message);
 util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid uid);
 

@@ -34,6 +34,12 @@ std::string message_id(std::string_view account, const MessageIdHash& hash);
 // StateDb returns them sorted by (folder, uid).
 std::string ref(std::string_view folder_name, model::Uid uid);
 std::optional<MessageRef> parse_ref(std::string_view value);
+// keyed (rows without a uid): folder(account, folder) + the local key's bytes. The last component
+// needs no length prefix (nothing follows it), and without one a cursor over the folder's prefix
+// walks its rows in byte order of the local key.
+std::string keyed(std::string_view account, std::string_view folder_name, std::string_view local);
+// The local key at the end of a keyed key; nullopt if the key is malformed or the local key empty.
+std::optional<std::string> local_of_keyed(std::string_view key);
 // intents: str16 account, u64 id.
 std::string intent(std::string_view account, IntentId id);
 std::optional<IntentId> id_of_intent(std::string_view key);
@@ -42,5 +48,8 @@ std::optional<IntentId> id_of_intent(std::string_view key);
 // fit LMDB's limit. Every StateDb entry point checks its names with this first.
 util::Expected<void> check_names(std::string_view account, std::string_view folder_name,
                                  std::string_view local = {});
+// check_names plus the keyed key, which carries folder and local key together.
+util::Expected<void> check_keyed_names(std::string_view account, std::string_view folder_name,
+                                       std::string_view local);
 
 }  // namespace mailtwin::state::keys

@@ -31,7 +31,8 @@ struct FolderState {
     friend bool operator==(const FolderState&, const FolderState&) = default;
 };
 
-// One remote/local message pair as of the last sync.
+// One remote/local message pair as of the last sync (model::PairState). Stored in `messages` when it
+// has a uid, in `keyed` (uid 0, by local key) when only the local side is known.
 struct MessageRecord {
     model::Uid uid = 0;
     std::string local_key;  // the Maildir unique part (file name before ":2,")
@@ -40,6 +41,9 @@ struct MessageRecord {
     std::uint64_t size = 0;
     std::optional<MessageIdHash> message_id_hash;  // absent: the message has no Message-ID
     std::optional<ContentHash> content_hash;
+    // Deleted on the side whose id is missing, deletion not propagated: the surviving copy is no
+    // longer synchronised (PairState::detached).
+    bool detached = false;
 
     friend bool operator==(const MessageRecord&, const MessageRecord&) = default;
 };

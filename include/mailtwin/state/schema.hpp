@@ -9,7 +9,8 @@
 namespace mailtwin::state::schema {
 
 // Version 1: folders, messages, by_local_key, by_message_id, intents as documented.
-inline constexpr std::uint64_t k_version = 1;
+// Version 2: adds keyed (rows without a uid) and the v2 messages record (row_flags: detached).
+inline constexpr std::uint64_t k_version = 2;
 
 inline constexpr const char* k_meta_db = "meta";
 inline constexpr const char* k_folders_db = "folders";
@@ -17,12 +18,13 @@ inline constexpr const char* k_messages_db = "messages";
 inline constexpr const char* k_by_local_key_db = "by_local_key";    // MDB_DUPSORT
 inline constexpr const char* k_by_message_id_db = "by_message_id";  // MDB_DUPSORT
 inline constexpr const char* k_intents_db = "intents";
+inline constexpr const char* k_keyed_db = "keyed";  // since version 2
 
 inline constexpr std::string_view k_schema_version_key = "schema_version";
 inline constexpr std::string_view k_intent_seq_key = "intent_seq";
 
 struct Dbis {
-    Dbi meta, folders, messages, by_local_key, by_message_id, intents;
+    Dbi meta, folders, messages, by_local_key, by_message_id, intents, keyed;
 };
 
 // Opens (creating) every database in `txn`. The handles become usable outside it once it commits.

@@ -40,10 +40,11 @@ public:
     Expected<std::vector<std::string>> list_folders(Txn& txn, std::string_view account);
     Expected<std::vector<std::string>> list_folders(std::string_view account);
     Expected<void> save_folder(WriteTxn& txn, std::string_view account, std::string_view folder, const FolderState& state);
-    // Removes the folder record, all its messages and their index entries; false if there was nothing.
+    // Removes the folder record, all its messages (and their index entries) and its keyed rows; false
+    // if there was nothing.
     Expected<bool> erase_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
-    // Moves the record and every message (re-keyed, indexes updated) to `to`; Errc::folder_exists if
-    // `to` already has a record or messages.
+    // Moves the record, every message (re-keyed, indexes updated) and every keyed row to `to`;
+    // Errc::folder_exists if `to` already has a record, messages or keyed rows.
     Expected<void> rename_folder(WriteTxn& txn, std::string_view account, std::string_view from, std::string_view to);
 
     // ---- messages ----
@@ -75,6 +76,30 @@ public:
                                     const MessageVisitor& visit);
     Expected<void> for_each_message(std::string_view account, std::string_view folder, const MessageVisitor& visit);
 
+    // ---- keyed rows: pairs without a uid ----
+    // A planner row known only by its local key (an upload whose outcome is unknown, or a detached
+    // row whose server copy is gone), stored under (account, folder, local_key) with record.uid 0.
+    // Keyed rows are separate from `messages` and not in the indexes: find_by_local_key and
+    // find_by_message_id_hash do not see them, get_keyed is their lookup. When a row learns its uid the
+    // caller moves it (erase_keyed + put_message) in one step.
+
+    // Inserts or replaces the row for record.local_key. Errc::invalid_record if record.uid != 0 or the
+    // local key is empty; Errc::key_too_long if folder and local key together exceed the key limit.
+    Expected<void> put_keyed(WriteTxn& txn, std::string_view account, std::string_view folder,
+                             const MessageRecord& record);
+    Expected<std::optional<MessageRecord>> get_keyed(Txn& txn, std::string_view account, std::string_view folder,
+                                                     std::string_view local_key);
+    Expected<std::optional<MessageRecord>> get_keyed(std::string_view account, std::string_view folder,
+                                                     std::string_view local_key);
+    // False if there was no such row.
+    Expected<bool> erase_keyed(WriteTxn& txn, std::string_view account, std::string_view folder,
+                               std::string_view local_key);
+    // Calls `visit` for each keyed row of the folder in byte order of the local key; `visit` returns
+    // false to stop early.
+    Expected<void> for_each_keyed(Txn& txn, std::string_view account, std::string_view folder,
+                                  const MessageVisitor& visit);
+    Expected<void> for_each_keyed(std::string_view account, std::string_view folder, const MessageVisitor& visit);
+
     // ---- intents ----
     // Stores `intent` under a fresh id (intent.id is ignored) and returns that id.
     Expected<IntentId> add_intent(WriteTxn& txn, std::string_view account, const Intent& intent);
@@ -85,6 +110,12 @@ public:
 
 private:
     StateDb(Env env, schema::Dbis dbis) : m_env(std::move(env)), m_dbis(dbis) {}
+
+    // erase_folder / rename_folder over the keyed database.
+    Expected<bool> erase_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view folder);
+    Expected<bool> has_keyed_rows(Txn& txn, std::string_view account, std::string_view folder);
+    Expected<void> move_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view from,
+                                   std::string_view to);
 
     Env m_env;
     schema::Dbis m_dbis;

@@ -1,0 +1,43 @@
+#pragma once
+// One account, once: lock, connect, map folders both ways, skip unchanged folders (LIST-STATUS
+// HIGHESTMODSEQ + directory stamps), sync the rest over up to max_connections connections.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/folder_sync.hpp"
+#include "mailtwin/util/expected.hpp"
+
+namespace mailtwin::engine {
+
+struct SyncRequest {
+    std::vector<std::string> folders;  // --folder: only these remote names (empty: the config's globs)
+    bool dry_run = false;
+    bool full = false;
+    bool force = false;
+};
+
+enum class AccountFailure { none, connection, locked, other };
+
+struct AccountResult {
+    std::string account;
+    std::vector<FolderResult> folders;
+    std::optional<util::Error> fatal;  // nothing was synced
+    AccountFailure failure = AccountFailure::none;
+    std::vector<std::string> notices;  // folders created, skipped, recreated
+};
+
+struct Reporter {
+    std::function<void(const std::string& account, const FolderResult&)> folder_done;
+    std::function<void(const std::string& account, const std::string& notice)> notice;
+};
+
+AccountResult sync_account(const config::Config& config, const config::Account& account, const SyncRequest& request,
+                           const Reporter& reporter);
+
+// Connection settings for an account (the secret resolved separately).
+net::ConnectionSettings connection_settings(const config::Account& account, const std::string& secret);
+
+}  // namespace mailtwin::engine

@@ -1,0 +1,21 @@
+#pragma once
+// Errors of the engine itself (above the stores): configuration met at run time, safety refusals.
+#include <system_error>
+#include <type_traits>
+
+namespace mailtwin::engine {
+
+enum class EngineError {
+    password_command_failed = 1,  // password_cmd failed, timed out or printed nothing (exit code 3)
+    maildir_root_missing,         // the Maildir root vanished although the state says it held mail
+    folder_unmappable,            // a remote folder name has no safe local path
+};
+
+const std::error_category& engine_error_category() noexcept;
+
+inline std::error_code make_error_code(EngineError e) noexcept { return {static_cast<int>(e), engine_error_category()}; }
+
+}  // namespace mailtwin::engine
+
+template <>
+struct std::is_error_code_enum<mailtwin::engine::EngineError> : std::true_type {};

@@ -1,0 +1,52 @@
+#pragma once
+// Applies a folder's plan through the two stores and records each completed step in the state DB.
+//
+// Commit order (design habit 8), per group of the plan:
+//   state-only (ResetUids, Pair, Detach, Forget)  one transaction
+//   SetFlags                                      act on both sides; then Record in one transaction
+//   Expunge                                       act; then drop the rows
+//   Download / Upload                             1. commit the intent rows (uid without key / key
+//                                                    without uid, with identity) 2. copy 3. commit
+//                                                    the completed pairs, in batches
+// A crash between any two steps leaves rows the planner understands: an intent row makes it look
+// for the copy by identity before repeating it, so nothing is duplicated and nothing lost.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/engine/state_rows.hpp"
+#include "mailtwin/engine/views.hpp"
+#include "mailtwin/net/session.hpp"
+#include "mailtwin/state/state_db.hpp"
+#include "mailtwin/sync/plan.hpp"
+
+namespace mailtwin::engine {
+
+struct ExecContext {
+    net::Session& session;
+    state::StateDb& db;
+    FolderKey where;
+    std::filesystem::path folder_dir;
+    KeywordMap& keywords;
+    const LocalSnapshot& local;
+    const LoadedFolder& last;
+};
+
+struct ExecStats {
+    std::size_t downloaded = 0;
+    std::uint64_t bytes_downloaded = 0;
+    std::size_t uploaded = 0;
+    std::size_t flags_set = 0;
+    std::size_t expunged = 0;
+    std::size_t state_steps = 0;  // write transactions committed
+};
+
+asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const sync::Plan& plan);
+
+// Crash tests: MAILTWIN_TEST_STOP_AFTER_STEP=N makes the process exit at once (as if killed) right
+// after its N-th committed state step, across all folders of the run.
+void count_committed_step();
+
+}  // namespace mailtwin::engine

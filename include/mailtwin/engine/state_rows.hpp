@@ -1,0 +1,36 @@
+#pragma once
+// The planner's rows (model::PairState) in the state DB. A row with a UID lives in `messages`
+// (its local key may be empty: a download in flight, or a local deletion kept detached); a row without
+// a UID lives in `keyed` (an upload in flight, or a server deletion kept detached). A row written
+// before a non-idempotent copy is the copy's intent: found after a crash, the planner looks for the
+// copy by identity before repeating it.
+#include <string>
+
+#include "mailtwin/model/snapshot.hpp"
+#include "mailtwin/state/state_db.hpp"
+
+namespace mailtwin::engine {
+
+struct FolderKey {
+    std::string account;
+    std::string folder;  // remote name, UTF-8
+};
+
+// Every row of the folder, plus the folder record (nullopt: never synced).
+struct LoadedFolder {
+    model::FolderState pairs;
+    std::optional<state::FolderState> record;
+};
+util::Expected<LoadedFolder> load_folder(state::StateDb& db, const FolderKey& where);
+
+// Writes the row under its UID, or under its key when it has no UID.
+util::Expected<void> put_row(state::StateDb& db, state::WriteTxn& txn, const FolderKey& where,
+                             const model::PairState& row);
+// Drops the row with this UID and any row with this key (either may be empty).
+util::Expected<void> drop_row(state::StateDb& db, state::WriteTxn& txn, const FolderKey& where, model::Uid uid,
+                              const std::string& key);
+// The row with this UID, else the one with this key.
+util::Expected<std::optional<model::PairState>> find_row(state::StateDb& db, state::Txn& txn, const FolderKey& where,
+                                                          model::Uid uid, const std::string& key);
+
+}  // namespace mailtwin::engine

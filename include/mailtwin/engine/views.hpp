@@ -1,0 +1,51 @@
+#pragma once
+// Building the planner's two views of one folder, at a cost that grows with change, not size:
+//   local:  two stat() calls when new/ and cur/ are as remembered; otherwise one listing.
+//   remote: SELECT (QRESYNC) reports changes and expunges since the remembered mod-sequence;
+//           CONDSTORE without QRESYNC adds a UID SEARCH for deletions; otherwise all flags are read.
+// Size, INTERNALDATE and identity headers are fetched only for messages the state does not know.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/engine/state_rows.hpp"
+#include "mailtwin/maildir/scan.hpp"
+#include "mailtwin/model/snapshot.hpp"
+#include "mailtwin/net/session.hpp"
+#include "mailtwin/state/records.hpp"
+#include "mailtwin/sync/planner.hpp"
+
+namespace mailtwin::engine {
+
+namespace asio = boost::asio;
+
+struct LocalSnapshot {
+    model::LocalView view;
+    std::map<std::string, std::string> file_names;  // key -> file name as scanned (a hint for renames)
+    maildir::FolderStamp stamp;
+    maildir::ScanStats stats;
+};
+
+// `full` ignores the remembered stamp. A missing folder directory is an empty view with
+// root_present as given (the account root's presence decides the safety rail).
+util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& folder_dir, const LoadedFolder& last,
+                                               const KeywordMap& keywords, bool full, bool root_present);
+
+struct RemoteSnapshot {
+    model::RemoteView view;
+    net::SelectResult selected;
+    bool incremental = false;  // changes_since (fast path) rather than full
+};
+
+// SELECTs the folder and reads what changed since the state's mod-sequence (or everything).
+asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
+                                                                  const LoadedFolder& last, bool full);
+
+// Fills the identities needs_identities() asks for (and the size/date of new remote messages).
+asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, RemoteSnapshot& remote,
+                                                      LocalSnapshot& local, const std::filesystem::path& folder_dir,
+                                                      const sync::IdentityRequest& request);
+
+}  // namespace mailtwin::engine

@@ -1,0 +1,309 @@
+#include "mailtwin/engine/account_sync.hpp"
+
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/secret.hpp"
+#include "mailtwin/engine/state_rows.hpp"
+#include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/layout.hpp"
+#include "mailtwin/maildir/scan.hpp"
+#include "mailtwin/maildir/stamp.hpp"
+#include "mailtwin/maildir/tmp_cleanup.hpp"
+#include "mailtwin/state/account_lock.hpp"
+#include "mailtwin/state/error.hpp"
+#include "mailtwin/sync/policy_from_config.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+bool is_loopback(const std::string& host) { return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0; }
+
+// A folder as both sides and the state know it.
+struct FolderPlan {
+    std::string name;
+    bool remote = false;
+    bool selectable = true;
+    bool local = false;
+    bool known = false;  // the state has synced it before
+    std::optional<imap::StatusData> status;
+};
+
+// The folder is as it was at the last sync on both sides: two stats and a LIST-STATUS line told us.
+bool unchanged_since_last_sync(state::StateDb& db, const std::string& account, const FolderPlan& f,
+                               const std::filesystem::path& dir) {
+    if (!f.status || !f.status->highestmodseq || !f.status->uidvalidity) return false;
+    auto record = db.load_folder(account, f.name);
+    if (!record || !*record) return false;
+    const auto& rec = **record;
+    if (rec.uidvalidity != *f.status->uidvalidity || rec.highestmodseq != *f.status->highestmodseq) return false;
+    auto stamp = maildir::decode_stamp(rec.scan_blob);
+    if (!stamp) return false;
+    maildir::ScanOptions options;
+    options.remembered = *stamp;
+    auto scan = maildir::scan_folder(dir, options);
+    return scan && scan->unchanged;
+}
+
+struct AccountRun {
+    const config::Config& config;
+    const config::Account& account;
+    const SyncRequest& request;
+    const Reporter& reporter;
+    state::StateDb& db;
+    net::ConnectionSettings settings;
+    RunOptions options;
+    AccountResult& result;
+    asio::io_context& io;
+
+    void notice(const std::string& text) {
+        result.notices.push_back(text);
+        if (reporter.notice) reporter.notice(account.name, text);
+    }
+    void done(FolderResult r) {
+        if (reporter.folder_done) reporter.folder_done(account.name, r);
+        result.folders.push_back(std::move(r));
+    }
+};
+
+asio::awaitable<void> worker(AccountRun& run, std::unique_ptr<net::Connection> conn, std::vector<FolderJob>& jobs,
+                             std::size_t& next) {
+    while (next < jobs.size()) {
+        const FolderJob& job = jobs[next++];
+        if (!conn || !conn->is_open()) {
+            // A lost connection costs the folder it happened in, not the rest of the run.
+            conn = std::make_unique<net::Connection>(run.io.get_executor(), run.settings);
+            if (auto r = co_await conn->open(); !r) {
+                FolderResult failed;
+                failed.folder = job.remote_name;
+                failed.outcome = FolderOutcome::failed;
+                failed.error = std::move(r).error();
+                run.done(std::move(failed));
+                conn.reset();
+                continue;
+            }
+        }
+        net::Session session(*conn);
+        if (!run.request.dry_run) (void)maildir::clean_tmp(job.local_dir);
+        run.done(co_await sync_folder(session, run.db, run.account.name, job, run.options));
+    }
+    if (conn) co_await conn->logout();
+}
+
+asio::awaitable<void> run_account(AccountRun& run) {
+    auto conn = std::make_unique<net::Connection>(run.io.get_executor(), run.settings);
+    if (auto r = co_await conn->open(); !r) {
+        run.result.fatal = std::move(r).error();
+        run.result.failure = AccountFailure::connection;
+        co_return;
+    }
+    net::Session session(*conn);
+    auto listed = co_await session.list_folders(true);
+    if (!listed) {
+        run.result.fatal = std::move(listed).error();
+        run.result.failure = AccountFailure::connection;
+        co_return;
+    }
+    char delimiter = '/';
+    for (const auto& f : *listed)
+        if (f.delimiter) {
+            delimiter = *f.delimiter;
+            break;
+        }
+    const auto& acc = run.account;
+    const auto& sync_cfg = acc.sync;
+    auto selected = [&](const std::string& name) {
+        if (!run.request.folders.empty())
+            return std::find(run.request.folders.begin(), run.request.folders.end(), name) != run.request.folders.end();
+        return folder_selected(name, sync_cfg.folders, delimiter);
+    };
+
+    std::map<std::string, FolderPlan> folders;
+    for (const auto& f : *listed) {
+        if (!selected(f.name)) continue;
+        auto& p = folders[f.name];
+        p.name = f.name;
+        p.remote = true;
+        p.selectable = f.selectable;
+        p.status = f.status;
+    }
+    auto known = run.db.list_folders(acc.name);
+    if (!known) {
+        run.result.fatal = std::move(known).error();
+        run.result.failure = AccountFailure::other;
+        co_return;
+    }
+    for (const auto& name : *known)
+        if (selected(name)) {
+            auto& p = folders[name];
+            p.name = name;
+            p.known = true;
+        }
+
+    // A missing root while the state remembers mail is an unmounted disk or a typo, never "the user
+    // deleted everything": nothing may be deleted on the server because of it.
+    const maildir::Layout layout(acc.maildir, acc.layout == config::Layout::verbatim
+                                                  ? maildir::LayoutKind::verbatim
+                                                  : maildir::LayoutKind::maildir_plus_plus);
+    const bool root_exists = std::filesystem::is_directory(acc.maildir);
+    if (!root_exists && !known->empty()) {
+        run.result.fatal = util::Error{EngineError::maildir_root_missing,
+                                       "the Maildir root " + acc.maildir.string() +
+                                           " is missing, but the state says it held mail: is the disk mounted? "
+                                           "Nothing was changed. To download everything afresh, remove " +
+                                           (run.config.general.state_dir / "state.mdb").string() + " first"};
+        run.result.failure = AccountFailure::other;
+        co_return;
+    }
+    if (!root_exists && !run.request.dry_run) std::filesystem::create_directories(acc.maildir);
+    if (root_exists) {
+        auto local = maildir::list_folders(layout, delimiter);
+        if (local) {
+            for (const auto& lf : local->folders)
+                if (selected(lf.remote_name)) {
+                    auto& p = folders[lf.remote_name];
+                    p.name = lf.remote_name;
+                    p.local = true;
+                }
+            for (const auto& skipped : local->skipped) run.notice("local folder skipped: " + skipped.message);
+        }
+    }
+
+    std::vector<FolderJob> jobs;
+    const bool may_create_remote = sync_cfg.direction != config::Direction::pull;
+    const bool may_create_local = sync_cfg.direction != config::Direction::push;
+    for (auto& [name, f] : folders) {
+        if (f.remote && !f.selectable) continue;  // \Noselect: a hierarchy node, not a mailbox
+        auto dir = layout.local_path(name, delimiter);
+        if (!dir) {
+            run.notice("folder \"" + name + "\" skipped: " + dir.error().message);
+            continue;
+        }
+        if (!f.remote) {
+            if (!may_create_remote) {
+                run.notice("local folder \"" + name + "\" not synced: direction = \"pull\" never creates server folders");
+                continue;
+            }
+            // A folder deleted on one side is never silently deleted on the other: recreate, and say so.
+            run.notice(std::string(f.known ? "folder \"" + name + "\" was deleted on the server; recreating it there"
+                                           : "creating server folder \"" + name + "\"") +
+                       (run.request.dry_run ? " (dry run: not done)" : ""));
+            if (!run.request.dry_run) {
+                if (auto r = co_await session.create_folder(name); !r) {
+                    FolderResult failed{name, FolderOutcome::failed, false, {}, {}, std::move(r).error()};
+                    run.done(std::move(failed));
+                    continue;
+                }
+            }
+        }
+        if (!f.local && !std::filesystem::is_directory(*dir / "cur")) {
+            if (!may_create_local) {
+                run.notice("server folder \"" + name + "\" not synced: direction = \"push\" never creates local folders");
+                continue;
+            }
+            if (f.known) run.notice("folder \"" + name + "\" was deleted locally; recreating " + dir->string());
+            if (!run.request.dry_run)
+                if (auto r = maildir::create_folder(*dir); !r) {
+                    FolderResult failed{name, FolderOutcome::failed, false, {}, {}, std::move(r).error()};
+                    run.done(std::move(failed));
+                    continue;
+                }
+        }
+        if (!run.options.full && f.known && f.remote && f.local && unchanged_since_last_sync(run.db, acc.name, f, *dir)) {
+            FolderResult same;
+            same.folder = name;
+            same.outcome = FolderOutcome::unchanged;
+            run.done(std::move(same));
+            continue;
+        }
+        jobs.push_back(FolderJob{name, *dir, true});
+    }
+
+    std::size_t next = 0;
+    const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, run.config.general.max_connections)), jobs.size());
+    if (workers == 0) {
+        co_await conn->logout();
+        co_return;
+    }
+    // The first worker reuses the connection that listed the folders; the others open their own.
+    for (std::size_t i = 1; i < workers; ++i)
+        asio::co_spawn(run.io, worker(run, nullptr, jobs, next), asio::detached);
+    co_await worker(run, std::move(conn), jobs, next);
+}
+
+}  // namespace
+
+net::ConnectionSettings connection_settings(const config::Account& account, const std::string& secret) {
+    net::ConnectionSettings s;
+    const auto& imap = account.imap;
+    s.host = imap.host;
+    s.port = imap.port;
+    s.security = imap.tls == config::Tls::implicit   ? net::Security::implicit_tls
+                 : imap.tls == config::Tls::starttls ? net::Security::starttls
+                                                     : net::Security::none;
+    if (imap.ca_file) s.tls.ca_file = *imap.ca_file;
+    if (imap.fingerprint) s.tls.fingerprint = *imap.fingerprint;
+    s.user = imap.user;
+    s.secret = secret;
+    s.auth = imap.auth == config::Auth::plain   ? net::AuthMechanism::plain
+             : imap.auth == config::Auth::login ? net::AuthMechanism::login
+                                                : net::AuthMechanism::xoauth2;
+    // Compression pays over a real link and costs CPU on loopback, where the bytes are free.
+    s.compress = !is_loopback(imap.host);
+    return s;
+}
+
+AccountResult sync_account(const config::Config& config, const config::Account& account, const SyncRequest& request,
+                           const Reporter& reporter) {
+    AccountResult result;
+    result.account = account.name;
+    const auto& state_dir = config.general.state_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(state_dir, ec);
+    if (ec) {
+        result.fatal = util::system_error(ec.value(), "cannot create the state directory " + state_dir.string());
+        result.failure = AccountFailure::other;
+        return result;
+    }
+    auto lock = state::AccountLock::acquire(state_dir, account.name);
+    if (!lock) {
+        result.failure = lock.error().code == state::Errc::account_locked ? AccountFailure::locked : AccountFailure::other;
+        result.fatal = std::move(lock).error();
+        return result;
+    }
+    auto db = state::StateDb::open(state_dir / "state.mdb");
+    if (!db) {
+        result.fatal = std::move(db).error();
+        result.failure = AccountFailure::other;
+        return result;
+    }
+    auto secret = resolve_secret(account.imap);
+    if (!secret) {
+        result.fatal = std::move(secret).error();
+        result.failure = AccountFailure::connection;
+        return result;
+    }
+    asio::io_context io;
+    RunOptions options;
+    options.policy = sync::policy_from_config(account.sync, request.force, request.full);
+    options.dry_run = request.dry_run;
+    options.full = request.full;
+    options.now = static_cast<std::int64_t>(std::time(nullptr));
+    AccountRun run{config, account, request, reporter, *db, connection_settings(account, *secret), options, result, io};
+    asio::co_spawn(io, run_account(run), [&](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            result.fatal = util::Error{EngineError::folder_unmappable, std::string("internal error: ") + ex.what()};
+            result.failure = AccountFailure::other;
+        }
+    });
+    io.run();
+    return result;
+}
+
+}  // namespace mailtwin::engine

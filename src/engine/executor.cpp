@@ -1,0 +1,360 @@
+#include "mailtwin/engine/executor.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+
+#include "mailtwin/engine/identity.hpp"
+#include "mailtwin/maildir/delivery.hpp"
+#include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/store/file_payload.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+constexpr std::size_t k_records_per_commit = 200;  // completed copies recorded per transaction
+constexpr std::size_t k_uploads_per_batch = 50;
+
+std::atomic<long> g_steps{0};
+
+template <typename A>
+std::vector<const A*> actions_of(const sync::Plan& plan) {
+    std::vector<const A*> out;
+    for (const auto& a : plan.actions)
+        if (const A* x = std::get_if<A>(&a)) out.push_back(x);
+    return out;
+}
+
+// One committed step: runs `body` in a write transaction, then counts it for the crash hook.
+util::Expected<void> step(ExecContext& ctx, ExecStats& stats, const std::function<util::Expected<void>(state::WriteTxn&)>& body) {
+    auto r = ctx.db.write(body);
+    if (!r) return r;
+    ++stats.state_steps;
+    count_committed_step();
+    return {};
+}
+
+std::string hint(const ExecContext& ctx, const std::string& key) {
+    auto it = ctx.local.file_names.find(key);
+    return it == ctx.local.file_names.end() ? std::string() : it->second;
+}
+
+// The flags a local message has now: from the scan, or (unchanged folder) from the state.
+model::FlagSet current_local_flags(const ExecContext& ctx, const std::string& key) {
+    for (const auto& m : ctx.local.view.messages)
+        if (m.key == key) return m.flags;
+    for (const auto& p : ctx.last.pairs.pairs)
+        if (p.key == key) return p.local_flags;
+    return {};
+}
+
+model::FlagSet apply(model::FlagSet f, const model::FlagSet& add, const model::FlagSet& remove) {
+    for (const auto& fl : model::k_flag_letters) {
+        if (add.has(fl.flag)) f.set(fl.flag);
+        if (remove.has(fl.flag)) f.set(fl.flag, false);
+    }
+    for (const auto& k : add.keywords) f.keywords.insert(k);
+    for (const auto& k : remove.keywords) f.keywords.erase(k);
+    return f;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+util::Expected<void> apply_state_only(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
+    bool any = false;
+    for (const auto& a : plan.actions)
+        any = any || std::holds_alternative<sync::ResetUids>(a) || std::holds_alternative<sync::Pair>(a) ||
+              std::holds_alternative<sync::Detach>(a) || std::holds_alternative<sync::Forget>(a);
+    if (!any) return {};
+    return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& a : plan.actions) {
+            if (std::holds_alternative<sync::ResetUids>(a)) {
+                // Every row loses its UID; rows that only had a UID are dropped.
+                for (const auto& p : ctx.last.pairs.pairs) {
+                    if (auto r = drop_row(ctx.db, txn, ctx.where, p.uid, p.key); !r) return r;
+                    if (p.key.empty()) continue;
+                    model::PairState kept = p;
+                    kept.uid = 0;
+                    if (auto r = put_row(ctx.db, txn, ctx.where, kept); !r) return r;
+                }
+            } else if (const auto* pair = std::get_if<sync::Pair>(&a)) {
+                if (auto r = drop_row(ctx.db, txn, ctx.where, pair->uid, pair->key); !r) return r;
+                model::PairState row{pair->uid, pair->key, pair->remote_flags, pair->local_flags, pair->size,
+                                     pair->identity, false};
+                if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+            } else if (const auto* detach = std::get_if<sync::Detach>(&a)) {
+                auto row = find_row(ctx.db, txn, ctx.where, detach->uid, detach->key);
+                if (!row) return util::unexpected(std::move(row).error());
+                if (!*row) continue;
+                model::PairState kept = **row;
+                if (auto r = drop_row(ctx.db, txn, ctx.where, kept.uid, kept.key); !r) return r;
+                if (detach->gone == util::Side::remote) kept.uid = 0;
+                else kept.key.clear();
+                kept.detached = true;
+                if (kept.uid == 0 && kept.key.empty()) continue;
+                if (auto r = put_row(ctx.db, txn, ctx.where, kept); !r) return r;
+            } else if (const auto* forget = std::get_if<sync::Forget>(&a)) {
+                if (auto r = drop_row(ctx.db, txn, ctx.where, forget->uid, forget->key); !r) return r;
+            }
+        }
+        return {};
+    });
+}
+
+asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
+    auto changes = actions_of<sync::SetFlags>(plan);
+    // Remote: one STORE per distinct (add, remove) pair, over all the UIDs that share it.
+    std::map<std::pair<std::string, std::string>, std::pair<const sync::SetFlags*, std::vector<model::Uid>>> groups;
+    for (const auto* c : changes) {
+        if (c->side != util::Side::remote) continue;
+        auto& g = groups[{c->add.to_imap(), c->remove.to_imap()}];
+        g.first = c;
+        g.second.push_back(c->uid);
+    }
+    for (auto& [names, group] : groups) {
+        auto set = imap::SeqSet::from_uids(group.second);
+        if (!group.first->add.to_imap().empty()) {
+            auto r = co_await ctx.session.store_flags(set, imap::StoreMode::add, group.first->add);
+            if (!r) co_return util::unexpected(std::move(r).error());
+        }
+        if (!group.first->remove.to_imap().empty()) {
+            auto r = co_await ctx.session.store_flags(set, imap::StoreMode::remove, group.first->remove);
+            if (!r) co_return util::unexpected(std::move(r).error());
+        }
+        stats.flags_set += group.second.size();
+    }
+    // Local: a rename per message, as a mail reader would do it.
+    for (const auto* c : changes) {
+        if (c->side != util::Side::local) continue;
+        model::FlagSet target = apply(current_local_flags(ctx, c->key), c->add, c->remove);
+        auto r = maildir::set_flags(ctx.folder_dir, c->key, ctx.keywords.to_maildir(target), hint(ctx, c->key));
+        if (!r) co_return util::unexpected(std::move(r).error());
+        ++stats.flags_set;
+    }
+    if (auto r = ctx.keywords.save(); !r) co_return r;
+
+    auto records = actions_of<sync::Record>(plan);
+    if (records.empty()) co_return util::Expected<void>{};
+    co_return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto* rec : records) {
+            auto row = find_row(ctx.db, txn, ctx.where, rec->uid, rec->key);
+            if (!row) return util::unexpected(std::move(row).error());
+            if (!*row) continue;
+            model::PairState updated = **row;
+            updated.remote_flags = rec->remote_flags;
+            updated.local_flags = rec->local_flags;
+            if (auto r = put_row(ctx.db, txn, ctx.where, updated); !r) return r;
+        }
+        return {};
+    });
+}
+
+asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
+    auto expunges = actions_of<sync::Expunge>(plan);
+    if (expunges.empty()) co_return util::Expected<void>{};
+    std::vector<model::Uid> remote;
+    for (const auto* e : expunges) {
+        if (e->side == util::Side::remote) {
+            remote.push_back(e->uid);
+        } else {
+            auto r = maildir::remove_message(ctx.folder_dir, e->key, hint(ctx, e->key));
+            if (!r) co_return util::unexpected(std::move(r).error());
+        }
+    }
+    if (!remote.empty()) {
+        auto r = co_await ctx.session.expunge(imap::SeqSet::from_uids(remote));
+        if (!r) co_return r;
+    }
+    stats.expunged += expunges.size();
+    co_return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto* e : expunges)
+            if (auto r = drop_row(ctx.db, txn, ctx.where, e->uid, e->key); !r) return r;
+        return {};
+    });
+}
+
+// Receives bodies from the server and delivers each into the Maildir as it completes; the completed
+// pairs are recorded in batches.
+class Deliverer final : public net::BodyConsumer {
+public:
+    Deliverer(ExecContext& ctx, ExecStats& stats, const std::map<model::Uid, const sync::Download*>& wanted)
+        : m_ctx(ctx), m_stats(stats), m_wanted(wanted) {}
+
+    void begin_body(std::uint64_t) override {
+        if (m_error) return;
+        auto w = maildir::MessageWriter::open(m_ctx.folder_dir);
+        if (!w) {
+            m_error = std::move(w).error();
+            return;
+        }
+        m_writer.emplace(std::move(*w));
+    }
+    void body_data(std::string_view chunk) override {
+        if (!m_writer || m_error) return;
+        if (auto r = m_writer->write(chunk); !r) m_error = std::move(r).error();
+    }
+    void end_body() override { m_body_complete = true; }
+    void message(const imap::FetchData& f) override {
+        if (!m_body_complete) return;  // an unsolicited flag update, not one of ours
+        m_body_complete = false;
+        std::optional<maildir::MessageWriter> writer = std::move(m_writer);
+        m_writer.reset();
+        if (m_error || !writer || !f.uid) return;
+        auto it = m_wanted.find(*f.uid);
+        if (it == m_wanted.end()) return;  // never asked for: the writer's destructor removes the tmp file
+        const sync::Download& d = *it->second;
+        maildir::CommitOptions options;
+        options.flags = m_ctx.keywords.to_maildir(d.flags);
+        if (d.internaldate) options.internal_date = std::chrono::system_clock::from_time_t(d.internaldate);
+        else if (f.internal_date) options.internal_date = std::chrono::system_clock::from_time_t(f.internal_date->utc);
+        auto delivered = writer->commit(options);
+        if (!delivered) {
+            m_error = std::move(delivered).error();
+            return;
+        }
+        m_stats.bytes_downloaded += delivered->size;
+        m_done.push_back(model::PairState{d.uid, delivered->key, d.remote_flags, d.flags, d.size, d.identity, false});
+        if (m_done.size() >= k_records_per_commit) flush();
+    }
+
+    // Records the delivered messages. Called in batches and once at the end.
+    void flush() {
+        if (m_done.empty() || m_error) return;
+        auto r = step(m_ctx, m_stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& row : m_done) {
+                if (auto d = drop_row(m_ctx.db, txn, m_ctx.where, row.uid, ""); !d) return d;
+                if (auto p = put_row(m_ctx.db, txn, m_ctx.where, row); !p) return p;
+            }
+            return {};
+        });
+        if (!r) m_error = std::move(r).error();
+        m_stats.downloaded += m_done.size();
+        m_done.clear();
+    }
+    std::optional<util::Error>& error() { return m_error; }
+
+private:
+    ExecContext& m_ctx;
+    ExecStats& m_stats;
+    const std::map<model::Uid, const sync::Download*>& m_wanted;
+    std::optional<maildir::MessageWriter> m_writer;
+    bool m_body_complete = false;
+    std::vector<model::PairState> m_done;
+    std::optional<util::Error> m_error;
+};
+
+asio::awaitable<util::Expected<void>> apply_downloads(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
+    auto downloads = actions_of<sync::Download>(plan);
+    if (downloads.empty()) co_return util::Expected<void>{};
+    // 1. Intents: a row per UID without a key, so a crash mid-copy is resolved by identity.
+    auto intents = step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto* d : downloads) {
+            if (auto r = drop_row(ctx.db, txn, ctx.where, d->uid, ""); !r) return r;
+            model::PairState row{d->uid, "", d->remote_flags, d->flags, d->size, d->identity, false};
+            if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+        }
+        return {};
+    });
+    if (!intents) co_return intents;
+    // 2. Copy, 3. record in batches.
+    std::map<model::Uid, const sync::Download*> wanted;
+    std::vector<model::Uid> uids;
+    for (const auto* d : downloads) {
+        wanted[d->uid] = d;
+        uids.push_back(d->uid);
+    }
+    Deliverer deliverer(ctx, stats, wanted);
+    auto fetched = co_await ctx.session.fetch_bodies(imap::SeqSet::from_uids(uids), deliverer);
+    deliverer.flush();
+    if (auto s = ctx.keywords.save(); !s) co_return s;
+    if (deliverer.error()) co_return util::unexpected(*deliverer.error());
+    if (!fetched) co_return fetched;
+    co_return util::Expected<void>{};
+}
+
+asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
+    auto uploads = actions_of<sync::Upload>(plan);
+    if (uploads.empty()) co_return util::Expected<void>{};
+    struct Prepared {
+        const sync::Upload* action;
+        std::filesystem::path file;
+        model::Identity identity;
+        std::string message_id;
+    };
+    std::vector<Prepared> prepared;
+    for (const auto* u : uploads) {
+        auto where = maildir::find_message(ctx.folder_dir, u->key, hint(ctx, u->key));
+        if (!where) continue;  // gone since the scan: the next run sees the deletion
+        auto id = local_identity(where->path);
+        if (!id) continue;
+        prepared.push_back({u, where->path, to_identity(id->digest, id->rfc822_size), ""});
+    }
+    // 1. Intents: a row per key without a UID, with the identity that finds the copy after a crash.
+    auto intents = step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& p : prepared) {
+            if (auto r = drop_row(ctx.db, txn, ctx.where, 0, p.action->key); !r) return r;
+            model::PairState row{0, p.action->key, p.action->flags, p.action->local_flags, p.identity.size,
+                                 p.identity, false};
+            if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+        }
+        return {};
+    });
+    if (!intents) co_return intents;
+    // 2. APPEND in batches (MULTIAPPEND or pipelined), 3. record the UIDs the server reported.
+    for (std::size_t i = 0; i < prepared.size(); i += k_uploads_per_batch) {
+        std::size_t n = std::min(k_uploads_per_batch, prepared.size() - i);
+        std::vector<net::AppendItem> items;
+        for (std::size_t j = i; j < i + n; ++j) {
+            auto payload = store::FilePayload::open(prepared[j].file);
+            if (!payload) co_return util::unexpected(std::move(payload).error());
+            net::AppendItem item;
+            item.message.body = *payload;
+            item.message.flags = prepared[j].action->flags;
+            if (prepared[j].action->internaldate > 0) item.message.internal_date = imap::AppendDate{prepared[j].action->internaldate, 0};
+            items.push_back(std::move(item));
+        }
+        auto uids = co_await ctx.session.append(ctx.where.folder, std::move(items));
+        if (!uids) co_return util::unexpected(std::move(uids).error());
+        auto recorded = step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
+            for (std::size_t j = 0; j < n; ++j) {
+                const auto& uid = (*uids)[j];
+                if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
+                const Prepared& p = prepared[i + j];
+                if (auto r = drop_row(ctx.db, txn, ctx.where, 0, p.action->key); !r) return r;
+                model::PairState row{*uid, p.action->key, p.action->flags, p.action->local_flags, p.identity.size,
+                                     p.identity, false};
+                if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+            }
+            return {};
+        });
+        if (!recorded) co_return recorded;
+        stats.uploaded += n;
+    }
+    co_return util::Expected<void>{};
+}
+
+}  // namespace
+
+void count_committed_step() {
+    static const long stop_after = [] {
+        const char* v = std::getenv("MAILTWIN_TEST_STOP_AFTER_STEP");
+        return v ? std::atol(v) : 0L;
+    }();
+    long n = ++g_steps;
+    if (stop_after > 0 && n >= stop_after) ::_exit(99);  // as abrupt as a kill: no destructor, no flush
+}
+
+asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const sync::Plan& plan) {
+    ExecStats stats;
+    if (auto r = apply_state_only(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
+    if (auto r = co_await apply_flags(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
+    if (auto r = co_await apply_expunges(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
+    if (auto r = co_await apply_downloads(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
+    if (auto r = co_await apply_uploads(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
+    co_return stats;
+}
+
+}  // namespace mailtwin::engine

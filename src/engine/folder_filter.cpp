@@ -1,0 +1,53 @@
+#include "mailtwin/engine/folder_filter.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mailtwin::engine {
+namespace {
+
+std::string inbox_normalised(std::string_view name) {
+    if (name.size() >= 5 && std::equal(name.begin(), name.begin() + 5, "INBOX", [](char a, char b) {
+            return std::toupper(static_cast<unsigned char>(a)) == b;
+        }) && (name.size() == 5 || !std::isalnum(static_cast<unsigned char>(name[5]))))
+        return "INBOX" + std::string(name.substr(5));
+    return std::string(name);
+}
+
+}  // namespace
+
+bool glob_match(std::string_view p, std::string_view t, char delimiter) {
+    // Iterative matching with one backtrack point per star kind, linear in practice.
+    std::size_t pi = 0, ti = 0, star_p = std::string_view::npos, star_t = 0;
+    bool star_crosses = false;
+    while (ti < t.size()) {
+        if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti]) && p[pi] != '*' && p[pi] != '%') {
+            ++pi;
+            ++ti;
+        } else if (pi < p.size() && (p[pi] == '*' || p[pi] == '%')) {
+            star_crosses = p[pi] == '*';
+            star_p = pi++;
+            star_t = ti;
+        } else if (star_p != std::string_view::npos && (star_crosses || t[star_t] != delimiter)) {
+            pi = star_p + 1;
+            ti = ++star_t;
+        } else {
+            return false;
+        }
+    }
+    while (pi < p.size() && (p[pi] == '*' || p[pi] == '%')) ++pi;
+    return pi == p.size();
+}
+
+bool folder_selected(std::string_view name, const std::vector<std::string>& patterns, char delimiter) {
+    const std::string n = inbox_normalised(name);
+    bool selected = false;
+    for (const auto& raw : patterns) {
+        const bool exclude = !raw.empty() && raw[0] == '!';
+        const std::string pattern = inbox_normalised(exclude ? std::string_view(raw).substr(1) : std::string_view(raw));
+        if (glob_match(pattern, n, delimiter)) selected = !exclude;
+    }
+    return selected;
+}
+
+}  // namespace mailtwin::engine

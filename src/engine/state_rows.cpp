@@ -1,0 +1,94 @@
+#include "mailtwin/engine/state_rows.hpp"
+
+#include "mailtwin/engine/identity.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+model::PairState to_row(const state::MessageRecord& r) {
+    model::PairState p;
+    p.uid = r.uid;
+    p.key = r.local_key;
+    p.remote_flags = r.remote_flags;
+    p.local_flags = r.local_flags;
+    p.size = r.size;
+    if (r.message_id_hash) p.identity = to_identity(*r.message_id_hash, r.size);
+    p.detached = r.detached;
+    return p;
+}
+
+state::MessageRecord to_record(const model::PairState& p) {
+    state::MessageRecord r;
+    r.uid = p.uid;
+    r.local_key = p.key;
+    r.remote_flags = p.remote_flags;
+    r.local_flags = p.local_flags;
+    r.size = p.identity ? p.identity->size : p.size;
+    if (p.identity) r.message_id_hash = to_digest(*p.identity);
+    r.detached = p.detached;
+    return r;
+}
+
+}  // namespace
+
+util::Expected<LoadedFolder> load_folder(state::StateDb& db, const FolderKey& where) {
+    auto txn = db.begin_read();
+    if (!txn) return util::unexpected(std::move(txn).error());
+    LoadedFolder out;
+    auto record = db.load_folder(*txn, where.account, where.folder);
+    if (!record) return util::unexpected(std::move(record).error());
+    out.record = std::move(*record);
+    if (out.record) {
+        out.pairs.uidvalidity = out.record->uidvalidity;
+        out.pairs.highestmodseq = out.record->highestmodseq;
+        out.pairs.uidnext = out.record->uidnext;
+    }
+    auto collect = [&out](const state::MessageRecord& r) {
+        out.pairs.pairs.push_back(to_row(r));
+        return true;
+    };
+    if (auto r = db.for_each_message(*txn, where.account, where.folder, collect); !r) return util::unexpected(std::move(r).error());
+    if (auto r = db.for_each_keyed(*txn, where.account, where.folder, collect); !r) return util::unexpected(std::move(r).error());
+    return out;
+}
+
+util::Expected<void> put_row(state::StateDb& db, state::WriteTxn& txn, const FolderKey& where,
+                             const model::PairState& row) {
+    if (row.uid != 0) return db.put_message(txn, where.account, where.folder, to_record(row));
+    return db.put_keyed(txn, where.account, where.folder, to_record(row));
+}
+
+util::Expected<void> drop_row(state::StateDb& db, state::WriteTxn& txn, const FolderKey& where, model::Uid uid,
+                              const std::string& key) {
+    if (uid != 0)
+        if (auto r = db.erase_message(txn, where.account, where.folder, uid); !r) return util::unexpected(std::move(r).error());
+    if (!key.empty()) {
+        if (auto r = db.erase_keyed(txn, where.account, where.folder, key); !r) return util::unexpected(std::move(r).error());
+        auto other = db.get_by_local_key(txn, where.account, where.folder, key);
+        if (!other) return util::unexpected(std::move(other).error());
+        if (*other)
+            if (auto r = db.erase_message(txn, where.account, where.folder, (*other)->uid); !r)
+                return util::unexpected(std::move(r).error());
+    }
+    return {};
+}
+
+util::Expected<std::optional<model::PairState>> find_row(state::StateDb& db, state::Txn& txn, const FolderKey& where,
+                                                          model::Uid uid, const std::string& key) {
+    if (uid != 0) {
+        auto r = db.get_by_uid(txn, where.account, where.folder, uid);
+        if (!r) return util::unexpected(std::move(r).error());
+        if (*r) return std::optional<model::PairState>(to_row(**r));
+    }
+    if (!key.empty()) {
+        auto r = db.get_by_local_key(txn, where.account, where.folder, key);
+        if (!r) return util::unexpected(std::move(r).error());
+        if (*r) return std::optional<model::PairState>(to_row(**r));
+        auto k = db.get_keyed(txn, where.account, where.folder, key);
+        if (!k) return util::unexpected(std::move(k).error());
+        if (*k) return std::optional<model::PairState>(to_row(**k));
+    }
+    return std::optional<model::PairState>{};
+}
+
+}  // namespace mailtwin::engine

@@ -1,0 +1,204 @@
+#include "mailtwin/engine/views.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <set>
+
+#include "mailtwin/engine/identity.hpp"
+#include "mailtwin/maildir/stamp.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+std::int64_t file_mtime(const std::filesystem::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_mtim.tv_sec) : 0;
+}
+
+std::filesystem::path message_path(const std::filesystem::path& folder_dir, maildir::Location loc,
+                                   const std::string& file_name) {
+    return folder_dir / (loc == maildir::Location::new_dir ? "new" : "cur") / file_name;
+}
+
+// Keywords the Maildir cannot hold (past 26 letters) count as present locally when the state says
+// they were, so the merge never removes them from the server.
+void keep_unstorable(model::FlagSet& flags, const model::PairState* row, const KeywordMap& keywords) {
+    if (!row) return;
+    for (const auto& k : row->local_flags.keywords)
+        if (!keywords.storable(k)) flags.keywords.insert(k);
+}
+
+}  // namespace
+
+util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& folder_dir, const LoadedFolder& last,
+                                               const KeywordMap& keywords, bool full, bool root_present) {
+    LocalSnapshot out;
+    out.view.root_present = root_present;
+    if (!root_present || !std::filesystem::exists(folder_dir / "cur")) return out;  // nothing there: empty view
+
+    maildir::ScanOptions options;
+    if (!full && last.record)
+        if (auto stamp = maildir::decode_stamp(last.record->scan_blob)) options.remembered = *stamp;
+    auto scan = maildir::scan_folder(folder_dir, options);
+    if (!scan) return util::unexpected(std::move(scan).error());
+    out.stamp = scan->stamp;
+    out.stats = scan->stats;
+    if (scan->unchanged) {
+        out.view.kind = model::LocalViewKind::unchanged;
+        return out;
+    }
+    std::map<std::string, const model::PairState*> rows;
+    for (const auto& p : last.pairs.pairs)
+        if (!p.key.empty()) rows[p.key] = &p;
+    out.view.messages.reserve(scan->messages.size());
+    for (const auto& m : scan->messages) {
+        model::LocalMessage lm;
+        lm.key = m.key;
+        lm.flags = keywords.to_flags(m.flags);
+        auto row = rows.find(m.key);
+        const model::PairState* known = row == rows.end() ? nullptr : row->second;
+        keep_unstorable(lm.flags, known, keywords);
+        lm.size = m.size;
+        // The mtime becomes the INTERNALDATE of an upload: only new messages need it (one stat each).
+        if (!known) lm.mtime = file_mtime(message_path(folder_dir, m.location, m.file_name));
+        out.file_names[m.key] = m.file_name;
+        out.view.messages.push_back(std::move(lm));
+    }
+    return out;
+}
+
+namespace {
+
+model::RemoteMessage from_meta(const net::MessageMeta& m) {
+    model::RemoteMessage r;
+    r.uid = m.uid;
+    r.flags = m.flags;
+    r.size = m.size;
+    r.internaldate = m.internal_date ? m.internal_date->utc : 0;
+    r.identity = to_identity(identity_digest(m.header_block), m.size);
+    return r;
+}
+
+// Size, date and identity for the messages of the view the state does not know (new ones).
+asio::awaitable<util::Expected<void>> describe_new(net::Session& session, RemoteSnapshot& out, const LoadedFolder& last) {
+    std::set<model::Uid> known;
+    for (const auto& p : last.pairs.pairs)
+        if (p.uid != 0) known.insert(p.uid);
+    // After a UIDVALIDITY change no UID of the state means anything.
+    if (out.view.uidvalidity != last.pairs.uidvalidity) known.clear();
+    std::vector<model::Uid> fresh;
+    for (const auto& m : out.view.messages)
+        if (!known.count(m.uid)) fresh.push_back(m.uid);
+    if (fresh.empty()) co_return util::Expected<void>{};
+    auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(fresh));
+    if (!meta) co_return util::unexpected(std::move(meta).error());
+    std::map<model::Uid, const net::MessageMeta*> by_uid;
+    for (const auto& m : *meta) by_uid[m.uid] = &m;
+    for (auto& m : out.view.messages) {
+        auto it = by_uid.find(m.uid);
+        if (it == by_uid.end()) continue;
+        model::RemoteMessage described = from_meta(*it->second);
+        described.flags = m.flags;  // the flag fetch is the reference for flags
+        m = std::move(described);
+    }
+    // A message expunged between the flag fetch and the meta fetch has no size: leave it out, the
+    // next run sees it gone.
+    std::erase_if(out.view.messages, [&](const model::RemoteMessage& m) { return !known.count(m.uid) && !by_uid.count(m.uid); });
+    co_return util::Expected<void>{};
+}
+
+void fill_flags(model::RemoteView& view, const std::vector<net::MessageFlags>& flags) {
+    view.messages.reserve(flags.size());
+    for (const auto& f : flags) {
+        model::RemoteMessage m;
+        m.uid = f.uid;
+        m.flags = f.flags;
+        view.messages.push_back(std::move(m));
+    }
+}
+
+}  // namespace
+
+asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
+                                                                  const LoadedFolder& last, bool full) {
+    RemoteSnapshot out;
+    const auto& state = last.pairs;
+    const bool can_resume = !full && state.uidvalidity != 0 && state.highestmodseq != 0;
+    std::optional<net::QresyncKnown> known;
+    if (can_resume) known = net::QresyncKnown{state.uidvalidity, state.highestmodseq};
+    auto sel = co_await session.select(folder, known);
+    if (!sel) co_return util::unexpected(std::move(sel).error());
+    out.selected = *sel;
+    auto& view = out.view;
+    view.uidvalidity = sel->uidvalidity;
+    view.highestmodseq = sel->highestmodseq;
+    view.uidnext = sel->uidnext;
+    const bool same_uidvalidity = sel->uidvalidity == state.uidvalidity;
+    const bool has_modseq = sel->highestmodseq != 0 && !sel->nomodseq;
+    net::Connection& conn = session.connection();
+
+    if (can_resume && same_uidvalidity && has_modseq && conn.qresync_enabled()) {
+        // QRESYNC: the SELECT itself brought VANISHED (EARLIER) and the changed messages' flags.
+        view.kind = model::RemoteViewKind::changes_since;
+        view.changed_since = state.highestmodseq;
+        for (const auto& f : sel->changed)
+            if (f.uid && f.flags) view.messages.push_back(model::RemoteMessage{*f.uid, *f.flags, 0, 0, std::nullopt});
+        for (model::Uid u : sel->vanished) view.vanished.push_back(u);
+        out.incremental = true;
+    } else if (can_resume && same_uidvalidity && has_modseq && conn.condstore_enabled()) {
+        // CONDSTORE without QRESYNC (Gmail): changed flags by mod-sequence, deletions by a UID diff.
+        auto changes = co_await session.fetch_flags(state.highestmodseq);
+        if (!changes) co_return util::unexpected(std::move(changes).error());
+        view.kind = model::RemoteViewKind::changes_since;
+        view.changed_since = state.highestmodseq;
+        fill_flags(view, changes->changed);
+        auto all = co_await session.search_all_uids();
+        if (!all) co_return util::unexpected(std::move(all).error());
+        for (const auto& p : state.pairs)
+            if (p.uid != 0 && !std::binary_search(all->begin(), all->end(), p.uid)) view.vanished.push_back(p.uid);
+        out.incremental = true;
+    } else {
+        auto all = co_await session.fetch_flags();
+        if (!all) co_return util::unexpected(std::move(all).error());
+        view.kind = model::RemoteViewKind::full;
+        fill_flags(view, all->changed);
+    }
+    std::sort(view.vanished.begin(), view.vanished.end());
+    view.vanished.erase(std::unique(view.vanished.begin(), view.vanished.end()), view.vanished.end());
+    if (auto r = co_await describe_new(session, out, last); !r) co_return util::unexpected(std::move(r).error());
+    co_return out;
+}
+
+asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, RemoteSnapshot& remote,
+                                                      LocalSnapshot& local, const std::filesystem::path& folder_dir,
+                                                      const sync::IdentityRequest& request) {
+    std::vector<model::Uid> missing;
+    for (model::Uid u : request.remote) {
+        auto it = std::find_if(remote.view.messages.begin(), remote.view.messages.end(),
+                               [u](const model::RemoteMessage& m) { return m.uid == u; });
+        if (it != remote.view.messages.end() && !it->identity) missing.push_back(u);
+    }
+    if (!missing.empty()) {
+        auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing));
+        if (!meta) co_return util::unexpected(std::move(meta).error());
+        std::map<model::Uid, model::Identity> ids;
+        for (const auto& m : *meta) ids[m.uid] = to_identity(identity_digest(m.header_block), m.size);
+        for (auto& m : remote.view.messages)
+            if (auto it = ids.find(m.uid); it != ids.end()) m.identity = it->second;
+    }
+    std::set<std::string> wanted(request.local.begin(), request.local.end());
+    for (auto& m : local.view.messages) {
+        if (!wanted.count(m.key) || m.identity) continue;
+        auto name = local.file_names.find(m.key);
+        if (name == local.file_names.end()) continue;
+        std::filesystem::path file = folder_dir / "cur" / name->second;
+        if (!std::filesystem::exists(file)) file = folder_dir / "new" / name->second;
+        auto id = local_identity(file);
+        if (!id) continue;  // vanished since the scan: the next run sees it gone
+        m.identity = to_identity(id->digest, id->rfc822_size);
+    }
+    co_return util::Expected<void>{};
+}
+
+}  // namespace mailtwin::engine
