@@ -58,6 +58,9 @@ struct AccountRun {
     RunOptions options;
     AccountResult& result;
     asio::io_context& io;
+    // Shared by the workers; lives until io.run() returns, longer than any worker coroutine.
+    std::vector<FolderJob> jobs{};
+    std::size_t next_job = 0;
 
     void notice(const std::string& text) {
         result.notices.push_back(text);
@@ -69,10 +72,9 @@ struct AccountRun {
     }
 };
 
-asio::awaitable<void> worker(AccountRun& run, std::unique_ptr<net::Connection> conn, std::vector<FolderJob>& jobs,
-                             std::size_t& next) {
-    while (next < jobs.size()) {
-        const FolderJob& job = jobs[next++];
+asio::awaitable<void> worker(AccountRun& run, std::unique_ptr<net::Connection> conn) {
+    while (run.next_job < run.jobs.size()) {
+        const FolderJob job = run.jobs[run.next_job++];
         if (!conn || !conn->is_open()) {
             // A lost connection costs the folder it happened in, not the rest of the run.
             conn = std::make_unique<net::Connection>(run.io.get_executor(), run.settings);
@@ -172,7 +174,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
         }
     }
 
-    std::vector<FolderJob> jobs;
+    auto& jobs = run.jobs;
     const bool may_create_remote = sync_cfg.direction != config::Direction::pull;
     const bool may_create_local = sync_cfg.direction != config::Direction::push;
     for (auto& [name, f] : folders) {
@@ -222,7 +224,6 @@ asio::awaitable<void> run_account(AccountRun& run) {
         jobs.push_back(FolderJob{name, *dir, true});
     }
 
-    std::size_t next = 0;
     const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, run.config.general.max_connections)), jobs.size());
     if (workers == 0) {
         co_await conn->logout();
@@ -230,8 +231,8 @@ asio::awaitable<void> run_account(AccountRun& run) {
     }
     // The first worker reuses the connection that listed the folders; the others open their own.
     for (std::size_t i = 1; i < workers; ++i)
-        asio::co_spawn(run.io, worker(run, nullptr, jobs, next), asio::detached);
-    co_await worker(run, std::move(conn), jobs, next);
+        asio::co_spawn(run.io, worker(run, nullptr), asio::detached);
+    co_await worker(run, std::move(conn));
 }
 
 }  // namespace

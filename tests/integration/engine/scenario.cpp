@@ -1,0 +1,192 @@
+#include "scenario.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "fixtures/imap_test_util.hpp"
+#include "fixtures/run_awaitable.hpp"
+#include "mailtwin/maildir/delivery.hpp"
+#include "mailtwin/maildir/filename.hpp"
+#include "mailtwin/maildir/message_info.hpp"
+
+namespace mailtwin::test {
+
+std::string message_text(const std::string& id, const std::string& body) {
+    return "From: Alice <alice@example.org>\nTo: bob@example.org\nSubject: " + id + "\nMessage-ID: <" + id +
+           "@scenario.test>\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n\n" + body + "\n";
+}
+
+Scenario::Scenario(const std::string& name, const std::string& sync_settings)
+    : m_prefix("E-" + name), m_dir("mailtwin-engine") {
+    m_maildir = m_dir / "Mail";
+    m_state = m_dir / "state";
+    m_config = m_dir / "config.toml";
+    const auto& d = dovecot();
+    std::ofstream(m_config) << "[general]\nstate_dir = \"" << m_state.string() << "\"\nmax_connections = 2\n\n"
+                            << "[accounts.test]\nmaildir = \"" << m_maildir.string() << "\"\n\n"
+                            << "[accounts.test.imap]\nhost = \"127.0.0.1\"\nport = " << d.tls_port
+                            << "\ntls = \"implicit\"\nuser = \"" << d.user << "\"\npassword = \"" << d.password
+                            << "\"\nca_file = \"" << d.ca_file.string() << "\"\n\n"
+                            << "[accounts.test.sync]\nfolders = [\"" << m_prefix << "/*\"]\n"
+                            << sync_settings << "\n";
+    connect();
+    // A fresh server side for this scenario.
+    auto folders = run(m_session->list_folders(false));
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it)
+        if (it->name.rfind(m_prefix, 0) == 0) (void)run_awaitable(m_io, m_session->delete_folder(it->name));
+}
+
+Scenario::~Scenario() {
+    if (m_conn) run_awaitable(m_io, m_conn->logout());
+}
+
+void Scenario::connect() {
+    m_conn = std::make_unique<net::Connection>(m_io.get_executor(), settings_for(dovecot()));
+    auto r = run_awaitable(m_io, m_conn->open());
+    if (!r) throw std::runtime_error(r.error().describe());
+    m_session = std::make_unique<net::Session>(*m_conn);
+}
+
+template <typename T>
+T Scenario::run(boost::asio::awaitable<util::Expected<T>> task) {
+    auto r = run_awaitable(m_io, std::move(task));
+    if (!r) throw std::runtime_error(r.error().describe());
+    return std::move(*r);
+}
+
+RunResult Scenario::sync(const std::string& args, const std::string& env) const {
+    std::string cmd = env + " " + std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " sync " + args + " 2>&1";
+    RunResult r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf;
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+void Scenario::server_create(const std::string& leaf) {
+    auto r = run_awaitable(m_io, m_session->create_folder(folder(leaf)));
+    if (!r) throw std::runtime_error(r.error().describe());
+}
+
+void Scenario::server_append(const std::string& leaf, const std::string& id, const std::string& flags) {
+    std::vector<net::AppendItem> items(1);
+    std::string text = message_text(id);
+    std::string crlf;
+    for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    items[0].message.body = imap::make_payload(crlf);
+    std::istringstream in(flags);
+    for (std::string f; in >> f;) items[0].message.flags.add_imap(f);
+    items[0].message.internal_date = imap::AppendDate{1672740000, 0};
+    run(m_session->append(folder(leaf), std::move(items)));
+}
+
+namespace {
+std::optional<model::Uid> uid_of(net::Session& s, boost::asio::io_context& io, const std::string& id) {
+    auto found = run_awaitable(io, s.search_message_id("<" + id + "@scenario.test>"));
+    if (!found || found->empty()) return std::nullopt;
+    return found->front();
+}
+}  // namespace
+
+void Scenario::server_flags(const std::string& leaf, const std::string& id, const std::string& add,
+                            const std::string& remove) {
+    run(m_session->select(folder(leaf)));
+    auto uid = uid_of(*m_session, m_io, id);
+    if (!uid) throw std::runtime_error("no message " + id + " on the server");
+    model::FlagSet a, r;
+    std::istringstream ia(add), ir(remove);
+    for (std::string f; ia >> f;) a.add_imap(f);
+    for (std::string f; ir >> f;) r.add_imap(f);
+    if (!add.empty()) run(m_session->store_flags(imap::SeqSet::from_range(*uid, *uid), imap::StoreMode::add, a));
+    if (!remove.empty()) run(m_session->store_flags(imap::SeqSet::from_range(*uid, *uid), imap::StoreMode::remove, r));
+}
+
+void Scenario::server_expunge(const std::string& leaf, const std::string& id) {
+    run(m_session->select(folder(leaf)));
+    auto uid = uid_of(*m_session, m_io, id);
+    if (!uid) throw std::runtime_error("no message " + id + " on the server");
+    auto r = run_awaitable(m_io, m_session->expunge(imap::SeqSet::from_range(*uid, *uid)));
+    if (!r) throw std::runtime_error(r.error().describe());
+}
+
+SideContents Scenario::server() {
+    SideContents out;
+    auto folders = run(m_session->list_folders(false));
+    for (const auto& f : folders) {
+        if (f.name.rfind(m_prefix + "/", 0) != 0 || !f.selectable) continue;
+        auto sel = run(m_session->select(f.name));
+        auto& contents = out[f.name.substr(m_prefix.size() + 1)];
+        if (sel.exists == 0) continue;
+        auto meta = run(m_session->fetch_meta(imap::SeqSet::from_to_highest(1)));
+        for (const auto& m : meta) {
+            std::string id = m.message_id;
+            if (id.size() > 2) id = id.substr(1, id.find('@') - 1);
+            contents.emplace(id, model::FlagSet(m.flags.bits()).to_imap());  // system flags, as local() shows them
+        }
+    }
+    return out;
+}
+
+std::filesystem::path Scenario::find_local(const std::string& leaf, const std::string& id) const {
+    for (const char* sub : {"cur", "new"})
+        for (const auto& e : std::filesystem::directory_iterator(local_dir(leaf) / sub)) {
+            maildir::MessageInfo info(e.path());
+            auto mid = info.message_id();
+            if (mid && *mid && **mid == "<" + id + "@scenario.test>") return e.path();
+        }
+    throw std::runtime_error("no local message " + id + " in " + leaf);
+}
+
+void Scenario::local_deliver(const std::string& leaf, const std::string& id, const std::string& letters) {
+    maildir::CommitOptions options;
+    options.flags = maildir::MaildirFlags::from_letters(letters);
+    options.internal_date = std::chrono::system_clock::from_time_t(1672740000);
+    auto r = maildir::deliver(local_dir(leaf), message_text(id), options);
+    if (!r) throw std::runtime_error(r.error().describe());
+}
+
+void Scenario::local_rename_flags(const std::string& leaf, const std::string& id, const std::string& letters) {
+    auto path = find_local(leaf, id);
+    auto name = maildir::parse_file_name(path.filename().string());
+    auto target = local_dir(leaf) / "cur" / maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters));
+    std::filesystem::rename(path, target);  // what mutt does: new/ -> cur/ with the new info suffix
+}
+
+void Scenario::local_delete(const std::string& leaf, const std::string& id) { std::filesystem::remove(find_local(leaf, id)); }
+
+SideContents Scenario::local() const {
+    SideContents out;
+    if (!std::filesystem::exists(m_maildir / m_prefix)) return out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(m_maildir / m_prefix)) {
+        if (!e.is_directory() || e.path().filename() != "cur") continue;
+        std::string leaf = std::filesystem::relative(e.path().parent_path(), m_maildir / m_prefix).string();
+        auto& contents = out[leaf];
+        for (const char* sub : {"cur", "new"})
+            for (const auto& f : std::filesystem::directory_iterator(e.path().parent_path() / sub)) {
+                maildir::MessageInfo info(f.path());
+                auto mid = info.message_id();
+                std::string id = mid && *mid ? **mid : "?";
+                if (id.size() > 2) id = id.substr(1, id.find('@') - 1);
+                auto name = maildir::parse_file_name(f.path().filename().string());
+                model::FlagSet flags = name ? name->flags.flags : model::FlagSet{};
+                contents.emplace(id, flags.to_imap());
+            }
+    }
+    return out;
+}
+
+std::map<std::string, std::size_t> Scenario::local_id_counts() const {
+    std::map<std::string, std::size_t> counts;
+    for (const auto& [folder_name, contents] : local())
+        for (const auto& [id, flags] : contents) ++counts[folder_name + "/" + id];
+    return counts;
+}
+
+}  // namespace mailtwin::test

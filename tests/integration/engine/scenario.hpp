@@ -1,0 +1,71 @@
+#pragma once
+// One isolated sync setup on the shared fixture Dovecot: its own folder prefix on the server (the
+// config's folder filter selects only those), its own Maildir and state in a temp dir, and the real
+// mailtwin binary. Helpers change either side the way users and other clients do, and read both
+// sides back as (folder -> Message-ID -> flags) for comparison.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fixtures/dovecot_server.hpp"
+#include "fixtures/temp_dir.hpp"
+#include "mailtwin/model/flags.hpp"
+#include "mailtwin/net/asio.hpp"
+#include "mailtwin/net/session.hpp"
+
+namespace mailtwin::test {
+
+struct RunResult {
+    int exit_code = -1;
+    std::string output;
+};
+
+// Message-ID -> flags in IMAP notation ("\\Seen \\Flagged"), per folder.
+using SideContents = std::map<std::string, std::multimap<std::string, std::string>>;
+
+class Scenario {
+public:
+    explicit Scenario(const std::string& name, const std::string& sync_settings = "");
+    ~Scenario();
+
+    [[nodiscard]] std::string folder(const std::string& leaf) const { return m_prefix + "/" + leaf; }
+    [[nodiscard]] const std::filesystem::path& maildir() const { return m_maildir; }
+    [[nodiscard]] std::filesystem::path local_dir(const std::string& leaf) const { return m_maildir / m_prefix / leaf; }
+    [[nodiscard]] const std::filesystem::path& state_dir() const { return m_state; }
+
+    RunResult sync(const std::string& args = "", const std::string& env = "") const;
+
+    // Server side (over IMAP, as another client).
+    void server_create(const std::string& leaf);
+    void server_append(const std::string& leaf, const std::string& id, const std::string& flags = "");
+    void server_flags(const std::string& leaf, const std::string& id, const std::string& add, const std::string& remove);
+    void server_expunge(const std::string& leaf, const std::string& id);
+    SideContents server() ;
+    // Local side (as a mail reader would).
+    void local_deliver(const std::string& leaf, const std::string& id, const std::string& letters = "");
+    void local_rename_flags(const std::string& leaf, const std::string& id, const std::string& letters);
+    void local_delete(const std::string& leaf, const std::string& id);
+    SideContents local() const;
+    // Files per folder, and how many of them carry each Message-ID (duplicates show up as > 1).
+    std::map<std::string, std::size_t> local_id_counts() const;
+
+private:
+    template <typename T>
+    T run(boost::asio::awaitable<util::Expected<T>> task);
+    void connect();
+    std::filesystem::path find_local(const std::string& leaf, const std::string& id) const;
+
+    std::string m_prefix;
+    TempDir m_dir;
+    std::filesystem::path m_maildir;
+    std::filesystem::path m_state;
+    std::filesystem::path m_config;
+    boost::asio::io_context m_io;
+    std::unique_ptr<net::Connection> m_conn;
+    std::unique_ptr<net::Session> m_session;
+};
+
+std::string message_text(const std::string& id, const std::string& body = "hello");
+
+}  // namespace mailtwin::test

@@ -1,0 +1,271 @@
+// The sync engine end to end: the real binary, a real Dovecot, real Maildirs. Each test is one
+// scenario of the shared spec's reconciliation rules.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "scenario.hpp"
+
+namespace mailtwin::test {
+namespace {
+
+std::size_t total(const SideContents& s) {
+    std::size_t n = 0;
+    for (const auto& [f, c] : s) n += c.size();
+    return n;
+}
+
+void expect_converged(Scenario& s) {
+    auto server = s.server();
+    auto local = s.local();
+    EXPECT_EQ(server, local);
+    for (const auto& [id, count] : s.local_id_counts()) EXPECT_EQ(count, 1u) << "duplicate " << id;
+}
+
+TEST(Sync, InitialPullThenNoOpThenServerChanges) {
+    Scenario s("pull");
+    s.server_create("INBOX");
+    s.server_create("Lists/dev");
+    s.server_append("INBOX", "m1", "\\Seen");
+    s.server_append("INBOX", "m2", "\\Seen \\Flagged");
+    s.server_append("INBOX", "m3");
+    s.server_append("Lists/dev", "d1", "\\Answered \\Seen");
+
+    auto first = s.sync();
+    ASSERT_EQ(first.exit_code, 0) << first.output;
+    expect_converged(s);
+    EXPECT_EQ(total(s.local()), 4u);
+    // INTERNALDATE becomes the file's mtime (mail readers sort by it).
+    for (const auto& e : std::filesystem::directory_iterator(s.local_dir("INBOX") / "cur")) {
+        struct stat st {};
+        ::stat(e.path().c_str(), &st);
+        EXPECT_EQ(st.st_mtime, 1672740000);
+    }
+
+    auto noop = s.sync("-v");
+    ASSERT_EQ(noop.exit_code, 0) << noop.output;
+    expect_converged(s);
+
+    s.server_flags("INBOX", "m3", "\\Seen \\Answered", "");
+    s.server_flags("INBOX", "m2", "", "\\Flagged");
+    s.server_append("INBOX", "m4", "\\Flagged");
+    s.server_expunge("INBOX", "m1");
+    auto changes = s.sync();
+    ASSERT_EQ(changes.exit_code, 0) << changes.output;
+    expect_converged(s);
+    EXPECT_EQ(s.local()["INBOX"].count("m1"), 0u);
+    EXPECT_EQ(s.local()["INBOX"].find("m3")->second, "\\Answered \\Seen");
+}
+
+TEST(Sync, NoOpResyncTouchesNoFolder) {
+    Scenario s("noop");
+    s.server_create("A");
+    s.server_create("B");
+    s.server_append("A", "a1", "\\Seen");
+    s.server_append("B", "b1");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    ASSERT_EQ(s.sync().exit_code, 0);  // settles directory stamps written during the first run
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the same-tick window
+    ASSERT_EQ(s.sync().exit_code, 0);
+    auto json = s.sync("", "");
+    auto r = s.sync("--dry-run");
+    ASSERT_EQ(r.exit_code, 0);
+    // Fast path: LIST-STATUS and two stats per folder say nothing changed; no plan lines at all.
+    EXPECT_EQ(r.output.find("download"), std::string::npos) << r.output;
+    auto verbose = s.sync("-v");
+    EXPECT_NE(verbose.output.find("A: unchanged"), std::string::npos) << verbose.output;
+    EXPECT_NE(verbose.output.find("B: unchanged"), std::string::npos) << verbose.output;
+}
+
+TEST(Sync, LocalChangesGoToTheServer) {
+    Scenario s("push");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "m1");
+    s.server_append("INBOX", "m2", "\\Seen");
+    s.server_append("INBOX", "m3", "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+
+    s.local_rename_flags("INBOX", "m1", "FS");  // the reader opened and flagged it
+    s.local_delete("INBOX", "m2");
+    s.local_deliver("INBOX", "new1");        // into new/, no flags
+    s.local_deliver("INBOX", "new2", "S");   // into cur/ with flags
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    expect_converged(s);
+    auto server = s.server()["INBOX"];
+    EXPECT_EQ(server.count("m2"), 0u);
+    EXPECT_EQ(server.find("m1")->second, "\\Flagged \\Seen");
+    EXPECT_EQ(server.count("new1"), 1u);
+    EXPECT_EQ(server.find("new2")->second, "\\Seen");
+    // Nothing more to do, and nothing duplicated by the upload's own echo.
+    ASSERT_EQ(s.sync().exit_code, 0);
+    expect_converged(s);
+    EXPECT_EQ(total(s.server()), 4u);
+}
+
+TEST(Sync, FoldersAreCreatedOnTheSideThatLacksThem) {
+    Scenario s("create");
+    s.server_create("Remote");
+    s.server_append("Remote", "r1");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    std::filesystem::create_directories(s.local_dir("Local/Sub"));
+    for (const char* d : {"cur", "new", "tmp"}) std::filesystem::create_directories(s.local_dir("Local/Sub") / d);
+    s.local_deliver("Local/Sub", "l1", "S");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    expect_converged(s);
+    EXPECT_EQ(s.server()["Local/Sub"].count("l1"), 1u);
+}
+
+TEST(Sync, DeletedLocallyButFlaggedOnServerIsKept) {
+    Scenario s("conflict");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "c1", "\\Seen");
+    s.server_append("INBOX", "c2", "\\Seen");
+    s.server_append("INBOX", "c3", "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_delete("INBOX", "c1");
+    s.server_flags("INBOX", "c1", "\\Flagged", "");  // changed on the other side since the last sync
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    expect_converged(s);
+    EXPECT_EQ(s.local()["INBOX"].count("c1"), 1u) << "on_conflict = keep restores it";
+}
+
+TEST(Sync, SafetyRailRefusesMassDeletionUntilForced) {
+    Scenario s("rail");
+    s.server_create("INBOX");
+    for (int i = 0; i < 6; ++i) s.server_append("INBOX", "r" + std::to_string(i), "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    for (int i = 0; i < 5; ++i) s.local_delete("INBOX", "r" + std::to_string(i));
+    auto refused = s.sync();
+    EXPECT_EQ(refused.exit_code, 1) << refused.output;
+    EXPECT_NE(refused.output.find("REFUSED"), std::string::npos) << refused.output;
+    EXPECT_EQ(total(s.server()), 6u) << "nothing deleted on the server";
+    auto forced = s.sync("--force");
+    EXPECT_EQ(forced.exit_code, 0) << forced.output;
+    EXPECT_EQ(total(s.server()), 1u);
+}
+
+TEST(Sync, MissingMaildirRootNeverEmptiesTheServer) {
+    Scenario s("unmounted");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "u1");
+    s.server_append("INBOX", "u2");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    std::filesystem::remove_all(s.maildir());
+    auto r = s.sync("--force");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("is the disk mounted"), std::string::npos) << r.output;
+    EXPECT_EQ(total(s.server()), 2u);
+}
+
+TEST(Sync, LostStateIsRebuiltByMatchingWithoutDuplicates) {
+    Scenario s("loststate");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "s1", "\\Seen");
+    s.server_append("INBOX", "s2");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    std::filesystem::remove_all(s.state_dir());
+    s.server_append("INBOX", "s3");         // new on the server meanwhile
+    s.local_deliver("INBOX", "s4", "S");    // and new locally
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    expect_converged(s);
+    EXPECT_EQ(total(s.server()), 4u);
+    EXPECT_EQ(total(s.local()), 4u);
+}
+
+TEST(Sync, DryRunChangesNothing) {
+    Scenario s("dryrun");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "d1");
+    auto r = s.sync("--dry-run");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("download"), std::string::npos) << r.output;
+    EXPECT_EQ(total(s.local()), 0u);
+    EXPECT_FALSE(std::filesystem::exists(s.state_dir() / "state.mdb") && total(s.local()) > 0);
+    auto json = s.sync("--dry-run --log-format json");
+    EXPECT_NE(json.output.find("\"plan\":{\"action\":\"download\""), std::string::npos) << json.output;
+}
+
+TEST(Sync, PullNeverChangesTheServer) {
+    Scenario s("pullonly", "direction = \"pull\"\n");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "p1");
+    s.server_append("INBOX", "p2", "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_delete("INBOX", "p1");
+    s.local_rename_flags("INBOX", "p2", "FS");
+    s.local_deliver("INBOX", "p3");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    auto server = s.server()["INBOX"];
+    EXPECT_EQ(server.size(), 2u);
+    EXPECT_EQ(server.find("p2")->second, "\\Seen");
+}
+
+TEST(Sync, SecondConcurrentRunExitsFour) {
+    Scenario s("lock");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "l1");
+    std::filesystem::create_directories(s.state_dir());
+    {
+        // Another mailtwin holds the account: the same flock it would take.
+        int fd = ::open((s.state_dir() / "test.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+        auto locked = s.sync();
+        EXPECT_EQ(locked.exit_code, 4) << locked.output;
+        EXPECT_NE(locked.output.find("another mailtwin"), std::string::npos) << locked.output;
+        ::close(fd);
+    }
+    // A run killed mid-way releases the lock by dying (flock): the next run proceeds and converges.
+    auto stopped = s.sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=1");
+    EXPECT_EQ(stopped.exit_code, 99);
+    auto after = s.sync();
+    EXPECT_EQ(after.exit_code, 0) << after.output;
+    expect_converged(s);
+}
+
+// Changes on both sides, then a run killed right after its N-th committed step, for every N the
+// run has; each time a clean run must converge with nothing lost and nothing duplicated.
+TEST(Sync, KilledAfterEveryStepConverges) {
+    for (int step = 1;; ++step) {
+        Scenario s("crash" + std::to_string(step));
+        s.server_create("INBOX");
+        s.server_create("Other");
+        for (int i = 0; i < 4; ++i) s.server_append("INBOX", "base" + std::to_string(i), "\\Seen");
+        ASSERT_EQ(s.sync().exit_code, 0);
+        s.server_append("INBOX", "srvnew", "\\Flagged");
+        s.server_append("Other", "other1");
+        s.server_flags("INBOX", "base0", "\\Answered", "");
+        s.server_expunge("INBOX", "base1");
+        s.local_deliver("INBOX", "locnew", "S");
+        s.local_rename_flags("INBOX", "base2", "FS");
+        s.local_delete("INBOX", "base3");
+
+        auto killed = s.sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=" + std::to_string(step));
+        const bool finished = killed.exit_code == 0;
+        if (!finished) {
+            ASSERT_EQ(killed.exit_code, 99) << killed.output;
+        }
+        auto clean = s.sync();
+        ASSERT_EQ(clean.exit_code, 0) << "after a kill at step " << step << ": " << clean.output;
+        expect_converged(s);
+        auto server = s.server();
+        EXPECT_EQ(server["INBOX"].size(), 4u) << "step " << step;  // base0, base2, srvnew, locnew
+        for (const char* id : {"base0", "base2", "srvnew", "locnew"})
+            EXPECT_EQ(server["INBOX"].count(id), 1u) << id << " after a kill at step " << step;
+        EXPECT_EQ(server["Other"].count("other1"), 1u);
+        if (finished) break;  // the run had fewer steps than `step`: every kill point was tried
+        ASSERT_LT(step, 40) << "more steps than expected";
+    }
+}
+
+}  // namespace
+}  // namespace mailtwin::test
