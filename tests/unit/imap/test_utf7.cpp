@@ -104,6 +104,32 @@ TEST(Utf7, AcceptsCanonicalEdgeCases) {
     EXPECT_EQ(decode_mailbox("").value(), "");
 }
 
+// Every string up to 5 characters over an alphabet of the tricky bytes: the decoder never crashes,
+// and whatever it accepts is canonical, so encoding the result gives back the very same text.
+TEST(Utf7, AcceptedInputIsExactlyTheCanonicalEncoding) {
+    constexpr std::string_view k_alphabet("&-AOk2D3e,+/a \x80", 16);
+    std::size_t accepted = 0;
+    std::string s;
+    const auto visit = [&](auto&& self, std::size_t depth) -> void {
+        auto decoded = decode_mailbox(s);
+        if (decoded) {
+            ++accepted;
+            EXPECT_TRUE(is_valid_utf8(*decoded)) << s;
+            EXPECT_EQ(encode_mailbox(*decoded), s);
+        } else {
+            EXPECT_EQ(decoded.error().code, EncodeError::invalid_mutf7);
+        }
+        if (depth == 5) return;
+        for (const char c : k_alphabet) {
+            s.push_back(c);
+            self(self, depth + 1);
+            s.pop_back();
+        }
+    };
+    visit(visit, 0);
+    EXPECT_GT(accepted, 1000u);
+}
+
 TEST(Utf7, Utf8AcceptSwitch) {
     const std::string name = u8s(u8"Entwürfe");
     EXPECT_EQ(mailbox_to_wire(name, false).value(), "Entw&APw-rfe");

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "mailtwin/state/codec.hpp"
 #include "mailtwin/state/records.hpp"
 
 namespace mailtwin::state::test {
@@ -47,6 +48,24 @@ inline MessageRecord sample_message(model::Uid uid) {
         c.fill(static_cast<std::uint8_t>(uid));
         m.content_hash = c;
     }
+    return m;
+}
+
+// `m` as a version-1 messages value, the layout written before row_flags existed: the v2 encoding
+// is v1 plus one trailing row_flags byte. Only for records that are not detached (v1 cannot say so).
+inline std::string encode_message_v1(const MessageRecord& m) {
+    std::string bytes = codec::encode(m);
+    bytes.pop_back();
+    bytes[0] = 1;
+    return bytes;
+}
+
+// A row without a uid, as put_keyed stores it.
+inline MessageRecord sample_keyed(const std::string& local_key, bool detached) {
+    MessageRecord m = sample_message(7);
+    m.uid = 0;
+    m.local_key = local_key;
+    m.detached = detached;
     return m;
 }
 

@@ -24,11 +24,62 @@ TEST(Codec, MessageWithoutOptionalFieldsIsCompact) {
     m.uid = 5;
     m.local_key = "k";
     const std::string bytes = codec::encode(m);
-    // version, len+key, 2 x (bits, count), size varint, presence
-    EXPECT_EQ(bytes.size(), 1U + 2U + 2U + 2U + 1U + 1U);
+    // version, len+key, 2 x (bits, count), size varint, presence, row_flags
+    EXPECT_EQ(bytes.size(), 1U + 2U + 2U + 2U + 1U + 1U + 1U);
+    EXPECT_EQ(bytes.back(), '\0');
     auto back = codec::decode_message(bytes, 5);
     ASSERT_TRUE(back);
     EXPECT_EQ(*back, m);
+}
+
+TEST(Codec, DetachedRowsRoundTripAndAreWrittenAsVersion2) {
+    MessageRecord m = test::sample_message(4);
+    m.detached = true;
+    const std::string bytes = codec::encode(m);
+    EXPECT_EQ(bytes[0], '\x02');
+    EXPECT_EQ(bytes.back(), static_cast<char>(codec::k_row_detached));
+    auto back = codec::decode_message(bytes, 4);
+    ASSERT_TRUE(back) << back.error().describe();
+    EXPECT_TRUE(back->detached);
+    EXPECT_EQ(*back, m);
+
+    // A row without a uid (keyed) uses the same layout; the uid comes from the caller.
+    MessageRecord keyed = m;
+    keyed.uid = 0;
+    auto keyed_back = codec::decode_message(codec::encode(keyed), 0);
+    ASSERT_TRUE(keyed_back);
+    EXPECT_EQ(*keyed_back, keyed);
+}
+
+TEST(Codec, Version1MessageDecodesAsNotDetached) {
+    // Hand-written v1 bytes: version 1, local key "k", no flags, size 5, no hashes — no row_flags.
+    const std::string v1("\x01\x01k\x00\x00\x00\x00\x05\x00", 9);
+    auto r = codec::decode_message(v1, 12);
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->uid, 12U);
+    EXPECT_EQ(r->local_key, "k");
+    EXPECT_EQ(r->size, 5U);
+    EXPECT_FALSE(r->detached);
+
+    // A full record written as v1 reads back equal to the (not detached) original.
+    const MessageRecord m = test::sample_message(6);
+    auto full = codec::decode_message(test::encode_message_v1(m), 6);
+    ASSERT_TRUE(full) << full.error().describe();
+    EXPECT_EQ(*full, m);
+
+    // A v1 record followed by a byte is not a v2 record: the version byte decides the layout.
+    auto longer = codec::decode_message(v1 + std::string(1, '\0'), 12);
+    ASSERT_FALSE(longer);
+    EXPECT_EQ(longer.error().code, make_error_code(Errc::trailing_bytes));
+}
+
+TEST(Codec, UnknownRowFlagsAreRefused) {
+    std::string bytes = codec::encode(test::sample_message(2));
+    bytes.back() = static_cast<char>(0x02);
+    auto r = codec::decode_message(bytes, 2);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, make_error_code(Errc::unknown_record_version));
+    EXPECT_NE(r.error().message.find("row flags"), std::string::npos) << r.error().message;
 }
 
 TEST(Codec, FolderAndIntentRoundTrip) {
@@ -62,6 +113,16 @@ TEST(Codec, UnknownVersionIsAClearError) {
     EXPECT_EQ(r.error().code, make_error_code(Errc::unknown_record_version));
     EXPECT_NE(r.error().message.find("version 9"), std::string::npos) << r.error().message;
     EXPECT_NE(r.error().message.find("messages"), std::string::npos);
+    EXPECT_NE(r.error().message.find("newer mailtwin"), std::string::npos) << r.error().message;
+
+    // Versions this build reads are 1 and 2 only: 3 is newer, 0 was never written.
+    for (char v : {'\x03', '\x00'}) {
+        bytes[0] = v;
+        auto other = codec::decode_message(bytes, 1);
+        ASSERT_FALSE(other);
+        EXPECT_EQ(other.error().code, make_error_code(Errc::unknown_record_version));
+        EXPECT_NE(other.error().message.find("reads versions 1 to 2"), std::string::npos) << other.error().message;
+    }
 
     std::string folder = codec::encode(FolderState{});
     folder[0] = 2;

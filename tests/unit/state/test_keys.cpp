@@ -32,6 +32,20 @@ TEST(Keys, FolderNameAndRefsParseBack) {
     EXPECT_EQ(keys::id_of_intent(keys::intent("acc", 1234567890123ULL)), 1234567890123ULL);
 }
 
+TEST(Keys, KeyedKeysSitUnderTheirFolderAndParseBack) {
+    const std::string key = keys::keyed("acc", "INBOX", "1700000000.M1P2.host");
+    EXPECT_TRUE(key.starts_with(keys::folder("acc", "INBOX")));
+    EXPECT_FALSE(keys::keyed("acc", "INBOX2", "x").starts_with(keys::folder("acc", "INBOX")));
+    EXPECT_EQ(keys::local_of_keyed(key), "1700000000.M1P2.host");
+    EXPECT_LT(keys::keyed("acc", "INBOX", "aa"), keys::keyed("acc", "INBOX", "b"));
+    EXPECT_FALSE(keys::local_of_keyed(keys::folder("acc", "INBOX")).has_value()) << "empty local key";
+    EXPECT_FALSE(keys::local_of_keyed(std::string("\x00\x09", 2) + "ac").has_value());
+    EXPECT_TRUE(keys::check_keyed_names("acc", std::string(200, 'f'), std::string(200, 'k')));
+    auto r = keys::check_keyed_names("acc", std::string(300, 'f'), std::string(300, 'k'));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, make_error_code(Errc::key_too_long));
+}
+
 TEST(Keys, NamesBeyondLmdbsKeyLimitAreRefused) {
     EXPECT_TRUE(keys::check_names("acc", std::string(400, 'f')));
     auto r = keys::check_names("acc", std::string(510, 'f'));

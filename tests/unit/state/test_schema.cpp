@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/state/codec.hpp"
 #include "mailtwin/state/error.hpp"
@@ -14,20 +16,47 @@ namespace {
 
 using mailtwin::test::TempDir;
 
-// Hand-writes a database in an older (or newer) layout: records only, `version` in meta if given,
-// plus one stale index entry that a version-0 database could hold.
+// The databases of schema versions 0 and 1, opened by name as those builds did: `keyed` did not
+// exist yet, so a fabricated old file must not have it either.
+Expected<schema::Dbis> open_v1_dbis(WriteTxn& txn) {
+    schema::Dbis d;
+    for (auto [dbi, name, flags] : {std::tuple{&d.meta, schema::k_meta_db, 0U},
+                                    std::tuple{&d.folders, schema::k_folders_db, 0U},
+                                    std::tuple{&d.messages, schema::k_messages_db, 0U},
+                                    std::tuple{&d.by_local_key, schema::k_by_local_key_db, unsigned{MDB_DUPSORT}},
+                                    std::tuple{&d.by_message_id, schema::k_by_message_id_db, unsigned{MDB_DUPSORT}},
+                                    std::tuple{&d.intents, schema::k_intents_db, 0U}}) {
+        auto opened = Dbi::open(txn, name, flags | MDB_CREATE);
+        if (!opened) return util::unexpected(std::move(opened).error());
+        *dbi = *opened;
+    }
+    return d;
+}
+
+// Hand-writes a database in an older (or newer) layout: v1 message records, `version` in meta if
+// given. Version 1 files also hold their index entries; version 0 (and unmarked) files none, but
+// one stale entry, as a database from before the indexes were kept could.
 void fabricate(const std::filesystem::path& file, std::optional<std::uint64_t> version) {
+    const bool indexed = version && *version >= 1;
     auto env = Env::open(file);
     ASSERT_TRUE(env) << env.error().describe();
     auto r = env->write([&](WriteTxn& txn) -> Expected<void> {
-        auto dbis = schema::open_dbis(txn);
+        auto dbis = open_v1_dbis(txn);
         if (!dbis) return util::unexpected(std::move(dbis).error());
         for (model::Uid uid = 1; uid <= 20; ++uid) {
-            auto p = txn.put(dbis->messages, keys::message("acc", "INBOX", uid), codec::encode(test::sample_message(uid)));
+            const MessageRecord m = test::sample_message(uid);
+            auto p = txn.put(dbis->messages, keys::message("acc", "INBOX", uid), test::encode_message_v1(m));
             if (!p) return util::unexpected(std::move(p).error());
+            if (!indexed) continue;
+            auto by_key = txn.put(dbis->by_local_key, keys::local_key("acc", m.local_key), keys::ref("INBOX", uid));
+            if (!by_key) return util::unexpected(std::move(by_key).error());
+            auto by_mid = txn.put(dbis->by_message_id, keys::message_id("acc", *m.message_id_hash), keys::ref("INBOX", uid));
+            if (!by_mid) return util::unexpected(std::move(by_mid).error());
         }
-        auto stale = txn.put(dbis->by_message_id, keys::message_id("acc", test::mid_hash(999)), keys::ref("Gone", 1));
-        if (!stale) return util::unexpected(std::move(stale).error());
+        if (!indexed) {
+            auto stale = txn.put(dbis->by_message_id, keys::message_id("acc", test::mid_hash(999)), keys::ref("Gone", 1));
+            if (!stale) return util::unexpected(std::move(stale).error());
+        }
         if (version) {
             auto v = txn.put(dbis->meta, schema::k_schema_version_key, codec::encode_meta_u64(*version));
             if (!v) return util::unexpected(std::move(v).error());
@@ -35,6 +64,36 @@ void fabricate(const std::filesystem::path& file, std::optional<std::uint64_t> v
         return {};
     });
     ASSERT_TRUE(r) << r.error().describe();
+}
+
+// Whether the file has a database named `name`, checked without creating it.
+bool has_database(const std::filesystem::path& file, const char* name) {
+    auto env = Env::open(file);
+    EXPECT_TRUE(env) << env.error().describe();
+    if (!env) return false;
+    auto txn = env->begin_read();
+    EXPECT_TRUE(txn);
+    if (!txn) return false;
+    auto dbi = Dbi::open(*txn, name, 0);
+    if (!dbi) {
+        EXPECT_EQ(dbi.error().code, make_error_code(Errc::not_found)) << dbi.error().describe();
+    }
+    return dbi.has_value();
+}
+
+// The first byte (record version) of the stored messages value, read raw.
+int stored_message_version(StateDb& db, model::Uid uid) {
+    int version = -1;
+    auto r = db.write([&](WriteTxn& txn) -> Expected<void> {
+        auto dbis = schema::open_dbis(txn);
+        if (!dbis) return util::unexpected(std::move(dbis).error());
+        auto raw = txn.get(dbis->messages, keys::message("acc", "INBOX", uid));
+        if (!raw) return util::unexpected(std::move(raw).error());
+        if (raw->has_value() && !(*raw)->empty()) version = static_cast<unsigned char>((**raw)[0]);
+        return {};
+    });
+    EXPECT_TRUE(r);
+    return version;
 }
 
 std::uint64_t version_of(StateDb& db) {
@@ -53,10 +112,14 @@ std::uint64_t version_of(StateDb& db) {
 
 TEST(Schema, FreshDatabaseStartsAtTheCurrentVersion) {
     TempDir dir;
-    auto db = StateDb::open(dir / "state.mdb");
-    ASSERT_TRUE(db) << db.error().describe();
-    EXPECT_EQ(version_of(*db), schema::k_version);
-    EXPECT_EQ(schema::k_version, 1U);
+    {
+        auto db = StateDb::open(dir / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        EXPECT_EQ(version_of(*db), schema::k_version);
+    }
+    EXPECT_EQ(schema::k_version, 2U);
+    // Checked after closing: one Env per file per process.
+    EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
 }
 
 TEST(Schema, VersionZeroIsMigratedByRebuildingIndexes) {
@@ -76,6 +139,49 @@ TEST(Schema, VersionZeroIsMigratedByRebuildingIndexes) {
     }
 }
 
+TEST(Schema, Version1IsMigratedByAddingKeyedAndKeepsV1Records) {
+    TempDir dir;
+    fabricate(dir / "state.mdb", 1);
+    ASSERT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a version-1 file has no keyed database";
+    {
+        auto db = StateDb::open(dir / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        EXPECT_EQ(version_of(*db), 2U);
+        // The records are not rewritten: still v1 on disk, decoded as not detached.
+        EXPECT_EQ(stored_message_version(*db, 5), 1);
+        auto m = db->get_by_uid("acc", "INBOX", 5);
+        ASSERT_TRUE(m && m->has_value()) << (m ? "" : m.error().describe());
+        EXPECT_EQ(**m, test::sample_message(5));
+        EXPECT_FALSE((*m)->detached);
+        std::size_t n = 0;
+        ASSERT_TRUE(db->for_each_message("acc", "INBOX", [&](const MessageRecord& r) {
+            EXPECT_EQ(r, test::sample_message(r.uid));
+            ++n;
+            return true;
+        }));
+        EXPECT_EQ(n, 20U);
+        // The v1 indexes are kept as they were.
+        EXPECT_EQ(*db->find_by_message_id_hash("acc", test::mid_hash(7)), (std::vector<MessageRef>{{"INBOX", 7}}));
+        EXPECT_EQ((*db->get_by_local_key("acc", "INBOX", test::sample_message(9).local_key))->uid, 9U);
+
+        // Rewriting a record writes v2; the new database takes rows at once.
+        MessageRecord detached = test::sample_message(5);
+        detached.detached = true;
+        ASSERT_TRUE(db->write([&](WriteTxn& txn) -> Expected<void> {
+            if (auto r = db->put_message(txn, "acc", "INBOX", detached); !r) return r;
+            return db->put_keyed(txn, "acc", "INBOX", test::sample_keyed("upload-1", false));
+        }));
+        EXPECT_EQ(stored_message_version(*db, 5), 2);
+        EXPECT_TRUE((*db->get_by_uid("acc", "INBOX", 5))->detached);
+        EXPECT_TRUE(db->get_keyed("acc", "INBOX", "upload-1")->has_value());
+    }
+    ASSERT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
+    auto again = StateDb::open(dir / "state.mdb");
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ(version_of(*again), 2U);
+    EXPECT_EQ(**again->get_keyed("acc", "INBOX", "upload-1"), test::sample_keyed("upload-1", false));
+}
+
 TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     TempDir dir;
     fabricate(dir / "state.mdb", schema::k_version + 1);
@@ -83,7 +189,9 @@ TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     ASSERT_FALSE(db);
     EXPECT_EQ(db.error().code, make_error_code(Errc::newer_schema));
     EXPECT_NE(db.error().message.find("state written by a newer mailtwin"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("schema version 2"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("schema version 3"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("understands up to 2"), std::string::npos) << db.error().message;
+    EXPECT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a refused open creates nothing";
 
     auto env = Env::open(dir / "state.mdb");
     ASSERT_TRUE(env);
