@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
@@ -73,6 +74,15 @@ RunResult Scenario::sync(const std::string& args, const std::string& env) const 
 void Scenario::server_create(const std::string& leaf) {
     auto r = run_awaitable(m_io, m_session->create_folder(folder(leaf)));
     if (!r) throw std::runtime_error(r.error().describe());
+}
+
+void Scenario::server_recreate(const std::string& leaf) {
+    run(m_session->select("INBOX"));  // leave the folder so it can be deleted
+    auto del = run_awaitable(m_io, m_session->delete_folder(folder(leaf)));
+    if (!del) throw std::runtime_error(del.error().describe());
+    // Dovecot derives UIDVALIDITY from the clock: a new second gives a new value.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    server_create(leaf);
 }
 
 void Scenario::server_append(const std::string& leaf, const std::string& id, const std::string& flags) {

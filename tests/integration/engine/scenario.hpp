@@ -38,6 +38,8 @@ public:
 
     // Server side (over IMAP, as another client).
     void server_create(const std::string& leaf);
+    // Deletes and creates the folder again: its messages are gone and it gets a new UIDVALIDITY.
+    void server_recreate(const std::string& leaf);
     void server_append(const std::string& leaf, const std::string& id, const std::string& flags = "");
     void server_flags(const std::string& leaf, const std::string& id, const std::string& add, const std::string& remove);
     void server_expunge(const std::string& leaf, const std::string& id);

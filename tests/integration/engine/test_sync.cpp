@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
 #include "scenario.hpp"
@@ -230,6 +231,65 @@ TEST(Sync, SecondConcurrentRunExitsFour) {
     auto after = s.sync();
     EXPECT_EQ(after.exit_code, 0) << after.output;
     expect_converged(s);
+}
+
+std::map<std::string, ino_t> local_inodes(const Scenario& s, const std::string& leaf) {
+    std::map<std::string, ino_t> out;
+    for (const char* sub : {"cur", "new"})
+        for (const auto& e : std::filesystem::directory_iterator(s.local_dir(leaf) / sub)) {
+            struct stat st {};
+            ::stat(e.path().c_str(), &st);
+            out[e.path().filename().string().substr(0, e.path().filename().string().find(':'))] = st.st_ino;
+        }
+    return out;
+}
+
+TEST(Sync, UidvalidityChangeRematchesWithoutDownloadingAgain) {
+    Scenario s("uidvalidity");
+    s.server_create("INBOX");
+    for (int i = 0; i < 3; ++i) s.server_append("INBOX", "v" + std::to_string(i), "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    auto before = local_inodes(s, "INBOX");
+    // The server loses its UIDs: the folder is recreated with the same messages (new UIDVALIDITY).
+    auto remote = s.server();
+    ASSERT_EQ(remote["INBOX"].size(), 3u);
+    s.sync("--dry-run");  // harmless; keeps the state as it was
+    {
+        s.server_recreate("INBOX");
+        for (int i = 0; i < 3; ++i) s.server_append("INBOX", "v" + std::to_string(i), "\\Seen");
+        s.server_append("INBOX", "v3");  // and one really new message
+    }
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    expect_converged(s);
+    auto after = local_inodes(s, "INBOX");
+    EXPECT_EQ(after.size(), 4u);
+    for (const auto& [key, inode] : before) {
+        ASSERT_TRUE(after.count(key)) << "local file " << key << " was replaced";
+        EXPECT_EQ(after[key], inode) << "local file " << key << " was downloaded again";
+    }
+    EXPECT_EQ(total(s.server()), 4u);
+}
+
+TEST(Sync, KeywordsTravelThroughDovecotKeywords) {
+    Scenario s("keywords");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "k1", "\\Seen $label1 Junk");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    std::ifstream kw(s.local_dir("INBOX") / "dovecot-keywords");
+    std::string text((std::istreambuf_iterator<char>(kw)), {});
+    EXPECT_NE(text.find("$label1"), std::string::npos) << text;
+    EXPECT_NE(text.find("Junk"), std::string::npos) << text;
+    bool lettered = false;
+    for (const auto& e : std::filesystem::directory_iterator(s.local_dir("INBOX") / "cur")) {
+        std::string name = e.path().filename().string();
+        lettered = name.substr(name.find(":2,")) == ":2,Sab";
+    }
+    EXPECT_TRUE(lettered);
+    // A second run changes nothing: the keywords are not lost on the server.
+    ASSERT_EQ(s.sync().exit_code, 0);
+    auto r = s.sync("--dry-run --full");
+    EXPECT_EQ(r.output.find("set-flags"), std::string::npos) << r.output;
 }
 
 // Changes on both sides, then a run killed right after its N-th committed step, for every N the
