@@ -10,6 +10,7 @@
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/staged_delivery.hpp"
 #include "mailtwin/store/file_payload.hpp"
 
 namespace mailtwin::engine {
@@ -176,8 +177,9 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
     });
 }
 
-// Receives bodies from the server and delivers each into the Maildir as it completes; the completed
-// pairs are recorded in batches.
+// Receives bodies from the server, stages each complete message in tmp/, and every batch makes the
+// staged messages durable and visible at once (maildir::commit_staged) before recording the pairs in
+// one state step: intent rows first, then the copy, then the record.
 class Deliverer final : public net::BodyConsumer {
 public:
     Deliverer(ExecContext& ctx, ExecStats& stats, const std::map<model::Uid, const sync::Download*>& wanted)
@@ -210,39 +212,53 @@ public:
         options.flags = m_ctx.keywords.to_maildir(d.flags);
         if (d.internaldate) options.internal_date = std::chrono::system_clock::from_time_t(d.internaldate);
         else if (f.internal_date) options.internal_date = std::chrono::system_clock::from_time_t(f.internal_date->utc);
-        auto delivered = writer->commit(options);
-        if (!delivered) {
-            m_error = std::move(delivered).error();
+        auto staged = writer->stage(options);
+        if (!staged) {
+            m_error = std::move(staged).error();
             return;
         }
-        m_stats.bytes_downloaded += delivered->size;
-        m_done.push_back(model::PairState{d.uid, delivered->key, d.remote_flags, d.flags, d.size, d.identity, false});
-        if (m_done.size() >= k_records_per_commit) flush();
+        m_staged_bytes += staged->target().size;
+        m_staged.push_back(std::move(*staged));
+        m_rows.push_back(model::PairState{d.uid, "", d.remote_flags, d.flags, d.size, d.identity, false});
+        if (m_staged.size() >= k_records_per_commit || m_staged_bytes >= k_staged_bytes) flush();
     }
 
-    // Records the delivered messages. Called in batches and once at the end.
+    // Makes the staged messages durable and visible, then records them. In batches and at the end.
     void flush() {
-        if (m_done.empty() || m_error) return;
+        if (m_staged.empty() || m_error) return;
+        auto committed = maildir::commit_staged(m_ctx.folder_dir, m_staged);
+        for (std::size_t i = 0; i < committed.delivered.size(); ++i) {
+            m_rows[i].key = committed.delivered[i].key;
+            m_stats.bytes_downloaded += committed.delivered[i].size;
+        }
+        m_rows.resize(committed.delivered.size());
         auto r = step(m_ctx, m_stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto& row : m_done) {
+            for (const auto& row : m_rows) {
                 if (auto d = drop_row(m_ctx.db, txn, m_ctx.where, row.uid, ""); !d) return d;
                 if (auto p = put_row(m_ctx.db, txn, m_ctx.where, row); !p) return p;
             }
             return {};
         });
-        if (!r) m_error = std::move(r).error();
-        m_stats.downloaded += m_done.size();
-        m_done.clear();
+        m_stats.downloaded += m_rows.size();
+        m_staged.clear();
+        m_rows.clear();
+        m_staged_bytes = 0;
+        if (committed.error) m_error = std::move(committed.error);
+        else if (!r) m_error = std::move(r).error();
     }
     std::optional<util::Error>& error() { return m_error; }
 
 private:
+    static constexpr std::uint64_t k_staged_bytes = 64ULL << 20;  // bounds tmp/ use and re-fetch after a crash
+
     ExecContext& m_ctx;
     ExecStats& m_stats;
     const std::map<model::Uid, const sync::Download*>& m_wanted;
     std::optional<maildir::MessageWriter> m_writer;
     bool m_body_complete = false;
-    std::vector<model::PairState> m_done;
+    std::vector<maildir::StagedMessage> m_staged;
+    std::vector<model::PairState> m_rows;  // one per staged message, same order
+    std::uint64_t m_staged_bytes = 0;
     std::optional<util::Error> m_error;
 };
 

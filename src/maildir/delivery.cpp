@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mailtwin/maildir/error.hpp"
+#include "mailtwin/maildir/staged_delivery.hpp"
 #include "mailtwin/maildir/unique_name.hpp"
 #include "sys.hpp"
 
@@ -124,7 +125,7 @@ util::Expected<void> MessageWriter::write(std::string_view chunk) {
     return {};
 }
 
-util::Expected<Delivered> MessageWriter::commit(const CommitOptions& options) {
+util::Expected<Delivered> MessageWriter::prepare(const CommitOptions& options) {
     if (finished())
         return util::unexpected(make_error(Errc::already_finished, "commit of '" + m_tmp_path.string() +
                                                                        "' after commit or abort; open a new writer"));
@@ -135,12 +136,25 @@ util::Expected<Delivered> MessageWriter::commit(const CommitOptions& options) {
                                                     (m_folder / "new").string() +
                                                     "': files in new/ carry no flags; deliver to cur/ instead")));
     if (auto r = flush(); !r) return util::unexpected(std::move(r).error());
-
     // Step 2: the times are metadata of the file, synced with it in step 3.
     const auto date = options.internal_date.value_or(std::chrono::system_clock::now());
     const timespec times[2] = {to_timespec(date), to_timespec(date)};
     if (::futimens(m_fd, times) != 0)
         return util::unexpected(fail(sys::errno_error(errno, "cannot set the date of", m_tmp_path, "check permissions")));
+    Delivered out;
+    out.size = m_size;
+    out.location = location;
+    out.key = m_unique;
+    if (options.size_in_key) out.key += ",S=" + std::to_string(m_size);
+    out.file_name = location == Location::new_dir ? out.key : render_file_name(out.key, options.flags);
+    out.path = m_folder / subdir_name(location) / out.file_name;
+    return out;
+}
+
+util::Expected<Delivered> MessageWriter::commit(const CommitOptions& options) {
+    auto prepared = prepare(options);
+    if (!prepared) return prepared;
+    Delivered out = std::move(*prepared);
     // Step 3.
     if (::fsync(m_fd) != 0)
         return util::unexpected(
@@ -151,16 +165,7 @@ util::Expected<Delivered> MessageWriter::commit(const CommitOptions& options) {
         return util::unexpected(sys::errno_error(e, "cannot close", m_tmp_path, "the message was not stored"));
     }
     if (m_before_rename) m_before_rename(m_tmp_path);
-
     // Step 4.
-    Delivered out;
-    out.size = m_size;
-    out.location = location;
-    out.key = m_unique;
-    if (options.size_in_key) out.key += ",S=" + std::to_string(m_size);
-    out.file_name = location == Location::new_dir ? out.key : render_file_name(out.key, options.flags);
-    const auto dir = m_folder / subdir_name(location);
-    out.path = dir / out.file_name;
     if (const int err = sys::rename_noreplace(m_tmp_path, out.path); err != 0) {
         ::unlink(m_tmp_path.c_str());
         if (err == EEXIST)
@@ -172,11 +177,22 @@ util::Expected<Delivered> MessageWriter::commit(const CommitOptions& options) {
     }
     // Step 5. Without it the rename may not survive a crash; take the message back out rather than
     // report success that is not durable.
-    if (auto r = sys::fsync_dir(dir); !r) {
+    if (auto r = sys::fsync_dir(out.path.parent_path()); !r) {
         ::unlink(out.path.c_str());
         return util::unexpected(std::move(r).error());
     }
     return out;
+}
+
+util::Expected<StagedMessage> MessageWriter::stage(const CommitOptions& options) {
+    auto prepared = prepare(options);
+    if (!prepared) return util::unexpected(std::move(prepared).error());
+    if (::close(std::exchange(m_fd, -1)) != 0) {
+        const int e = errno;
+        ::unlink(m_tmp_path.c_str());
+        return util::unexpected(sys::errno_error(e, "cannot close", m_tmp_path, "the message was not stored"));
+    }
+    return StagedMessage(m_tmp_path, std::move(*prepared));
 }
 
 util::Expected<Delivered> deliver(const std::filesystem::path& folder_dir, std::string_view message,

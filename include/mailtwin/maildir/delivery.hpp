@@ -45,6 +45,8 @@ struct Delivered {
     std::uint64_t size = 0;
 };
 
+class StagedMessage;
+
 class MessageWriter {
 public:
     // Called with the tmp path after the file is fsynced and closed, just before the rename. Tests
@@ -66,6 +68,9 @@ public:
     util::Expected<Delivered> commit(const CommitOptions& options);
     // Removes the tmp file; no effect once finished.
     void abort() noexcept;
+    // Step 2 only: the file is complete in tmp/ (dated, closed) but neither synced nor visible.
+    // commit_staged() makes a whole batch durable and visible at once (staged_delivery.hpp).
+    util::Expected<StagedMessage> stage(const CommitOptions& options);
 
     void set_before_rename_hook(BeforeRenameHook hook) { m_before_rename = std::move(hook); }
     [[nodiscard]] const std::filesystem::path& tmp_path() const noexcept { return m_tmp_path; }
@@ -77,6 +82,8 @@ private:
     util::Expected<void> flush();
     util::Expected<void> write_all(const char* data, std::size_t size);
     util::Error fail(util::Error e) noexcept;  // aborts, then returns e
+    // Flush and date the file (steps 1 and 2), and work out where it goes.
+    util::Expected<Delivered> prepare(const CommitOptions& options);
 
     std::filesystem::path m_folder;
     std::filesystem::path m_tmp_path;
