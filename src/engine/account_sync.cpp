@@ -6,6 +6,7 @@
 
 #include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -58,9 +59,11 @@ struct AccountRun {
     RunOptions options;
     AccountResult& result;
     asio::io_context& io;
-    // Shared by the workers; lives until io.run() returns, longer than any worker coroutine.
+    // Shared by the workers of each phase; lives until sync_account returns, longer than any coroutine.
     std::vector<FolderJob> jobs{};
     std::size_t next_job = 0;
+    std::vector<std::unique_ptr<net::Connection>> connections{};  // kept open between the phases
+    std::vector<PlannedFolder> planned{};
 
     void notice(const std::string& text) {
         result.notices.push_back(text);
@@ -72,27 +75,57 @@ struct AccountRun {
     }
 };
 
-asio::awaitable<void> worker(AccountRun& run, std::unique_ptr<net::Connection> conn) {
+// The connection of worker `slot`, opened (again) when it is missing or was lost: a lost connection
+// costs the folder it happened in, not the rest of the run.
+asio::awaitable<util::Expected<net::Connection*>> connection_for(AccountRun& run, std::size_t slot) {
+    auto& conn = run.connections[slot];
+    if (conn && conn->is_open()) co_return conn.get();
+    conn = std::make_unique<net::Connection>(run.io.get_executor(), run.settings);
+    if (auto r = co_await conn->open(); !r) {
+        conn.reset();
+        co_return util::unexpected(std::move(r).error());
+    }
+    co_return conn.get();
+}
+
+// Phase 1 worker: plans folders until none is left.
+asio::awaitable<void> planner(AccountRun& run, std::size_t slot) {
     while (run.next_job < run.jobs.size()) {
-        const FolderJob job = run.jobs[run.next_job++];
-        if (!conn || !conn->is_open()) {
-            // A lost connection costs the folder it happened in, not the rest of the run.
-            conn = std::make_unique<net::Connection>(run.io.get_executor(), run.settings);
-            if (auto r = co_await conn->open(); !r) {
-                FolderResult failed;
-                failed.folder = job.remote_name;
-                failed.outcome = FolderOutcome::failed;
-                failed.error = std::move(r).error();
-                run.done(std::move(failed));
-                conn.reset();
+        const std::size_t index = run.next_job++;
+        const FolderJob& job = run.jobs[index];
+        auto conn = co_await connection_for(run, slot);
+        if (!conn) {
+            run.planned[index].job = job;
+            run.planned[index].result.folder = job.remote_name;
+            run.planned[index].result.outcome = FolderOutcome::failed;
+            run.planned[index].result.error = std::move(conn).error();
+            continue;
+        }
+        net::Session session(**conn);
+        run.planned[index] = co_await plan_folder_job(session, run.db, run.account.name, job, run.options);
+    }
+}
+
+// Phase 3 worker: executes planned folders until none is left, reporting each as it finishes.
+asio::awaitable<void> executor(AccountRun& run, std::size_t slot) {
+    while (run.next_job < run.planned.size()) {
+        PlannedFolder& p = run.planned[run.next_job++];
+        if (p.result.outcome != FolderOutcome::failed && !run.request.dry_run) {
+            // A plan that changes nothing still records its checkpoint; it sends no command.
+            auto conn = co_await connection_for(run, slot);
+            if (!conn) {
+                p.result.outcome = FolderOutcome::failed;
+                p.result.error = std::move(conn).error();
+                run.done(std::move(p.result));
                 continue;
             }
+            net::Session session(**conn);
+            if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
+            run.done(co_await execute_folder_job(session, run.db, run.account.name, p, run.options));
+            continue;
         }
-        net::Session session(*conn);
-        if (!run.request.dry_run) (void)maildir::clean_tmp(job.local_dir);
-        run.done(co_await sync_folder(session, run.db, run.account.name, job, run.options));
+        run.done(std::move(p.result));
     }
-    if (conn) co_await conn->logout();
 }
 
 asio::awaitable<void> run_account(AccountRun& run) {
@@ -224,15 +257,8 @@ asio::awaitable<void> run_account(AccountRun& run) {
         jobs.push_back(FolderJob{name, *dir, true});
     }
 
-    const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, run.config.general.max_connections)), jobs.size());
-    if (workers == 0) {
-        co_await conn->logout();
-        co_return;
-    }
-    // The first worker reuses the connection that listed the folders; the others open their own.
-    for (std::size_t i = 1; i < workers; ++i)
-        asio::co_spawn(run.io, worker(run, nullptr), asio::detached);
-    co_await worker(run, std::move(conn));
+    // The connection that listed the folders serves the first worker of the next phases.
+    run.connections.front() = std::move(conn);
 }
 
 }  // namespace
@@ -294,7 +320,9 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     options.full = request.full;
     options.now = static_cast<std::int64_t>(std::time(nullptr));
     AccountRun run{config, account, request, reporter, *db, connection_settings(account, *secret), options, result, io};
-    asio::co_spawn(io, run_account(run), [&](std::exception_ptr e) {
+    const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
+    run.connections.resize(max_workers);
+    auto guard = [&result](std::exception_ptr e) {
         if (!e) return;
         try {
             std::rethrow_exception(e);
@@ -302,8 +330,50 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
             result.fatal = util::Error{EngineError::folder_unmappable, std::string("internal error: ") + ex.what()};
             result.failure = AccountFailure::other;
         }
-    });
-    io.run();
+    };
+    auto run_phase = [&io] {
+        io.restart();
+        io.run();
+    };
+    // Phase 0: connect, list, map folders both ways, skip the unchanged ones.
+    asio::co_spawn(io, run_account(run), guard);
+    run_phase();
+    if (!result.fatal && !run.jobs.empty()) {
+        const std::size_t workers = std::min(max_workers, run.jobs.size());
+        // Phase 1: plan every changed folder (reads only).
+        run.planned.resize(run.jobs.size());
+        run.next_job = 0;
+        for (std::size_t i = 0; i < workers; ++i) asio::co_spawn(io, planner(run, i), guard);
+        run_phase();
+        // Phase 2: moves between folders, found across the plans, done first.
+        Moves moves = find_moves(run.planned);
+        for (const auto& line : describe_moves(moves, run.planned)) run.notice((request.dry_run ? "plan: " : "") + line);
+        if (!moves.empty() && !request.dry_run) {
+            asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+                auto conn = co_await connection_for(run, 0);
+                util::Expected<void> r = conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
+                if (conn) {
+                    net::Session session(**conn);
+                    r = co_await execute_moves(session, *db, account.name, run.planned, moves);
+                }
+                if (!r) {
+                    // The moves left their plans, so nothing else touches those messages this run.
+                    for (const auto& m : moves.local) run.planned[m.from].result.error = r.error();
+                    for (const auto& m : moves.remote) run.planned[m.from].result.error = r.error();
+                    for (auto& p : run.planned)
+                        if (p.result.error) p.result.outcome = FolderOutcome::failed;
+                }
+            }, guard);
+            run_phase();
+        }
+        // Phase 3: execute the plans.
+        run.next_job = 0;
+        for (std::size_t i = 0; i < workers; ++i) asio::co_spawn(io, executor(run, i), guard);
+        run_phase();
+    }
+    for (auto& conn : run.connections)
+        if (conn) asio::co_spawn(io, conn->logout(), asio::detached);
+    run_phase();
     return result;
 }
 

@@ -10,65 +10,85 @@ namespace {
 // The checkpoint: what the next run compares against. Taken from the views as they were BEFORE this
 // run's own changes, so that changes others made meanwhile are never skipped; our own changes then
 // show up next time as no-ops. A side whose changes were held back keeps its old checkpoint.
-util::Expected<void> save_checkpoint(state::StateDb& db, const FolderKey& where, const LoadedFolder& last,
-                                     const RemoteSnapshot& remote, const LocalSnapshot& local, const sync::Plan& plan,
-                                     const FolderJob& job, std::int64_t now) {
-    state::FolderState record = last.record.value_or(state::FolderState{});
+util::Expected<void> save_checkpoint(state::StateDb& db, const FolderKey& where, const PlannedFolder& p,
+                                     std::int64_t now) {
+    state::FolderState record = p.last.record.value_or(state::FolderState{});
+    const auto& plan = p.result.plan;
     if (!plan.hold_checkpoint[util::Side::remote]) {
-        record.uidvalidity = remote.view.uidvalidity;
-        record.highestmodseq = remote.view.highestmodseq;
-        record.uidnext = remote.view.uidnext;
+        record.uidvalidity = p.remote.view.uidvalidity;
+        record.highestmodseq = p.remote.view.highestmodseq;
+        record.uidnext = p.remote.view.uidnext;
     }
-    if (!plan.hold_checkpoint[util::Side::local] && job.root_present)
-        record.scan_blob = maildir::encode_stamp(local.stamp);
-    record.local_path = job.local_dir.string();
+    if (!plan.hold_checkpoint[util::Side::local] && p.job.root_present)
+        record.scan_blob = maildir::encode_stamp(p.local.stamp);
+    record.local_path = p.job.local_dir.string();
     record.last_sync = now;
-    record.message_count = remote.selected.exists;
+    record.message_count = p.remote.selected.exists;
     return db.write([&](state::WriteTxn& txn) { return db.save_folder(txn, where.account, where.folder, record); });
 }
 
 }  // namespace
 
-asio::awaitable<FolderResult> sync_folder(net::Session& session, state::StateDb& db, const std::string& account,
-                                          const FolderJob& job, const RunOptions& options) {
-    FolderResult result;
-    result.folder = job.remote_name;
+asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
+                                               const FolderJob& job, const RunOptions& options) {
+    PlannedFolder p;
+    p.job = job;
+    p.result.folder = job.remote_name;
+    auto fail = [&p](util::Error e) {
+        p.result.outcome = FolderOutcome::failed;
+        p.result.error = std::move(e);
+        return std::move(p);
+    };
+    auto last = load_folder(db, FolderKey{account, job.remote_name});
+    if (!last) co_return fail(std::move(last).error());
+    p.last = std::move(*last);
+    auto keywords = KeywordMap::load(job.local_dir);
+    if (!keywords) co_return fail(std::move(keywords).error());
+    p.keywords = std::make_unique<KeywordMap>(std::move(*keywords));
+
+    auto local = build_local_view(job.local_dir, p.last, *p.keywords, options.full, job.root_present);
+    if (!local) co_return fail(std::move(local).error());
+    p.local = std::move(*local);
+    auto remote = co_await build_remote_view(session, job.remote_name, p.last, options.full);
+    if (!remote) co_return fail(std::move(remote).error());
+    p.remote = std::move(*remote);
+    p.result.incremental = p.remote.incremental;
+
+    auto request = sync::needs_identities(p.remote.view, p.local.view, p.last.pairs);
+    if (!request.empty())
+        if (auto r = co_await fill_identities(session, p.remote, p.local, job.local_dir, request); !r)
+            co_return fail(std::move(r).error());
+    p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
+    p.result.outcome = options.dry_run ? FolderOutcome::planned : FolderOutcome::synced;
+    co_return std::move(p);
+}
+
+asio::awaitable<FolderResult> execute_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
+                                                 PlannedFolder& p, const RunOptions& options) {
+    FolderResult& result = p.result;
+    if (result.outcome == FolderOutcome::failed || options.dry_run) co_return std::move(result);
     auto fail = [&result](util::Error e) {
         result.outcome = FolderOutcome::failed;
         result.error = std::move(e);
-        return result;
+        return std::move(result);
     };
-    const FolderKey where{account, job.remote_name};
-    auto last = load_folder(db, where);
-    if (!last) co_return fail(std::move(last).error());
-    auto keywords = KeywordMap::load(job.local_dir);
-    if (!keywords) co_return fail(std::move(keywords).error());
-
-    auto local = build_local_view(job.local_dir, *last, *keywords, options.full, job.root_present);
-    if (!local) co_return fail(std::move(local).error());
-    auto remote = co_await build_remote_view(session, job.remote_name, *last, options.full);
-    if (!remote) co_return fail(std::move(remote).error());
-    result.incremental = remote->incremental;
-
-    auto request = sync::needs_identities(remote->view, local->view, last->pairs);
-    if (!request.empty())
-        if (auto r = co_await fill_identities(session, *remote, *local, job.local_dir, request); !r)
-            co_return fail(std::move(r).error());
-
-    result.plan = sync::plan_folder(remote->view, local->view, last->pairs, options.policy, options.now);
-    if (options.dry_run) {
-        result.outcome = FolderOutcome::planned;
-        co_return result;
+    const FolderKey where{account, p.job.remote_name};
+    // Another folder's work may have selected something else on this connection since planning.
+    if (!result.plan.changes_nothing() && session.selected() != p.job.remote_name) {
+        auto sel = co_await session.select(p.job.remote_name);
+        if (!sel) co_return fail(std::move(sel).error());
+        if (sel->uidvalidity != p.remote.view.uidvalidity)
+            co_return fail(util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
+                                       "UIDVALIDITY of " + p.job.remote_name + " changed during the run; run again"});
     }
-    ExecContext ctx{session, db, where, job.local_dir, *keywords, *local, *last};
+    ExecContext ctx{session, db, where, p.job.local_dir, *p.keywords, p.local, p.last};
     auto stats = co_await execute_plan(ctx, result.plan);
     if (!stats) co_return fail(std::move(stats).error());
     result.stats = *stats;
-    if (auto r = save_checkpoint(db, where, *last, *remote, *local, result.plan, job, options.now); !r)
-        co_return fail(std::move(r).error());
+    if (auto r = save_checkpoint(db, where, p, options.now); !r) co_return fail(std::move(r).error());
     count_committed_step();
     result.outcome = FolderOutcome::synced;
-    co_return result;
+    co_return std::move(result);
 }
 
 }  // namespace mailtwin::engine

@@ -1,6 +1,9 @@
 #pragma once
-// One folder, once: views, identities where needed, plan, execute, checkpoint.
+// One folder in two phases, so that the account runner can look across folders in between (moves):
+//   plan_folder_job     views, identities where needed, plan   (reads only)
+//   execute_folder_job  apply the plan, then the checkpoint
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,10 +38,23 @@ struct FolderResult {
     sync::Plan plan;
     ExecStats stats;
     std::optional<util::Error> error;
+    std::size_t moved_in = 0;  // messages that arrived by a move from another folder
     [[nodiscard]] bool failed() const noexcept { return outcome == FolderOutcome::failed || plan.refused(); }
 };
 
-asio::awaitable<FolderResult> sync_folder(net::Session& session, state::StateDb& db, const std::string& account,
-                                          const FolderJob& job, const RunOptions& options);
+// Everything the execution phase needs, kept between the phases.
+struct PlannedFolder {
+    FolderJob job;
+    LoadedFolder last;
+    std::unique_ptr<KeywordMap> keywords;
+    LocalSnapshot local;
+    RemoteSnapshot remote;
+    FolderResult result;  // plan filled in; outcome failed if planning failed
+};
+
+asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
+                                               const FolderJob& job, const RunOptions& options);
+asio::awaitable<FolderResult> execute_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
+                                                 PlannedFolder& planned, const RunOptions& options);
 
 }  // namespace mailtwin::engine

@@ -126,6 +126,13 @@ void Scenario::server_expunge(const std::string& leaf, const std::string& id) {
     if (!r) throw std::runtime_error(r.error().describe());
 }
 
+void Scenario::server_move(const std::string& from, const std::string& to, const std::string& id) {
+    run(m_session->select(folder(from)));
+    auto uid = uid_of(*m_session, m_io, id);
+    if (!uid) throw std::runtime_error("no message " + id + " on the server");
+    run(m_session->move(imap::SeqSet::from_range(*uid, *uid), folder(to)));
+}
+
 SideContents Scenario::server() {
     SideContents out;
     auto folders = run(m_session->list_folders(false));
@@ -167,6 +174,14 @@ void Scenario::local_rename_flags(const std::string& leaf, const std::string& id
     auto name = maildir::parse_file_name(path.filename().string());
     auto target = local_dir(leaf) / "cur" / maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters));
     std::filesystem::rename(path, target);  // what mutt does: new/ -> cur/ with the new info suffix
+}
+
+void Scenario::local_move(const std::string& from, const std::string& to, const std::string& id,
+                          const std::string& letters) {
+    auto path = find_local(from, id);
+    auto name = maildir::parse_file_name(path.filename().string());
+    std::filesystem::rename(path, local_dir(to) / "cur" /
+                                      maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
 }
 
 void Scenario::local_delete(const std::string& leaf, const std::string& id) { std::filesystem::remove(find_local(leaf, id)); }

@@ -43,11 +43,14 @@ public:
     void server_append(const std::string& leaf, const std::string& id, const std::string& flags = "");
     void server_flags(const std::string& leaf, const std::string& id, const std::string& add, const std::string& remove);
     void server_expunge(const std::string& leaf, const std::string& id);
+    void server_move(const std::string& from, const std::string& to, const std::string& id);
     SideContents server() ;
     // Local side (as a mail reader would).
     void local_deliver(const std::string& leaf, const std::string& id, const std::string& letters = "");
     void local_rename_flags(const std::string& leaf, const std::string& id, const std::string& letters);
     void local_delete(const std::string& leaf, const std::string& id);
+    // A reader's move: the same file name into the other folder's cur/, with new flags.
+    void local_move(const std::string& from, const std::string& to, const std::string& id, const std::string& letters);
     SideContents local() const;
     // Files per folder, and how many of them carry each Message-ID (duplicates show up as > 1).
     std::map<std::string, std::size_t> local_id_counts() const;

@@ -292,6 +292,49 @@ TEST(Sync, KeywordsTravelThroughDovecotKeywords) {
     EXPECT_EQ(r.output.find("set-flags"), std::string::npos) << r.output;
 }
 
+TEST(Sync, LocalMoveBecomesAServerMove) {
+    Scenario s("localmove");
+    s.server_create("A");
+    s.server_create("B");
+    s.server_append("A", "mv1", "\\Seen");
+    s.server_append("A", "mv2", "\\Seen");
+    s.server_append("A", "stay1", "\\Seen");
+    s.server_append("A", "stay2", "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    // The reader moves a file to B (same name) and flags it on the way.
+    s.local_move("A", "B", "mv1", "FS");
+    auto r = s.sync("-v");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("move remote uid="), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("uploaded"), std::string::npos) << "a move must not re-upload: " << r.output;
+    expect_converged(s);
+    auto server = s.server();
+    EXPECT_EQ(server["A"].count("mv1"), 0u);
+    ASSERT_EQ(server["B"].count("mv1"), 1u);
+    EXPECT_EQ(server["B"].find("mv1")->second, "\\Flagged \\Seen");
+    auto again = s.sync("--dry-run");
+    EXPECT_EQ(again.output.find("move remote"), std::string::npos) << again.output;
+}
+
+TEST(Sync, ServerMoveBecomesALocalRename) {
+    Scenario s("remotemove");
+    s.server_create("A");
+    s.server_create("B");
+    for (const char* id : {"rm1", "rm2", "rm3"}) s.server_append("A", id, "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    auto before = local_inodes(s, "A");
+    s.server_move("A", "B", "rm1");  // another client moves it on the server
+    auto r = s.sync("-v");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("move local key="), std::string::npos) << r.output;
+    expect_converged(s);
+    auto after = local_inodes(s, "B");
+    ASSERT_EQ(after.size(), 1u);
+    bool same_file = false;
+    for (const auto& [key, inode] : before) same_file = same_file || (after.count(key) && after[key] == inode);
+    EXPECT_TRUE(same_file) << "the local copy was downloaded again instead of renamed";
+}
+
 // Changes on both sides, then a run killed right after its N-th committed step, for every N the
 // run has; each time a clean run must converge with nothing lost and nothing duplicated.
 TEST(Sync, KilledAfterEveryStepConverges) {

@@ -1,0 +1,45 @@
+#pragma once
+// `mailtwin folders ACCOUNT`: every folder the server lists and every Maildir folder under the root,
+// where each maps to on the other side under the configured layout, and whether the `folders` globs
+// include it. The mapping itself is pure (map_folders), so it is tested without a server.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mailtwin/config/config.hpp"
+#include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/net/session.hpp"
+#include "mailtwin/util/expected.hpp"
+
+namespace mailtwin::engine {
+
+struct FolderEntry {
+    std::string name;                   // remote name, UTF-8 (for a local-only folder: what it would be)
+    std::filesystem::path local_path;   // empty when the name has no safe local spelling
+    std::string unmappable;             // why local_path is empty
+    bool remote = false;                // the server lists it
+    bool local = false;                 // a Maildir folder exists at local_path
+    bool selectable = true;             // not \Noselect / \NonExistent: a mailbox, not a hierarchy node
+    bool included = false;              // the `folders` globs select it (and a sync would visit it)
+    std::uint32_t attributes = 0;       // imap::MailboxAttr bits from LIST
+};
+
+struct FolderMap {
+    std::string account;
+    char delimiter = '/';
+    std::vector<FolderEntry> folders;  // by remote name
+    std::vector<std::string> skipped;  // local folders whose names have no remote spelling, listing errors
+};
+
+FolderMap map_folders(const config::Account& account, const std::vector<net::FolderInfo>& remote,
+                      const maildir::FolderListing& local, char delimiter);
+
+// Lists the server (errors as list_remote_folders) and the Maildir root (a missing root is no folders;
+// an unreadable one is reported in `skipped`).
+util::Expected<FolderMap> gather_folders(const config::Account& account);
+
+// "\Sent \Trash": the RFC 6154 special-use attributes among `attributes`, "" if none.
+std::string special_use_names(std::uint32_t attributes);
+
+}  // namespace mailtwin::engine

@@ -1,0 +1,22 @@
+#pragma once
+// One short, read-only visit to the server for the report commands (status, folders): resolve the
+// secret, connect, LIST (with STATUS, or with SPECIAL-USE attributes), log out. Nothing is selected,
+// so no \Recent flag is consumed and no state is touched.
+#include <vector>
+
+#include "mailtwin/config/config.hpp"
+#include "mailtwin/net/session.hpp"
+#include "mailtwin/util/expected.hpp"
+
+namespace mailtwin::engine {
+
+struct RemoteListing {
+    std::vector<net::FolderInfo> folders;
+    char delimiter = '/';  // the first delimiter the server named; '/' for a flat namespace
+};
+
+// Errors: password_cmd failures (EngineError::password_command_failed) and connection, TLS and
+// authentication failures: both mean "the server could not be asked" (exit code 3).
+util::Expected<RemoteListing> list_remote_folders(const config::Account& account, bool with_status);
+
+}  // namespace mailtwin::engine

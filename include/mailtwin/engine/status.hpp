@@ -1,0 +1,70 @@
+#pragma once
+// `mailtwin status`: what the last sync left behind, what the server and the Maildir hold now, and
+// what the next sync would have to carry from the Maildir. A report: it reads the state in one LMDB
+// read transaction (readers never block a running sync's writers), never takes the account lock,
+// never creates the state file, and changes nothing on either side.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailtwin/config/config.hpp"
+#include "mailtwin/imap/response.hpp"
+#include "mailtwin/model/snapshot.hpp"
+#include "mailtwin/state/records.hpp"
+#include "mailtwin/util/expected.hpp"
+
+namespace mailtwin::engine {
+
+// Maildir files that differ from what the last sync recorded.
+struct PendingChanges {
+    std::size_t added = 0;    // files the state does not know: uploads at the next sync
+    std::size_t removed = 0;  // paired files that are gone: deletions (or the source of a move)
+    std::size_t renamed = 0;  // paired files a mail reader renamed to change flags
+    [[nodiscard]] std::size_t total() const noexcept { return added + removed + renamed; }
+    friend bool operator==(const PendingChanges&, const PendingChanges&) = default;
+};
+
+// Compares a full local view with the rows of the last sync. Detached rows (deletions deliberately
+// not propagated) and rows without a local key (downloads in flight) are not pending changes.
+PendingChanges pending_changes(const model::LocalView& now, const std::vector<model::PairState>& last);
+
+struct FolderStatus {
+    std::string name;                   // remote name, UTF-8
+    std::filesystem::path local_path;   // empty when the name has no local spelling
+    bool selected = true;               // the `folders` globs include it
+    std::optional<state::FolderState> record;  // the last sync's checkpoint; nullopt: never synced
+    std::size_t state_pairs = 0;        // server messages paired with a local file at the last sync
+    std::optional<imap::StatusData> remote;     // live LIST-STATUS; nullopt: offline, failed or not listed
+    bool remote_listed = false;         // the live listing named this folder
+    std::optional<std::size_t> local_count;     // files in new/ + cur/; nullopt: no Maildir folder
+    std::optional<PendingChanges> pending;      // nullopt: never synced, or no Maildir folder to compare
+    std::string problem;                // why a value is missing (a scan or state error), "" if none
+
+    // The server changed since the last sync (new UIDVALIDITY or HIGHESTMODSEQ, or other counts);
+    // nullopt when that cannot be told (never synced or no live answer).
+    [[nodiscard]] std::optional<bool> remote_changed() const;
+};
+
+struct AccountStatus {
+    std::string account;
+    std::filesystem::path maildir;
+    std::string host;
+    bool state_found = false;                 // <state_dir>/state.mdb exists
+    bool remote_checked = false;              // a live listing answered
+    std::optional<util::Error> remote_error;  // password_cmd or connection failure (exit 3)
+    std::optional<util::Error> state_error;   // the state could not be read (exit 1)
+    std::vector<FolderStatus> folders;        // by remote name
+
+    [[nodiscard]] std::optional<std::int64_t> last_sync() const;  // latest folder sync, unix seconds
+};
+
+struct StatusOptions {
+    bool offline = false;  // no server visit: the state's numbers and the Maildir only
+};
+
+AccountStatus gather_status(const config::Config& config, const config::Account& account, const StatusOptions& options);
+
+}  // namespace mailtwin::engine

@@ -1,0 +1,180 @@
+#include "mailtwin/engine/moves.hpp"
+
+#include <map>
+#include <set>
+
+#include "mailtwin/engine/executor.hpp"
+#include "mailtwin/maildir/folder.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+using ActionRef = std::pair<std::size_t, std::size_t>;  // (folder, action index)
+
+const model::PairState* row_with_key(const PlannedFolder& p, const std::string& key) {
+    for (const auto& row : p.last.pairs.pairs)
+        if (row.key == key) return &row;
+    return nullptr;
+}
+
+const model::PairState* row_with_uid(const PlannedFolder& p, model::Uid uid) {
+    for (const auto& row : p.last.pairs.pairs)
+        if (row.uid == uid) return &row;
+    return nullptr;
+}
+
+// The flag operations that turn `from` into `to`.
+std::pair<model::FlagSet, model::FlagSet> difference(const model::FlagSet& from, const model::FlagSet& to) {
+    model::FlagSet add, remove;
+    for (const auto& fl : model::k_flag_letters) {
+        if (to.has(fl.flag) && !from.has(fl.flag)) add.set(fl.flag);
+        if (from.has(fl.flag) && !to.has(fl.flag)) remove.set(fl.flag);
+    }
+    for (const auto& k : to.keywords)
+        if (!from.keywords.count(k)) add.keywords.insert(k);
+    for (const auto& k : from.keywords)
+        if (!to.keywords.count(k)) remove.keywords.insert(k);
+    return {add, remove};
+}
+
+}  // namespace
+
+Moves find_moves(std::vector<PlannedFolder>& planned) {
+    Moves moves;
+    std::map<std::string, std::vector<ActionRef>> uploads_by_key;
+    std::map<model::Identity, std::vector<ActionRef>> downloads_by_identity;
+    for (std::size_t f = 0; f < planned.size(); ++f) {
+        if (planned[f].result.outcome == FolderOutcome::failed) continue;
+        const auto& actions = planned[f].result.plan.actions;
+        for (std::size_t i = 0; i < actions.size(); ++i) {
+            if (const auto* u = std::get_if<sync::Upload>(&actions[i])) uploads_by_key[u->key].push_back({f, i});
+            if (const auto* d = std::get_if<sync::Download>(&actions[i]); d && d->identity)
+                downloads_by_identity[*d->identity].push_back({f, i});
+        }
+    }
+    std::set<ActionRef> consumed;
+    for (std::size_t f = 0; f < planned.size(); ++f) {
+        if (planned[f].result.outcome == FolderOutcome::failed) continue;
+        const auto& actions = planned[f].result.plan.actions;
+        for (std::size_t i = 0; i < actions.size(); ++i) {
+            const auto* e = std::get_if<sync::Expunge>(&actions[i]);
+            if (!e) continue;
+            if (e->side == util::Side::remote && !e->key.empty()) {
+                // Gone from this Maildir folder, and a file with the same key is new in another one.
+                auto it = uploads_by_key.find(e->key);
+                if (it == uploads_by_key.end() || it->second.size() != 1) continue;
+                auto [to, ui] = it->second.front();
+                if (to == f || consumed.count({to, ui})) continue;
+                const auto& up = std::get<sync::Upload>(planned[to].result.plan.actions[ui]);
+                const auto* row = row_with_uid(planned[f], e->uid);
+                moves.local.push_back(LocalMove{f, to, e->uid, e->key, up.local_flags,
+                                                row ? row->remote_flags : up.flags, row ? row->identity : up.identity});
+                consumed.insert({f, i});
+                consumed.insert({to, ui});
+            } else if (e->side == util::Side::local) {
+                // Gone from this server folder, and a message with the same identity is new in another.
+                const auto* row = row_with_key(planned[f], e->key);
+                if (!row || !row->identity) continue;
+                auto it = downloads_by_identity.find(*row->identity);
+                if (it == downloads_by_identity.end() || it->second.size() != 1) continue;
+                auto [to, di] = it->second.front();
+                if (to == f || consumed.count({to, di})) continue;
+                const auto& d = std::get<sync::Download>(planned[to].result.plan.actions[di]);
+                moves.remote.push_back(RemoteMove{f, to, e->key, d.uid, d.remote_flags, d.flags, d.identity});
+                consumed.insert({f, i});
+                consumed.insert({to, di});
+            }
+        }
+    }
+    // Take the matched actions out of their plans, last index first.
+    for (auto it = consumed.rbegin(); it != consumed.rend(); ++it) {
+        auto& plan = planned[it->first].result.plan;
+        plan.actions.erase(plan.actions.begin() + static_cast<std::ptrdiff_t>(it->second));
+    }
+    for (auto& p : planned) p.result.plan.counters = sync::count_actions(p.result.plan.actions);
+    return moves;
+}
+
+std::vector<std::string> describe_moves(const Moves& moves, const std::vector<PlannedFolder>& planned) {
+    std::vector<std::string> out;
+    for (const auto& m : moves.local)
+        out.push_back("move remote uid=" + std::to_string(m.uid) + " " + planned[m.from].job.remote_name + " -> " +
+                      planned[m.to].job.remote_name + " (moved locally, key " + m.key + ")");
+    for (const auto& m : moves.remote)
+        out.push_back("move local key=" + m.key + " " + planned[m.from].job.remote_name + " -> " +
+                      planned[m.to].job.remote_name + " (moved on the server, uid " + std::to_string(m.new_uid) + ")");
+    return out;
+}
+
+asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state::StateDb& db, const std::string& account,
+                                                    std::vector<PlannedFolder>& planned, const Moves& moves) {
+    // Local moves: one UID MOVE per (from, to) pair of folders.
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<const LocalMove*>> groups;
+    for (const auto& m : moves.local) groups[{m.from, m.to}].push_back(&m);
+    for (const auto& [route, group] : groups) {
+        const auto& from = planned[route.first];
+        const auto& to = planned[route.second];
+        auto sel = co_await session.select(from.job.remote_name);
+        if (!sel) co_return util::unexpected(std::move(sel).error());
+        std::vector<model::Uid> uids;
+        for (const auto* m : group) uids.push_back(m->uid);
+        auto mapping = co_await session.move(imap::SeqSet::from_uids(uids), to.job.remote_name);
+        if (!mapping) co_return util::unexpected(std::move(mapping).error());
+        // The reader may have changed flags while moving: bring the server's copy in line.
+        bool selected_target = false;
+        for (const auto* m : group) {
+            auto it = mapping->find(m->uid);
+            if (it == mapping->end()) continue;
+            auto [add, remove] = difference(m->remote_flags, m->local_flags);
+            if (add.to_imap().empty() && remove.to_imap().empty()) continue;
+            if (!selected_target) {
+                auto s = co_await session.select(to.job.remote_name);
+                if (!s) co_return util::unexpected(std::move(s).error());
+                selected_target = true;
+            }
+            const auto one = imap::SeqSet::from_range(it->second, it->second);
+            if (!add.to_imap().empty())
+                if (auto r = co_await session.store_flags(one, imap::StoreMode::add, add); !r) co_return util::unexpected(std::move(r).error());
+            if (!remove.to_imap().empty())
+                if (auto r = co_await session.store_flags(one, imap::StoreMode::remove, remove); !r) co_return util::unexpected(std::move(r).error());
+        }
+        auto recorded = db.write([&](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto* m : group) {
+                if (auto r = drop_row(db, txn, FolderKey{account, from.job.remote_name}, m->uid, m->key); !r) return r;
+                auto it = mapping->find(m->uid);
+                // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
+                model::PairState row{it == mapping->end() ? 0 : it->second, m->key, m->local_flags, m->local_flags, 0,
+                                     m->identity, false};
+                if (auto r = put_row(db, txn, FolderKey{account, to.job.remote_name}, row); !r) return r;
+            }
+            return {};
+        });
+        if (!recorded) co_return recorded;
+        count_committed_step();
+        planned[route.second].result.moved_in += group.size();
+    }
+    // Remote moves: one rename each.
+    for (const auto& m : moves.remote) {
+        auto& from = planned[m.from];
+        auto& to = planned[m.to];
+        auto hint_it = from.local.file_names.find(m.key);
+        auto moved = maildir::move_message(from.job.local_dir, to.job.local_dir, m.key,
+                                           hint_it == from.local.file_names.end() ? std::string() : hint_it->second);
+        if (!moved) co_return util::unexpected(std::move(moved).error());
+        auto flags = to.keywords->to_maildir(m.flags);
+        if (auto r = maildir::set_flags(to.job.local_dir, m.key, flags, moved->file_name); !r) co_return util::unexpected(std::move(r).error());
+        if (auto r = to.keywords->save(); !r) co_return r;
+        auto recorded = db.write([&](state::WriteTxn& txn) -> util::Expected<void> {
+            const auto* row = row_with_key(from, m.key);
+            if (auto r = drop_row(db, txn, FolderKey{account, from.job.remote_name}, row ? row->uid : 0, m.key); !r) return r;
+            model::PairState moved_row{m.new_uid, m.key, m.remote_flags, m.flags, 0, m.identity, false};
+            return put_row(db, txn, FolderKey{account, to.job.remote_name}, moved_row);
+        });
+        if (!recorded) co_return recorded;
+        count_committed_step();
+        ++to.result.moved_in;
+    }
+    co_return util::Expected<void>{};
+}
+
+}  // namespace mailtwin::engine

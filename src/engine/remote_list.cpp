@@ -1,0 +1,55 @@
+#include "mailtwin/engine/remote_list.hpp"
+
+#include <exception>
+
+#include "mailtwin/engine/account_sync.hpp"
+#include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/engine/secret.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+asio::awaitable<util::Expected<RemoteListing>> visit(asio::io_context& io, net::ConnectionSettings settings,
+                                                     bool with_status) {
+    net::Connection conn(io.get_executor(), std::move(settings));
+    if (auto r = co_await conn.open(); !r) co_return util::unexpected(std::move(r).error());
+    net::Session session(conn);
+    auto listed = co_await session.list_folders(with_status);
+    co_await conn.logout();
+    if (!listed) co_return util::unexpected(std::move(listed).error());
+    RemoteListing out;
+    out.folders = std::move(*listed);
+    for (const auto& f : out.folders)
+        if (f.delimiter) {
+            out.delimiter = *f.delimiter;
+            break;
+        }
+    co_return out;
+}
+
+}  // namespace
+
+util::Expected<RemoteListing> list_remote_folders(const config::Account& account, bool with_status) {
+    auto secret = resolve_secret(account.imap);
+    if (!secret) return util::unexpected(std::move(secret).error());
+    asio::io_context io;
+    std::optional<util::Expected<RemoteListing>> result;
+    asio::co_spawn(io, visit(io, connection_settings(account, *secret), with_status),
+                   [&](std::exception_ptr e, util::Expected<RemoteListing> r) {
+                       if (!e) {
+                           result.emplace(std::move(r));
+                           return;
+                       }
+                       try {
+                           std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                           result.emplace(util::unexpected(util::Error{EngineError::folder_unmappable,
+                                                                       std::string("internal error: ") + ex.what()}));
+                       }
+                   });
+    io.run();
+    if (!result) return util::unexpected(util::Error{EngineError::folder_unmappable, "the server visit did not finish"});
+    return std::move(*result);
+}
+
+}  // namespace mailtwin::engine

@@ -1,0 +1,199 @@
+#include "mailtwin/engine/status.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/engine/remote_list.hpp"
+#include "mailtwin/engine/state_rows.hpp"
+#include "mailtwin/engine/views.hpp"
+#include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/layout.hpp"
+#include "mailtwin/state/state_db.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+maildir::Layout layout_of(const config::Account& account) {
+    return maildir::Layout(account.maildir, account.layout == config::Layout::verbatim
+                                                ? maildir::LayoutKind::verbatim
+                                                : maildir::LayoutKind::maildir_plus_plus);
+}
+
+model::PairState row_of(const state::MessageRecord& r) {
+    model::PairState p;
+    p.uid = r.uid;
+    p.key = r.local_key;
+    p.remote_flags = r.remote_flags;
+    p.local_flags = r.local_flags;
+    p.size = r.size;
+    p.detached = r.detached;
+    return p;
+}
+
+struct StoredFolder {
+    state::FolderState record;
+    std::vector<model::PairState> rows;
+};
+
+// Everything the state holds about the account, read in one read transaction: a consistent snapshot
+// even while a sync commits steps. The state file is opened only if it exists, so that asking for
+// the status of an account never creates one.
+util::Expected<std::map<std::string, StoredFolder>> read_state(const std::filesystem::path& file,
+                                                               const std::string& account) {
+    std::map<std::string, StoredFolder> out;
+    auto db = state::StateDb::open(file);
+    if (!db) return util::unexpected(std::move(db).error());
+    auto txn = db->begin_read();
+    if (!txn) return util::unexpected(std::move(txn).error());
+    auto names = db->list_folders(*txn, account);
+    if (!names) return util::unexpected(std::move(names).error());
+    for (const auto& name : *names) {
+        auto record = db->load_folder(*txn, account, name);
+        if (!record) return util::unexpected(std::move(record).error());
+        if (!*record) continue;
+        StoredFolder& f = out[name];
+        f.record = std::move(**record);
+        auto collect = [&f](const state::MessageRecord& r) {
+            f.rows.push_back(row_of(r));
+            return true;
+        };
+        if (auto r = db->for_each_message(*txn, account, name, collect); !r) return util::unexpected(std::move(r).error());
+        if (auto r = db->for_each_keyed(*txn, account, name, collect); !r) return util::unexpected(std::move(r).error());
+    }
+    return out;
+}
+
+// Without the server, the hierarchy delimiter is inferred from where the last sync put folders
+// whose names contain one; '/' (the common case) otherwise.
+char offline_delimiter(const maildir::Layout& layout, const std::map<std::string, StoredFolder>& stored) {
+    for (char candidate : {'/', '.'})
+        for (const auto& [name, f] : stored) {
+            if (name.find(candidate) == std::string::npos || f.record.local_path.empty()) continue;
+            auto path = layout.local_path(name, candidate);
+            if (path && *path == std::filesystem::path(f.record.local_path)) return candidate;
+        }
+    return '/';
+}
+
+void scan_local(FolderStatus& status, const std::vector<model::PairState>& rows) {
+    if (status.local_path.empty() || !std::filesystem::is_directory(status.local_path / "cur")) return;
+    auto keywords = KeywordMap::load(status.local_path);
+    if (!keywords) {
+        status.problem = keywords.error().describe();
+        return;
+    }
+    LoadedFolder last;
+    last.pairs.pairs = rows;
+    // A full listing: the question is exactly what differs from the state, so no stamp shortcut.
+    auto local = build_local_view(status.local_path, last, *keywords, true, true);
+    if (!local) {
+        status.problem = local.error().describe();
+        return;
+    }
+    status.local_count = local->view.messages.size();
+    if (status.record) status.pending = pending_changes(local->view, rows);
+}
+
+}  // namespace
+
+PendingChanges pending_changes(const model::LocalView& now, const std::vector<model::PairState>& last) {
+    std::map<std::string_view, const model::PairState*> rows;
+    for (const auto& row : last)
+        if (!row.key.empty()) rows[row.key] = &row;
+    PendingChanges out;
+    std::set<std::string_view> present;
+    for (const auto& m : now.messages) {
+        present.insert(m.key);
+        auto it = rows.find(m.key);
+        if (it == rows.end()) ++out.added;
+        else if (!it->second->detached && it->second->local_flags != m.flags) ++out.renamed;
+    }
+    for (const auto& [key, row] : rows)
+        if (!row->detached && !present.contains(key)) ++out.removed;
+    return out;
+}
+
+std::optional<bool> FolderStatus::remote_changed() const {
+    if (!record || !remote) return std::nullopt;
+    if (remote->uidvalidity && *remote->uidvalidity != record->uidvalidity) return true;
+    if (remote->highestmodseq && record->highestmodseq != 0) return *remote->highestmodseq != record->highestmodseq;
+    // Without mod-sequences, the next UID and the count tell new mail and expunges (not flag changes).
+    if (remote->uidnext && *remote->uidnext != record->uidnext) return true;
+    if (remote->messages) return *remote->messages != state_pairs;
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> AccountStatus::last_sync() const {
+    std::optional<std::int64_t> latest;
+    for (const auto& f : folders)
+        if (f.record && f.record->last_sync > 0 && (!latest || f.record->last_sync > *latest)) latest = f.record->last_sync;
+    return latest;
+}
+
+AccountStatus gather_status(const config::Config& config, const config::Account& account, const StatusOptions& options) {
+    AccountStatus out;
+    out.account = account.name;
+    out.maildir = account.maildir;
+    out.host = account.imap.host;
+    const auto state_file = config.general.state_dir / "state.mdb";
+    out.state_found = std::filesystem::exists(state_file);
+    std::map<std::string, StoredFolder> stored;
+    if (out.state_found) {
+        auto read = read_state(state_file, account.name);
+        if (read) stored = std::move(*read);
+        else out.state_error = std::move(read).error();
+    }
+
+    const maildir::Layout layout = layout_of(account);
+    char delimiter = offline_delimiter(layout, stored);
+    std::vector<net::FolderInfo> remote;
+    if (!options.offline) {
+        auto listed = list_remote_folders(account, true);
+        if (listed) {
+            out.remote_checked = true;
+            remote = std::move(listed->folders);
+            delimiter = listed->delimiter;
+        } else {
+            out.remote_error = std::move(listed).error();
+        }
+    }
+    auto selected = [&](const std::string& name) { return folder_selected(name, account.sync.folders, delimiter); };
+
+    // The folders a sync would visit (selected on either side) and every folder the state knows.
+    std::map<std::string, FolderStatus> folders;
+    for (auto& f : remote) {
+        if (!f.selectable || !selected(f.name)) continue;
+        FolderStatus& s = folders[f.name];
+        s.remote_listed = true;
+        s.remote = std::move(f.status);
+    }
+    if (std::filesystem::is_directory(account.maildir))
+        if (auto local = maildir::list_folders(layout, delimiter))
+            for (const auto& lf : local->folders)
+                if (selected(lf.remote_name)) folders[lf.remote_name].local_path = lf.path;
+    for (auto& [name, f] : stored) {
+        FolderStatus& s = folders[name];
+        s.record = f.record;
+        s.state_pairs = static_cast<std::size_t>(std::count_if(
+            f.rows.begin(), f.rows.end(), [](const model::PairState& r) { return r.uid != 0 && !r.detached; }));
+    }
+
+    for (auto& [name, s] : folders) {
+        s.name = name;
+        s.selected = selected(name);
+        if (s.local_path.empty()) {
+            if (s.record && !s.record->local_path.empty()) s.local_path = s.record->local_path;
+            else if (auto p = layout.local_path(name, delimiter)) s.local_path = *p;
+            else s.problem = p.error().message;
+        }
+        auto rows = stored.find(name);
+        scan_local(s, rows == stored.end() ? std::vector<model::PairState>{} : rows->second.rows);
+        out.folders.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace mailtwin::engine
