@@ -319,6 +319,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     options.dry_run = request.dry_run;
     options.full = request.full;
     options.now = static_cast<std::int64_t>(std::time(nullptr));
+    options.trash = account.sync.trash;
     AccountRun run{config, account, request, reporter, *db, connection_settings(account, *secret), options, result, io};
     const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
     run.connections.resize(max_workers);

@@ -166,8 +166,15 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
         }
     }
     if (!remote.empty()) {
-        auto r = co_await ctx.session.expunge(imap::SeqSet::from_uids(remote));
-        if (!r) co_return r;
+        if (!ctx.trash.empty() && ctx.trash != ctx.where.folder) {
+            // `trash`: what the user deleted locally goes to the server's trash folder, to be
+            // emptied there by the user's own rules, instead of being expunged.
+            auto moved = co_await ctx.session.move(imap::SeqSet::from_uids(remote), ctx.trash);
+            if (!moved) co_return util::unexpected(std::move(moved).error());
+        } else {
+            auto r = co_await ctx.session.expunge(imap::SeqSet::from_uids(remote));
+            if (!r) co_return r;
+        }
     }
     stats.expunged += expunges.size();
     co_return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {

@@ -86,6 +86,30 @@ Moves find_moves(std::vector<PlannedFolder>& planned) {
             }
         }
     }
+    // Moved on both sides to different folders in one interval: the source folder forgets the pair
+    // (gone on both sides), the reader's target would upload it and the server's target download it.
+    // The server's move wins: the local file follows it, nothing is copied twice.
+    for (std::size_t f = 0; f < planned.size(); ++f) {
+        if (planned[f].result.outcome == FolderOutcome::failed) continue;
+        for (const auto& a : planned[f].result.plan.actions) {
+            const auto* forget = std::get_if<sync::Forget>(&a);
+            if (!forget || forget->key.empty()) continue;
+            const auto* row = row_with_key(planned[f], forget->key);
+            if (!row || !row->identity) continue;
+            auto up = uploads_by_key.find(forget->key);
+            auto down = downloads_by_identity.find(*row->identity);
+            if (up == uploads_by_key.end() || down == downloads_by_identity.end() || up->second.size() != 1 ||
+                down->second.size() != 1)
+                continue;
+            auto [local_to, ui] = up->second.front();
+            auto [remote_to, di] = down->second.front();
+            if (local_to == remote_to || consumed.count({local_to, ui}) || consumed.count({remote_to, di})) continue;
+            const auto& d = std::get<sync::Download>(planned[remote_to].result.plan.actions[di]);
+            moves.remote.push_back(RemoteMove{local_to, remote_to, forget->key, d.uid, d.remote_flags, d.flags, d.identity});
+            consumed.insert({local_to, ui});
+            consumed.insert({remote_to, di});
+        }
+    }
     // Take the matched actions out of their plans, last index first.
     for (auto it = consumed.rbegin(); it != consumed.rend(); ++it) {
         auto& plan = planned[it->first].result.plan;

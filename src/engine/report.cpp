@@ -21,21 +21,26 @@ std::string folder_summary(const FolderResult& r) {
     std::string out = r.folder + ": ";
     if (r.outcome == FolderOutcome::failed) return out + "FAILED: " + (r.error ? r.error->describe() : "unknown error");
     if (r.outcome == FolderOutcome::unchanged) return out + "unchanged";
+    // Arrows say where a change went: down to the Maildir, up to the server.
     const auto& c = r.plan.counters;
+    using util::Side;
     std::string parts;
-    auto add = [&parts](std::size_t n, const char* what) {
-        if (n == 0) return;
-        if (!parts.empty()) parts += ", ";
-        parts += std::to_string(n) + " " + what;
+    auto add = [&parts](const std::string& text) { parts += (parts.empty() ? "" : " ") + text; };
+    auto pair = [](std::size_t down, std::size_t up) {
+        std::string t;
+        if (down) t += std::to_string(down) + " \u2193";
+        if (up) t += std::string(t.empty() ? "" : " ") + std::to_string(up) + " \u2191";
+        return t;
     };
-    const bool planned = r.outcome == FolderOutcome::planned;
-    add(c.downloads, planned ? "to download" : "downloaded");
-    add(c.uploads, planned ? "to upload" : "uploaded");
-    add(c.flag_changes[util::Side::remote] + c.flag_changes[util::Side::local], planned ? "flag changes planned" : "flag changes");
-    add(c.expunges[util::Side::remote], planned ? "to expunge on the server" : "expunged on the server");
-    add(c.expunges[util::Side::local], planned ? "to delete locally" : "deleted locally");
-    add(c.pairs, "matched");
-    add(c.skips, "skipped by filters");
+    if (c.downloads || c.uploads) add("+" + pair(c.downloads, c.uploads));
+    if (r.moved_in) add("moved in " + std::to_string(r.moved_in));
+    if (c.flag_changes[Side::local] || c.flag_changes[Side::remote])
+        add("flags " + pair(c.flag_changes[Side::local], c.flag_changes[Side::remote]));
+    if (c.expunges[Side::local] || c.expunges[Side::remote])
+        add("expunged " + pair(c.expunges[Side::local], c.expunges[Side::remote]));
+    if (c.pairs) add("matched " + std::to_string(c.pairs));
+    if (c.skips) add("skipped " + std::to_string(c.skips));
+    if (r.outcome == FolderOutcome::planned) add("(planned)");
     out += parts.empty() ? std::string("in sync") : parts;
     for (const auto& a : r.plan.actions)
         if (const auto* refuse = std::get_if<sync::Refuse>(&a))

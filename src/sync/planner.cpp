@@ -166,12 +166,22 @@ private:
         Deletion what = Deletion::expunge;
         if (!m_policy.may_expunge(keep)) {
             what = Deletion::detach;  // expunge/direction say: do not propagate; the survivor stays
-        } else if (!same_synced_flags(e.now[keep].flags, survivor_base(e, keep), m_policy)) {
+        } else if (!same_synced_flags(survivor_now(e, keep), survivor_base(e, keep), m_policy)) {
             // Changed on the surviving side since the last sync: on_conflict.
             if (m_policy.on_conflict == OnConflict::del) what = Deletion::expunge;
             else what = m_policy.may_change(gone) ? Deletion::restore : Deletion::detach;
         }
         m_deletions[gone].push_back({&e, what});
+    }
+
+    // The survivor's flags now, less a \Deleted it gained since the last sync: that change agrees with
+    // the deletion (another client marked it for expunge, or our own expunge was interrupted between
+    // STORE +FLAGS \Deleted and UID EXPUNGE), so it must not count as a conflicting change and
+    // resurrect the message on the side where it was deleted.
+    model::FlagSet survivor_now(const Entry& e, Side keep) const {
+        model::FlagSet flags = e.now[keep].flags;
+        if (!survivor_base(e, keep).has(model::Flag::deleted)) flags.set(model::Flag::deleted, false);
+        return flags;
     }
 
     // What the survivor had at the last sync. After a UIDVALIDITY change the row's flags are no base

@@ -32,6 +32,7 @@ struct ExecContext {
     KeywordMap& keywords;
     const LocalSnapshot& local;
     const LoadedFolder& last;
+    std::string trash = {};  // a remote deletion moves the message here instead (config `trash`)
 };
 
 struct ExecStats {

@@ -21,6 +21,7 @@ struct RunOptions {
     bool dry_run = false;
     bool full = false;
     std::int64_t now = 0;
+    std::string trash;  // remote folder receiving local deletions instead of an expunge ("" = expunge)
 };
 
 struct FolderJob {

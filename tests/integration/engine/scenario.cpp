@@ -13,6 +13,7 @@
 #include "fixtures/run_awaitable.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/filename.hpp"
+#include "mailtwin/maildir/content_hash.hpp"
 #include "mailtwin/maildir/message_info.hpp"
 
 namespace mailtwin::test {
@@ -22,19 +23,24 @@ std::string message_text(const std::string& id, const std::string& body) {
            "@scenario.test>\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n\n" + body + "\n";
 }
 
-Scenario::Scenario(const std::string& name, const std::string& sync_settings)
-    : m_prefix("E-" + name), m_dir("mailtwin-engine") {
+Scenario::Scenario(const std::string& name, const std::string& sync_settings, const DovecotInfo& server)
+    : m_server(server), m_prefix("E-" + name), m_dir("mailtwin-engine") {
     m_maildir = m_dir / "Mail";
     m_state = m_dir / "state";
     m_config = m_dir / "config.toml";
-    const auto& d = dovecot();
+    const auto& d = m_server;
     std::ofstream(m_config) << "[general]\nstate_dir = \"" << m_state.string() << "\"\nmax_connections = 2\n\n"
                             << "[accounts.test]\nmaildir = \"" << m_maildir.string() << "\"\n\n"
                             << "[accounts.test.imap]\nhost = \"127.0.0.1\"\nport = " << d.tls_port
                             << "\ntls = \"implicit\"\nuser = \"" << d.user << "\"\npassword = \"" << d.password
                             << "\"\nca_file = \"" << d.ca_file.string() << "\"\n\n"
-                            << "[accounts.test.sync]\nfolders = [\"" << m_prefix << "/*\"]\n"
-                            << sync_settings << "\n";
+                            << "[accounts.test.sync]\n";
+    // A test that sets its own folder filter writes "@P" for this scenario's prefix.
+    std::string settings = sync_settings;
+    for (std::size_t at; (at = settings.find("@P")) != std::string::npos;) settings.replace(at, 2, m_prefix);
+    if (settings.find("folders") == std::string::npos)
+        std::ofstream(m_config, std::ios::app) << "folders = [\"" << m_prefix << "/*\"]\n";
+    std::ofstream(m_config, std::ios::app) << settings << "\n";
     connect();
     // A fresh server side for this scenario.
     auto folders = run(m_session->list_folders(false));
@@ -47,7 +53,7 @@ Scenario::~Scenario() {
 }
 
 void Scenario::connect() {
-    m_conn = std::make_unique<net::Connection>(m_io.get_executor(), settings_for(dovecot()));
+    m_conn = std::make_unique<net::Connection>(m_io.get_executor(), settings_for(m_server));
     auto r = run_awaitable(m_io, m_conn->open());
     if (!r) throw std::runtime_error(r.error().describe());
     m_session = std::make_unique<net::Session>(*m_conn);
@@ -86,8 +92,11 @@ void Scenario::server_recreate(const std::string& leaf) {
 }
 
 void Scenario::server_append(const std::string& leaf, const std::string& id, const std::string& flags) {
+    server_append_text(leaf, message_text(id), flags);
+}
+
+void Scenario::server_append_text(const std::string& leaf, const std::string& text, const std::string& flags) {
     std::vector<net::AppendItem> items(1);
-    std::string text = message_text(id);
     std::string crlf;
     for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
     items[0].message.body = imap::make_payload(crlf);
@@ -131,6 +140,72 @@ void Scenario::server_move(const std::string& from, const std::string& to, const
     auto uid = uid_of(*m_session, m_io, id);
     if (!uid) throw std::runtime_error("no message " + id + " on the server");
     run(m_session->move(imap::SeqSet::from_range(*uid, *uid), folder(to)));
+}
+
+void Scenario::server_append_many(const std::string& leaf, const std::vector<std::string>& ids) {
+    std::vector<net::AppendItem> items;
+    for (const auto& id : ids) {
+        net::AppendItem item;
+        std::string crlf;
+        for (char c : message_text(id, "body of " + id)) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+        item.message.body = imap::make_payload(crlf);
+        item.message.internal_date = imap::AppendDate{1672740000, 0};
+        items.push_back(std::move(item));
+    }
+    run(m_session->append(folder(leaf), std::move(items)));
+}
+
+std::map<std::string, model::ModSeq> Scenario::server_modseqs() {
+    std::map<std::string, model::ModSeq> out;
+    for (const auto& f : run(m_session->list_folders(true)))
+        if (f.name.rfind(m_prefix + "/", 0) == 0 && f.status && f.status->highestmodseq)
+            out[f.name] = *f.status->highestmodseq;
+    return out;
+}
+
+std::multiset<std::string> Scenario::server_bodies(const std::string& leaf) {
+    struct Collect final : net::BodyConsumer {
+        std::multiset<std::string>* out;
+        std::string current;
+        void begin_body(std::uint64_t) override { current.clear(); }
+        void body_data(std::string_view c) override { current.append(c); }
+        void end_body() override {}
+        void message(const imap::FetchData& f) override {
+            if (!current.empty() && f.uid) out->insert(body_digest(current));
+            current.clear();
+        }
+    } collect;
+    std::multiset<std::string> out;
+    collect.out = &out;
+    auto sel = run(m_session->select(folder(leaf)));
+    if (sel.exists == 0) return out;
+    auto uids = run(m_session->search_all_uids());
+    auto r = run_awaitable(m_io, m_session->fetch_bodies(imap::SeqSet::from_uids(uids), collect));
+    if (!r) throw std::runtime_error(r.error().describe());
+    return out;
+}
+
+std::multiset<std::string> Scenario::local_bodies(const std::string& leaf) const {
+    std::multiset<std::string> out;
+    for (const char* sub : {"cur", "new"})
+        for (const auto& e : std::filesystem::directory_iterator(local_dir(leaf) / sub)) {
+            std::ifstream in(e.path(), std::ios::binary);
+            std::string text((std::istreambuf_iterator<char>(in)), {});
+            out.insert(body_digest(text));
+        }
+    return out;
+}
+
+std::string body_digest(std::string_view text) {
+    // Line ends differ by side (CRLF on the wire, as stored by mailtwin; LF in files made by readers):
+    // compare the text with CR removed.
+    std::string normal;
+    for (char c : text)
+        if (c != '\r') normal += c;
+    auto digest = maildir::Sha256();
+    digest.update(normal);
+    auto d = digest.finish();
+    return d ? maildir::to_hex(*d) : std::string();
 }
 
 SideContents Scenario::server() {

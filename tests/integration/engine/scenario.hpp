@@ -26,7 +26,8 @@ using SideContents = std::map<std::string, std::multimap<std::string, std::strin
 
 class Scenario {
 public:
-    explicit Scenario(const std::string& name, const std::string& sync_settings = "");
+    explicit Scenario(const std::string& name, const std::string& sync_settings = "",
+                      const DovecotInfo& server = dovecot());
     ~Scenario();
 
     [[nodiscard]] std::string folder(const std::string& leaf) const { return m_prefix + "/" + leaf; }
@@ -38,6 +39,12 @@ public:
 
     // Server side (over IMAP, as another client).
     void server_create(const std::string& leaf);
+    void server_append_text(const std::string& leaf, const std::string& text, const std::string& flags = "");
+    void server_append_many(const std::string& leaf, const std::vector<std::string>& ids);
+    std::map<std::string, model::ModSeq> server_modseqs();
+    // SHA-256 of every message body (CR removed), as a multiset: loss and duplication both show.
+    std::multiset<std::string> server_bodies(const std::string& leaf);
+    std::multiset<std::string> local_bodies(const std::string& leaf) const;
     // Deletes and creates the folder again: its messages are gone and it gets a new UIDVALIDITY.
     void server_recreate(const std::string& leaf);
     void server_append(const std::string& leaf, const std::string& id, const std::string& flags = "");
@@ -61,6 +68,7 @@ private:
     void connect();
     std::filesystem::path find_local(const std::string& leaf, const std::string& id) const;
 
+    DovecotInfo m_server;
     std::string m_prefix;
     TempDir m_dir;
     std::filesystem::path m_maildir;
@@ -72,5 +80,6 @@ private:
 };
 
 std::string message_text(const std::string& id, const std::string& body = "hello");
+std::string body_digest(std::string_view text);
 
 }  // namespace mailtwin::test

@@ -8,12 +8,20 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "scenario.hpp"
 
 namespace mailtwin::test {
 namespace {
+
+std::set<std::string> all_files(const Scenario& s) {
+    std::set<std::string> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(s.maildir()))
+        if (e.is_regular_file()) out.insert(e.path().string());
+    return out;
+}
 
 std::size_t total(const SideContents& s) {
     std::size_t n = 0;
@@ -32,6 +40,8 @@ TEST(Sync, InitialPullThenNoOpThenServerChanges) {
     Scenario s("pull");
     s.server_create("INBOX");
     s.server_create("Lists/dev");
+    s.server_create("Ünïcödé/台北");
+    s.server_append("Ünïcödé/台北", "u1", "\\Seen");
     s.server_append("INBOX", "m1", "\\Seen");
     s.server_append("INBOX", "m2", "\\Seen \\Flagged");
     s.server_append("INBOX", "m3");
@@ -40,7 +50,8 @@ TEST(Sync, InitialPullThenNoOpThenServerChanges) {
     auto first = s.sync();
     ASSERT_EQ(first.exit_code, 0) << first.output;
     expect_converged(s);
-    EXPECT_EQ(total(s.local()), 4u);
+    EXPECT_EQ(total(s.local()), 5u);
+    EXPECT_TRUE(std::filesystem::is_directory(s.local_dir("Ünïcödé/台北") / "cur"));
     // INTERNALDATE becomes the file's mtime (mail readers sort by it).
     for (const auto& e : std::filesystem::directory_iterator(s.local_dir("INBOX") / "cur")) {
         struct stat st {};
@@ -48,9 +59,14 @@ TEST(Sync, InitialPullThenNoOpThenServerChanges) {
         EXPECT_EQ(st.st_mtime, 1672740000);
     }
 
+    // A no-op resync changes nothing on either side: no file renamed, no HIGHESTMODSEQ moved.
+    auto files_before = all_files(s);
+    auto modseqs_before = s.server_modseqs();
     auto noop = s.sync("-v");
     ASSERT_EQ(noop.exit_code, 0) << noop.output;
     expect_converged(s);
+    EXPECT_EQ(all_files(s), files_before);
+    EXPECT_EQ(s.server_modseqs(), modseqs_before);
 
     s.server_flags("INBOX", "m3", "\\Seen \\Answered", "");
     s.server_flags("INBOX", "m2", "", "\\Flagged");
@@ -190,7 +206,12 @@ TEST(Sync, DryRunChangesNothing) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("download"), std::string::npos) << r.output;
     EXPECT_EQ(total(s.local()), 0u);
-    EXPECT_FALSE(std::filesystem::exists(s.state_dir() / "state.mdb") && total(s.local()) > 0);
+    for (const char* d : {"cur", "new", "tmp"}) std::filesystem::create_directories(s.local_dir("INBOX") / d);
+    s.local_deliver("INBOX", "d2");  // would be uploaded by a real run
+    auto server_before = s.server();
+    auto r2 = s.sync("--dry-run");
+    EXPECT_NE(r2.output.find("upload"), std::string::npos) << r2.output;
+    EXPECT_EQ(s.server(), server_before);
     auto json = s.sync("--dry-run --log-format json");
     EXPECT_NE(json.output.find("\"plan\":{\"action\":\"download\""), std::string::npos) << json.output;
 }
@@ -306,7 +327,7 @@ TEST(Sync, LocalMoveBecomesAServerMove) {
     auto r = s.sync("-v");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("move remote uid="), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find("uploaded"), std::string::npos) << "a move must not re-upload: " << r.output;
+    EXPECT_EQ(r.output.find("+1 \u2191"), std::string::npos) << "a move must not re-upload: " << r.output;
     expect_converged(s);
     auto server = s.server();
     EXPECT_EQ(server["A"].count("mv1"), 0u);
@@ -335,6 +356,140 @@ TEST(Sync, ServerMoveBecomesALocalRename) {
     EXPECT_TRUE(same_file) << "the local copy was downloaded again instead of renamed";
 }
 
+TEST(Sync, ExpungeNoneKeepsBothSides) {
+    Scenario s("expnone", "expunge = \"none\"\n");
+    s.server_create("INBOX");
+    for (const char* id : {"e1", "e2", "e3", "e4"}) s.server_append("INBOX", id, "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_delete("INBOX", "e1");
+    s.server_expunge("INBOX", "e2");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(s.server()["INBOX"].count("e1"), 1u) << "a local deletion stays local";
+    EXPECT_EQ(s.local()["INBOX"].count("e2"), 1u) << "a server expunge stays on the server";
+    EXPECT_EQ(s.sync().exit_code, 0);
+    EXPECT_EQ(s.server()["INBOX"].count("e1"), 1u) << "and is not copied back either";
+    EXPECT_EQ(s.local()["INBOX"].count("e1"), 0u);
+}
+
+TEST(Sync, FlagChangesFromBothSidesMerge) {
+    Scenario s("merge");
+    s.server_create("INBOX");
+    s.server_append("INBOX", "f1", "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_rename_flags("INBOX", "f1", "FS");             // flagged locally
+    s.server_flags("INBOX", "f1", "\\Answered", "");     // answered from another client
+    ASSERT_EQ(s.sync().exit_code, 0);
+    expect_converged(s);
+    EXPECT_EQ(s.server()["INBOX"].find("f1")->second, "\\Flagged \\Answered \\Seen");
+}
+
+TEST(Sync, OnConflictDeletePropagatesTheDeletion) {
+    Scenario s("conflictdel", "on_conflict = \"delete\"\n");
+    s.server_create("INBOX");
+    for (const char* id : {"c1", "c2", "c3"}) s.server_append("INBOX", id, "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_delete("INBOX", "c1");
+    s.server_flags("INBOX", "c1", "\\Flagged", "");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    expect_converged(s);
+    EXPECT_EQ(s.server()["INBOX"].count("c1"), 0u);
+}
+
+TEST(Sync, MovedOnBothSidesTheServerWins) {
+    Scenario s("bothmove");
+    for (const char* f : {"A", "B", "C"}) s.server_create(f);
+    for (const char* id : {"bm1", "bm2", "bm3"}) s.server_append("A", id, "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_move("A", "B", "bm1", "S");
+    s.server_move("A", "C", "bm1");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    expect_converged(s);
+    auto server = s.server();
+    EXPECT_EQ(server["B"].count("bm1"), 0u);
+    EXPECT_EQ(server["C"].count("bm1"), 1u);
+    std::size_t copies = 0;
+    for (const auto& [f, c] : server) copies += c.count("bm1");
+    EXPECT_EQ(copies, 1u) << "nothing duplicated";
+}
+
+TEST(Sync, FolderFilterSelectsAndExcludes) {
+    Scenario s("filter", "folders = [\"@P/*\", \"!@P/Spam\", \"!@P/Lists/*\", \"@P/Lists/keep\"]\n");
+    for (const char* f : {"INBOX", "Spam", "Lists/drop", "Lists/keep"}) s.server_create(f);
+    for (const char* f : {"INBOX", "Spam", "Lists/drop", "Lists/keep"}) s.server_append(f, std::string("x-") + f[0] + f[1]);
+    ASSERT_EQ(s.sync().exit_code, 0);
+    EXPECT_TRUE(std::filesystem::exists(s.local_dir("INBOX")));
+    EXPECT_TRUE(std::filesystem::exists(s.local_dir("Lists/keep")));
+    EXPECT_FALSE(std::filesystem::exists(s.local_dir("Spam")));
+    EXPECT_FALSE(std::filesystem::exists(s.local_dir("Lists/drop")));
+}
+
+TEST(Sync, TwentyMegabyteMessageIsByteExact) {
+    Scenario s("big");
+    s.server_create("INBOX");
+    std::string text = "From: a@b\r\nSubject: big\r\nMessage-ID: <big@scenario.test>\r\n\r\n";
+    std::string line;
+    for (int i = 0; i < 76; ++i) line += static_cast<char>('A' + i % 26);
+    while (text.size() < 20u * 1024 * 1024) text += line + "\r\n";
+    s.server_append_text("INBOX", text);
+    ASSERT_EQ(s.sync().exit_code, 0);
+    std::string local;
+    for (const char* sub : {"cur", "new"})
+        for (const auto& e : std::filesystem::directory_iterator(s.local_dir("INBOX") / sub)) {
+            std::ifstream in(e.path(), std::ios::binary);
+            local.assign(std::istreambuf_iterator<char>(in), {});
+        }
+    EXPECT_EQ(local.size(), text.size());
+    EXPECT_TRUE(local == text) << "the downloaded file differs from what was appended";
+}
+
+TEST(Sync, TrashReceivesLocalDeletions) {
+    Scenario s("trash", "trash = \"@P/Trash\"\n");
+    s.server_create("INBOX");
+    s.server_create("Trash");
+    for (const char* id : {"t1", "t2", "t3"}) s.server_append("INBOX", id, "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_delete("INBOX", "t1");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    auto server = s.server();
+    EXPECT_EQ(server["INBOX"].count("t1"), 0u);
+    EXPECT_EQ(server["Trash"].count("t1"), 1u) << "moved to the trash folder, not expunged";
+}
+
+// 2,000 messages, a kill after each of a dozen steps in turn, every run resuming the last one's
+// work: both sides end up with the same bodies (Message-ID and body hash), none twice, none lost.
+TEST(Sync, KilledTwelveTimesDuringALargeSyncConverges) {
+    Scenario s("bigkill");
+    s.server_create("INBOX");
+    s.server_create("Archive");
+    std::vector<std::string> inbox, archive;
+    for (int i = 0; i < 1500; ++i) inbox.push_back("bk" + std::to_string(i));
+    for (int i = 0; i < 500; ++i) archive.push_back("ba" + std::to_string(i));
+    s.server_append_many("INBOX", inbox);
+    s.server_append_many("Archive", archive);
+    for (int point = 1; point <= 12; ++point) {
+        auto r = s.sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=" + std::to_string(point));
+        ASSERT_TRUE(r.exit_code == 99 || r.exit_code == 0) << r.output;
+        if (point == 6) {  // changes on both sides in the middle of it all
+            s.local_deliver("INBOX", "local-mid", "S");
+            s.server_append("Archive", "server-mid");
+        }
+    }
+    auto clean = s.sync();
+    ASSERT_EQ(clean.exit_code, 0) << clean.output;
+    for (const char* f : {"INBOX", "Archive"}) {
+        auto server = s.server_bodies(f);
+        auto local = s.local_bodies(f);
+        EXPECT_EQ(server, local) << f;
+        EXPECT_EQ(std::set<std::string>(server.begin(), server.end()).size(), server.size()) << "duplicate in " << f;
+    }
+    EXPECT_EQ(s.server_bodies("INBOX").size(), 1501u);
+    EXPECT_EQ(s.server_bodies("Archive").size(), 501u);
+    auto again = s.sync("--dry-run");
+    EXPECT_EQ(again.output.find("download"), std::string::npos) << again.output;
+}
+
 // Changes on both sides, then a run killed right after its N-th committed step, for every N the
 // run has; each time a clean run must converge with nothing lost and nothing duplicated.
 TEST(Sync, KilledAfterEveryStepConverges) {
@@ -361,7 +516,10 @@ TEST(Sync, KilledAfterEveryStepConverges) {
         ASSERT_EQ(clean.exit_code, 0) << "after a kill at step " << step << ": " << clean.output;
         expect_converged(s);
         auto server = s.server();
-        EXPECT_EQ(server["INBOX"].size(), 4u) << "step " << step;  // base0, base2, srvnew, locnew
+        std::string ids;
+        for (const auto& [id, flags] : server["INBOX"]) ids += id + " ";
+        EXPECT_EQ(server["INBOX"].size(), 4u) << "step " << step << ": " << ids << "\nkilled run: " << killed.output
+                                               << "\nclean run: " << clean.output;  // base0, base2, srvnew, locnew
         for (const char* id : {"base0", "base2", "srvnew", "locnew"})
             EXPECT_EQ(server["INBOX"].count(id), 1u) << id << " after a kill at step " << step;
         EXPECT_EQ(server["Other"].count("other1"), 1u);
