@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <map>
@@ -39,9 +40,12 @@ constexpr int k_local_max_delay_factor = 10;
 constexpr auto k_locked_retry = std::chrono::seconds(30);
 
 // Runs `job` on the worker thread; the awaiting coroutine resumes on its own executor with the result.
+// Not a coroutine itself, and callers pass a named job, never a lambda temporary: with GCC 12 a lambda
+// temporary in a co_await full-expression was destroyed twice here, releasing its captured shared_ptr
+// (the config) twice. The same holds for the IDLE wake callback below.
 template <typename T>
-asio::awaitable<T> on_worker(asio::thread_pool& pool, std::function<T()> job) {
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(
+asio::awaitable<T> on_worker(asio::thread_pool& pool, std::function<T()>&& job) {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(
         [&pool](auto handler, std::function<T()> work) {
             asio::post(pool, [work = std::move(work), handler = std::move(handler)]() mutable {
                 T result = work();
@@ -103,7 +107,7 @@ struct AccountWatch {
     bool reconnect = false;              // the server settings changed (SIGHUP)
     bool online = true;                  // for logging each loss and recovery once
     char delimiter = '/';
-    std::string mode;                    // "NOTIFY", "IDLE on INBOX", ...
+    std::string mode;  // "NOTIFY", "IDLE on INBOX", ...
 
     bool syncing_now = false;
     std::set<std::string> changed_while_syncing;
@@ -122,11 +126,14 @@ public:
           m_signals(m_io, SIGINT, SIGTERM, SIGHUP),
           m_watchdog(m_io),
           m_rng(std::random_device{}()) {
+        // A zero interval would make every wake-up a full pass.
+        m_options.watch_interval = std::max(m_options.watch_interval, std::chrono::seconds(1));
         for (const auto* account : accounts)
             m_accounts.push_back(std::make_unique<AccountWatch>(m_io, account->name, m_options));
         if (!m_options.reporter.folder_done)
             m_options.reporter.folder_done = [](const std::string& account, const FolderResult& r) {
-                if (r.failed()) util::log_error(account + "/" + folder_summary(r));
+                if (r.failed())
+                    util::log_error(account + "/" + folder_summary(r));
                 else if (r.outcome == FolderOutcome::synced && !r.plan.changes_nothing())
                     util::log_info(account + "/" + folder_summary(r));
             };
@@ -229,11 +236,21 @@ asio::awaitable<void> Watcher::account_loop(AccountWatch& a) {
     for (;;) {
         WatchState next = a.state;
         switch (a.state) {
-            case WatchState::syncing: next = co_await sync_step(a); break;
-            case WatchState::connecting: next = co_await connect_step(a); break;
-            case WatchState::idling: next = co_await idle_step(a); break;
-            case WatchState::backoff: next = co_await backoff_step(a); break;
-            case WatchState::stopping: stop_step(a); co_return;
+            case WatchState::syncing:
+                next = co_await sync_step(a);
+                break;
+            case WatchState::connecting:
+                next = co_await connect_step(a);
+                break;
+            case WatchState::idling:
+                next = co_await idle_step(a);
+                break;
+            case WatchState::backoff:
+                next = co_await backoff_step(a);
+                break;
+            case WatchState::stopping:
+                stop_step(a);
+                co_return;
         }
         enter(a, next);
     }
@@ -296,17 +313,20 @@ asio::awaitable<WatchState> Watcher::sync_step(AccountWatch& a) {
     const std::atomic<bool>* stop = &m_stop_shared;
     a.syncing_now = true;
     a.changed_while_syncing.clear();
-    auto result = co_await on_worker<std::optional<AccountResult>>(
-        m_worker, [config, account, request, reporter, stop]() -> std::optional<AccountResult> {
-            if (stop->load()) return std::nullopt;  // queued behind another account's pass when the stop came
-            return sync_account(*config, *account, request, reporter);
-        });
-    // The pass's own renames and deliveries are all queued by now: read them while they still count as
-    // its own. Changes in folders it did not cover are the user's and are kept.
+    std::function<std::optional<AccountResult>()> pass = [config, account, request, reporter,
+                                                          stop]() -> std::optional<AccountResult> {
+        if (stop->load()) return std::nullopt;  // queued behind another account's pass when the stop came
+        return sync_account(*config, *account, request, reporter);
+    };
+    auto result = co_await on_worker(m_worker, std::move(pass));
+    // The pass's own renames and deliveries are all queued by now: read them with the pass's events.
+    // In a folder the pass did not cover they are the user's. In one it covered they may be its own
+    // writes or a mail reader acting at the same moment, which inotify cannot tell apart: dropping
+    // them would lose that change until the periodic pass, so such folders get one debounced
+    // follow-up pass. That one finds nothing to do and writes nothing, so it triggers nothing.
     a.inotify.drain([&](const std::string& f) { on_local_change(a, f); });
     a.syncing_now = false;
-    for (const auto& f : a.changed_while_syncing)
-        if (!full && folders.count(f) == 0) a.local.note(f, Clock::now());
+    for (const auto& f : a.changed_while_syncing) a.local.note(f, Clock::now());
     a.changed_while_syncing.clear();
 
     if (!a.first_pass_done) {
@@ -365,8 +385,8 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
     auto config = m_config;
     const config::Account& account = *config->find_account(a.name);
     // password_cmd may take a while (a GPG agent): off this thread, which feeds the watchdog.
-    auto secret = co_await on_worker<util::Expected<std::string>>(
-        m_worker, [imap = account.imap] { return resolve_secret(imap); });
+    std::function<util::Expected<std::string>()> fetch_secret = [imap = account.imap] { return resolve_secret(imap); };
+    auto secret = co_await on_worker(m_worker, std::move(fetch_secret));
     if (!secret) {
         go_offline(a, secret.error().describe());
         co_return WatchState::backoff;
@@ -391,7 +411,8 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
                 break;
             }
         for (const auto& f : *listed)
-            if (f.selectable && folder_selected(f.name, account.sync.folders, a.delimiter)) remote_folders.push_back(f.name);
+            if (f.selectable && folder_selected(f.name, account.sync.folders, a.delimiter))
+                remote_folders.push_back(f.name);
     }
     // The folders to IDLE on (or, under NOTIFY, to keep selected for its flag-change events): the
     // configured ones the account syncs and the server has.
@@ -416,8 +437,10 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
             // NOTIFY reports other folders as STATUS (new and expunged mail only); the selected one
             // also gets FETCH for flag changes (RFC 5465 §5.2).
             auto sel = co_await session.select(idle_folders.front(), std::nullopt, true);
-            if (sel) selected = idle_folders.front();
-            else set = util::unexpected(std::move(sel).error());
+            if (sel)
+                selected = idle_folders.front();
+            else
+                set = util::unexpected(std::move(sel).error());
         }
         if (set) {
             mode = "NOTIFY";
@@ -519,10 +542,11 @@ asio::awaitable<void> Watcher::listen(std::shared_ptr<ListenerLink> link, std::u
                                       std::optional<std::string> selected) {
     std::string why;
     const bool utf8 = conn->utf8_enabled();
+    const std::function<bool(imap::Response&)> wake = [&](imap::Response& response) {
+        return on_server_event(*link, selected, utf8, response);
+    };
     while (link->owner) {
-        auto r = co_await conn->idle(m_options.max_idle, [&](imap::Response& response) {
-            return on_server_event(*link, selected, utf8, response);
-        });
+        auto r = co_await conn->idle(m_options.max_idle, wake);
         if (!r) {
             why = r.error().describe();
             break;
@@ -561,7 +585,8 @@ bool Watcher::on_server_event(ListenerLink& link, const std::optional<std::strin
             // NOTIFY MailboxName: a folder was created, deleted or renamed; a full pass maps it.
             a->full_due = true;
             break;
-        default: return false;
+        default:
+            return false;
     }
     poke(*a);
     return false;
@@ -645,8 +670,10 @@ asio::awaitable<void> Watcher::signal_loop() {
         boost::system::error_code ec;
         const int signal_number = co_await m_signals.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return;  // cancelled: the watcher has stopped
-        if (signal_number == SIGHUP) reload();
-        else request_stop(signal_number);
+        if (signal_number == SIGHUP)
+            reload();
+        else
+            request_stop(signal_number);
     }
 }
 
@@ -667,8 +694,7 @@ void Watcher::reload() {
         config::Config fresh = m_options.reload ? m_options.reload() : config::load_file(m_config->source);
         for (const auto& a : m_accounts)
             if (!fresh.find_account(a->name))
-                throw config::ConfigError(fresh.source.string() + ": account '" + a->name +
-                                          "' is no longer defined");
+                throw config::ConfigError(fresh.source.string() + ": account '" + a->name + "' is no longer defined");
         auto next = std::make_shared<const config::Config>(std::move(fresh));
         for (auto& a : m_accounts) {
             // New server settings need new connections; any other change (folders, policy) shows in

@@ -5,7 +5,9 @@
 namespace mailtwin::engine {
 
 Backoff::Backoff(Duration initial, Duration max, double jitter) noexcept
-    : m_initial(std::max(initial, Duration(1))), m_max(std::max(max, m_initial)), m_jitter(std::clamp(jitter, 0.0, 1.0)) {}
+    : m_initial(std::max(initial, Duration(1))),
+      m_max(std::max(max, m_initial)),
+      m_jitter(std::clamp(jitter, 0.0, 1.0)) {}
 
 Backoff::Duration Backoff::base() const noexcept {
     // Doubling stops once the cap is reached, so a long outage cannot overflow the count.

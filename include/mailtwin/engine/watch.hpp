@@ -10,6 +10,13 @@
 // twice at once. The watcher therefore keeps listening, answering signals and feeding the watchdog
 // while a long pass runs. It never holds an account lock: sync_account() takes and releases it, so
 // a cron `mailtwin sync` can run between passes (a pass that finds the lock taken is retried).
+//
+// Its own writes: inotify events read while a pass runs are set aside; folders the pass did not cover
+// are synced after the debounce as usual, and folders it did cover get one follow-up pass, because a
+// mail reader may have acted during the pass. The follow-up finds nothing to do and writes nothing,
+// so the watcher settles. Likewise the server's echo of the pass's own APPENDs costs one no-op pass.
+// Stopping: SIGTERM/SIGINT let the pass in progress run to its end (sync_account has no cancellation
+// point), then the account loops stop; listening connections are dropped, not logged out.
 #include <array>
 #include <chrono>
 #include <functional>

@@ -42,8 +42,8 @@ private:
 
     int m_fd = -1;
     net::asio::posix::stream_descriptor m_stream;
-    std::map<int, std::string> m_by_wd;                  // watch descriptor -> folder
-    std::map<std::filesystem::path, int> m_by_path;      // new/ or cur/ directory -> watch descriptor
+    std::map<int, std::string> m_by_wd;              // watch descriptor -> folder
+    std::map<std::filesystem::path, int> m_by_path;  // new/ or cur/ directory -> watch descriptor
 };
 
 }  // namespace mailtwin::engine
