@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "mailtwin/config/paths.hpp"
+#include "mailtwin/config/presets.hpp"
 #include "mailtwin/config/suggest.hpp"
 
 namespace mailtwin::config {
@@ -56,6 +57,7 @@ public:
     [[nodiscard]] std::string qualified(std::string_view key) const {
         return m_path.empty() ? std::string(key) : m_path + "." + std::string(key);
     }
+    [[nodiscard]] const std::string& dotted() const { return m_path; }
     [[nodiscard]] bool has(std::string_view key) const { return m_table.contains(key); }
     [[nodiscard]] const toml::node* node(std::string_view key) const { return m_table.get(key); }
 
@@ -182,6 +184,11 @@ constexpr std::array k_conflict_values{std::pair{std::string_view("keep"), OnCon
                                        std::pair{std::string_view("delete"), OnConflict::del}};
 constexpr std::array k_keywords_values{std::pair{std::string_view("dovecot"), Keywords::dovecot},
                                        std::pair{std::string_view("ignore"), Keywords::ignore}};
+constexpr std::array k_provider_values{std::pair{std::string_view("gmail"), Provider::gmail},
+                                       std::pair{std::string_view("outlook"), Provider::outlook},
+                                       std::pair{std::string_view("yahoo"), Provider::yahoo},
+                                       std::pair{std::string_view("fastmail"), Provider::fastmail},
+                                       std::pair{std::string_view("icloud"), Provider::icloud}};
 
 // "25M", "1.5G", "500k", "0", or a plain number of bytes.
 std::optional<std::uint64_t> parse_size(std::string_view s) {
@@ -212,7 +219,10 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
         if (unit != 1 && i < s.size() && (s[i] == 'B' || s[i] == 'b')) ++i;  // "25MB"
     }
     if (i != s.size()) return std::nullopt;
-    return static_cast<std::uint64_t>(value * static_cast<double>(unit));
+    // Beyond 2^64 bytes it is not a size but a typo: refuse it (the conversion would be undefined).
+    const double bytes = value * static_cast<double>(unit);
+    if (!(bytes < 18446744073709551616.0)) return std::nullopt;
+    return static_cast<std::uint64_t>(bytes);
 }
 
 bool is_loopback_host(const std::string& host) {
@@ -226,11 +236,21 @@ bool valid_account_name(std::string_view name) {
     });
 }
 
-void read_imap(const Section& s, Imap& imap) {
+// A preset (when the account names a provider) supplies host, port, tls and auth; every key written
+// here overrides it. `preset_at` is where the provider key was written, for messages about the preset.
+void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const toml::source_region* preset_at) {
+    if (preset) {
+        imap.host = std::string(preset->host);
+        imap.port = preset->port;
+        imap.tls = preset->tls;
+        imap.auth = preset->auth;
+    }
     if (auto v = s.string("host")) imap.host = *v;
-    else s.fail_here("missing key '" + s.qualified("host") + "' (the IMAP server's host name)");
-    if (auto v = s.choice("tls", k_tls_values)) imap.tls = *v;
-    imap.port = imap.tls == Tls::implicit ? 993 : 143;
+    else if (!preset) s.fail_here("missing key '" + s.qualified("host") + "' (the IMAP server's host name)");
+    if (auto v = s.choice("tls", k_tls_values)) {
+        imap.tls = *v;
+        imap.port = imap.tls == Tls::implicit ? 993 : 143;
+    }
     if (auto v = s.integer("port", 1, 65535)) imap.port = static_cast<std::uint16_t>(*v);
     if (auto v = s.boolean("allow_plaintext")) imap.allow_plaintext = *v;
     if (auto v = s.string("user")) imap.user = *v;
@@ -247,6 +267,11 @@ void read_imap(const Section& s, Imap& imap) {
     if (!imap.password && !imap.password_cmd)
         s.fail_here("missing key '" + s.qualified("password_cmd") +
                     "' (a command that prints the password, e.g. \"pass show mail/work\"), or 'password'");
+    if (preset && imap.auth == Auth::xoauth2 && !imap.password_cmd && !s.has("auth"))
+        s.fail(*preset_at, "provider = \"" + std::string(preset->name) +
+                               "\" signs in with auth = \"xoauth2\", which needs '" + s.qualified("password_cmd") +
+                               "' to print a fresh access token; set auth = \"plain\" under [" +
+                               s.dotted() + "] to use a password");
     if (imap.auth == Auth::xoauth2 && !imap.password_cmd)
         s.fail(s.node("auth")->source(), "auth = \"xoauth2\" needs '" + s.qualified("password_cmd") +
                                              "' to print a fresh access token");
@@ -320,13 +345,14 @@ Config build(const toml::table& root, const std::string& file) {
         else s.fail_here("missing key '" + s.qualified("maildir") + "' (the local Maildir root, e.g. \"~/Mail/" +
                          acc.name + "\")");
         if (auto v = s.choice("layout", k_layout_values)) acc.layout = *v;
-        if (s.has("provider"))
-            s.fail(s.node("provider")->source(), "key '" + s.qualified("provider") +
-                                                     "' (provider presets) is not supported by this version yet; "
-                                                     "set host, port and tls under [" + account_path + ".imap]");
+        acc.provider = s.choice("provider", k_provider_values);
+        const ProviderPreset* preset = acc.provider ? &preset_for(*acc.provider) : nullptr;
         const toml::table* imap = s.table("imap");
-        if (!imap) s.fail_here("missing table [" + account_path + ".imap] (host, user, password_cmd)");
-        read_imap(Section(*imap, account_path + ".imap", file, k_imap_keys), acc.imap);
+        if (!imap)
+            s.fail_here("missing table [" + account_path + ".imap] (" + (preset ? "" : "host, ") +
+                        "user, password_cmd)");
+        read_imap(Section(*imap, account_path + ".imap", file, k_imap_keys), acc.imap, preset,
+                  preset ? &s.node("provider")->source() : nullptr);
         if (const toml::table* sync = s.table("sync"))
             read_sync(Section(*sync, account_path + ".sync", file, k_sync_keys), acc.sync);
         cfg.accounts.push_back(std::move(acc));

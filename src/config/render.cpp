@@ -65,6 +65,7 @@ std::string render_resolved(const Config& config) {
         out << "\n[" << p << "]\n";
         out << "maildir = " << toml_string(a.maildir.string()) << "\n";
         out << "layout = " << toml_string(to_string(a.layout)) << "\n";
+        if (a.provider) out << "provider = " << toml_string(to_string(*a.provider)) << "  # preset for the [imap] settings\n";
         out << "\n[" << p << ".imap]\n";
         out << "host = " << toml_string(a.imap.host) << "\n";
         out << "port = " << a.imap.port << "\n";

@@ -16,6 +16,8 @@ enum class Direction { both, pull, push };
 enum class Expunge { both, none, local, remote };
 enum class OnConflict { keep, del };
 enum class Keywords { dovecot, ignore };
+// Well-known providers whose IMAP settings `provider = "..."` fills in (config/presets.hpp).
+enum class Provider { gmail, outlook, yahoo, fastmail, icloud };
 
 struct General {
     std::filesystem::path state_dir;  // LMDB environment; default $XDG_STATE_HOME/mailtwin
@@ -52,6 +54,7 @@ struct Account {
     std::string name;
     std::filesystem::path maildir;
     Layout layout = Layout::verbatim;
+    std::optional<Provider> provider;  // the preset the [imap] settings started from, if any
     Imap imap;
     Sync sync;
 };
@@ -72,5 +75,6 @@ std::string_view to_string(Direction v);
 std::string_view to_string(Expunge v);
 std::string_view to_string(OnConflict v);
 std::string_view to_string(Keywords v);
+std::string_view to_string(Provider v);
 
 }  // namespace mailtwin::config

@@ -1,0 +1,53 @@
+#pragma once
+// What every command of the mailtwin executable shares: the contract's exit codes, usage errors,
+// the global options and the choice of accounts.
+#include <boost/program_options.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mailtwin/config/config.hpp"
+
+namespace mailtwin::app {
+
+namespace po = boost::program_options;
+
+// The contract's exit codes (shared spec "Command line"); --ext-exit adds engine::k_exit_bit_*.
+enum ExitCode : int {
+    k_exit_ok = 0,
+    k_exit_some_folders_failed = 1,
+    k_exit_usage = 2,
+    k_exit_connection = 3,
+    k_exit_locked = 4,
+};
+
+// Usage errors: bad options or arguments. Mapped to exit 2 like config errors.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct GlobalOptions {
+    std::string config_path;
+    bool verbose = false;
+    bool quiet = false;
+    bool ext_exit = false;
+    std::string log_format = "text";
+    std::string progress = "auto";
+};
+
+po::options_description global_options(GlobalOptions& g);
+
+// --config, else the XDG default.
+std::string resolved_config_path(const GlobalOptions& g);
+config::Config load_config(const GlobalOptions& g);
+
+// The named accounts (UsageError for an unknown name), or every account when none is named.
+std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, const std::vector<std::string>& names);
+
+// Parses a command's arguments: `desc` plus ACCOUNT... positionals into `accounts`.
+void parse_command(const std::vector<std::string>& args, po::options_description& desc,
+                   std::vector<std::string>& accounts);
+
+}  // namespace mailtwin::app

@@ -1,0 +1,27 @@
+// `mailtwin folders ACCOUNT`: remote folders, their local paths, and whether the globs include them.
+#include <iostream>
+
+#include "commands.hpp"
+#include "mailtwin/engine/folder_map.hpp"
+#include "mailtwin/engine/status_format.hpp"
+#include "mailtwin/util/log.hpp"
+
+namespace mailtwin::app {
+
+int run_folders(const GlobalOptions& g, const std::vector<std::string>& args) {
+    po::options_description desc("folders options");
+    std::vector<std::string> names;
+    parse_command(args, desc, names);
+    if (names.size() != 1) throw UsageError("folders takes exactly one ACCOUNT");
+    auto cfg = load_config(g);
+    const auto* account = chosen_accounts(cfg, names).front();
+    auto map = engine::gather_folders(*account);
+    if (!map) {
+        util::log_error(account->name + ": " + map.error().describe());
+        return k_exit_connection;
+    }
+    std::cout << engine::render_folder_map(*map);
+    return k_exit_ok;
+}
+
+}  // namespace mailtwin::app

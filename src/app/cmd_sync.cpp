@@ -1,0 +1,79 @@
+// `mailtwin sync`: one pass over the chosen accounts; one line (or JSON object) per folder.
+#include <algorithm>
+#include <iostream>
+
+#include "commands.hpp"
+#include "mailtwin/engine/account_sync.hpp"
+#include "mailtwin/engine/exit_bits.hpp"
+#include "mailtwin/engine/report.hpp"
+#include "mailtwin/sync/plan_format.hpp"
+#include "mailtwin/util/log.hpp"
+
+namespace mailtwin::app {
+
+int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
+    po::options_description desc("sync options");
+    std::vector<std::string> accounts;
+    engine::SyncRequest request;
+    bool ext_exit = g.ext_exit;
+    desc.add_options()("folder", po::value(&request.folders))("dry-run", po::bool_switch(&request.dry_run))(
+        "full", po::bool_switch(&request.full))("force", po::bool_switch(&request.force))(
+        "ext-exit", po::bool_switch(&ext_exit)->default_value(g.ext_exit));
+    parse_command(args, desc, accounts);
+    auto cfg = load_config(g);
+    const bool json = g.log_format == "json";
+
+    engine::Reporter reporter;
+    reporter.folder_done = [&](const std::string& account, const engine::FolderResult& r) {
+        if (request.dry_run) {
+            auto lines = sync::format_plan(r.plan, json ? sync::PlanFormat::json : sync::PlanFormat::text);
+            for (const auto& line : lines) {
+                if (json)
+                    std::cout << "{\"account\":" << util::json_quote(account)
+                              << ",\"folder\":" << util::json_quote(r.folder) << ",\"plan\":" << line << "}\n";
+                else
+                    std::cout << account << "/" << r.folder << ": " << line << "\n";
+            }
+        }
+        if (json) {
+            std::cout << engine::folder_json(account, r) << "\n";
+        } else if (r.failed()) {
+            util::log_error(account + "/" + engine::folder_summary(r));
+        } else if (!g.quiet && (r.outcome != engine::FolderOutcome::unchanged || g.verbose)) {
+            std::cout << account << "/" << engine::folder_summary(r) << "\n";
+        }
+        std::cout.flush();
+    };
+    reporter.notice = [&](const std::string& account, const std::string& text) {
+        util::log_info(account + ": " + text);
+    };
+
+    int exit_code = k_exit_ok;
+    int change_bits = 0;
+    std::size_t folders = 0, failed = 0, changed = 0;
+    for (const auto* account : chosen_accounts(cfg, accounts)) {
+        auto result = engine::sync_account(cfg, *account, request, reporter);
+        if (result.fatal) {
+            util::log_error(account->name + ": " + result.fatal->describe());
+            int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
+                       : result.failure == engine::AccountFailure::connection ? k_exit_connection
+                                                                              : k_exit_some_folders_failed;
+            exit_code = std::max(exit_code, code);
+            continue;
+        }
+        change_bits |= engine::change_bits(result.folders);
+        for (const auto& f : result.folders) {
+            ++folders;
+            if (f.failed()) ++failed;
+            if (f.outcome == engine::FolderOutcome::synced && !f.plan.changes_nothing()) ++changed;
+        }
+    }
+    if (failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
+    if (ext_exit) exit_code |= change_bits;
+    if (json)
+        std::cout << "{\"event\":\"summary\",\"folders\":" << folders << ",\"changed\":" << changed
+                  << ",\"failed\":" << failed << ",\"exit\":" << exit_code << "}\n";
+    return exit_code;
+}
+
+}  // namespace mailtwin::app

@@ -1,0 +1,17 @@
+#pragma once
+// One function per command; each returns the exit code and throws UsageError / ConfigError, which
+// main maps to exit 2.
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace mailtwin::app {
+
+int run_check_config(const GlobalOptions& g, const std::vector<std::string>& args);
+int run_sync(const GlobalOptions& g, const std::vector<std::string>& args);
+int run_status(const GlobalOptions& g, const std::vector<std::string>& args);
+int run_folders(const GlobalOptions& g, const std::vector<std::string>& args);
+int run_watch(const GlobalOptions& g, const std::vector<std::string>& args);
+
+}  // namespace mailtwin::app
