@@ -5,7 +5,9 @@
 namespace mailtwin::engine {
 namespace {
 
-model::PairState to_row(const state::MessageRecord& r) {
+}  // namespace
+
+model::PairState pair_state_of(const state::MessageRecord& r) {
     model::PairState p;
     p.uid = r.uid;
     p.key = r.local_key;
@@ -16,6 +18,8 @@ model::PairState to_row(const state::MessageRecord& r) {
     p.detached = r.detached;
     return p;
 }
+
+namespace {
 
 state::MessageRecord to_record(const model::PairState& p) {
     state::MessageRecord r;
@@ -44,7 +48,7 @@ util::Expected<LoadedFolder> load_folder(state::StateDb& db, const FolderKey& wh
         out.pairs.uidnext = out.record->uidnext;
     }
     auto collect = [&out](const state::MessageRecord& r) {
-        out.pairs.pairs.push_back(to_row(r));
+        out.pairs.pairs.push_back(pair_state_of(r));
         return true;
     };
     if (auto r = db.for_each_message(*txn, where.account, where.folder, collect); !r) return util::unexpected(std::move(r).error());
@@ -78,15 +82,15 @@ util::Expected<std::optional<model::PairState>> find_row(state::StateDb& db, sta
     if (uid != 0) {
         auto r = db.get_by_uid(txn, where.account, where.folder, uid);
         if (!r) return util::unexpected(std::move(r).error());
-        if (*r) return std::optional<model::PairState>(to_row(**r));
+        if (*r) return std::optional<model::PairState>(pair_state_of(**r));
     }
     if (!key.empty()) {
         auto r = db.get_by_local_key(txn, where.account, where.folder, key);
         if (!r) return util::unexpected(std::move(r).error());
-        if (*r) return std::optional<model::PairState>(to_row(**r));
+        if (*r) return std::optional<model::PairState>(pair_state_of(**r));
         auto k = db.get_keyed(txn, where.account, where.folder, key);
         if (!k) return util::unexpected(std::move(k).error());
-        if (*k) return std::optional<model::PairState>(to_row(**k));
+        if (*k) return std::optional<model::PairState>(pair_state_of(**k));
     }
     return std::optional<model::PairState>{};
 }

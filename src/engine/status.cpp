@@ -22,16 +22,6 @@ maildir::Layout layout_of(const config::Account& account) {
                                                 : maildir::LayoutKind::maildir_plus_plus);
 }
 
-model::PairState row_of(const state::MessageRecord& r) {
-    model::PairState p;
-    p.uid = r.uid;
-    p.key = r.local_key;
-    p.remote_flags = r.remote_flags;
-    p.local_flags = r.local_flags;
-    p.size = r.size;
-    p.detached = r.detached;
-    return p;
-}
 
 struct StoredFolder {
     state::FolderState record;
@@ -57,11 +47,13 @@ util::Expected<std::map<std::string, StoredFolder>> read_state(const std::filesy
         StoredFolder& f = out[name];
         f.record = std::move(**record);
         auto collect = [&f](const state::MessageRecord& r) {
-            f.rows.push_back(row_of(r));
+            f.rows.push_back(pair_state_of(r));
             return true;
         };
-        if (auto r = db->for_each_message(*txn, account, name, collect); !r) return util::unexpected(std::move(r).error());
-        if (auto r = db->for_each_keyed(*txn, account, name, collect); !r) return util::unexpected(std::move(r).error());
+        if (auto r = db->for_each_message(*txn, account, name, collect); !r)
+            return util::unexpected(std::move(r).error());
+        if (auto r = db->for_each_keyed(*txn, account, name, collect); !r)
+            return util::unexpected(std::move(r).error());
     }
     return out;
 }
@@ -108,8 +100,10 @@ PendingChanges pending_changes(const model::LocalView& now, const std::vector<mo
     for (const auto& m : now.messages) {
         present.insert(m.key);
         auto it = rows.find(m.key);
-        if (it == rows.end()) ++out.added;
-        else if (!it->second->detached && it->second->local_flags != m.flags) ++out.renamed;
+        if (it == rows.end())
+            ++out.added;
+        else if (!it->second->detached && it->second->local_flags != m.flags)
+            ++out.renamed;
     }
     for (const auto& [key, row] : rows)
         if (!row->detached && !present.contains(key)) ++out.removed;
@@ -129,11 +123,13 @@ std::optional<bool> FolderStatus::remote_changed() const {
 std::optional<std::int64_t> AccountStatus::last_sync() const {
     std::optional<std::int64_t> latest;
     for (const auto& f : folders)
-        if (f.record && f.record->last_sync > 0 && (!latest || f.record->last_sync > *latest)) latest = f.record->last_sync;
+        if (f.record && f.record->last_sync > 0 && (!latest || f.record->last_sync > *latest))
+            latest = f.record->last_sync;
     return latest;
 }
 
-AccountStatus gather_status(const config::Config& config, const config::Account& account, const StatusOptions& options) {
+AccountStatus gather_status(const config::Config& config, const config::Account& account,
+                            const StatusOptions& options) {
     AccountStatus out;
     out.account = account.name;
     out.maildir = account.maildir;
@@ -143,8 +139,10 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     std::map<std::string, StoredFolder> stored;
     if (out.state_found) {
         auto read = read_state(state_file, account.name);
-        if (read) stored = std::move(*read);
-        else out.state_error = std::move(read).error();
+        if (read)
+            stored = std::move(*read);
+        else
+            out.state_error = std::move(read).error();
     }
 
     const maildir::Layout layout = layout_of(account);
@@ -185,9 +183,12 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
         s.name = name;
         s.selected = selected(name);
         if (s.local_path.empty()) {
-            if (s.record && !s.record->local_path.empty()) s.local_path = s.record->local_path;
-            else if (auto p = layout.local_path(name, delimiter)) s.local_path = *p;
-            else s.problem = p.error().message;
+            if (s.record && !s.record->local_path.empty())
+                s.local_path = s.record->local_path;
+            else if (auto p = layout.local_path(name, delimiter))
+                s.local_path = *p;
+            else
+                s.problem = p.error().message;
         }
         auto rows = stored.find(name);
         scan_local(s, rows == stored.end() ? std::vector<model::PairState>{} : rows->second.rows);

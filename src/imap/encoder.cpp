@@ -1,5 +1,7 @@
 #include "mailtwin/imap/encoder.hpp"
 
+#include "mailtwin/util/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -12,6 +14,8 @@
 
 namespace mailtwin::imap {
 namespace {
+
+using util::iequals;
 
 // RFC 3501 §9: atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials /
 // resp-specials; ATOM-CHAR = <any CHAR except atom-specials>.
@@ -27,12 +31,6 @@ bool is_atom(std::string_view s) noexcept {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_atom_char);
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch; };
-               return lower(x) == lower(y);
-           });
-}
 
 // QUOTED-CHAR is any TEXT-CHAR (RFC 3501) or UTF-8 once UTF8=ACCEPT is on (RFC 6855 §3). Control
 // characters other than CR/LF are legal in quoted strings, but servers differ in accepting them, so

@@ -1,5 +1,7 @@
 #include "mailtwin/imap/parser.hpp"
 
+#include "mailtwin/util/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -8,6 +10,10 @@
 
 namespace mailtwin::imap {
 namespace {
+
+using util::ascii_upper;
+using util::iequals;
+using util::istarts_with;
 
 // Character classes, one table lookup per byte.
 enum CharClass : std::uint8_t {
@@ -46,18 +52,8 @@ inline bool is(char c, CharClass cls) noexcept {
     return (k_classes[static_cast<unsigned char>(c)] & cls) != 0;
 }
 
-char ascii_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_upper(a[i]) != ascii_upper(b[i])) return false;
-    return true;
-}
 
-bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
 
 std::optional<Status> status_from_word(std::string_view w) noexcept {
     if (w == "OK") return Status::ok;

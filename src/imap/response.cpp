@@ -4,21 +4,17 @@
 
 #include "mailtwin/imap/parser.hpp"
 
+#include "mailtwin/util/ascii.hpp"
+
 namespace mailtwin::imap {
 namespace {
 
-char ascii_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+using util::ascii_upper;
+using util::iequals;
+using util::istarts_with;
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_upper(a[i]) != ascii_upper(b[i])) return false;
-    return true;
-}
 
-bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
+
 
 // number = 1*DIGIT (RFC 3501 §9), bounded by `max`.
 std::optional<std::uint64_t> parse_number(std::string_view s, std::uint64_t max) noexcept {

@@ -1,5 +1,7 @@
 #include "mailtwin/maildir/layout.hpp"
 
+#include "mailtwin/util/ascii.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -8,14 +10,11 @@
 namespace mailtwin::maildir {
 namespace {
 
+using util::iequals;
+
 constexpr std::size_t k_name_max = 255;  // NAME_MAX of Linux file systems
 constexpr std::string_view k_inbox = "INBOX";
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x >= 'a' && x <= 'z' ? x - 32 : x) == (y >= 'a' && y <= 'z' ? y - 32 : y);
-           });
-}
 
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view s) {

@@ -1,5 +1,7 @@
 #include "mailtwin/maildir/message_info.hpp"
 
+#include "mailtwin/util/ascii.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,13 +13,10 @@
 namespace mailtwin::maildir {
 namespace {
 
+using util::iequals;
+
 constexpr std::size_t k_read_chunk = 16 * 1024;
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
-           });
-}
 
 std::string_view trim(std::string_view s) {
     const auto ws = " \t\r\n";

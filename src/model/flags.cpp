@@ -1,16 +1,15 @@
 #include "mailtwin/model/flags.hpp"
 
+#include "mailtwin/util/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace mailtwin::model {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using util::iequals;
+
 
 }  // namespace
 

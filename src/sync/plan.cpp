@@ -1,17 +1,14 @@
 #include "mailtwin/sync/plan.hpp"
 
+#include "mailtwin/util/overload.hpp"
+
 #include <algorithm>
 #include <type_traits>
 
 namespace mailtwin::sync {
 
 namespace {
-template <class... Fs>
-struct Overload : Fs... {
-    using Fs::operator()...;
-};
-template <class... Fs>
-Overload(Fs...) -> Overload<Fs...>;
+using util::Overload;
 }  // namespace
 
 int order_group(const Action& a) noexcept {

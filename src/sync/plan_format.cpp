@@ -1,5 +1,8 @@
 #include "mailtwin/sync/plan_format.hpp"
 
+#include "mailtwin/util/log.hpp"
+#include "mailtwin/util/overload.hpp"
+
 #include <cstdio>
 #include <string_view>
 
@@ -7,12 +10,7 @@ namespace mailtwin::sync {
 
 namespace {
 
-template <class... Fs>
-struct Overload : Fs... {
-    using Fs::operator()...;
-};
-template <class... Fs>
-Overload(Fs...) -> Overload<Fs...>;
+using util::Overload;
 
 std::string side_text(util::Side s) { return std::string(util::side_name(s)); }
 
@@ -28,23 +26,7 @@ std::string id_text(model::Uid uid, const std::string& key) {
     return "uid=" + (uid != 0 ? std::to_string(uid) : std::string("-")) + " key=" + (key.empty() ? "-" : key);
 }
 
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", u);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
+std::string json_string(std::string_view s) { return util::json_quote(s); }
 
 std::string json_flags(const model::FlagSet& flags) {
     std::string out = "[";

@@ -16,6 +16,9 @@ struct FolderKey {
     std::string folder;  // remote name, UTF-8
 };
 
+// The planner's row for a stored record (the identity from the stored Message-ID hash and size).
+model::PairState pair_state_of(const state::MessageRecord& record);
+
 // Every row of the folder, plus the folder record (nullopt: never synced).
 struct LoadedFolder {
     model::FolderState pairs;

@@ -27,7 +27,7 @@ TEST(PlanFormat, JsonLines) {
               R"({"action":"set-flags","side":"local","uid":7,"key":"k\"1","add":["\\Seen","$a"],"remove":[]})");
     EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}), R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
     EXPECT_EQ(to_json(Refuse{util::Side::local, 3, 4, "why\n"}),
-              R"({"action":"refuse","gone":"local","count":3,"paired":4,"reason":"why\u000a"})");
+              R"({"action":"refuse","gone":"local","count":3,"paired":4,"reason":"why\n"})");
 }
 
 TEST(PlanFormat, OneLinePerActionInOrder) {
