@@ -35,8 +35,10 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
     for (auto& [name, e] : entries) {
         e.name = name;
         if (e.local_path.empty()) {
-            if (auto p = layout.local_path(name, delimiter)) e.local_path = *p;
-            else e.unmappable = p.error().message;
+            if (auto p = layout.local_path(name, delimiter))
+                e.local_path = *p;
+            else
+                e.unmappable = p.error().message;
         }
         // A hierarchy node is never synced, whatever the globs say: report it as not included.
         e.included = e.selectable && !e.local_path.empty() && folder_selected(name, account.sync.folders, delimiter);
@@ -54,8 +56,10 @@ util::Expected<FolderMap> gather_folders(const config::Account& account) {
                                                           ? maildir::LayoutKind::verbatim
                                                           : maildir::LayoutKind::maildir_plus_plus);
         auto found = maildir::list_folders(layout, listed->delimiter);
-        if (found) local = std::move(*found);
-        else local.skipped.push_back(std::move(found).error());  // the server's side is still worth showing
+        if (found)
+            local = std::move(*found);
+        else
+            local.skipped.push_back(std::move(found).error());  // the server's side is still worth showing
     }
     return map_folders(account, listed->folders, local, listed->delimiter);
 }

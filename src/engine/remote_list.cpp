@@ -48,7 +48,8 @@ util::Expected<RemoteListing> list_remote_folders(const config::Account& account
                        }
                    });
     io.run();
-    if (!result) return util::unexpected(util::Error{EngineError::folder_unmappable, "the server visit did not finish"});
+    if (!result)
+        return util::unexpected(util::Error{EngineError::folder_unmappable, "the server visit did not finish"});
     return std::move(*result);
 }
 

@@ -77,9 +77,9 @@ std::string last_sync_text(const FolderStatus& f, std::int64_t now) {
 std::string folder_json(const AccountStatus& a, const FolderStatus& f) {
     std::ostringstream o;
     const auto* r = f.record ? &*f.record : nullptr;
-    o << "{\"event\":\"folder\",\"account\":" << util::json_quote(a.account) << ",\"folder\":" << util::json_quote(f.name)
-      << ",\"local_path\":" << util::json_quote(f.local_path.string()) << ",\"selected\":" << json_bool(f.selected)
-      << ",\"synced_before\":" << json_bool(r != nullptr);
+    o << "{\"event\":\"folder\",\"account\":" << util::json_quote(a.account)
+      << ",\"folder\":" << util::json_quote(f.name) << ",\"local_path\":" << util::json_quote(f.local_path.string())
+      << ",\"selected\":" << json_bool(f.selected) << ",\"synced_before\":" << json_bool(r != nullptr);
     o << ",\"uidvalidity\":" << (r ? std::to_string(r->uidvalidity) : "null")
       << ",\"highestmodseq\":" << (r ? std::to_string(r->highestmodseq) : "null")
       << ",\"uidnext\":" << (r ? std::to_string(r->uidnext) : "null")
@@ -89,12 +89,14 @@ std::string folder_json(const AccountStatus& a, const FolderStatus& f) {
       << ",\"synced_messages\":" << f.state_pairs;
     if (f.remote) {
         o << ",\"remote\":{\"messages\":" << json_number(f.remote->messages)
-          << ",\"uidvalidity\":" << json_number(f.remote->uidvalidity) << ",\"uidnext\":" << json_number(f.remote->uidnext)
+          << ",\"uidvalidity\":" << json_number(f.remote->uidvalidity)
+          << ",\"uidnext\":" << json_number(f.remote->uidnext)
           << ",\"highestmodseq\":" << json_number(f.remote->highestmodseq) << "}";
     } else {
         o << ",\"remote\":null";
     }
-    o << ",\"remote_changed\":" << json_bool(f.remote_changed()) << ",\"local_messages\":" << json_number(f.local_count);
+    o << ",\"remote_changed\":" << json_bool(f.remote_changed())
+      << ",\"local_messages\":" << json_number(f.local_count);
     if (f.pending)
         o << ",\"pending\":{\"added\":" << f.pending->added << ",\"removed\":" << f.pending->removed
           << ",\"renamed\":" << f.pending->renamed << "}";
@@ -131,10 +133,14 @@ std::string render_status_table(const std::vector<AccountStatus>& accounts, std:
     for (const auto& a : accounts) {
         if (!out.empty()) out += "\n";
         out += a.account + "  " + a.host + " -> " + a.maildir.string() + "\n";
-        if (a.state_error) out += "  state not readable: " + a.state_error->describe() + "\n";
-        else if (!a.state_found) out += "  never synced (no state yet)\n";
-        if (a.remote_error) out += "  server not reached: " + a.remote_error->describe() + "\n";
-        else if (!a.remote_checked) out += "  offline: SERVER shows nothing live\n";
+        if (a.state_error)
+            out += "  state not readable: " + a.state_error->describe() + "\n";
+        else if (!a.state_found)
+            out += "  never synced (no state yet)\n";
+        if (a.remote_error)
+            out += "  server not reached: " + a.remote_error->describe() + "\n";
+        else if (!a.remote_checked)
+            out += "  offline: SERVER shows nothing live\n";
         if (a.folders.empty()) {
             out += "  no folders\n";
             continue;
@@ -159,17 +165,19 @@ std::string render_status_table(const std::vector<AccountStatus>& accounts, std:
             if (f.local_count) local_total += *f.local_count;
             if (f.pending) pending_total += f.pending->total();
             table.add({f.name + (f.selected ? "" : " (not selected)"), r ? std::to_string(r->uidvalidity) : k_none,
-                       r ? std::to_string(r->highestmodseq) : k_none, server, r ? std::to_string(f.state_pairs) : k_none,
-                       or_none(f.local_count), pending_text(f), last_sync_text(f, now)});
+                       r ? std::to_string(r->highestmodseq) : k_none, server,
+                       r ? std::to_string(f.state_pairs) : k_none, or_none(f.local_count), pending_text(f),
+                       last_sync_text(f, now)});
         }
         out += table.render("  ");
         for (const auto& f : a.folders)
             if (!f.problem.empty()) out += "  " + f.name + ": " + f.problem + "\n";
         out += "  " + std::to_string(a.folders.size()) + " folder" + (a.folders.size() == 1 ? "" : "s") + ": ";
-        out += (a.remote_checked ? std::to_string(remote_total) : std::string("?")) + " on the server, " +
-               std::to_string(synced_total) + " synced, " + std::to_string(local_total) + " local; " +
-               (pending_total == 0 ? std::string("no local changes") : std::to_string(pending_total) + " local changes") +
-               " pending";
+        out +=
+            (a.remote_checked ? std::to_string(remote_total) : std::string("?")) + " on the server, " +
+            std::to_string(synced_total) + " synced, " + std::to_string(local_total) + " local; " +
+            (pending_total == 0 ? std::string("no local changes") : std::to_string(pending_total) + " local changes") +
+            " pending";
         if (auto last = a.last_sync()) out += "; last sync " + format_age(*last, now);
         out += "\n";
         if (any_changed) out += "  * changed on the server since the last sync\n";
@@ -189,8 +197,8 @@ std::string render_status_json(const std::vector<AccountStatus>& accounts, std::
         }
         if (a.remote_error || a.state_error) ++errors;
         auto last = a.last_sync();
-        out += "{\"event\":\"account\",\"account\":" + util::json_quote(a.account) + ",\"host\":" +
-               util::json_quote(a.host) + ",\"maildir\":" + util::json_quote(a.maildir.string()) +
+        out += "{\"event\":\"account\",\"account\":" + util::json_quote(a.account) +
+               ",\"host\":" + util::json_quote(a.host) + ",\"maildir\":" + util::json_quote(a.maildir.string()) +
                ",\"state_found\":" + json_bool(a.state_found) + ",\"remote_checked\":" + json_bool(a.remote_checked) +
                ",\"remote_error\":" +
                json_string(a.remote_error ? std::optional<std::string>(a.remote_error->describe()) : std::nullopt) +
@@ -199,9 +207,10 @@ std::string render_status_json(const std::vector<AccountStatus>& accounts, std::
                ",\"folders\":" + std::to_string(a.folders.size()) + ",\"last_sync\":" + json_number(last) +
                ",\"last_sync_iso\":" + (last ? util::json_quote(format_iso_utc(*last)) : std::string("null")) + "}\n";
     }
-    out += "{\"event\":\"summary\",\"accounts\":" + std::to_string(accounts.size()) + ",\"folders\":" +
-           std::to_string(folders) + ",\"pending\":" + std::to_string(pending) + ",\"remote_changed\":" +
-           std::to_string(changed) + ",\"errors\":" + std::to_string(errors) + ",\"now\":" + std::to_string(now) + "}\n";
+    out += "{\"event\":\"summary\",\"accounts\":" + std::to_string(accounts.size()) +
+           ",\"folders\":" + std::to_string(folders) + ",\"pending\":" + std::to_string(pending) +
+           ",\"remote_changed\":" + std::to_string(changed) + ",\"errors\":" + std::to_string(errors) +
+           ",\"now\":" + std::to_string(now) + "}\n";
     return out;
 }
 
@@ -213,7 +222,8 @@ std::string render_folder_map(const FolderMap& map) {
         std::string where = f.remote && f.local ? "both" : f.remote ? "server only" : "local only";
         if (f.remote && !f.selectable) where = "hierarchy node (\\Noselect)";
         std::string special = special_use_names(f.attributes);
-        table.add({f.included ? "[x]" : "[ ]", f.name, f.local_path.empty() ? "(none: " + f.unmappable + ")" : f.local_path.string(),
+        table.add({f.included ? "[x]" : "[ ]", f.name,
+                   f.local_path.empty() ? "(none: " + f.unmappable + ")" : f.local_path.string(),
                    special.empty() ? std::string(k_none) : special, where});
     }
     std::string out = table.render("");

@@ -15,14 +15,14 @@
 namespace mailtwin::engine {
 
 struct FolderEntry {
-    std::string name;                   // remote name, UTF-8 (for a local-only folder: what it would be)
-    std::filesystem::path local_path;   // empty when the name has no safe local spelling
-    std::string unmappable;             // why local_path is empty
-    bool remote = false;                // the server lists it
-    bool local = false;                 // a Maildir folder exists at local_path
-    bool selectable = true;             // not \Noselect / \NonExistent: a mailbox, not a hierarchy node
-    bool included = false;              // the `folders` globs select it (and a sync would visit it)
-    std::uint32_t attributes = 0;       // imap::MailboxAttr bits from LIST
+    std::string name;                  // remote name, UTF-8 (for a local-only folder: what it would be)
+    std::filesystem::path local_path;  // empty when the name has no safe local spelling
+    std::string unmappable;            // why local_path is empty
+    bool remote = false;               // the server lists it
+    bool local = false;                // a Maildir folder exists at local_path
+    bool selectable = true;            // not \Noselect / \NonExistent: a mailbox, not a hierarchy node
+    bool included = false;             // the `folders` globs select it (and a sync would visit it)
+    std::uint32_t attributes = 0;      // imap::MailboxAttr bits from LIST
 };
 
 struct FolderMap {

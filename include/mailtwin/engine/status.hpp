@@ -32,16 +32,16 @@ struct PendingChanges {
 PendingChanges pending_changes(const model::LocalView& now, const std::vector<model::PairState>& last);
 
 struct FolderStatus {
-    std::string name;                   // remote name, UTF-8
-    std::filesystem::path local_path;   // empty when the name has no local spelling
-    bool selected = true;               // the `folders` globs include it
+    std::string name;                          // remote name, UTF-8
+    std::filesystem::path local_path;          // empty when the name has no local spelling
+    bool selected = true;                      // the `folders` globs include it
     std::optional<state::FolderState> record;  // the last sync's checkpoint; nullopt: never synced
-    std::size_t state_pairs = 0;        // server messages paired with a local file at the last sync
-    std::optional<imap::StatusData> remote;     // live LIST-STATUS; nullopt: offline, failed or not listed
-    bool remote_listed = false;         // the live listing named this folder
-    std::optional<std::size_t> local_count;     // files in new/ + cur/; nullopt: no Maildir folder
-    std::optional<PendingChanges> pending;      // nullopt: never synced, or no Maildir folder to compare
-    std::string problem;                // why a value is missing (a scan or state error), "" if none
+    std::size_t state_pairs = 0;               // server messages paired with a local file at the last sync
+    std::optional<imap::StatusData> remote;    // live LIST-STATUS; nullopt: offline, failed or not listed
+    bool remote_listed = false;                // the live listing named this folder
+    std::optional<std::size_t> local_count;    // files in new/ + cur/; nullopt: no Maildir folder
+    std::optional<PendingChanges> pending;     // nullopt: never synced, or no Maildir folder to compare
+    std::string problem;                       // why a value is missing (a scan or state error), "" if none
 
     // The server changed since the last sync (new UIDVALIDITY or HIGHESTMODSEQ, or other counts);
     // nullopt when that cannot be told (never synced or no live answer).
