@@ -7,6 +7,7 @@
 
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/stamp.hpp"
+#include "mailtwin/net/session_error.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -137,6 +138,23 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
     const bool same_uidvalidity = sel->uidvalidity == state.uidvalidity;
     const bool has_modseq = sel->highestmodseq != 0 && !sel->nomodseq;
     net::Connection& conn = session.connection();
+    // Under one UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ never decrease (RFC 3501 2.3.1.1, RFC 7162
+    // 3.1.2). A server that says otherwise contradicts itself (a restored backup, a broken replica):
+    // a missing UID would look like an expunge and a hidden flag change like none, so nothing it
+    // says is used. `--full` is the deliberate way out: a full rescan, still under the safety rail.
+    if (!full && same_uidvalidity && state.uidvalidity != 0) {
+        std::string went_back;
+        if (state.uidnext != 0 && sel->uidnext != 0 && sel->uidnext < state.uidnext)
+            went_back = "UIDNEXT " + std::to_string(sel->uidnext) + " < " + std::to_string(state.uidnext);
+        else if (has_modseq && sel->highestmodseq < state.highestmodseq)
+            went_back = "HIGHESTMODSEQ " + std::to_string(sel->highestmodseq) + " < " + std::to_string(state.highestmodseq);
+        if (!went_back.empty())
+            co_return util::unexpected(net::SessionError::protocol_violation,
+                                       conn.peer() + ": " + folder + " went backwards (" + went_back +
+                                           " seen at the last sync, same UIDVALIDITY): restored from a backup? "
+                                           "Nothing was changed; check the server, then run `mailtwin sync --full` "
+                                           "to rescan this folder");
+    }
 
     if (can_resume && same_uidvalidity && has_modseq && conn.qresync_enabled()) {
         // QRESYNC: the SELECT itself brought VANISHED (EARLIER) and the changed messages' flags.

@@ -138,3 +138,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (whole.log != split.log || whole.failed != split.failed || whole.error != split.error) std::abort();
     return 0;
 }
+
+// The libraries are built with recoverable UBSan checks; a fuzz run must stop at the first report.
+extern "C" const char* __ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
