@@ -304,6 +304,12 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     auto db = state::StateDb::open(state_dir / "state.mdb");
     if (!db) {
         result.fatal = std::move(db).error();
+        // The way back from a damaged state file (tests/reliability/local): the state is a cache of
+        // what both sides held, so removing it loses nothing; --full cannot help, it needs the file.
+        result.fatal->message += "; if the file is damaged, remove " + (state_dir / "state.mdb").string() +
+                                 " and " + (state_dir / "state.mdb-lock").string() +
+                                 ": the next sync rebuilds the state by matching messages on both sides, without "
+                                 "duplicates (--full cannot repair it)";
         result.failure = AccountFailure::other;
         return result;
     }
@@ -320,6 +326,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     options.full = request.full;
     options.now = static_cast<std::int64_t>(std::time(nullptr));
     options.trash = account.sync.trash;
+    options.progress = request.progress;
     AccountRun run{config, account, request, reporter, *db, connection_settings(account, *secret), options, result, io};
     const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
     run.connections.resize(max_workers);

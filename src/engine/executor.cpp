@@ -38,6 +38,11 @@ util::Expected<void> step(ExecContext& ctx, ExecStats& stats, const std::functio
     return {};
 }
 
+// Tells the live display how far the copies of this folder are (downloads and uploads together).
+void report_copies(const ExecContext& ctx, std::uint64_t messages, std::uint64_t bytes) {
+    if (ctx.progress) ctx.progress->folder_advanced(ctx.where.account, ctx.where.folder, messages, bytes);
+}
+
 std::string hint(const ExecContext& ctx, const std::string& key) {
     auto it = ctx.local.file_names.find(key);
     return it == ctx.local.file_names.end() ? std::string() : it->second;
@@ -226,6 +231,7 @@ public:
         }
         m_staged_bytes += staged->target().size;
         m_staged.push_back(std::move(*staged));
+        report_copies(m_ctx, m_stats.downloaded + m_staged.size(), m_stats.bytes_downloaded + m_staged_bytes);
         m_rows.push_back(model::PairState{d.uid, "", d.remote_flags, d.flags, d.size, d.identity, false});
         if (m_staged.size() >= k_records_per_commit || m_staged_bytes >= k_staged_bytes) flush();
     }
@@ -355,6 +361,8 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         });
         if (!recorded) co_return recorded;
         stats.uploaded += n;
+        for (std::size_t j = i; j < i + n; ++j) stats.bytes_uploaded += prepared[j].identity.size;
+        report_copies(ctx, stats.downloaded + stats.uploaded, stats.bytes_downloaded + stats.bytes_uploaded);
     }
     co_return util::Expected<void>{};
 }
@@ -372,6 +380,19 @@ void count_committed_step() {
 
 asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const sync::Plan& plan) {
     ExecStats stats;
+    std::uint64_t copies = 0, copy_bytes = 0;
+    for (const auto& a : plan.actions) {
+        if (const auto* d = std::get_if<sync::Download>(&a)) ++copies, copy_bytes += d->size;
+        if (const auto* u = std::get_if<sync::Upload>(&a)) ++copies, copy_bytes += u->size;
+    }
+    if (ctx.progress && copies) ctx.progress->folder_started(ctx.where.account, ctx.where.folder, copies, copy_bytes);
+    struct Finish {
+        ExecContext& ctx;
+        bool started;
+        ~Finish() {
+            if (started) ctx.progress->folder_finished(ctx.where.account, ctx.where.folder);
+        }
+    } finish{ctx, ctx.progress && copies};
     if (auto r = apply_state_only(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
     if (auto r = co_await apply_flags(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());
     if (auto r = co_await apply_expunges(ctx, stats, plan); !r) co_return util::unexpected(std::move(r).error());

@@ -81,7 +81,7 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, state::S
             co_return fail(util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
                                        "UIDVALIDITY of " + p.job.remote_name + " changed during the run; run again"});
     }
-    ExecContext ctx{session, db, where, p.job.local_dir, *p.keywords, p.local, p.last, options.trash};
+    ExecContext ctx{session, db, where, p.job.local_dir, *p.keywords, p.local, p.last, options.trash, options.progress};
     auto stats = co_await execute_plan(ctx, result.plan);
     if (!stats) co_return fail(std::move(stats).error());
     result.stats = *stats;

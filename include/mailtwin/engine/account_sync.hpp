@@ -17,6 +17,7 @@ struct SyncRequest {
     bool dry_run = false;
     bool full = false;
     bool force = false;
+    Progress* progress = nullptr;  // a live display (a terminal), or none
 };
 
 enum class AccountFailure { none, connection, locked, other };

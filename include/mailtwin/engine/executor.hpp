@@ -16,6 +16,7 @@
 #include <string>
 
 #include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/engine/progress.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/engine/views.hpp"
 #include "mailtwin/net/session.hpp"
@@ -33,12 +34,14 @@ struct ExecContext {
     const LocalSnapshot& local;
     const LoadedFolder& last;
     std::string trash = {};  // a remote deletion moves the message here instead (config `trash`)
+    Progress* progress = nullptr;
 };
 
 struct ExecStats {
     std::size_t downloaded = 0;
     std::uint64_t bytes_downloaded = 0;
     std::size_t uploaded = 0;
+    std::uint64_t bytes_uploaded = 0;
     std::size_t flags_set = 0;
     std::size_t expunged = 0;
     std::size_t state_steps = 0;  // write transactions committed

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mailtwin/engine/executor.hpp"
+#include "mailtwin/engine/progress.hpp"
 #include "mailtwin/net/session.hpp"
 #include "mailtwin/state/state_db.hpp"
 #include "mailtwin/sync/plan.hpp"
@@ -22,6 +23,7 @@ struct RunOptions {
     bool full = false;
     std::int64_t now = 0;
     std::string trash;  // remote folder receiving local deletions instead of an expunge ("" = expunge)
+    Progress* progress = nullptr;  // live display of copies, or none
 };
 
 struct FolderJob {
