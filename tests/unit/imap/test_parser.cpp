@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "transcript.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -12,22 +14,7 @@ namespace {
 
 using namespace std::string_literals;
 
-// Reads a transcript from tests/data/imap; line ends are normalised to CRLF so that a checkout that
-// rewrote them cannot change the literal counts.
-std::string transcript(const std::string& name) {
-    std::ifstream in(std::string(MAILTWIN_TEST_DATA_DIR) + "/imap/" + name, std::ios::binary);
-    EXPECT_TRUE(in.good()) << name;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string raw = ss.str();
-    std::string out;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-        if (raw[i] == '\n') out += '\r';
-        out += raw[i];
-    }
-    return out;
-}
+using test::transcript;
 
 // Records every call in one string: "<begin seq uid item total>bytes<end>".
 class RecordingSink final : public LiteralSink {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "transcript.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,20 +16,7 @@ namespace {
 
 using model::Flag;
 
-std::string transcript(const std::string& name) {
-    std::ifstream in(std::string(MAILTWIN_TEST_DATA_DIR) + "/imap/" + name, std::ios::binary);
-    EXPECT_TRUE(in.good()) << name;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string raw = ss.str();
-    std::string out;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-        if (raw[i] == '\n') out += '\r';
-        out += raw[i];
-    }
-    return out;
-}
+using test::transcript;
 
 // Takes BODY[] (empty section) literals, keeps the rest in memory.
 class BodySink final : public LiteralSink {
