@@ -45,13 +45,14 @@ private:
     bool m_has_body = false;
 };
 
-class SessionTest : public ::testing::Test {
+// Every operation runs twice: over implicit TLS (port 993 style) and over STARTTLS on the plain port.
+class SessionTest : public ::testing::TestWithParam<Port> {
 protected:
     asio::io_context io;
     std::unique_ptr<net::Connection> conn;
     std::unique_ptr<Session> session;
 
-    void SetUp() override { connect(settings_for(dovecot())); }
+    void SetUp() override { connect(settings_for(dovecot(), GetParam())); }
     void TearDown() override {
         if (conn) run_awaitable(io, conn->logout());
     }
@@ -92,7 +93,7 @@ protected:
     }
 };
 
-TEST_F(SessionTest, FoldersCreateListStatusRenameDelete) {
+TEST_P(SessionTest, FoldersCreateListStatusRenameDelete) {
     std::string f = fresh_folder("tree");
     must_ok(session->create_folder(f + "/child"));
     must_ok(session->create_folder(f + "/Ünïcödé 台北"));  // travels as modified UTF-7
@@ -119,7 +120,7 @@ TEST_F(SessionTest, FoldersCreateListStatusRenameDelete) {
     EXPECT_EQ(ns.personal[0].delimiter, '/');
 }
 
-TEST_F(SessionTest, AppendKeepsFlagsAndInternalDateAndReportsUids) {
+TEST_P(SessionTest, AppendKeepsFlagsAndInternalDateAndReportsUids) {
     std::string f = fresh_folder("append");
     auto items = messages("app", 3);
     items[1].message.flags.set(model::Flag::flagged);
@@ -142,7 +143,7 @@ TEST_F(SessionTest, AppendKeepsFlagsAndInternalDateAndReportsUids) {
     EXPECT_EQ(meta[0].size, sample_message("app0", "body 0").size());
 }
 
-TEST_F(SessionTest, PipelinedBatchOfAppendsAndBodyFetches) {
+TEST_P(SessionTest, PipelinedBatchOfAppendsAndBodyFetches) {
     std::string f = fresh_folder("batch");
     auto uids = must(session->append(f, messages("batch", 200)));
     ASSERT_EQ(uids.size(), 200u);
@@ -173,7 +174,7 @@ public:
     std::uint64_t announced = 0;
 };
 
-TEST_F(SessionTest, TwentyMegabyteAppendAndFetchAreByteExactWithFlatMemory) {
+TEST_P(SessionTest, TwentyMegabyteAppendAndFetchAreByteExactWithFlatMemory) {
     TempDir dir;
     const auto source = dir / "big.eml";
     {
@@ -217,7 +218,7 @@ TEST_F(SessionTest, TwentyMegabyteAppendAndFetchAreByteExactWithFlatMemory) {
     EXPECT_LT(rss_growth_kib, 8 * 1024) << "peak RSS grew by " << rss_growth_kib << " KiB";
 }
 
-TEST_F(SessionTest, CondstoreFlagsChangedSinceAndUnchangedSince) {
+TEST_P(SessionTest, CondstoreFlagsChangedSinceAndUnchangedSince) {
     std::string f = fresh_folder("flags");
     auto uids = must(session->append(f, messages("fl", 5)));
     auto sel = must(session->select(f));
@@ -244,7 +245,7 @@ TEST_F(SessionTest, CondstoreFlagsChangedSinceAndUnchangedSince) {
     EXPECT_FALSE(all.changed[1].flags.has(model::Flag::answered));
 }
 
-TEST_F(SessionTest, QresyncReportsVanishedOnSelectAndFetch) {
+TEST_P(SessionTest, QresyncReportsVanishedOnSelectAndFetch) {
     std::string f = fresh_folder("qresync");
     auto uids = must(session->append(f, messages("qr", 6)));
     auto sel = must(session->select(f));
@@ -270,7 +271,7 @@ TEST_F(SessionTest, QresyncReportsVanishedOnSelectAndFetch) {
     EXPECT_EQ(resync.changed[0].uid, *uids[4]);
 }
 
-TEST_F(SessionTest, SearchesAllUidsAndByMessageId) {
+TEST_P(SessionTest, SearchesAllUidsAndByMessageId) {
     std::string f = fresh_folder("search");
     auto uids = must(session->append(f, messages("se", 4)));
     must(session->select(f));
@@ -282,7 +283,7 @@ TEST_F(SessionTest, SearchesAllUidsAndByMessageId) {
     EXPECT_EQ(found[0], *uids[2]);
 }
 
-TEST_F(SessionTest, MoveAndCopyReportUidMappings) {
+TEST_P(SessionTest, MoveAndCopyReportUidMappings) {
     std::string src = fresh_folder("move-src");
     std::string dst = fresh_folder("move-dst");
     auto uids = must(session->append(src, messages("mv", 4)));
@@ -299,7 +300,7 @@ TEST_F(SessionTest, MoveAndCopyReportUidMappings) {
     EXPECT_EQ(in_dst[0], moved[*uids[0]]);
 }
 
-TEST_F(SessionTest, ExpungeRemovesExactlyTheGivenUids) {
+TEST_P(SessionTest, ExpungeRemovesExactlyTheGivenUids) {
     std::string f = fresh_folder("expunge");
     auto uids = must(session->append(f, messages("ex", 4)));
     must(session->select(f));
@@ -312,7 +313,7 @@ TEST_F(SessionTest, ExpungeRemovesExactlyTheGivenUids) {
     EXPECT_EQ(left, (std::vector<model::Uid>{*uids[2], *uids[3]}));
 }
 
-TEST_F(SessionTest, IdleWakesOnNewMailAndEndsAtItsDeadline) {
+TEST_P(SessionTest, IdleWakesOnNewMailAndEndsAtItsDeadline) {
     std::string f = fresh_folder("idle");
     must(session->select(f));
     // Nothing happens: IDLE ends by itself at the deadline with DONE.
@@ -352,7 +353,7 @@ TEST_F(SessionTest, IdleWakesOnNewMailAndEndsAtItsDeadline) {
     run_awaitable(io, other.logout());
 }
 
-TEST_F(SessionTest, NotifyReportsNewMailInAnotherFolder) {
+TEST_P(SessionTest, NotifyReportsNewMailInAnotherFolder) {
     std::string f = fresh_folder("notify");
     must(session->select("INBOX"));
     must_ok(session->notify_personal());
@@ -368,6 +369,11 @@ TEST_F(SessionTest, NotifyReportsNewMailInAnotherFolder) {
     EXPECT_TRUE(saw_status);
     run_awaitable(io, other.logout());
 }
+
+INSTANTIATE_TEST_SUITE_P(Transports, SessionTest, ::testing::Values(Port::implicit_tls, Port::starttls),
+                         [](const auto& param_info) {
+                             return std::string(param_info.param == Port::implicit_tls ? "implicit_tls" : "starttls");
+                         });
 
 // ---------------------------------------------------------------------------------------------------
 // The same operations on a server that announces none of the optional extensions: every fallback runs.
