@@ -13,6 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   # the real server the integration tests and the demo start, and what its fixture uses
   dovecot-imapd openssl python3 procps
+  # the terminal the progress display is checked in (tmux capture-pane)
+  tmux
   # checks of contrib/: unit files (systemd-analyze verify), the man page (man -l), completions
   systemd man-db groff-base bash-completion zsh
 )

@@ -1,5 +1,7 @@
-// `mailtwin sync`: one pass over the chosen accounts; one line (or JSON object) per folder.
+// `mailtwin sync`: one pass over the chosen accounts; one line (or JSON object) per folder, and on a
+// terminal a live progress line per running folder above which those lines are printed.
 #include <algorithm>
+#include <functional>
 #include <iostream>
 
 #include "commands.hpp"
@@ -8,6 +10,7 @@
 #include "mailtwin/engine/report.hpp"
 #include "mailtwin/sync/plan_format.hpp"
 #include "mailtwin/util/log.hpp"
+#include "progress_display.hpp"
 
 namespace mailtwin::app {
 
@@ -22,9 +25,18 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
     parse_command(args, desc, accounts);
     auto cfg = load_config(g);
     const bool json = g.log_format == "json";
+    const auto display = ProgressDisplay::for_options(g);
+    request.progress = display.get();
+    // Everything printed while folders run goes above the progress block, or it would be drawn over.
+    const auto above = [&display](const std::function<void()>& write) {
+        if (display)
+            display->print_above(write);
+        else
+            write();
+    };
 
     engine::Reporter reporter;
-    reporter.folder_done = [&](const std::string& account, const engine::FolderResult& r) {
+    const auto print_folder = [&](const std::string& account, const engine::FolderResult& r) {
         if (request.dry_run) {
             auto lines = sync::format_plan(r.plan, json ? sync::PlanFormat::json : sync::PlanFormat::text);
             for (const auto& line : lines) {
@@ -44,8 +56,11 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
         }
         std::cout.flush();
     };
+    reporter.folder_done = [&](const std::string& account, const engine::FolderResult& r) {
+        above([&] { print_folder(account, r); });
+    };
     reporter.notice = [&](const std::string& account, const std::string& text) {
-        util::log_info(account + ": " + text);
+        above([&] { util::log_info(account + ": " + text); });
     };
 
     int exit_code = k_exit_ok;
@@ -54,7 +69,7 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
     for (const auto* account : chosen_accounts(cfg, accounts)) {
         auto result = engine::sync_account(cfg, *account, request, reporter);
         if (result.fatal) {
-            util::log_error(account->name + ": " + result.fatal->describe());
+            above([&] { util::log_error(account->name + ": " + result.fatal->describe()); });
             int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
                        : result.failure == engine::AccountFailure::connection ? k_exit_connection
                                                                               : k_exit_some_folders_failed;
@@ -68,6 +83,7 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             if (f.outcome == engine::FolderOutcome::synced && !f.plan.changes_nothing()) ++changed;
         }
     }
+    if (display) display->close();
     if (failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
     if (ext_exit) exit_code |= change_bits;
     if (json)

@@ -3,6 +3,7 @@
 #include <boost/property_tree/json_parser.hpp>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -76,6 +77,26 @@ void DailySetup::server_append(const std::string& leaf, const std::string& id, c
     for (std::string f; in >> f;) items[0].message.flags.add_imap(f);
     items[0].message.internal_date = imap::AppendDate{1672740000, 0};
     run(m_session->append(folder(leaf), std::move(items)));
+}
+
+void DailySetup::server_append_many(const std::string& leaf, const std::string& id_prefix, int count,
+                                    std::size_t body_bytes) {
+    // Lines of 76 characters, as a mail body is: one long line would be unlike any real message.
+    std::string body;
+    while (body.size() < body_bytes) body += std::string(76, static_cast<char>('a' + body.size() % 26)) + "\r\n";
+    constexpr int k_batch = 50;  // one APPEND per batch keeps seeding a few hundred messages quick
+    for (int first = 0; first < count; first += k_batch) {
+        std::vector<net::AppendItem> items;
+        for (int i = first; i < std::min(count, first + k_batch); ++i) {
+            net::AppendItem item;
+            const std::string id = id_prefix + "-" + std::to_string(i);
+            item.message.body = imap::make_payload(sample_message(id, body));
+            item.message.internal_date = imap::AppendDate{1672740000, 0};
+            item.message_id = "<" + id + "@mailtwin.test>";
+            items.push_back(std::move(item));
+        }
+        run(m_session->append(folder(leaf), std::move(items)));
+    }
 }
 
 model::Uid DailySetup::uid_of(const std::string& leaf, const std::string& id) {

@@ -33,6 +33,7 @@ public:
     [[nodiscard]] std::filesystem::path local_dir(const std::string& leaf) const { return m_maildir / m_prefix / leaf; }
     [[nodiscard]] const std::filesystem::path& maildir() const { return m_maildir; }
     [[nodiscard]] const std::filesystem::path& state_dir() const { return m_state; }
+    [[nodiscard]] const std::filesystem::path& config_path() const { return m_config; }
 
     // `mailtwin --config <ours> ARGS`.
     CommandResult mailtwin(const std::string& args) const;
@@ -41,6 +42,8 @@ public:
     // A folder outside the prefix (e.g. "Sent"); one that exists already is left as it is.
     void server_create_top(const std::string& name);
     void server_append(const std::string& leaf, const std::string& id, const std::string& flags = "");
+    // `count` messages "<id_prefix>-<n>", each with a body of about `body_bytes`, appended in batches.
+    void server_append_many(const std::string& leaf, const std::string& id_prefix, int count, std::size_t body_bytes);
     void server_add_flag(const std::string& leaf, const std::string& id, const std::string& flag);
     void server_expunge(const std::string& leaf, const std::string& id);
 
