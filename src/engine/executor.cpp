@@ -48,13 +48,14 @@ std::string hint(const ExecContext& ctx, const std::string& key) {
     return it == ctx.local.file_names.end() ? std::string() : it->second;
 }
 
-// The flags a local message has now: from the scan, or (unchanged folder) from the state.
-model::FlagSet current_local_flags(const ExecContext& ctx, const std::string& key) {
-    for (const auto& m : ctx.local.view.messages)
-        if (m.key == key) return m.flags;
+// The flags each local message has now: from the scan, or (unchanged folder) from the state.
+// Built once per flag pass, so a thousand renames in a large folder are not a thousand scans of it.
+std::map<std::string, model::FlagSet> current_local_flags(const ExecContext& ctx) {
+    std::map<std::string, model::FlagSet> out;
     for (const auto& p : ctx.last.pairs.pairs)
-        if (p.key == key) return p.local_flags;
-    return {};
+        if (!p.key.empty()) out[p.key] = p.local_flags;
+    for (const auto& m : ctx.local.view.messages) out[m.key] = m.flags;
+    return out;
 }
 
 model::FlagSet apply(model::FlagSet f, const model::FlagSet& add, const model::FlagSet& remove) {
@@ -133,9 +134,11 @@ asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& s
         stats.flags_set += group.second.size();
     }
     // Local: a rename per message, as a mail reader would do it.
+    std::map<std::string, model::FlagSet> local_now;
     for (const auto* c : changes) {
         if (c->side != util::Side::local) continue;
-        model::FlagSet target = apply(current_local_flags(ctx, c->key), c->add, c->remove);
+        if (local_now.empty()) local_now = current_local_flags(ctx);
+        model::FlagSet target = apply(local_now[c->key], c->add, c->remove);
         auto r = maildir::set_flags(ctx.folder_dir, c->key, ctx.keywords.to_maildir(target), hint(ctx, c->key));
         if (!r) co_return util::unexpected(std::move(r).error());
         ++stats.flags_set;

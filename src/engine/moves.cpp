@@ -1,6 +1,7 @@
 #include "mailtwin/engine/moves.hpp"
 
 #include <map>
+#include <memory>
 #include <set>
 
 #include "mailtwin/engine/executor.hpp"
@@ -11,17 +12,40 @@ namespace {
 
 using ActionRef = std::pair<std::size_t, std::size_t>;  // (folder, action index)
 
-const model::PairState* row_with_key(const PlannedFolder& p, const std::string& key) {
-    for (const auto& row : p.last.pairs.pairs)
-        if (row.key == key) return &row;
-    return nullptr;
-}
+// The state rows of one folder by key and by UID, built once: a folder with many deletions asks
+// for many rows.
+struct RowIndex {
+    std::map<std::string, const model::PairState*> by_key;
+    std::map<model::Uid, const model::PairState*> by_uid;
 
-const model::PairState* row_with_uid(const PlannedFolder& p, model::Uid uid) {
-    for (const auto& row : p.last.pairs.pairs)
-        if (row.uid == uid) return &row;
-    return nullptr;
-}
+    explicit RowIndex(const PlannedFolder& p) {
+        for (const auto& row : p.last.pairs.pairs) {
+            if (!row.key.empty()) by_key.emplace(row.key, &row);
+            if (row.uid != 0) by_uid.emplace(row.uid, &row);
+        }
+    }
+    [[nodiscard]] const model::PairState* key(const std::string& k) const {
+        auto it = by_key.find(k);
+        return it == by_key.end() ? nullptr : it->second;
+    }
+    [[nodiscard]] const model::PairState* uid(model::Uid u) const {
+        auto it = by_uid.find(u);
+        return it == by_uid.end() ? nullptr : it->second;
+    }
+};
+
+// Indexes built on first use, one per folder that has a candidate.
+class RowIndexes {
+public:
+    const RowIndex& of(const PlannedFolder& p) {
+        auto& slot = m_indexes[&p];
+        if (!slot) slot = std::make_unique<RowIndex>(p);
+        return *slot;
+    }
+
+private:
+    std::map<const PlannedFolder*, std::unique_ptr<RowIndex>> m_indexes;
+};
 
 // The flag operations that turn `from` into `to`.
 std::pair<model::FlagSet, model::FlagSet> difference(const model::FlagSet& from, const model::FlagSet& to) {
@@ -41,6 +65,7 @@ std::pair<model::FlagSet, model::FlagSet> difference(const model::FlagSet& from,
 
 Moves find_moves(std::vector<PlannedFolder>& planned) {
     Moves moves;
+    RowIndexes rows;
     std::map<std::string, std::vector<ActionRef>> uploads_by_key;
     std::map<model::Identity, std::vector<ActionRef>> downloads_by_identity;
     for (std::size_t f = 0; f < planned.size(); ++f) {
@@ -66,14 +91,14 @@ Moves find_moves(std::vector<PlannedFolder>& planned) {
                 auto [to, ui] = it->second.front();
                 if (to == f || consumed.count({to, ui})) continue;
                 const auto& up = std::get<sync::Upload>(planned[to].result.plan.actions[ui]);
-                const auto* row = row_with_uid(planned[f], e->uid);
+                const auto* row = rows.of(planned[f]).uid(e->uid);
                 moves.local.push_back(LocalMove{f, to, e->uid, e->key, up.local_flags,
                                                 row ? row->remote_flags : up.flags, row ? row->identity : up.identity});
                 consumed.insert({f, i});
                 consumed.insert({to, ui});
             } else if (e->side == util::Side::local) {
                 // Gone from this server folder, and a message with the same identity is new in another.
-                const auto* row = row_with_key(planned[f], e->key);
+                const auto* row = rows.of(planned[f]).key(e->key);
                 if (!row || !row->identity) continue;
                 auto it = downloads_by_identity.find(*row->identity);
                 if (it == downloads_by_identity.end() || it->second.size() != 1) continue;
@@ -94,7 +119,7 @@ Moves find_moves(std::vector<PlannedFolder>& planned) {
         for (const auto& a : planned[f].result.plan.actions) {
             const auto* forget = std::get_if<sync::Forget>(&a);
             if (!forget || forget->key.empty()) continue;
-            const auto* row = row_with_key(planned[f], forget->key);
+            const auto* row = rows.of(planned[f]).key(forget->key);
             if (!row || !row->identity) continue;
             auto up = uploads_by_key.find(forget->key);
             auto down = downloads_by_identity.find(*row->identity);
@@ -178,6 +203,7 @@ asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state
         planned[route.second].result.moved_in += group.size();
     }
     // Remote moves: one rename each.
+    RowIndexes rows;
     for (const auto& m : moves.remote) {
         auto& from = planned[m.from];
         auto& to = planned[m.to];
@@ -189,7 +215,7 @@ asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state
         if (auto r = maildir::set_flags(to.job.local_dir, m.key, flags, moved->file_name); !r) co_return util::unexpected(std::move(r).error());
         if (auto r = to.keywords->save(); !r) co_return r;
         auto recorded = db.write([&](state::WriteTxn& txn) -> util::Expected<void> {
-            const auto* row = row_with_key(from, m.key);
+            const auto* row = rows.of(from).key(m.key);
             if (auto r = drop_row(db, txn, FolderKey{account, from.job.remote_name}, row ? row->uid : 0, m.key); !r) return r;
             model::PairState moved_row{m.new_uid, m.key, m.remote_flags, m.flags, 0, m.identity, false};
             return put_row(db, txn, FolderKey{account, to.job.remote_name}, moved_row);

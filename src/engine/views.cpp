@@ -191,12 +191,11 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
 asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, RemoteSnapshot& remote,
                                                       LocalSnapshot& local, const std::filesystem::path& folder_dir,
                                                       const sync::IdentityRequest& request) {
+    // One pass over the view, not one search per requested UID.
+    const std::set<model::Uid> requested(request.remote.begin(), request.remote.end());
     std::vector<model::Uid> missing;
-    for (model::Uid u : request.remote) {
-        auto it = std::find_if(remote.view.messages.begin(), remote.view.messages.end(),
-                               [u](const model::RemoteMessage& m) { return m.uid == u; });
-        if (it != remote.view.messages.end() && !it->identity) missing.push_back(u);
-    }
+    for (const auto& m : remote.view.messages)
+        if (!m.identity && requested.count(m.uid)) missing.push_back(m.uid);
     if (!missing.empty()) {
         auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing));
         if (!meta) co_return util::unexpected(std::move(meta).error());
