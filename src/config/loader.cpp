@@ -157,9 +157,9 @@ private:
 constexpr std::array<std::string_view, 2> k_top_keys{"general", "accounts"};
 constexpr std::array<std::string_view, 2> k_general_keys{"state_dir", "max_connections"};
 constexpr std::array<std::string_view, 5> k_account_keys{"maildir", "layout", "imap", "sync", "provider"};
-constexpr std::array<std::string_view, 10> k_imap_keys{"host", "port",     "tls",          "allow_plaintext",
+constexpr std::array<std::string_view, 11> k_imap_keys{"host", "port",     "tls",          "allow_plaintext",
                                                        "user", "password", "password_cmd", "auth",
-                                                       "ca_file", "fingerprint"};
+                                                       "ca_file", "fingerprint", "compress"};
 constexpr std::array<std::string_view, 10> k_sync_keys{"direction",    "expunge",      "folders",
                                                        "on_conflict",  "max_size",     "max_age_days",
                                                        "max_messages", "max_delete_percent", "keywords",
@@ -168,6 +168,9 @@ constexpr std::array<std::string_view, 10> k_sync_keys{"direction",    "expunge"
 constexpr std::array k_tls_values{std::pair{std::string_view("implicit"), Tls::implicit},
                                   std::pair{std::string_view("starttls"), Tls::starttls},
                                   std::pair{std::string_view("none"), Tls::none}};
+constexpr std::array k_compress_values{std::pair{std::string_view("auto"), Compress::automatic},
+                                       std::pair{std::string_view("always"), Compress::always},
+                                       std::pair{std::string_view("never"), Compress::never}};
 constexpr std::array k_auth_values{std::pair{std::string_view("plain"), Auth::plain},
                                    std::pair{std::string_view("login"), Auth::login},
                                    std::pair{std::string_view("xoauth2"), Auth::xoauth2}};
@@ -260,6 +263,7 @@ void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const
     if (auto v = s.choice("auth", k_auth_values)) imap.auth = *v;
     imap.ca_file = s.path("ca_file");
     imap.fingerprint = s.string("fingerprint");
+    if (auto v = s.choice("compress", k_compress_values)) imap.compress = *v;
 
     if (imap.password && imap.password_cmd)
         s.fail(s.node("password")->source(), "set either '" + s.qualified("password") + "' or '" +

@@ -31,6 +31,10 @@ std::string_view name_of(Enum v, const std::pair<Enum, std::string_view> (&names
     return "?";
 }
 
+std::string_view to_string(Compress v) {
+    return name_of(v, {{Compress::automatic, "auto"}, {Compress::always, "always"}, {Compress::never, "never"}});
+}
+
 std::string_view to_string(Tls v) {
     return name_of(v, {{Tls::implicit, "implicit"}, {Tls::starttls, "starttls"}, {Tls::none, "none"}});
 }
@@ -79,6 +83,7 @@ std::string render_resolved(const Config& config) {
         if (a.imap.ca_file) out << "ca_file = " << toml_string(a.imap.ca_file->string()) << "\n";
         else out << "ca_file = \"\"  # the system certificate store\n";
         if (a.imap.fingerprint) out << "fingerprint = " << toml_string(*a.imap.fingerprint) << "\n";
+        out << "compress = " << toml_string(to_string(a.imap.compress)) << "\n";
         out << "\n[" << p << ".sync]\n";
         out << "direction = " << toml_string(to_string(a.sync.direction)) << "\n";
         out << "expunge = " << toml_string(to_string(a.sync.expunge)) << "\n";

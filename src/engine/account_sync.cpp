@@ -279,7 +279,8 @@ net::ConnectionSettings connection_settings(const config::Account& account, cons
              : imap.auth == config::Auth::login ? net::AuthMechanism::login
                                                 : net::AuthMechanism::xoauth2;
     // Compression pays over a real link and costs CPU on loopback, where the bytes are free.
-    s.compress = !is_loopback(imap.host);
+    s.compress = imap.compress == config::Compress::always ||
+                 (imap.compress == config::Compress::automatic && !is_loopback(imap.host));
     return s;
 }
 

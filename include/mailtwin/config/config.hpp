@@ -10,6 +10,7 @@
 namespace mailtwin::config {
 
 enum class Tls { implicit, starttls, none };
+enum class Compress { automatic, always, never };
 enum class Auth { plain, login, xoauth2 };
 enum class Layout { verbatim, maildir_plus_plus };
 enum class Direction { both, pull, push };
@@ -35,6 +36,9 @@ struct Imap {
     Auth auth = Auth::plain;
     std::optional<std::filesystem::path> ca_file;
     std::optional<std::string> fingerprint;  // "sha256:AB:CD:..." certificate pin
+    // COMPRESS=DEFLATE: "auto" compresses unless the host is loopback (where bytes are free and
+    // deflate only costs CPU); "always" also on loopback (e.g. through an SSH tunnel or relay).
+    Compress compress = Compress::automatic;
 };
 
 struct Sync {
@@ -69,6 +73,7 @@ struct Config {
 
 // Names of the enum values as they are written in the config file.
 std::string_view to_string(Tls v);
+std::string_view to_string(Compress v);
 std::string_view to_string(Auth v);
 std::string_view to_string(Layout v);
 std::string_view to_string(Direction v);

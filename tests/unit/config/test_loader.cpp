@@ -104,6 +104,15 @@ TEST(ConfigLoader, StarttlsDefaultsToPort143) {
     EXPECT_EQ(load_string(t, "t").accounts[0].imap.port, 143);
 }
 
+TEST(ConfigLoader, CompressIsAutoUnlessSet) {
+    EXPECT_EQ(load_string(k_minimal, "t").accounts[0].imap.compress, Compress::automatic);
+    std::string t = k_minimal;
+    t += "compress = \"always\"\n";
+    EXPECT_EQ(load_string(t, "t").accounts[0].imap.compress, Compress::always);
+    std::string bad = std::string(k_minimal) + "compress = \"yes\"\n";
+    expect_error(bad, {"accounts.work.imap.compress"});
+}
+
 TEST(ConfigLoader, TypoInAKeyNamesKeyLineAndSuggestion) {
     std::string t = k_minimal;
     t += "prot = 993\n";  // line 8
