@@ -55,6 +55,7 @@ struct AccountRun {
     const SyncRequest& request;
     const Reporter& reporter;
     state::StateDb& db;
+    StateBatch& batch;  // the records of the execution phase (state_batch.hpp)
     net::ConnectionSettings settings;
     RunOptions options;
     AccountResult& result;
@@ -121,7 +122,7 @@ asio::awaitable<void> executor(AccountRun& run, std::size_t slot) {
             }
             net::Session session(**conn);
             if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
-            run.done(co_await execute_folder_job(session, run.db, run.account.name, p, run.options));
+            run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
             continue;
         }
         run.done(std::move(p.result));
@@ -328,7 +329,8 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     options.now = static_cast<std::int64_t>(std::time(nullptr));
     options.trash = account.sync.trash;
     options.progress = request.progress;
-    AccountRun run{config, account, request, reporter, *db, connection_settings(account, *secret), options, result, io};
+    StateBatch batch(*db);
+    AccountRun run{config, account, request, reporter, *db, batch, connection_settings(account, *secret), options, result, io};
     const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
     run.connections.resize(max_workers);
     auto guard = [&result](std::exception_ptr e) {
@@ -363,7 +365,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
                 util::Expected<void> r = conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
                 if (conn) {
                     net::Session session(**conn);
-                    r = co_await execute_moves(session, *db, account.name, run.planned, moves);
+                    r = co_await execute_moves(session, batch, account.name, run.planned, moves);
                 }
                 if (!r) {
                     // The moves left their plans, so nothing else touches those messages this run.
@@ -379,6 +381,14 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         run.next_job = 0;
         for (std::size_t i = 0; i < workers; ++i) asio::co_spawn(io, executor(run, i), guard);
         run_phase();
+    }
+    // What is still queued records work already done on both sides; a failure here only makes the
+    // next run re-check that work (state_batch.hpp), but the user should hear of it.
+    if (auto r = batch.commit(); !r && !result.fatal) {
+        result.fatal = std::move(r).error();
+        result.fatal->message = "could not record this run in the state database: " + result.fatal->message +
+                                "; the next run checks that work again, without duplicates";
+        result.failure = AccountFailure::other;
     }
     for (auto& conn : run.connections)
         if (conn) asio::co_spawn(io, conn->logout(), asio::detached);

@@ -29,13 +29,11 @@ std::vector<const A*> actions_of(const sync::Plan& plan) {
     return out;
 }
 
-// One committed step: runs `body` in a write transaction, then counts it for the crash hook.
-util::Expected<void> step(ExecContext& ctx, ExecStats& stats, const std::function<util::Expected<void>(state::WriteTxn&)>& body) {
-    auto r = ctx.db.write(body);
-    if (!r) return r;
+// Queues one record in the run's batch (state_batch.hpp). Bodies run after this function's locals
+// are gone: they capture what they write by value, never `ctx`.
+util::Expected<void> step(ExecContext& ctx, ExecStats& stats, StateBatch::Body body) {
     ++stats.state_steps;
-    count_committed_step();
-    return {};
+    return ctx.batch.add(std::move(body));
 }
 
 // Tells the live display how far the copies of this folder are (downloads and uploads together).
@@ -71,40 +69,47 @@ model::FlagSet apply(model::FlagSet f, const model::FlagSet& add, const model::F
 // ---------------------------------------------------------------------------------------------------
 
 util::Expected<void> apply_state_only(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
-    bool any = false;
-    for (const auto& a : plan.actions)
-        any = any || std::holds_alternative<sync::ResetUids>(a) || std::holds_alternative<sync::Pair>(a) ||
-              std::holds_alternative<sync::Detach>(a) || std::holds_alternative<sync::Forget>(a);
-    if (!any) return {};
-    return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& a : plan.actions) {
+    std::vector<sync::Action> actions;
+    bool reset = false;
+    for (const auto& a : plan.actions) {
+        reset = reset || std::holds_alternative<sync::ResetUids>(a);
+        if (std::holds_alternative<sync::ResetUids>(a) || std::holds_alternative<sync::Pair>(a) ||
+            std::holds_alternative<sync::Detach>(a) || std::holds_alternative<sync::Forget>(a))
+            actions.push_back(a);
+    }
+    if (actions.empty()) return {};
+    std::vector<model::PairState> rows;  // every row, for ResetUids only
+    if (reset) rows = ctx.last.pairs.pairs;
+    return step(ctx, stats, [&db = ctx.db, where = ctx.where, actions = std::move(actions),
+                             rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& a : actions) {
             if (std::holds_alternative<sync::ResetUids>(a)) {
                 // Every row loses its UID; rows that only had a UID are dropped.
-                for (const auto& p : ctx.last.pairs.pairs) {
-                    if (auto r = drop_row(ctx.db, txn, ctx.where, p.uid, p.key); !r) return r;
+                for (const auto& p : rows) {
+                    if (auto r = drop_row(db, txn, where, p.uid, p.key); !r) return r;
                     if (p.key.empty()) continue;
                     model::PairState kept = p;
                     kept.uid = 0;
-                    if (auto r = put_row(ctx.db, txn, ctx.where, kept); !r) return r;
+                    if (auto r = put_row(db, txn, where, kept); !r) return r;
                 }
             } else if (const auto* pair = std::get_if<sync::Pair>(&a)) {
-                if (auto r = drop_row(ctx.db, txn, ctx.where, pair->uid, pair->key); !r) return r;
+                if (auto r = drop_row(db, txn, where, pair->uid, pair->key); !r) return r;
                 model::PairState row{pair->uid, pair->key, pair->remote_flags, pair->local_flags, pair->size,
                                      pair->identity, false};
-                if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+                if (auto r = put_row(db, txn, where, row); !r) return r;
             } else if (const auto* detach = std::get_if<sync::Detach>(&a)) {
-                auto row = find_row(ctx.db, txn, ctx.where, detach->uid, detach->key);
+                auto row = find_row(db, txn, where, detach->uid, detach->key);
                 if (!row) return util::unexpected(std::move(row).error());
                 if (!*row) continue;
                 model::PairState kept = **row;
-                if (auto r = drop_row(ctx.db, txn, ctx.where, kept.uid, kept.key); !r) return r;
+                if (auto r = drop_row(db, txn, where, kept.uid, kept.key); !r) return r;
                 if (detach->gone == util::Side::remote) kept.uid = 0;
                 else kept.key.clear();
                 kept.detached = true;
                 if (kept.uid == 0 && kept.key.empty()) continue;
-                if (auto r = put_row(ctx.db, txn, ctx.where, kept); !r) return r;
+                if (auto r = put_row(db, txn, where, kept); !r) return r;
             } else if (const auto* forget = std::get_if<sync::Forget>(&a)) {
-                if (auto r = drop_row(ctx.db, txn, ctx.where, forget->uid, forget->key); !r) return r;
+                if (auto r = drop_row(db, txn, where, forget->uid, forget->key); !r) return r;
             }
         }
         return {};
@@ -145,17 +150,18 @@ asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& s
     }
     if (auto r = ctx.keywords.save(); !r) co_return r;
 
-    auto records = actions_of<sync::Record>(plan);
+    std::vector<sync::Record> records;
+    for (const auto* rec : actions_of<sync::Record>(plan)) records.push_back(*rec);
     if (records.empty()) co_return util::Expected<void>{};
-    co_return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto* rec : records) {
-            auto row = find_row(ctx.db, txn, ctx.where, rec->uid, rec->key);
+    co_return step(ctx, stats, [&db = ctx.db, where = ctx.where, records = std::move(records)](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& rec : records) {
+            auto row = find_row(db, txn, where, rec.uid, rec.key);
             if (!row) return util::unexpected(std::move(row).error());
             if (!*row) continue;
             model::PairState updated = **row;
-            updated.remote_flags = rec->remote_flags;
-            updated.local_flags = rec->local_flags;
-            if (auto r = put_row(ctx.db, txn, ctx.where, updated); !r) return r;
+            updated.remote_flags = rec.remote_flags;
+            updated.local_flags = rec.local_flags;
+            if (auto r = put_row(db, txn, where, updated); !r) return r;
         }
         return {};
     });
@@ -185,9 +191,11 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
         }
     }
     stats.expunged += expunges.size();
-    co_return step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto* e : expunges)
-            if (auto r = drop_row(ctx.db, txn, ctx.where, e->uid, e->key); !r) return r;
+    std::vector<std::pair<model::Uid, std::string>> gone;
+    for (const auto* e : expunges) gone.emplace_back(e->uid, e->key);
+    co_return step(ctx, stats, [&db = ctx.db, where = ctx.where, gone = std::move(gone)](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& [uid, key] : gone)
+            if (auto r = drop_row(db, txn, where, uid, key); !r) return r;
         return {};
     });
 }
@@ -248,14 +256,14 @@ public:
             m_stats.bytes_downloaded += committed.delivered[i].size;
         }
         m_rows.resize(committed.delivered.size());
-        auto r = step(m_ctx, m_stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto& row : m_rows) {
-                if (auto d = drop_row(m_ctx.db, txn, m_ctx.where, row.uid, ""); !d) return d;
-                if (auto p = put_row(m_ctx.db, txn, m_ctx.where, row); !p) return p;
+        m_stats.downloaded += m_rows.size();
+        auto r = step(m_ctx, m_stats, [&db = m_ctx.db, where = m_ctx.where, rows = m_rows](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& row : rows) {
+                if (auto d = drop_row(db, txn, where, row.uid, ""); !d) return d;
+                if (auto p = put_row(db, txn, where, row); !p) return p;
             }
             return {};
         });
-        m_stats.downloaded += m_rows.size();
         m_staged.clear();
         m_rows.clear();
         m_staged_bytes = 0;
@@ -282,11 +290,13 @@ asio::awaitable<util::Expected<void>> apply_downloads(ExecContext& ctx, ExecStat
     auto downloads = actions_of<sync::Download>(plan);
     if (downloads.empty()) co_return util::Expected<void>{};
     // 1. Intents: a row per UID without a key, so a crash mid-copy is resolved by identity.
-    auto intents = step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto* d : downloads) {
-            if (auto r = drop_row(ctx.db, txn, ctx.where, d->uid, ""); !r) return r;
-            model::PairState row{d->uid, "", d->remote_flags, d->flags, d->size, d->identity, false};
-            if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+    std::vector<model::PairState> intent_rows;
+    for (const auto* d : downloads)
+        intent_rows.push_back(model::PairState{d->uid, "", d->remote_flags, d->flags, d->size, d->identity, false});
+    auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& row : rows) {
+            if (auto r = drop_row(db, txn, where, row.uid, ""); !r) return r;
+            if (auto r = put_row(db, txn, where, row); !r) return r;
         }
         return {};
     });
@@ -325,16 +335,20 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         prepared.push_back({u, where->path, to_identity(id->digest, id->rfc822_size), ""});
     }
     // 1. Intents: a row per key without a UID, with the identity that finds the copy after a crash.
-    auto intents = step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& p : prepared) {
-            if (auto r = drop_row(ctx.db, txn, ctx.where, 0, p.action->key); !r) return r;
-            model::PairState row{0, p.action->key, p.action->flags, p.action->local_flags, p.identity.size,
-                                 p.identity, false};
-            if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+    //    An APPEND is not idempotent, so they are committed (with everything queued) before it.
+    std::vector<model::PairState> intent_rows;
+    for (const auto& p : prepared)
+        intent_rows.push_back(model::PairState{0, p.action->key, p.action->flags, p.action->local_flags,
+                                               p.identity.size, p.identity, false});
+    auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& row : rows) {
+            if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
+            if (auto r = put_row(db, txn, where, row); !r) return r;
         }
         return {};
     });
     if (!intents) co_return intents;
+    if (auto r = ctx.batch.commit(); !r) co_return r;
     // 2. APPEND in batches (MULTIAPPEND or pipelined), 3. record the UIDs the server reported.
     for (std::size_t i = 0; i < prepared.size(); i += k_uploads_per_batch) {
         std::size_t n = std::min(k_uploads_per_batch, prepared.size() - i);
@@ -350,15 +364,18 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         }
         auto uids = co_await ctx.session.append(ctx.where.folder, std::move(items));
         if (!uids) co_return util::unexpected(std::move(uids).error());
-        auto recorded = step(ctx, stats, [&](state::WriteTxn& txn) -> util::Expected<void> {
-            for (std::size_t j = 0; j < n; ++j) {
-                const auto& uid = (*uids)[j];
-                if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
-                const Prepared& p = prepared[i + j];
-                if (auto r = drop_row(ctx.db, txn, ctx.where, 0, p.action->key); !r) return r;
-                model::PairState row{*uid, p.action->key, p.action->flags, p.action->local_flags, p.identity.size,
-                                     p.identity, false};
-                if (auto r = put_row(ctx.db, txn, ctx.where, row); !r) return r;
+        std::vector<model::PairState> rows;
+        for (std::size_t j = 0; j < n; ++j) {
+            const auto& uid = (*uids)[j];
+            if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
+            const Prepared& p = prepared[i + j];
+            rows.push_back(model::PairState{*uid, p.action->key, p.action->flags, p.action->local_flags,
+                                            p.identity.size, p.identity, false});
+        }
+        auto recorded = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& row : rows) {
+                if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
+                if (auto r = put_row(db, txn, where, row); !r) return r;
             }
             return {};
         });

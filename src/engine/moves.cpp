@@ -155,7 +155,7 @@ std::vector<std::string> describe_moves(const Moves& moves, const std::vector<Pl
     return out;
 }
 
-asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state::StateDb& db, const std::string& account,
+asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
                                                     std::vector<PlannedFolder>& planned, const Moves& moves) {
     // Local moves: one UID MOVE per (from, to) pair of folders.
     std::map<std::pair<std::size_t, std::size_t>, std::vector<const LocalMove*>> groups;
@@ -187,19 +187,23 @@ asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state
             if (!remove.to_imap().empty())
                 if (auto r = co_await session.store_flags(one, imap::StoreMode::remove, remove); !r) co_return util::unexpected(std::move(r).error());
         }
-        auto recorded = db.write([&](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto* m : group) {
-                if (auto r = drop_row(db, txn, FolderKey{account, from.job.remote_name}, m->uid, m->key); !r) return r;
-                auto it = mapping->find(m->uid);
-                // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
-                model::PairState row{it == mapping->end() ? 0 : it->second, m->key, m->local_flags, m->local_flags, 0,
-                                     m->identity, false};
-                if (auto r = put_row(db, txn, FolderKey{account, to.job.remote_name}, row); !r) return r;
+        std::vector<std::pair<model::Uid, model::PairState>> rows;  // (old uid, row in the target)
+        for (const auto* m : group) {
+            auto it = mapping->find(m->uid);
+            // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
+            rows.emplace_back(m->uid, model::PairState{it == mapping->end() ? 0 : it->second, m->key, m->local_flags,
+                                                       m->local_flags, 0, m->identity, false});
+        }
+        auto recorded = batch.add([&db = batch.db(), source = FolderKey{account, from.job.remote_name},
+                                   target = FolderKey{account, to.job.remote_name},
+                                   rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& [old_uid, row] : rows) {
+                if (auto r = drop_row(db, txn, source, old_uid, row.key); !r) return r;
+                if (auto r = put_row(db, txn, target, row); !r) return r;
             }
             return {};
         });
         if (!recorded) co_return recorded;
-        count_committed_step();
         planned[route.second].result.moved_in += group.size();
     }
     // Remote moves: one rename each.
@@ -214,14 +218,15 @@ asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state
         auto flags = to.keywords->to_maildir(m.flags);
         if (auto r = maildir::set_flags(to.job.local_dir, m.key, flags, moved->file_name); !r) co_return util::unexpected(std::move(r).error());
         if (auto r = to.keywords->save(); !r) co_return r;
-        auto recorded = db.write([&](state::WriteTxn& txn) -> util::Expected<void> {
-            const auto* row = rows.of(from).key(m.key);
-            if (auto r = drop_row(db, txn, FolderKey{account, from.job.remote_name}, row ? row->uid : 0, m.key); !r) return r;
-            model::PairState moved_row{m.new_uid, m.key, m.remote_flags, m.flags, 0, m.identity, false};
-            return put_row(db, txn, FolderKey{account, to.job.remote_name}, moved_row);
+        const auto* row = rows.of(from).key(m.key);
+        auto recorded = batch.add([&db = batch.db(), source = FolderKey{account, from.job.remote_name},
+                                   target = FolderKey{account, to.job.remote_name}, old_uid = row ? row->uid : 0,
+                                   moved_row = model::PairState{m.new_uid, m.key, m.remote_flags, m.flags, 0, m.identity,
+                                                                false}](state::WriteTxn& txn) -> util::Expected<void> {
+            if (auto r = drop_row(db, txn, source, old_uid, moved_row.key); !r) return r;
+            return put_row(db, txn, target, moved_row);
         });
         if (!recorded) co_return recorded;
-        count_committed_step();
         ++to.result.moved_in;
     }
     co_return util::Expected<void>{};

@@ -1,13 +1,15 @@
 #pragma once
 // Applies a folder's plan through the two stores and records each completed step in the state DB.
 //
-// Commit order (design habit 8), per group of the plan:
-//   state-only (ResetUids, Pair, Detach, Forget)  one transaction
-//   SetFlags                                      act on both sides; then Record in one transaction
+// Record order (design habit 8), per group of the plan; records go to the run's StateBatch, which
+// commits them together (state_batch.hpp says why that is safe):
+//   state-only (ResetUids, Pair, Detach, Forget)  one body
+//   SetFlags                                      act on both sides; then Record
 //   Expunge                                       act; then drop the rows
-//   Download / Upload                             1. commit the intent rows (uid without key / key
-//                                                    without uid, with identity) 2. copy 3. commit
-//                                                    the completed pairs, in batches
+//   Download                                      intent rows (uid without key), copy, then the
+//                                                 completed pairs in batches
+//   Upload                                        intent rows (key without uid, with identity),
+//                                                 COMMITTED before the APPEND; then the UIDs
 // A crash between any two steps leaves rows the planner understands: an intent row makes it look
 // for the copy by identity before repeating it, so nothing is duplicated and nothing lost.
 #include <cstdint>
@@ -17,6 +19,7 @@
 
 #include "mailtwin/engine/keyword_map.hpp"
 #include "mailtwin/engine/progress.hpp"
+#include "mailtwin/engine/state_batch.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/engine/views.hpp"
 #include "mailtwin/net/session.hpp"
@@ -28,6 +31,7 @@ namespace mailtwin::engine {
 struct ExecContext {
     net::Session& session;
     state::StateDb& db;
+    StateBatch& batch;
     FolderKey where;
     std::filesystem::path folder_dir;
     KeywordMap& keywords;
@@ -44,13 +48,13 @@ struct ExecStats {
     std::uint64_t bytes_uploaded = 0;
     std::size_t flags_set = 0;
     std::size_t expunged = 0;
-    std::size_t state_steps = 0;  // write transactions committed
+    std::size_t state_steps = 0;  // record bodies queued
 };
 
 asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const sync::Plan& plan);
 
 // Crash tests: MAILTWIN_TEST_STOP_AFTER_STEP=N makes the process exit at once (as if killed) right
-// after its N-th committed state step, across all folders of the run.
+// after its N-th committed state transaction, across all folders of the run.
 void count_committed_step();
 
 }  // namespace mailtwin::engine

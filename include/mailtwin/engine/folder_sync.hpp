@@ -1,7 +1,7 @@
 #pragma once
 // One folder in two phases, so that the account runner can look across folders in between (moves):
 //   plan_folder_job     views, identities where needed, plan   (reads only)
-//   execute_folder_job  apply the plan, then the checkpoint
+//   execute_folder_job  apply the plan, then the checkpoint (records queued in the run's StateBatch)
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -57,7 +57,7 @@ struct PlannedFolder {
 
 asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
                                                const FolderJob& job, const RunOptions& options);
-asio::awaitable<FolderResult> execute_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
+asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBatch& batch, const std::string& account,
                                                  PlannedFolder& planned, const RunOptions& options);
 
 }  // namespace mailtwin::engine

@@ -42,7 +42,7 @@ struct Moves {
 
 Moves find_moves(std::vector<PlannedFolder>& planned);
 std::vector<std::string> describe_moves(const Moves& moves, const std::vector<PlannedFolder>& planned);
-asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, state::StateDb& db, const std::string& account,
+asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
                                                     std::vector<PlannedFolder>& planned, const Moves& moves);
 
 }  // namespace mailtwin::engine

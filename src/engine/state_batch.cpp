@@ -1,0 +1,32 @@
+#include "mailtwin/engine/state_batch.hpp"
+
+#include "mailtwin/engine/executor.hpp"
+
+namespace mailtwin::engine {
+
+StateBatch::StateBatch(state::StateDb& db, std::size_t max_bodies, std::chrono::milliseconds max_age)
+    : m_db(db), m_max_bodies(max_bodies), m_max_age(max_age) {}
+
+util::Expected<void> StateBatch::add(Body body) {
+    if (m_bodies.empty()) m_oldest = std::chrono::steady_clock::now();
+    m_bodies.push_back(std::move(body));
+    if (m_bodies.size() >= m_max_bodies || std::chrono::steady_clock::now() - m_oldest >= m_max_age) return commit();
+    return {};
+}
+
+util::Expected<void> StateBatch::commit() {
+    if (m_bodies.empty()) return {};
+    std::vector<Body> bodies = std::move(m_bodies);
+    m_bodies.clear();
+    auto r = m_db.write([&bodies](state::WriteTxn& txn) -> util::Expected<void> {
+        for (const auto& body : bodies)
+            if (auto b = body(txn); !b) return b;
+        return {};
+    });
+    if (!r) return r;
+    ++m_commits;
+    count_committed_step();
+    return {};
+}
+
+}  // namespace mailtwin::engine
