@@ -13,6 +13,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   # the real server the integration tests and the demo start, and what its fixture uses
   dovecot-imapd openssl python3 procps
+  # the second server of the integration tests (tests/fixtures/cyrus-up.sh): cyrus-imapd itself
+  # conflicts with dovecot-imapd, so its imapd is unpacked privately by tests/fixtures/cyrus-extract.sh
+  cyrus-common cyrus-admin sasl2-bin
   # the terminal the progress display is checked in (tmux capture-pane)
   tmux
   # checks of contrib/: unit files (systemd-analyze verify), the man page (man -l), completions
@@ -52,4 +55,10 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2>/dev/null; then
   $SUDO systemctl stop dovecot || true
 fi
+# Likewise cyrus-common enables a system-wide Cyrus (and sasl2-bin a saslauthd); the tests never use them.
+for svc in cyrus-imapd saslauthd; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet "$svc" 2>/dev/null; then
+    $SUDO systemctl disable --now "$svc" || true
+  fi
+done
 echo "install-deps.sh: done"

@@ -160,10 +160,13 @@ constexpr std::array<std::string_view, 5> k_account_keys{"maildir", "layout", "i
 constexpr std::array<std::string_view, 11> k_imap_keys{"host", "port",     "tls",          "allow_plaintext",
                                                        "user", "password", "password_cmd", "auth",
                                                        "ca_file", "fingerprint", "compress"};
-constexpr std::array<std::string_view, 10> k_sync_keys{"direction",    "expunge",      "folders",
+constexpr std::array<std::string_view, 11> k_sync_keys{"direction",    "expunge",      "folders",
                                                        "on_conflict",  "max_size",     "max_age_days",
                                                        "max_messages", "max_delete_percent", "keywords",
-                                                       "trash"};
+                                                       "trash",        "skip_special_use"};
+// RFC 6154 special-use attributes (and Gmail's \Important), in their canonical spelling.
+constexpr std::array<std::string_view, 8> k_special_use_names{"\\All",  "\\Archive", "\\Drafts", "\\Flagged",
+                                                              "\\Junk", "\\Sent",    "\\Trash",  "\\Important"};
 
 constexpr std::array k_tls_values{std::pair{std::string_view("implicit"), Tls::implicit},
                                   std::pair{std::string_view("starttls"), Tls::starttls},
@@ -318,6 +321,23 @@ void read_sync(const Section& s, Sync& sync) {
     if (auto v = s.integer("max_delete_percent", 0, 100)) sync.max_delete_percent = static_cast<int>(*v);
     if (auto v = s.choice("keywords", k_keywords_values)) sync.keywords = *v;
     if (auto v = s.string("trash")) sync.trash = *v;
+    if (auto v = s.string_array("skip_special_use")) {
+        sync.skip_special_use.clear();
+        for (const auto& name : *v) {
+            auto known = std::find_if(k_special_use_names.begin(), k_special_use_names.end(), [&](std::string_view k) {
+                return k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                       });
+            });
+            if (known == k_special_use_names.end()) {
+                s.fail(s.node("skip_special_use")->source(),
+                       "key '" + s.qualified("skip_special_use") + "' holds \"" + name +
+                           "\", not a special-use attribute (\\All, \\Archive, \\Drafts, \\Flagged, \\Junk, "
+                           "\\Sent, \\Trash, \\Important)");
+            }
+            sync.skip_special_use.emplace_back(*known);
+        }
+    }
 }
 
 Config build(const toml::table& root, const std::string& file) {

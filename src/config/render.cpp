@@ -97,6 +97,10 @@ std::string render_resolved(const Config& config) {
         out << "max_delete_percent = " << a.sync.max_delete_percent << "\n";
         out << "keywords = " << toml_string(to_string(a.sync.keywords)) << "\n";
         out << "trash = " << toml_string(a.sync.trash) << "\n";
+        out << "skip_special_use = [";
+        for (std::size_t i = 0; i < a.sync.skip_special_use.size(); ++i)
+            out << (i ? ", " : "") << toml_string(a.sync.skip_special_use[i]);
+        out << "]\n";
     }
     return out.str();
 }

@@ -6,6 +6,8 @@
 
 #include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/folder_map.hpp"
+#include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
@@ -39,8 +41,8 @@ bool unchanged_since_last_sync(state::StateDb& db, const std::string& account, c
     if (!f.status || !f.status->highestmodseq || !f.status->uidvalidity) return false;
     auto record = db.load_folder(account, f.name);
     if (!record || !*record) return false;
+    if (!remote_unchanged(*f.status, **record)) return false;
     const auto& rec = **record;
-    if (rec.uidvalidity != *f.status->uidvalidity || rec.highestmodseq != *f.status->highestmodseq) return false;
     auto stamp = maildir::decode_stamp(rec.scan_blob);
     if (!stamp) return false;
     maildir::ScanOptions options;
@@ -137,24 +139,29 @@ asio::awaitable<void> run_account(AccountRun& run) {
         co_return;
     }
     net::Session session(*conn);
-    auto listed = co_await session.list_folders(true);
-    if (!listed) {
-        run.result.fatal = std::move(listed).error();
+    auto remote_listing = co_await list_remote(session, true);
+    if (!remote_listing) {
+        run.result.fatal = std::move(remote_listing).error();
         run.result.failure = AccountFailure::connection;
         co_return;
     }
-    char delimiter = '/';
-    for (const auto& f : *listed)
-        if (f.delimiter) {
-            delimiter = *f.delimiter;
-            break;
-        }
+    const std::vector<net::FolderInfo>* listed = &remote_listing->folders;
+    const FolderNaming& naming = remote_listing->naming;
     const auto& acc = run.account;
     const auto& sync_cfg = acc.sync;
+    // Special-use folders the config skips (Gmail's "[Gmail]/All Mail" is \All: every message again).
+    std::set<std::string> special_skipped;
+    for (const auto& f : *listed)
+        if (skipped_special_use(f.attributes, sync_cfg.skip_special_use)) special_skipped.insert(f.name);
     auto selected = [&](const std::string& name) {
-        if (!run.request.folders.empty())
-            return std::find(run.request.folders.begin(), run.request.folders.end(), name) != run.request.folders.end();
-        return folder_selected(name, sync_cfg.folders, delimiter);
+        if (!run.request.folders.empty()) {
+            // --folder takes the server's name or the local one (without the personal prefix).
+            const std::string local = naming.stripped(name);
+            return std::find_if(run.request.folders.begin(), run.request.folders.end(), [&](const std::string& f) {
+                       return f == name || f == local;
+                   }) != run.request.folders.end();
+        }
+        return !special_skipped.contains(name) && naming.selected(name, sync_cfg.folders);
     };
 
     std::map<std::string, FolderPlan> folders;
@@ -184,6 +191,12 @@ asio::awaitable<void> run_account(AccountRun& run) {
     const maildir::Layout layout(acc.maildir, acc.layout == config::Layout::verbatim
                                                   ? maildir::LayoutKind::verbatim
                                                   : maildir::LayoutKind::maildir_plus_plus);
+    // Local names go back to the remote folders (listed or remembered) that own them; with a personal
+    // namespace prefix, folders outside it keep their full names and could clash with personal ones.
+    std::vector<std::string> remote_names;
+    for (const auto& f : *listed) remote_names.push_back(f.name);
+    remote_names.insert(remote_names.end(), known->begin(), known->end());
+    const NameClaims claims = naming.claim_local_names(remote_names);
     const bool root_exists = std::filesystem::is_directory(acc.maildir);
     if (!root_exists && !known->empty()) {
         run.result.fatal = util::Error{EngineError::maildir_root_missing,
@@ -196,7 +209,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
     }
     if (!root_exists && !run.request.dry_run) std::filesystem::create_directories(acc.maildir);
     if (root_exists) {
-        auto local = maildir::list_folders(layout, delimiter);
+        auto local = naming.list_local(layout, claims);
         if (local) {
             for (const auto& lf : local->folders)
                 if (selected(lf.remote_name)) {
@@ -213,7 +226,12 @@ asio::awaitable<void> run_account(AccountRun& run) {
     const bool may_create_local = sync_cfg.direction != config::Direction::push;
     for (auto& [name, f] : folders) {
         if (f.remote && !f.selectable) continue;  // \Noselect: a hierarchy node, not a mailbox
-        auto dir = layout.local_path(name, delimiter);
+        if (claims.clashing.contains(name)) {
+            run.notice("folder \"" + name + "\" skipped: its local name is taken by the personal folder \"" +
+                       naming.to_remote(*naming.to_local(name)) + "\"");
+            continue;
+        }
+        auto dir = naming.local_path(layout, name);
         if (!dir) {
             run.notice("folder \"" + name + "\" skipped: " + dir.error().message);
             continue;
@@ -255,7 +273,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
             run.done(std::move(same));
             continue;
         }
-        jobs.push_back(FolderJob{name, *dir, true});
+        jobs.push_back(FolderJob{name, *dir, true, f.status});
     }
 
     // The connection that listed the folders serves the first worker of the next phases.

@@ -126,28 +126,26 @@ asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& s
         g.first = c;
         g.second.push_back(c->uid);
     }
+    std::vector<net::StoreRequest> stores;  // sent in one pipeline: one round trip for all groups
     for (auto& [names, group] : groups) {
         auto set = imap::SeqSet::from_uids(group.second);
-        if (!group.first->add.to_imap().empty()) {
-            auto r = co_await ctx.session.store_flags(set, imap::StoreMode::add, group.first->add);
-            if (!r) co_return util::unexpected(std::move(r).error());
-        }
-        if (!group.first->remove.to_imap().empty()) {
-            auto r = co_await ctx.session.store_flags(set, imap::StoreMode::remove, group.first->remove);
-            if (!r) co_return util::unexpected(std::move(r).error());
-        }
+        if (!group.first->add.to_imap().empty()) stores.push_back({set, imap::StoreMode::add, group.first->add});
+        if (!group.first->remove.to_imap().empty()) stores.push_back({set, imap::StoreMode::remove, group.first->remove});
         stats.flags_set += group.second.size();
     }
-    // Local: a rename per message, as a mail reader would do it.
+    if (auto r = co_await ctx.session.store_many(stores); !r) co_return r;
+    // Local: a rename per message, as a mail reader would do it; one directory fsync for them all.
     std::map<std::string, model::FlagSet> local_now;
+    maildir::PendingDirSyncs renamed;
     for (const auto* c : changes) {
         if (c->side != util::Side::local) continue;
         if (local_now.empty()) local_now = current_local_flags(ctx);
         model::FlagSet target = apply(local_now[c->key], c->add, c->remove);
-        auto r = maildir::set_flags(ctx.folder_dir, c->key, ctx.keywords.to_maildir(target), hint(ctx, c->key));
+        auto r = maildir::set_flags(ctx.folder_dir, c->key, ctx.keywords.to_maildir(target), hint(ctx, c->key), &renamed);
         if (!r) co_return util::unexpected(std::move(r).error());
         ++stats.flags_set;
     }
+    if (auto r = renamed.sync(); !r) co_return r;
     if (auto r = ctx.keywords.save(); !r) co_return r;
 
     std::vector<sync::Record> records;
@@ -171,14 +169,16 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
     auto expunges = actions_of<sync::Expunge>(plan);
     if (expunges.empty()) co_return util::Expected<void>{};
     std::vector<model::Uid> remote;
+    maildir::PendingDirSyncs removed;  // one directory fsync for all the local deletions
     for (const auto* e : expunges) {
         if (e->side == util::Side::remote) {
             remote.push_back(e->uid);
         } else {
-            auto r = maildir::remove_message(ctx.folder_dir, e->key, hint(ctx, e->key));
+            auto r = maildir::remove_message(ctx.folder_dir, e->key, hint(ctx, e->key), &removed);
             if (!r) co_return util::unexpected(std::move(r).error());
         }
     }
+    if (auto r = removed.sync(); !r) co_return r;
     if (!remote.empty()) {
         if (!ctx.trash.empty() && ctx.trash != ctx.where.folder) {
             // `trash`: what the user deleted locally goes to the server's trash folder, to be

@@ -40,12 +40,18 @@ bool glob_match(std::string_view p, std::string_view t, char delimiter) {
 }
 
 bool folder_selected(std::string_view name, const std::vector<std::string>& patterns, char delimiter) {
+    return folder_selected(name, name, patterns, delimiter);
+}
+
+bool folder_selected(std::string_view name, std::string_view alt_name, const std::vector<std::string>& patterns,
+                     char delimiter) {
     const std::string n = inbox_normalised(name);
+    const std::string alt = inbox_normalised(alt_name);
     bool selected = false;
     for (const auto& raw : patterns) {
         const bool exclude = !raw.empty() && raw[0] == '!';
         const std::string pattern = inbox_normalised(exclude ? std::string_view(raw).substr(1) : std::string_view(raw));
-        if (glob_match(pattern, n, delimiter)) selected = !exclude;
+        if (glob_match(pattern, n, delimiter) || (alt != n && glob_match(pattern, alt, delimiter))) selected = !exclude;
     }
     return selected;
 }

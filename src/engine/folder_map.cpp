@@ -1,6 +1,8 @@
 #include "mailtwin/engine/folder_map.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <utility>
 
@@ -13,12 +15,19 @@ namespace mailtwin::engine {
 
 FolderMap map_folders(const config::Account& account, const std::vector<net::FolderInfo>& remote,
                       const maildir::FolderListing& local, char delimiter) {
+    return map_folders(account, remote, local, FolderNaming{delimiter, ""});
+}
+
+FolderMap map_folders(const config::Account& account, const std::vector<net::FolderInfo>& remote,
+                      const maildir::FolderListing& local, const FolderNaming& naming) {
+    const char delimiter = naming.delimiter;
     const maildir::Layout layout(account.maildir, account.layout == config::Layout::verbatim
                                                       ? maildir::LayoutKind::verbatim
                                                       : maildir::LayoutKind::maildir_plus_plus);
     FolderMap out;
     out.account = account.name;
     out.delimiter = delimiter;
+    out.personal_prefix = naming.personal_prefix;
     std::map<std::string, FolderEntry> entries;
     for (const auto& f : remote) {
         FolderEntry& e = entries[f.name];
@@ -32,16 +41,24 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
         e.local_path = lf.path;
     }
     for (const auto& skipped : local.skipped) out.skipped.push_back(skipped.message);
+    std::vector<std::string> remote_names;
+    for (const auto& f : remote) remote_names.push_back(f.name);
+    const NameClaims claims = naming.claim_local_names(remote_names);
     for (auto& [name, e] : entries) {
         e.name = name;
-        if (e.local_path.empty()) {
-            if (auto p = layout.local_path(name, delimiter))
+        if (claims.clashing.contains(name)) {
+            e.local_path.clear();
+            e.unmappable = "its local name is taken by a personal folder";
+        } else if (e.local_path.empty()) {
+            if (auto p = naming.local_path(layout, name))
                 e.local_path = *p;
             else
                 e.unmappable = p.error().message;
         }
-        // A hierarchy node is never synced, whatever the globs say: report it as not included.
-        e.included = e.selectable && !e.local_path.empty() && folder_selected(name, account.sync.folders, delimiter);
+        // A hierarchy node is never synced, whatever the globs say: report it as not included; nor is
+        // a special-use folder the config skips.
+        e.included = e.selectable && !e.local_path.empty() && naming.selected(name, account.sync.folders) &&
+                     !skipped_special_use(e.attributes, account.sync.skip_special_use);
         out.folders.push_back(std::move(e));
     }
     return out;
@@ -55,13 +72,15 @@ util::Expected<FolderMap> gather_folders(const config::Account& account) {
         const maildir::Layout layout(account.maildir, account.layout == config::Layout::verbatim
                                                           ? maildir::LayoutKind::verbatim
                                                           : maildir::LayoutKind::maildir_plus_plus);
-        auto found = maildir::list_folders(layout, listed->delimiter);
+        std::vector<std::string> remote_names;
+        for (const auto& f : listed->folders) remote_names.push_back(f.name);
+        auto found = listed->naming.list_local(layout, listed->naming.claim_local_names(remote_names));
         if (found)
             local = std::move(*found);
         else
             local.skipped.push_back(std::move(found).error());  // the server's side is still worth showing
     }
-    return map_folders(account, listed->folders, local, listed->delimiter);
+    return map_folders(account, listed->folders, local, listed->naming);
 }
 
 std::string special_use_names(std::uint32_t attributes) {
@@ -83,6 +102,26 @@ std::string special_use_names(std::uint32_t attributes) {
         out += name;
     }
     return out;
+}
+
+bool skipped_special_use(std::uint32_t attributes, const std::vector<std::string>& skip) {
+    if (skip.empty() || attributes == 0) return false;
+    const std::string names = special_use_names(attributes);
+    for (const auto& wanted : skip) {
+        std::size_t start = 0;
+        while (start < names.size()) {
+            std::size_t end = names.find(' ', start);
+            if (end == std::string::npos) end = names.size();
+            const std::string_view have(names.data() + start, end - start);
+            if (have.size() == wanted.size() &&
+                std::equal(have.begin(), have.end(), wanted.begin(), [](char a, char b) {
+                    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                }))
+                return true;
+            start = end + 1;
+        }
+    }
+    return false;
 }
 
 }  // namespace mailtwin::engine

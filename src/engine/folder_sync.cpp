@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "mailtwin/engine/views.hpp"
+#include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/stamp.hpp"
 #include "mailtwin/sync/planner.hpp"
 
@@ -57,8 +58,25 @@ void keep_only_what_the_plan_names(PlannedFolder& p) {
     std::erase_if(messages, [&](const model::LocalMessage& m) { return !keys.count(m.key); });
     messages.shrink_to_fit();
     std::erase_if(p.local.file_names, [&](const auto& entry) { return !keys.count(entry.first); });
+    // An unchanged Maildir folder was not listed: its files are named as the last sync left them,
+    // which spares each rename or deletion a search of the directory.
+    if (p.local.view.kind == model::LocalViewKind::unchanged)
+        for (const auto& r : rows)
+            if (!r.key.empty() && r.local_flags.keywords.empty() && keys.count(r.key))
+                p.local.file_names.emplace(r.key, maildir::render_file_name(r.key, p.keywords->to_maildir(r.local_flags)));
     p.remote.view.messages = {};
     p.remote.view.vanished = {};
+}
+
+bool needs_selected_folder(const sync::Plan& plan, net::Session& session) {
+    for (const auto& action : plan.actions) {
+        if (std::holds_alternative<sync::Download>(action)) return true;
+        if (const auto* f = std::get_if<sync::SetFlags>(&action); f && f->side == util::Side::remote) return true;
+        if (const auto* e = std::get_if<sync::Expunge>(&action); e && e->side == util::Side::remote) return true;
+        // Without UIDPLUS the new UIDs are found by a search in the selected folder.
+        if (std::holds_alternative<sync::Upload>(action) && !session.connection().capabilities().uidplus()) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -83,9 +101,13 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
     auto local = build_local_view(job.local_dir, p.last, *p.keywords, options.full, job.root_present);
     if (!local) co_return fail(std::move(local).error());
     p.local = std::move(*local);
-    auto remote = co_await build_remote_view(session, job.remote_name, p.last, options.full);
-    if (!remote) co_return fail(std::move(remote).error());
-    p.remote = std::move(*remote);
+    if (!options.full && job.status && p.last.record && remote_unchanged(*job.status, *p.last.record)) {
+        p.remote = unchanged_remote_view(*job.status, *p.last.record);  // changed locally only: no SELECT
+    } else {
+        auto remote = co_await build_remote_view(session, job.remote_name, p.last, options.full);
+        if (!remote) co_return fail(std::move(remote).error());
+        p.remote = std::move(*remote);
+    }
     p.result.incremental = p.remote.incremental;
 
     auto request = sync::needs_identities(p.remote.view, p.local.view, p.last.pairs);
@@ -108,8 +130,9 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
         return std::move(result);
     };
     const FolderKey where{account, p.job.remote_name};
-    // Another folder's work may have selected something else on this connection since planning.
-    if (!result.plan.changes_nothing() && session.selected() != p.job.remote_name) {
+    // Another folder's work may have selected something else on this connection since planning, or
+    // planning did not need to select it. APPEND alone needs no selected folder (with UIDPLUS).
+    if (needs_selected_folder(result.plan, session) && session.selected() != p.job.remote_name) {
         auto sel = co_await session.select(p.job.remote_name);
         if (!sel) co_return fail(std::move(sel).error());
         if (sel->uidvalidity != p.remote.view.uidvalidity)

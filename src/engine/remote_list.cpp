@@ -7,6 +7,25 @@
 #include "mailtwin/engine/secret.hpp"
 
 namespace mailtwin::engine {
+
+asio::awaitable<util::Expected<RemoteListing>> list_remote(net::Session& session, bool with_status) {
+    auto listed = co_await session.list_folders(with_status);
+    if (!listed) co_return util::unexpected(std::move(listed).error());
+    RemoteListing out;
+    out.folders = std::move(*listed);
+    // Without NAMESPACE the prefix is "". With it, a failure is not guessed around: the wrong prefix
+    // would put every folder at another local path.
+    std::optional<imap::Namespaces> namespaces;
+    if (session.connection().capabilities().namespace_()) {
+        auto ns = co_await session.namespaces();
+        if (!ns) co_return util::unexpected(std::move(ns).error());
+        namespaces = std::move(*ns);
+    }
+    out.naming = make_folder_naming(out.folders, namespaces ? &*namespaces : nullptr);
+    out.delimiter = out.naming.delimiter;
+    co_return out;
+}
+
 namespace {
 
 asio::awaitable<util::Expected<RemoteListing>> visit(asio::io_context& io, net::ConnectionSettings settings,
@@ -14,17 +33,9 @@ asio::awaitable<util::Expected<RemoteListing>> visit(asio::io_context& io, net::
     net::Connection conn(io.get_executor(), std::move(settings));
     if (auto r = co_await conn.open(); !r) co_return util::unexpected(std::move(r).error());
     net::Session session(conn);
-    auto listed = co_await session.list_folders(with_status);
+    auto listed = co_await list_remote(session, with_status);
     co_await conn.logout();
-    if (!listed) co_return util::unexpected(std::move(listed).error());
-    RemoteListing out;
-    out.folders = std::move(*listed);
-    for (const auto& f : out.folders)
-        if (f.delimiter) {
-            out.delimiter = *f.delimiter;
-            break;
-        }
-    co_return out;
+    co_return listed;
 }
 
 }  // namespace

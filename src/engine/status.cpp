@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/keyword_map.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/state_rows.hpp"
@@ -58,16 +59,23 @@ util::Expected<std::map<std::string, StoredFolder>> read_state(const std::filesy
     return out;
 }
 
-// Without the server, the hierarchy delimiter is inferred from where the last sync put folders
-// whose names contain one; '/' (the common case) otherwise.
-char offline_delimiter(const maildir::Layout& layout, const std::map<std::string, StoredFolder>& stored) {
+// Without the server, the hierarchy delimiter and the personal namespace prefix are inferred from
+// where the last sync put folders whose names contain a delimiter; '/' and no prefix otherwise.
+FolderNaming offline_naming(const maildir::Layout& layout, const std::map<std::string, StoredFolder>& stored) {
     for (char candidate : {'/', '.'})
         for (const auto& [name, f] : stored) {
             if (name.find(candidate) == std::string::npos || f.record.local_path.empty()) continue;
+            const std::filesystem::path was(f.record.local_path);
             auto path = layout.local_path(name, candidate);
-            if (path && *path == std::filesystem::path(f.record.local_path)) return candidate;
+            if (path && *path == was) return FolderNaming{candidate, ""};
+            // The prefix: leading components of the name that its local path leaves out.
+            for (auto cut = name.find(candidate); cut != std::string::npos; cut = name.find(candidate, cut + 1)) {
+                const FolderNaming naming{candidate, name.substr(0, cut + 1)};
+                auto stripped = naming.local_path(layout, name);
+                if (stripped && *stripped == was) return naming;
+            }
         }
-    return '/';
+    return FolderNaming{};
 }
 
 void scan_local(FolderStatus& status, const std::vector<model::PairState>& rows) {
@@ -146,19 +154,28 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     }
 
     const maildir::Layout layout = layout_of(account);
-    char delimiter = offline_delimiter(layout, stored);
+    FolderNaming naming = offline_naming(layout, stored);
     std::vector<net::FolderInfo> remote;
     if (!options.offline) {
         auto listed = list_remote_folders(account, true);
         if (listed) {
             out.remote_checked = true;
             remote = std::move(listed->folders);
-            delimiter = listed->delimiter;
+            naming = listed->naming;
         } else {
             out.remote_error = std::move(listed).error();
         }
     }
-    auto selected = [&](const std::string& name) { return folder_selected(name, account.sync.folders, delimiter); };
+    std::set<std::string> special_skipped;
+    for (const auto& f : remote)
+        if (skipped_special_use(f.attributes, account.sync.skip_special_use)) special_skipped.insert(f.name);
+    auto selected = [&](const std::string& name) {
+        return !special_skipped.contains(name) && naming.selected(name, account.sync.folders);
+    };
+    std::vector<std::string> remote_names;
+    for (const auto& f : remote) remote_names.push_back(f.name);
+    for (const auto& [name, f] : stored) remote_names.push_back(name);
+    const NameClaims claims = naming.claim_local_names(remote_names);
 
     // The folders a sync would visit (selected on either side) and every folder the state knows.
     std::map<std::string, FolderStatus> folders;
@@ -169,7 +186,7 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
         s.remote = std::move(f.status);
     }
     if (std::filesystem::is_directory(account.maildir))
-        if (auto local = maildir::list_folders(layout, delimiter))
+        if (auto local = naming.list_local(layout, claims))
             for (const auto& lf : local->folders)
                 if (selected(lf.remote_name)) folders[lf.remote_name].local_path = lf.path;
     for (auto& [name, f] : stored) {
@@ -185,7 +202,7 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
         if (s.local_path.empty()) {
             if (s.record && !s.record->local_path.empty())
                 s.local_path = s.record->local_path;
-            else if (auto p = layout.local_path(name, delimiter))
+            else if (auto p = naming.local_path(layout, name))
                 s.local_path = *p;
             else
                 s.problem = p.error().message;

@@ -231,6 +231,8 @@ std::string render_folder_map(const FolderMap& map) {
     const std::string delim = map.delimiter == '\0' ? std::string("none") : std::string("\"") + map.delimiter + "\"";
     out += std::to_string(map.folders.size()) + " folder" + (map.folders.size() == 1 ? "" : "s") + ", " +
            std::to_string(included) + " included by the folders setting; hierarchy delimiter " + delim + "\n";
+    if (!map.personal_prefix.empty())
+        out += "personal namespace prefix \"" + map.personal_prefix + "\" (stripped locally, added back on the server)\n";
     return out;
 }
 

@@ -121,6 +121,29 @@ void fill_flags(model::RemoteView& view, const std::vector<net::MessageFlags>& f
 
 }  // namespace
 
+bool remote_unchanged(const imap::StatusData& status, const state::FolderState& record) {
+    if (!status.uidvalidity || !status.highestmodseq || record.highestmodseq == 0) return false;
+    if (*status.uidvalidity != record.uidvalidity || *status.highestmodseq != record.highestmodseq) return false;
+    if (status.uidnext && record.uidnext != 0 && *status.uidnext != record.uidnext) return false;
+    if (status.messages && *status.messages != record.message_count) return false;
+    return true;
+}
+
+RemoteSnapshot unchanged_remote_view(const imap::StatusData& status, const state::FolderState& record) {
+    RemoteSnapshot out;
+    out.view.kind = model::RemoteViewKind::changes_since;
+    out.view.uidvalidity = record.uidvalidity;
+    out.view.highestmodseq = record.highestmodseq;
+    out.view.changed_since = record.highestmodseq;
+    out.view.uidnext = record.uidnext;
+    out.selected.uidvalidity = record.uidvalidity;
+    out.selected.uidnext = record.uidnext;
+    out.selected.highestmodseq = record.highestmodseq;
+    out.selected.exists = status.messages.value_or(record.message_count);
+    out.incremental = true;
+    return out;
+}
+
 asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
                                                                   const LoadedFolder& last, bool full) {
     RemoteSnapshot out;

@@ -13,6 +13,8 @@
 
 #include "mailtwin/config/loader.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/folder_map.hpp"
+#include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/report.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/watch_backoff.hpp"
@@ -106,7 +108,7 @@ struct AccountWatch {
     std::optional<std::string> lost;     // why a listening connection ended
     bool reconnect = false;              // the server settings changed (SIGHUP)
     bool online = true;                  // for logging each loss and recovery once
-    char delimiter = '/';
+    FolderNaming naming;  // delimiter and personal namespace prefix, from the last connect
     std::string mode;  // "NOTIFY", "IDLE on INBOX", ...
 
     bool syncing_now = false;
@@ -400,18 +402,15 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
     std::vector<std::string> remote_folders;
     {
         net::Session session(*conn);
-        auto listed = co_await session.list_folders(false);
+        auto listed = co_await list_remote(session, false);
         if (!listed) {
             go_offline(a, listed.error().describe());
             co_return WatchState::backoff;
         }
-        for (const auto& f : *listed)
-            if (f.delimiter) {
-                a.delimiter = *f.delimiter;
-                break;
-            }
-        for (const auto& f : *listed)
-            if (f.selectable && folder_selected(f.name, account.sync.folders, a.delimiter))
+        a.naming = listed->naming;
+        for (const auto& f : listed->folders)
+            if (f.selectable && a.naming.selected(f.name, account.sync.folders) &&
+                !skipped_special_use(f.attributes, account.sync.skip_special_use))
                 remote_folders.push_back(f.name);
     }
     // The folders to IDLE on (or, under NOTIFY, to keep selected for its flag-change events): the
@@ -578,7 +577,7 @@ bool Watcher::on_server_event(ListenerLink& link, const std::optional<std::strin
             if (auto st = imap::decode_status(response)) {
                 auto name = imap::mailbox_from_wire(st->mailbox, utf8);
                 const std::string folder = name ? *name : st->mailbox;
-                if (folder_selected(folder, account_config(*a).sync.folders, a->delimiter)) a->remote.note(folder, now);
+                if (a->naming.selected(folder, account_config(*a).sync.folders)) a->remote.note(folder, now);
             }
             break;
         case imap::DataKind::list:
@@ -618,9 +617,9 @@ void Watcher::rearm_inotify(AccountWatch& a) {
                                                       ? maildir::LayoutKind::verbatim
                                                       : maildir::LayoutKind::maildir_plus_plus);
     std::map<std::string, std::filesystem::path> folders;
-    if (auto listing = maildir::list_folders(layout, a.delimiter))
+    if (auto listing = a.naming.list_local(layout))
         for (const auto& f : listing->folders)
-            if (folder_selected(f.remote_name, account.sync.folders, a.delimiter)) folders[f.remote_name] = f.path;
+            if (a.naming.selected(f.remote_name, account.sync.folders)) folders[f.remote_name] = f.path;
     a.inotify.arm(folders);
 }
 

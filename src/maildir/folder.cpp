@@ -63,7 +63,14 @@ std::optional<MessageRef> search_dir(const std::filesystem::path& folder, Locati
     return std::nullopt;
 }
 
-util::Expected<void> fsync_dirs(const std::filesystem::path& a, const std::filesystem::path& b) {
+// Target first: if only one of two renamed entries survives a crash, the message must not be lost.
+util::Expected<void> fsync_dirs(const std::filesystem::path& a, const std::filesystem::path& b,
+                                PendingDirSyncs* pending = nullptr) {
+    if (pending) {
+        pending->add(a);
+        pending->add(b);
+        return {};
+    }
     if (auto r = sys::fsync_dir(a); !r) return r;
     if (a != b) return sys::fsync_dir(b);
     return {};
@@ -114,7 +121,8 @@ util::Expected<MessageRef> find_message(const std::filesystem::path& folder_dir,
 }
 
 util::Expected<MessageRef> set_flags(const std::filesystem::path& folder_dir, std::string_view key,
-                                     const MaildirFlags& flags, std::string_view hint_file_name) {
+                                     const MaildirFlags& flags, std::string_view hint_file_name,
+                                     PendingDirSyncs* pending) {
     for (int attempt = 0; attempt < k_resolve_attempts; ++attempt) {
         auto ref = find_message(folder_dir, key, attempt == 0 ? hint_file_name : std::string_view{});
         if (!ref) return ref;
@@ -127,7 +135,7 @@ util::Expected<MessageRef> set_flags(const std::filesystem::path& folder_dir, st
         target.path = folder_dir / subdir_name(Location::cur_dir) / target.file_name;
         if (ref->location == target.location && ref->file_name == target.file_name) return ref;
         if (::rename(ref->path.c_str(), target.path.c_str()) == 0) {
-            if (auto r = fsync_dirs(target.path.parent_path(), ref->path.parent_path()); !r)
+            if (auto r = fsync_dirs(target.path.parent_path(), ref->path.parent_path(), pending); !r)
                 return util::unexpected(std::move(r).error());
             return target;
         }
@@ -139,7 +147,7 @@ util::Expected<MessageRef> set_flags(const std::filesystem::path& folder_dir, st
 }
 
 util::Expected<bool> remove_message(const std::filesystem::path& folder_dir, std::string_view key,
-                                    std::string_view hint_file_name) {
+                                    std::string_view hint_file_name, PendingDirSyncs* pending) {
     for (int attempt = 0; attempt < k_resolve_attempts; ++attempt) {
         auto ref = find_message(folder_dir, key, attempt == 0 ? hint_file_name : std::string_view{});
         if (!ref) {
@@ -147,7 +155,8 @@ util::Expected<bool> remove_message(const std::filesystem::path& folder_dir, std
             return util::unexpected(std::move(ref).error());
         }
         if (::unlink(ref->path.c_str()) == 0) {
-            if (auto r = sys::fsync_dir(ref->path.parent_path()); !r) return util::unexpected(std::move(r).error());
+            if (pending) pending->add(ref->path.parent_path());
+            else if (auto r = sys::fsync_dir(ref->path.parent_path()); !r) return util::unexpected(std::move(r).error());
             return true;
         }
         const int err = errno;
@@ -159,7 +168,7 @@ util::Expected<bool> remove_message(const std::filesystem::path& folder_dir, std
 
 util::Expected<MessageRef> move_message(const std::filesystem::path& from_folder,
                                         const std::filesystem::path& to_folder, std::string_view key,
-                                        std::string_view hint_file_name) {
+                                        std::string_view hint_file_name, PendingDirSyncs* pending) {
     if (!is_maildir(to_folder))
         return util::unexpected(make_error(Errc::not_a_maildir, "target folder '" + to_folder.string() +
                                                                     "' has no cur/ and new/; create it first"));
@@ -169,8 +178,7 @@ util::Expected<MessageRef> move_message(const std::filesystem::path& from_folder
         MessageRef target{ref->location, ref->file_name, to_folder / subdir_name(ref->location) / ref->file_name};
         const int err = sys::rename_noreplace(ref->path, target.path);
         if (err == 0) {
-            // Target first: if only one survives a crash, the message must not be lost.
-            if (auto r = fsync_dirs(target.path.parent_path(), ref->path.parent_path()); !r)
+            if (auto r = fsync_dirs(target.path.parent_path(), ref->path.parent_path(), pending); !r)
                 return util::unexpected(std::move(r).error());
             return target;
         }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
@@ -130,6 +131,13 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
                 case imap::CodeKind::uidnext: result.uidnext = r.code->uidnext().value_or(0); break;
                 case imap::CodeKind::highestmodseq: result.highestmodseq = r.code->highestmodseq().value_or(0); break;
                 case imap::CodeKind::nomodseq: result.nomodseq = true; break;
+                case imap::CodeKind::closed:
+                    // RFC 7162 §3.2.11: what came before [CLOSED] was about the previously selected
+                    // folder (a late flag update or expunge), never about this one.
+                    result.changed.clear();
+                    result.vanished = imap::UidSet{};
+                    result.exists = 0;
+                    break;
                 case imap::CodeKind::permanentflags:
                     if (auto pf = r.code->permanent_flags()) result.permanent_flags = std::move(*pf);
                     break;
@@ -142,6 +150,15 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
     auto reply = co_await run_ok(std::move(command), on_untagged);
     if (!reply) co_return util::unexpected(std::move(reply).error());
     if (reply->code && reply->code->kind == imap::CodeKind::read_only) result.read_only = true;
+    {
+        // One entry per UID, the last received (an unsolicited update may repeat one); none without UID.
+        std::set<model::Uid> seen;
+        std::vector<imap::FetchData> latest;
+        for (auto it = result.changed.rbegin(); it != result.changed.rend(); ++it)
+            if (it->uid && seen.insert(*it->uid).second) latest.push_back(std::move(*it));
+        std::reverse(latest.begin(), latest.end());
+        result.changed = std::move(latest);
+    }
     if (result.uidvalidity == 0)
         co_return fail_with<SelectResult>({SessionError::protocol_violation,
                                            "SELECT " + folder + ": the server sent no UIDVALIDITY"});
@@ -172,8 +189,24 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<
                                      }
                                  });
     if (!reply) co_return util::unexpected(std::move(reply).error());
-    std::sort(out.changed.begin(), out.changed.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+    keep_latest_per_uid(out.changed);
     co_return out;
+}
+
+void keep_latest_per_uid(std::vector<MessageFlags>& flags) {
+    std::stable_sort(flags.begin(), flags.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+    std::vector<MessageFlags> unique;
+    unique.reserve(flags.size());
+    for (auto& f : flags) {
+        if (!unique.empty() && unique.back().uid == f.uid) {
+            const model::ModSeq modseq = std::max(unique.back().modseq, f.modseq);
+            unique.back() = std::move(f);
+            unique.back().modseq = modseq;
+        } else {
+            unique.push_back(std::move(f));
+        }
+    }
+    flags = std::move(unique);
 }
 
 asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uids() {
@@ -390,12 +423,7 @@ asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::S
     imap::UidSet modified;
     if (uids.empty()) co_return modified;
     std::vector<imap::Command> batch;
-    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
-        auto cmd = m_conn.encoder().uid_store(part, mode, flags,
-                                              m_conn.condstore_enabled() ? unchanged_since : std::nullopt);
-        if (!cmd) co_return util::unexpected(std::move(cmd).error());
-        batch.push_back(std::move(*cmd));
-    }
+    if (auto r = add_store_commands(batch, uids, mode, flags, unchanged_since); !r) co_return util::unexpected(std::move(r).error());
     auto replies = co_await m_conn.pipeline(std::move(batch));
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies) {
@@ -405,6 +433,32 @@ asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::S
                 for (const auto& range : m->ranges()) modified.add(range);
     }
     co_return modified;
+}
+
+util::Expected<void> Session::add_store_commands(std::vector<imap::Command>& batch, const imap::SeqSet& uids,
+                                                imap::StoreMode mode, const model::FlagSet& flags,
+                                                std::optional<model::ModSeq> unchanged_since) {
+    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
+        auto cmd = m_conn.encoder().uid_store(part, mode, flags,
+                                              m_conn.condstore_enabled() ? unchanged_since : std::nullopt);
+        if (!cmd) return util::unexpected(std::move(cmd).error());
+        batch.push_back(std::move(*cmd));
+    }
+    return {};
+}
+
+asio::awaitable<util::Expected<void>> Session::store_many(const std::vector<StoreRequest>& requests) {
+    std::vector<imap::Command> batch;
+    for (const auto& r : requests)
+        if (!r.uids.empty())
+            if (auto added = add_store_commands(batch, r.uids, r.mode, r.flags, std::nullopt); !added)
+                co_return util::unexpected(std::move(added).error());
+    if (batch.empty()) co_return util::Expected<void>{};
+    auto replies = co_await m_conn.pipeline(std::move(batch));
+    if (!replies) co_return util::unexpected(std::move(replies).error());
+    for (const auto& r : *replies)
+        if (!r.ok()) co_return util::unexpected(r.to_error());
+    co_return util::Expected<void>{};
 }
 
 asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::move(const imap::SeqSet& uids,
@@ -456,9 +510,16 @@ asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids)
     // UID EXPUNGE removes only the messages of the set that carry \Deleted (RFC 4315 §2.1).
     model::FlagSet deleted;
     deleted.set(model::Flag::deleted);
-    if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
-    if (!m_conn.capabilities().uidplus()) co_return co_await expunge_without_uidplus(uids);
+    if (!m_conn.capabilities().uidplus()) {
+        if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
+        co_return co_await expunge_without_uidplus(uids);
+    }
+    // STORE and UID EXPUNGE in one pipeline (one round trip): the server runs them in order, and
+    // UID EXPUNGE touches only messages of this set that carry \Deleted, so a failed STORE
+    // expunges nothing that was not already marked for deletion in the set.
     std::vector<imap::Command> batch;
+    if (auto r = add_store_commands(batch, uids, imap::StoreMode::add, deleted, std::nullopt); !r)
+        co_return util::unexpected(std::move(r).error());
     for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
         auto cmd = m_conn.encoder().uid_expunge(part);
         if (!cmd) co_return util::unexpected(std::move(cmd).error());

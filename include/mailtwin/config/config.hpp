@@ -52,6 +52,9 @@ struct Sync {
     int max_delete_percent = 50;
     Keywords keywords = Keywords::dovecot;
     std::string trash;  // remote folder receiving local deletions instead of expunge; "" = expunge
+    // Folders whose LIST attributes hold one of these RFC 6154 special-use names are not synced
+    // (Gmail's "[Gmail]/All Mail" is \All and holds every message a second time); {} syncs them all.
+    std::vector<std::string> skip_special_use{"\\All"};
 };
 
 struct Account {

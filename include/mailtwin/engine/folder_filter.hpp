@@ -9,6 +9,10 @@
 namespace mailtwin::engine {
 
 bool folder_selected(std::string_view name, const std::vector<std::string>& patterns, char delimiter = '/');
+// The same, where a rule matches if it matches `name` or `alt_name` (the name without the personal
+// namespace prefix, see FolderNaming): "!Spam" excludes "INBOX.Spam" on a server with prefix "INBOX.".
+bool folder_selected(std::string_view name, std::string_view alt_name, const std::vector<std::string>& patterns,
+                     char delimiter);
 bool glob_match(std::string_view pattern, std::string_view text, char delimiter);
 
 }  // namespace mailtwin::engine

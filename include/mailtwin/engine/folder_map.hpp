@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/folder_naming.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/net/session.hpp"
 #include "mailtwin/util/expected.hpp"
@@ -30,10 +31,14 @@ struct FolderMap {
     char delimiter = '/';
     std::vector<FolderEntry> folders;  // by remote name
     std::vector<std::string> skipped;  // local folders whose names have no remote spelling, listing errors
+    std::string personal_prefix;       // the server's personal namespace prefix, stripped locally
 };
 
 FolderMap map_folders(const config::Account& account, const std::vector<net::FolderInfo>& remote,
                       const maildir::FolderListing& local, char delimiter);
+// The same with a personal namespace prefix: `local` named by remote names (FolderNaming::list_local).
+FolderMap map_folders(const config::Account& account, const std::vector<net::FolderInfo>& remote,
+                      const maildir::FolderListing& local, const FolderNaming& naming);
 
 // Lists the server (errors as list_remote_folders) and the Maildir root (a missing root is no folders;
 // an unreadable one is reported in `skipped`).
@@ -41,5 +46,8 @@ util::Expected<FolderMap> gather_folders(const config::Account& account);
 
 // "\Sent \Trash": the RFC 6154 special-use attributes among `attributes`, "" if none.
 std::string special_use_names(std::uint32_t attributes);
+// True if `attributes` hold one of the special-use names in `skip` (the sync.skip_special_use
+// setting, e.g. "\All"; compared case-insensitively).
+bool skipped_special_use(std::uint32_t attributes, const std::vector<std::string>& skip);
 
 }  // namespace mailtwin::engine

@@ -30,6 +30,7 @@ struct FolderJob {
     std::string remote_name;  // UTF-8
     std::filesystem::path local_dir;
     bool root_present = true;
+    std::optional<imap::StatusData> status;  // LIST-STATUS at the start of the run, when the server has it
 };
 
 enum class FolderOutcome { unchanged, synced, planned, failed };

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/folder_naming.hpp"
 #include "mailtwin/net/session.hpp"
 #include "mailtwin/util/expected.hpp"
 
@@ -13,7 +14,12 @@ namespace mailtwin::engine {
 struct RemoteListing {
     std::vector<net::FolderInfo> folders;
     char delimiter = '/';  // the first delimiter the server named; '/' for a flat namespace
+    FolderNaming naming;   // that delimiter and the personal namespace prefix
 };
+
+// LIST (with STATUS if asked), then NAMESPACE when the server has it: the folders and how their names
+// map locally. Used wherever a connection reads the folder list (sync, watch, status, folders).
+boost::asio::awaitable<util::Expected<RemoteListing>> list_remote(net::Session& session, bool with_status);
 
 // Errors: password_cmd failures (EngineError::password_command_failed) and connection, TLS and
 // authentication failures: both mean "the server could not be asked" (exit code 3).

@@ -39,6 +39,14 @@ struct RemoteSnapshot {
     bool incremental = false;  // changes_since (fast path) rather than full
 };
 
+// LIST-STATUS says the server's side of the folder is as the state last saw it: the same UIDVALIDITY
+// and HIGHESTMODSEQ, and (where reported) UIDNEXT and message count, which catch expunges on a
+// server whose mod-sequence ignores them (CONDSTORE without QRESYNC).
+bool remote_unchanged(const imap::StatusData& status, const state::FolderState& record);
+// The remote view of such a folder, without a round trip: nothing changed since the state's
+// mod-sequence. Planning a folder changed only locally then costs no command at all.
+RemoteSnapshot unchanged_remote_view(const imap::StatusData& status, const state::FolderState& record);
+
 // SELECTs the folder and reads what changed since the state's mod-sequence (or everything).
 asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
                                                                   const LoadedFolder& last, bool full);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mailtwin/maildir/pending_dir_syncs.hpp"
 #include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "mailtwin/maildir/location.hpp"
@@ -37,22 +38,26 @@ struct MessageRef {
 util::Expected<MessageRef> find_message(const std::filesystem::path& folder_dir, std::string_view key,
                                         std::string_view hint_file_name = {});
 
+// With `pending`, the functions below leave the directory fsyncs to the caller (pending->sync()),
+// who batches them; without it each change is durable when the function returns.
+
 // Renames the message to "<key>:2,<letters>" in cur/ (moving it out of new/). A message in new/
 // with no info and no flags to set stays where it is. The separator style ('!' or ':') of the
 // current name is kept. Returns the message's new place.
 util::Expected<MessageRef> set_flags(const std::filesystem::path& folder_dir, std::string_view key,
-                                     const MaildirFlags& flags, std::string_view hint_file_name = {});
+                                     const MaildirFlags& flags, std::string_view hint_file_name = {},
+                                     PendingDirSyncs* pending = nullptr);
 
 // Removes the message. Idempotent: false if there was nothing to remove.
 util::Expected<bool> remove_message(const std::filesystem::path& folder_dir, std::string_view key,
-                                    std::string_view hint_file_name = {});
+                                    std::string_view hint_file_name = {}, PendingDirSyncs* pending = nullptr);
 
 // Moves the message to another folder with the same file name (so the same key and flags), in the
 // same subdirectory. Both folders must be on one file system (Errc::cross_device otherwise); an
 // existing file of that name in the target is never replaced (Errc::name_collision).
 util::Expected<MessageRef> move_message(const std::filesystem::path& from_folder,
                                         const std::filesystem::path& to_folder, std::string_view key,
-                                        std::string_view hint_file_name = {});
+                                        std::string_view hint_file_name = {}, PendingDirSyncs* pending = nullptr);
 
 struct LocalFolder {
     std::string remote_name;

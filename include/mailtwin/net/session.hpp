@@ -64,6 +64,11 @@ struct FlagChanges {
     imap::UidSet vanished;              // QRESYNC only
 };
 
+// Sorts by UID and keeps one entry per UID: the last received (a server may send an unsolicited
+// FETCH (FLAGS) for a message besides its answer, e.g. Exchange after STORE .SILENT), with the
+// highest MODSEQ seen for it.
+void keep_latest_per_uid(std::vector<MessageFlags>& flags);
+
 struct MessageMeta {
     model::Uid uid = 0;
     model::FlagSet flags;
@@ -88,6 +93,12 @@ public:
 struct AppendItem {
     imap::AppendMessage message;  // flags, INTERNALDATE, body payload
     std::string message_id;       // used to find the new UID when the server lacks UIDPLUS
+};
+
+struct StoreRequest {
+    imap::SeqSet uids;
+    imap::StoreMode mode = imap::StoreMode::add;
+    model::FlagSet flags;
 };
 
 // UID of each appended or moved message, by position (nullopt where the server did not say and the
@@ -125,6 +136,8 @@ public:
     asio::awaitable<util::Expected<imap::UidSet>> store_flags(const imap::SeqSet& uids, imap::StoreMode mode,
                                                                const model::FlagSet& flags,
                                                                std::optional<model::ModSeq> unchanged_since = {});
+    // Several +FLAGS/-FLAGS.SILENT changes, all in one pipeline: one round trip for all of them.
+    asio::awaitable<util::Expected<void>> store_many(const std::vector<StoreRequest>& requests);
     // Moves to `target`; returns source UID -> target UID where the server said (COPYUID).
     asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> move(const imap::SeqSet& uids,
                                                                           const std::string& target);
@@ -150,6 +163,10 @@ private:
     asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> copy_like(const imap::SeqSet& uids,
                                                                                 const std::string& target, bool move);
     asio::awaitable<util::Expected<void>> expunge_without_uidplus(const imap::SeqSet& uids);
+    // Appends the UID STORE commands for `uids` (split to safe lengths) to `batch`.
+    util::Expected<void> add_store_commands(std::vector<imap::Command>& batch, const imap::SeqSet& uids,
+                                            imap::StoreMode mode, const model::FlagSet& flags,
+                                            std::optional<model::ModSeq> unchanged_since);
     asio::awaitable<util::Expected<void>> resolve_without_uidplus(const std::string& folder,
                                                                   const std::vector<AppendItem>& items,
                                                                   UidMapping& uids);

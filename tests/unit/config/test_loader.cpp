@@ -208,3 +208,29 @@ TEST(ConfigLoader, TheShippedExampleIsValid) {
 
 }  // namespace
 }  // namespace mailtwin::config
+
+namespace mailtwin::config {
+namespace {
+
+TEST(ConfigLoaderSpecialUse, SkipsAllMailByDefault) {
+    EXPECT_EQ(load_string(k_minimal, "t").accounts[0].sync.skip_special_use, std::vector<std::string>{"\\All"});
+}
+
+TEST(ConfigLoaderSpecialUse, ListIsNormalisedAndMayBeEmpty) {
+    std::string t = k_minimal;
+    t += "[accounts.work.sync]\nskip_special_use = [\"\\\\all\", \"\\\\Important\"]\n";
+    EXPECT_EQ(load_string(t, "t").accounts[0].sync.skip_special_use,
+              (std::vector<std::string>{"\\All", "\\Important"}));
+    std::string none = k_minimal;
+    none += "[accounts.work.sync]\nskip_special_use = []\n";
+    EXPECT_TRUE(load_string(none, "t").accounts[0].sync.skip_special_use.empty());
+}
+
+TEST(ConfigLoaderSpecialUse, UnknownNameIsAnError) {
+    std::string t = k_minimal;
+    t += "[accounts.work.sync]\nskip_special_use = [\"All\"]\n";
+    expect_error(t, {"accounts.work.sync.skip_special_use", "not a special-use attribute"});
+}
+
+}  // namespace
+}  // namespace mailtwin::config
