@@ -11,7 +11,7 @@
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/staged_delivery.hpp"
-#include "mailtwin/store/file_payload.hpp"
+#include "mailtwin/store/crlf_file_payload.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -354,7 +354,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         std::size_t n = std::min(k_uploads_per_batch, prepared.size() - i);
         std::vector<net::AppendItem> items;
         for (std::size_t j = i; j < i + n; ++j) {
-            auto payload = store::FilePayload::open(prepared[j].file);
+            auto payload = store::open_upload_payload(prepared[j].file, prepared[j].identity.size);
             if (!payload) co_return util::unexpected(std::move(payload).error());
             net::AppendItem item;
             item.message.body = *payload;
