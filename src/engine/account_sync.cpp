@@ -67,6 +67,7 @@ struct AccountRun {
     std::size_t next_job = 0;
     std::vector<std::unique_ptr<net::Connection>> connections{};  // kept open between the phases
     std::vector<PlannedFolder> planned{};
+    bool streaming = false;  // no folder can be a move's source: execute each as soon as it is planned
 
     void notice(const std::string& text) {
         result.notices.push_back(text);
@@ -74,7 +75,23 @@ struct AccountRun {
     }
     void done(FolderResult r) {
         if (reporter.folder_done) reporter.folder_done(account.name, r);
+        keep_summary_only(r.plan);
         result.folders.push_back(std::move(r));
+    }
+    // Once reported, a result needs only its counters, its refusals and whether it changed
+    // anything: a first sync's 100,000 planned copies are not kept until the run ends.
+    static void keep_summary_only(sync::Plan& plan) {
+        std::vector<sync::Action> kept;
+        bool change_kept = false;
+        for (auto& a : plan.actions) {
+            if (std::holds_alternative<sync::Refuse>(a)) {
+                kept.push_back(std::move(a));
+            } else if (!std::holds_alternative<sync::Skip>(a) && !change_kept) {
+                kept.push_back(std::move(a));  // keeps changes_nothing() false
+                change_kept = true;
+            }
+        }
+        plan.actions = std::move(kept);
     }
 };
 
@@ -91,44 +108,54 @@ asio::awaitable<util::Expected<net::Connection*>> connection_for(AccountRun& run
     co_return conn.get();
 }
 
-// Phase 1 worker: plans folders until none is left.
+// Executes one planned folder on the worker's connection and reports it.
+asio::awaitable<void> execute_one(AccountRun& run, std::size_t slot, PlannedFolder& p) {
+    if (p.result.outcome == FolderOutcome::failed || run.request.dry_run) {
+        run.done(std::move(p.result));
+        co_return;
+    }
+    // A plan that changes nothing still records its checkpoint; it sends no command.
+    auto conn = co_await connection_for(run, slot);
+    if (!conn) {
+        p.result.outcome = FolderOutcome::failed;
+        p.result.error = std::move(conn).error();
+        run.done(std::move(p.result));
+        co_return;
+    }
+    net::Session session(**conn);
+    if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
+    run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
+}
+
+// Phase 1 worker: plans folders until none is left. When no folder can be the source of a move
+// (none was synced before: a first sync), each folder is executed as soon as it is planned and
+// its plan dropped, so a first pull of 100,000 messages never holds 100,000 planned copies.
 asio::awaitable<void> planner(AccountRun& run, std::size_t slot) {
     while (run.next_job < run.jobs.size()) {
         const std::size_t index = run.next_job++;
         const FolderJob& job = run.jobs[index];
+        auto& planned = run.planned[index];
         auto conn = co_await connection_for(run, slot);
         if (!conn) {
-            run.planned[index].job = job;
-            run.planned[index].result.folder = job.remote_name;
-            run.planned[index].result.outcome = FolderOutcome::failed;
-            run.planned[index].result.error = std::move(conn).error();
-            continue;
+            planned.job = job;
+            planned.result.folder = job.remote_name;
+            planned.result.outcome = FolderOutcome::failed;
+            planned.result.error = std::move(conn).error();
+        } else {
+            net::Session session(**conn);
+            planned = co_await plan_folder_job(session, run.db, run.account.name, job, run.options);
+            run.db.env().release_mapped_pages();  // the rows are decoded: their pages are not needed
         }
-        net::Session session(**conn);
-        run.planned[index] = co_await plan_folder_job(session, run.db, run.account.name, job, run.options);
+        if (run.streaming) {
+            co_await execute_one(run, slot, planned);
+            planned = PlannedFolder{};
+        }
     }
 }
 
 // Phase 3 worker: executes planned folders until none is left, reporting each as it finishes.
 asio::awaitable<void> executor(AccountRun& run, std::size_t slot) {
-    while (run.next_job < run.planned.size()) {
-        PlannedFolder& p = run.planned[run.next_job++];
-        if (p.result.outcome != FolderOutcome::failed && !run.request.dry_run) {
-            // A plan that changes nothing still records its checkpoint; it sends no command.
-            auto conn = co_await connection_for(run, slot);
-            if (!conn) {
-                p.result.outcome = FolderOutcome::failed;
-                p.result.error = std::move(conn).error();
-                run.done(std::move(p.result));
-                continue;
-            }
-            net::Session session(**conn);
-            if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
-            run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
-            continue;
-        }
-        run.done(std::move(p.result));
-    }
+    while (run.next_job < run.planned.size()) co_await execute_one(run, slot, run.planned[run.next_job++]);
 }
 
 asio::awaitable<void> run_account(AccountRun& run) {
@@ -222,6 +249,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
     }
 
     auto& jobs = run.jobs;
+    bool any_known = false;
     const bool may_create_remote = sync_cfg.direction != config::Direction::pull;
     const bool may_create_local = sync_cfg.direction != config::Direction::push;
     for (auto& [name, f] : folders) {
@@ -274,7 +302,9 @@ asio::awaitable<void> run_account(AccountRun& run) {
             continue;
         }
         jobs.push_back(FolderJob{name, *dir, true, f.status});
+        any_known = any_known || f.known;
     }
+    run.streaming = !any_known;
 
     // The connection that listed the folders serves the first worker of the next phases.
     run.connections.front() = std::move(conn);
@@ -374,6 +404,9 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         run.next_job = 0;
         for (std::size_t i = 0; i < workers; ++i) asio::co_spawn(io, planner(run, i), guard);
         run_phase();
+    }
+    if (!result.fatal && !run.jobs.empty() && !run.streaming) {
+        const std::size_t workers = std::min(max_workers, run.jobs.size());
         // Phase 2: moves between folders, found across the plans, done first.
         Moves moves = find_moves(run.planned);
         for (const auto& line : describe_moves(moves, run.planned)) run.notice((request.dry_run ? "plan: " : "") + line);

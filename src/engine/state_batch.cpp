@@ -24,6 +24,7 @@ util::Expected<void> StateBatch::commit() {
         return {};
     });
     if (!r) return r;
+    m_db.env().release_mapped_pages();
     ++m_commits;
     count_committed_step();
     return {};

@@ -1,6 +1,10 @@
 #include "mailtwin/state/lmdb.hpp"
 
+#include <sys/mman.h>
+
 #include <condition_variable>
+#include <cstdio>
+#include <fstream>
 #include <mutex>
 
 #include "mailtwin/state/error.hpp"
@@ -101,6 +105,25 @@ std::size_t Env::map_size() const {
     MDB_envinfo info{};
     mdb_env_info(m_shared->env, &info);
     return info.me_mapsize;
+}
+
+void Env::release_mapped_pages() const noexcept {
+    if (!m_shared) return;
+    // LMDB does not tell where it mapped the file (me_mapaddr is set only for MDB_FIXEDMAP), and a
+    // map resize moves it: find the file's mappings in /proc/self/maps each time. They are MAP_SHARED
+    // (read-only without MDB_WRITEMAP): dropping them loses nothing, the pages stay in the page cache
+    // and return on the next access. Best effort: any failure leaves the pages mapped.
+    std::error_code ec;
+    const auto file = std::filesystem::weakly_canonical(m_path, ec).string();
+    if (ec) return;
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file) != 0) continue;
+        unsigned long begin = 0, end = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx", &begin, &end) != 2 || end <= begin) continue;
+        (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // NOLINT: an address from the kernel
+    }
 }
 
 Expected<Txn> Env::begin(bool writable) {

@@ -68,15 +68,18 @@ Gathered gather(const model::RemoteView& remote, const model::LocalView& local, 
 
     // UIDVALIDITY changed: every row loses its uid (ResetUids). Rows left without any id are gone;
     // the others look for their remote copy again by identity, and their flags are no base any more.
-    std::vector<model::PairState> rows;
-    rows.reserve(last.pairs.size());
-    for (auto row : last.pairs) {
-        if (g.uidvalidity_reset) {
+    // Without a reset the rows are used as they are, not copied (100,000 rows per run at 100k).
+    std::vector<model::PairState> reset_rows;
+    if (g.uidvalidity_reset) {
+        reset_rows.reserve(last.pairs.size());
+        for (auto row : last.pairs) {
             if (row.key.empty()) continue;
             row.uid = 0;
+            reset_rows.push_back(std::move(row));
         }
-        rows.push_back(std::move(row));
     }
+    const std::vector<model::PairState>& rows = g.uidvalidity_reset ? reset_rows : last.pairs;
+    g.entries.reserve(rows.size() + remote.messages.size() + local.messages.size());
 
     const auto rmap = remote_now(remote, rows);
     const auto lmap = local_now(local, rows);

@@ -67,6 +67,11 @@ public:
     Expected<void> write(const std::function<Expected<void>(WriteTxn&)>& step);
 
     [[nodiscard]] std::size_t map_size() const;
+    // Unmaps the data file's pages from this process (madvise MADV_DONTNEED); they stay in the page
+    // cache and come back on the next access by a minor fault. Pages of a file map count in the
+    // resident set although they are the kernel's cache: a sync that reads every folder's rows would
+    // otherwise show the whole state file as its own memory.
+    void release_mapped_pages() const noexcept;
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return m_path; }
     [[nodiscard]] MDB_env* handle() const noexcept;
 
