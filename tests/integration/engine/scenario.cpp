@@ -23,11 +23,74 @@ std::string message_text(const std::string& id, const std::string& body) {
            "@scenario.test>\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n\n" + body + "\n";
 }
 
+namespace {
+
+// Every server but the shared Dovecot, started on first use; stopped by a global environment after
+// the last test (before the shared Dovecot, which main() stops).
+struct EngineServers {
+    std::unique_ptr<CyrusServer> cyrus;
+    std::map<std::string, std::unique_ptr<DovecotServer>> dovecots;
+};
+EngineServers& engine_servers() {
+    static EngineServers servers;
+    return servers;
+}
+class EngineServersEnvironment final : public ::testing::Environment {
+public:
+    void TearDown() override {
+        engine_servers().cyrus.reset();
+        engine_servers().dovecots.clear();
+    }
+};
+[[maybe_unused]] ::testing::Environment* const k_engine_env =
+    ::testing::AddGlobalTestEnvironment(new EngineServersEnvironment);
+
+const char* dovecot_profile(const std::string& name) {
+    if (name == "degraded")
+        return "imap_capability = IMAP4rev1 SASL-IR ID ENABLE IDLE NAMESPACE LIST-EXTENDED SPECIAL-USE CHILDREN "
+               "UNSELECT\n";
+    if (name == "condstore_only")
+        return "imap_capability = IMAP4rev1 SASL-IR ID ENABLE IDLE NAMESPACE LIST-EXTENDED LIST-STATUS SPECIAL-USE "
+               "CHILDREN UNSELECT CONDSTORE UIDPLUS MOVE LITERAL+ ESEARCH MULTIAPPEND\n";
+    return nullptr;
+}
+
+}  // namespace
+
+const DovecotInfo& engine_server(const std::string& name) {
+    auto& servers = engine_servers();
+    if (name == "dovecot") return dovecot();
+    if (name == "cyrus") {
+        if (!servers.cyrus) servers.cyrus = std::make_unique<CyrusServer>();
+        return servers.cyrus->info();
+    }
+    const char* profile = dovecot_profile(name);
+    if (!profile) throw std::logic_error("no engine test server named " + name);
+    auto& slot = servers.dovecots[name];
+    if (!slot) slot = std::make_unique<DovecotServer>(profile, "IMAP4REV1");
+    return slot->info();
+}
+
 Scenario::Scenario(const std::string& name, const std::string& sync_settings, const DovecotInfo& server)
     : m_server(server), m_prefix("E-" + name), m_dir("mailtwin-engine") {
     m_maildir = m_dir / "Mail";
     m_state = m_dir / "state";
     m_config = m_dir / "config.toml";
+    connect();
+    // Where this server keeps personal folders, and how it separates levels (NAMESPACE, LIST).
+    if (m_conn->capabilities().namespace_()) {
+        auto ns = run(m_session->namespaces());
+        if (!ns.personal.empty()) {
+            m_ns_prefix = ns.personal.front().prefix;
+            if (ns.personal.front().delimiter) m_delim = *ns.personal.front().delimiter;
+        }
+    }
+    auto folders = run(m_session->list_folders(false));
+    for (const auto& f : folders)
+        if (f.delimiter) {
+            m_delim = *f.delimiter;
+            break;
+        }
     const auto& d = m_server;
     std::ofstream(m_config) << "[general]\nstate_dir = \"" << m_state.string() << "\"\nmax_connections = 2\n\n"
                             << "[accounts.test]\nmaildir = \"" << m_maildir.string() << "\"\n\n"
@@ -35,18 +98,35 @@ Scenario::Scenario(const std::string& name, const std::string& sync_settings, co
                             << "\ntls = \"implicit\"\nuser = \"" << d.user << "\"\npassword = \"" << d.password
                             << "\"\nca_file = \"" << d.ca_file.string() << "\"\n\n"
                             << "[accounts.test.sync]\n";
-    // A test that sets its own folder filter writes "@P" for this scenario's prefix.
-    std::string settings = sync_settings;
-    for (std::size_t at; (at = settings.find("@P")) != std::string::npos;) settings.replace(at, 2, m_prefix);
+    // A test that sets its own folder filter writes "@P" for this scenario's prefix, "@F" for its
+    // full server-side name; "/" on those lines is the server's delimiter.
+    std::string settings;
+    std::istringstream lines(sync_settings);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("@P") != std::string::npos || line.find("@F") != std::string::npos) {
+            for (char& c : line)
+                if (c == '/') c = m_delim;
+            for (std::size_t at; (at = line.find("@F")) != std::string::npos;) line.replace(at, 2, root());
+            for (std::size_t at; (at = line.find("@P")) != std::string::npos;) line.replace(at, 2, m_prefix);
+        }
+        settings += line + "\n";
+    }
     if (settings.find("folders") == std::string::npos)
-        std::ofstream(m_config, std::ios::app) << "folders = [\"" << m_prefix << "/*\"]\n";
+        std::ofstream(m_config, std::ios::app) << "folders = [\"" << m_prefix << m_delim << "*\"]\n";
     std::ofstream(m_config, std::ios::app) << settings << "\n";
-    connect();
     // A fresh server side for this scenario.
-    auto folders = run(m_session->list_folders(false));
     for (auto it = folders.rbegin(); it != folders.rend(); ++it)
-        if (it->name.rfind(m_prefix, 0) == 0) (void)run_awaitable(m_io, m_session->delete_folder(it->name));
+        if (it->name == root() || it->name.rfind(root() + m_delim, 0) == 0)
+            (void)run_awaitable(m_io, m_session->delete_folder(it->name));
 }
+
+std::string Scenario::to_server(std::string leaf) const {
+    for (char& c : leaf)
+        if (c == '/') c = m_delim;
+    return leaf;
+}
+
+std::string Scenario::folder(const std::string& leaf) const { return root() + m_delim + to_server(leaf); }
 
 Scenario::~Scenario() {
     if (m_conn) run_awaitable(m_io, m_conn->logout());
@@ -97,8 +177,12 @@ void Scenario::server_append(const std::string& leaf, const std::string& id, con
 
 void Scenario::server_append_text(const std::string& leaf, const std::string& text, const std::string& flags) {
     std::vector<net::AppendItem> items(1);
+    // Bare LF becomes CRLF (the wire form); text that already has CRLF is sent as it is.
     std::string crlf;
-    for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) crlf += '\r';
+        crlf += text[i];
+    }
     items[0].message.body = imap::make_payload(crlf);
     std::istringstream in(flags);
     for (std::string f; in >> f;) items[0].message.flags.add_imap(f);
@@ -158,7 +242,7 @@ void Scenario::server_append_many(const std::string& leaf, const std::vector<std
 std::map<std::string, model::ModSeq> Scenario::server_modseqs() {
     std::map<std::string, model::ModSeq> out;
     for (const auto& f : run(m_session->list_folders(true)))
-        if (f.name.rfind(m_prefix + "/", 0) == 0 && f.status && f.status->highestmodseq)
+        if (f.name.rfind(root() + m_delim, 0) == 0 && f.status && f.status->highestmodseq)
             out[f.name] = *f.status->highestmodseq;
     return out;
 }
@@ -212,9 +296,12 @@ SideContents Scenario::server() {
     SideContents out;
     auto folders = run(m_session->list_folders(false));
     for (const auto& f : folders) {
-        if (f.name.rfind(m_prefix + "/", 0) != 0 || !f.selectable) continue;
+        if (f.name.rfind(root() + m_delim, 0) != 0 || !f.selectable) continue;
         auto sel = run(m_session->select(f.name));
-        auto& contents = out[f.name.substr(m_prefix.size() + 1)];
+        std::string leaf = f.name.substr(root().size() + 1);
+        for (char& c : leaf)
+            if (c == m_delim) c = '/';
+        auto& contents = out[leaf];
         if (sel.exists == 0) continue;
         auto meta = run(m_session->fetch_meta(imap::SeqSet::from_to_highest(1)));
         for (const auto& m : meta) {

@@ -1,13 +1,19 @@
 #pragma once
-// One isolated sync setup on the shared fixture Dovecot: its own folder prefix on the server (the
-// config's folder filter selects only those), its own Maildir and state in a temp dir, and the real
-// mailtwin binary. Helpers change either side the way users and other clients do, and read both
-// sides back as (folder -> Message-ID -> flags) for comparison.
+// One isolated sync setup on a test server: its own folder prefix on the server (the config's folder
+// filter selects only those), its own Maildir and state in a temp dir, and the real mailtwin binary.
+// Helpers change either side the way users and other clients do, and read both sides back as
+// (folder -> Message-ID -> flags) for comparison.
+//
+// Tests name folders by a leaf with "/" between levels ("Lists/dev"). On the server that is
+// <personal namespace prefix><scenario prefix><delimiter><leaf with the server's delimiter>, from
+// NAMESPACE and LIST ("E-x/Lists/dev" on Dovecot, "INBOX.E-x.Lists.dev" on Cyrus); locally it is
+// <maildir>/<scenario prefix>/<leaf>, since mailtwin strips the personal prefix locally.
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "fixtures/cyrus_server.hpp"
 #include "fixtures/dovecot_server.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/model/flags.hpp"
@@ -24,16 +30,29 @@ struct RunResult {
 // Message-ID -> flags in IMAP notation ("\\Seen \\Flagged"), per folder.
 using SideContents = std::map<std::string, std::multimap<std::string, std::string>>;
 
+// The servers the engine suite runs on, by name, each started on first use and once per binary
+// (stopped after the last test): "dovecot" (the shared fixture), "cyrus" (a private Cyrus IMAP 3.6:
+// personal prefix "INBOX.", delimiter "."), "degraded" (a Dovecot announcing none of CONDSTORE,
+// QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+, ESEARCH, MULTIAPPEND, so every fallback runs) and
+// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set).
+const DovecotInfo& engine_server(const std::string& name);
+
 class Scenario {
 public:
+    // In `sync_settings`, "@P" is the scenario's prefix as the folder globs match it (without the
+    // personal namespace prefix), "@F" its full server-side name (with it, as `trash` needs); on lines
+    // holding either, "/" is written as the server's delimiter.
     explicit Scenario(const std::string& name, const std::string& sync_settings = "",
                       const DovecotInfo& server = dovecot());
     ~Scenario();
 
-    [[nodiscard]] std::string folder(const std::string& leaf) const { return m_prefix + "/" + leaf; }
+    // The server-side name of a test folder.
+    [[nodiscard]] std::string folder(const std::string& leaf) const;
     [[nodiscard]] const std::filesystem::path& maildir() const { return m_maildir; }
     [[nodiscard]] std::filesystem::path local_dir(const std::string& leaf) const { return m_maildir / m_prefix / leaf; }
     [[nodiscard]] const std::filesystem::path& state_dir() const { return m_state; }
+    // What the server announces (after login): for expectations that depend on an extension.
+    [[nodiscard]] const imap::Capabilities& capabilities() const { return m_conn->capabilities(); }
 
     RunResult sync(const std::string& args = "", const std::string& env = "") const;
 
@@ -66,10 +85,14 @@ private:
     template <typename T>
     T run(boost::asio::awaitable<util::Expected<T>> task);
     void connect();
+    [[nodiscard]] std::string root() const { return m_ns_prefix + m_prefix; }  // server-side prefix folder
+    [[nodiscard]] std::string to_server(std::string leaf) const;  // "/" -> the server's delimiter
     std::filesystem::path find_local(const std::string& leaf, const std::string& id) const;
 
     DovecotInfo m_server;
     std::string m_prefix;
+    std::string m_ns_prefix;  // the personal namespace prefix ("" on Dovecot, "INBOX." on Cyrus)
+    char m_delim = '/';
     TempDir m_dir;
     std::filesystem::path m_maildir;
     std::filesystem::path m_state;
