@@ -174,6 +174,13 @@ asio::awaitable<void> run_account(AccountRun& run) {
     }
     const std::vector<net::FolderInfo>* listed = &remote_listing->folders;
     const FolderNaming& naming = remote_listing->naming;
+    // `trash = "Trash"` on a server whose folders live under "INBOX.": the user means INBOX.Trash.
+    if (auto& trash = run.options.trash; !trash.empty()) {
+        auto is_listed = [&](const std::string& name) {
+            return std::any_of(listed->begin(), listed->end(), [&](const auto& f) { return f.name == name; });
+        };
+        if (!is_listed(trash) && is_listed(naming.to_remote(trash))) trash = naming.to_remote(trash);
+    }
     const auto& acc = run.account;
     const auto& sync_cfg = acc.sync;
     // Special-use folders the config skips (Gmail's "[Gmail]/All Mail" is \All: every message again).

@@ -462,7 +462,7 @@ TEST_P(Sync, TwentyMegabyteMessageIsByteExact) {
 }
 
 TEST_P(Sync, TrashReceivesLocalDeletions) {
-    Scenario s("trash", "trash = \"@F/Trash\"\n", server());
+    Scenario s("trash", "trash = \"@P/Trash\"\n", server());
     s.server_create("INBOX");
     s.server_create("Trash");
     for (const char* id : {"t1", "t2", "t3"}) s.server_append("INBOX", id, "\\Seen");
