@@ -157,54 +157,72 @@ std::vector<std::string> describe_moves(const Moves& moves, const std::vector<Pl
 
 asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
                                                     std::vector<PlannedFolder>& planned, const Moves& moves) {
-    // Local moves: one UID MOVE per (from, to) pair of folders.
-    std::map<std::pair<std::size_t, std::size_t>, std::vector<const LocalMove*>> groups;
-    for (const auto& m : moves.local) groups[{m.from, m.to}].push_back(&m);
-    for (const auto& [route, group] : groups) {
-        const auto& from = planned[route.first];
-        const auto& to = planned[route.second];
-        auto sel = co_await session.select(from.job.remote_name);
-        if (!sel) co_return util::unexpected(std::move(sel).error());
-        std::vector<model::Uid> uids;
-        for (const auto* m : group) uids.push_back(m->uid);
-        auto mapping = co_await session.move(imap::SeqSet::from_uids(uids), to.job.remote_name);
-        if (!mapping) co_return util::unexpected(std::move(mapping).error());
-        // The reader may have changed flags while moving: bring the server's copy in line.
-        bool selected_target = false;
-        for (const auto* m : group) {
-            auto it = mapping->find(m->uid);
-            if (it == mapping->end()) continue;
-            auto [add, remove] = difference(m->remote_flags, m->local_flags);
-            if (add.to_imap().empty() && remove.to_imap().empty()) continue;
-            if (!selected_target) {
-                auto s = co_await session.select(to.job.remote_name);
-                if (!s) co_return util::unexpected(std::move(s).error());
-                selected_target = true;
-            }
-            const auto one = imap::SeqSet::from_range(it->second, it->second);
-            if (!add.to_imap().empty())
-                if (auto r = co_await session.store_flags(one, imap::StoreMode::add, add); !r) co_return util::unexpected(std::move(r).error());
-            if (!remove.to_imap().empty())
-                if (auto r = co_await session.store_flags(one, imap::StoreMode::remove, remove); !r) co_return util::unexpected(std::move(r).error());
-        }
-        std::vector<std::pair<model::Uid, model::PairState>> rows;  // (old uid, row in the target)
-        for (const auto* m : group) {
-            auto it = mapping->find(m->uid);
-            // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
-            rows.emplace_back(m->uid, model::PairState{it == mapping->end() ? 0 : it->second, m->key, m->local_flags,
-                                                       m->local_flags, 0, m->identity, false});
-        }
-        auto recorded = batch.add([&db = batch.db(), source = FolderKey{account, from.job.remote_name},
-                                   target = FolderKey{account, to.job.remote_name},
-                                   rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto& [old_uid, row] : rows) {
-                if (auto r = drop_row(db, txn, source, old_uid, row.key); !r) return r;
-                if (auto r = put_row(db, txn, target, row); !r) return r;
+    // Local moves, grouped by source folder: one SELECT and one pipeline of UID MOVEs (to every
+    // target) each. Over a 40 ms link a round trip per (from, to) pair and per re-flagged message
+    // was most of a resync after local changes.
+    std::map<std::size_t, std::vector<const LocalMove*>> by_source;
+    for (const auto& m : moves.local) by_source[m.from].push_back(&m);
+    struct Moved {
+        model::Uid old_uid;
+        model::PairState row;  // in the target
+    };
+    // Per target: the reader's flag changes to make on the moved copies, and their rows, recorded
+    // only once the flags are set (a row records the server's flags).
+    std::map<std::size_t, std::vector<net::StoreRequest>> fixes;
+    std::map<std::size_t, std::vector<std::pair<std::size_t, Moved>>> after_fix;  // target -> (source, row)
+    auto record = [&](std::size_t from, std::size_t to, std::vector<Moved> rows) {
+        return batch.add([&db = batch.db(), source = FolderKey{account, planned[from].job.remote_name},
+                          target = FolderKey{account, planned[to].job.remote_name},
+                          rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& m : rows) {
+                if (auto r = drop_row(db, txn, source, m.old_uid, m.row.key); !r) return r;
+                if (auto r = put_row(db, txn, target, m.row); !r) return r;
             }
             return {};
         });
-        if (!recorded) co_return recorded;
-        planned[route.second].result.moved_in += group.size();
+    };
+    for (const auto& [from, group] : by_source) {
+        if (session.selected() != planned[from].job.remote_name) {
+            auto sel = co_await session.select(planned[from].job.remote_name);
+            if (!sel) co_return util::unexpected(std::move(sel).error());
+        }
+        std::map<std::size_t, std::vector<model::Uid>> per_target;
+        for (const auto* m : group) per_target[m->to].push_back(m->uid);
+        std::vector<std::pair<imap::SeqSet, std::string>> requests;
+        for (const auto& [to, uids] : per_target) requests.emplace_back(imap::SeqSet::from_uids(uids), planned[to].job.remote_name);
+        auto mapping = co_await session.move_many(requests);
+        if (!mapping) co_return util::unexpected(std::move(mapping).error());
+        std::map<std::size_t, std::vector<Moved>> done_now;  // target -> rows that need no flag change
+        for (const auto* m : group) {
+            auto it = mapping->find(m->uid);
+            // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
+            Moved moved{m->uid, model::PairState{it == mapping->end() ? 0 : it->second, m->key, m->local_flags,
+                                                 m->local_flags, 0, m->identity, false}};
+            auto [add, remove] = difference(m->remote_flags, m->local_flags);
+            const bool reflag = it != mapping->end() && !(add.to_imap().empty() && remove.to_imap().empty());
+            if (reflag) {
+                const auto one = imap::SeqSet::from_range(it->second, it->second);
+                if (!add.to_imap().empty()) fixes[m->to].push_back({one, imap::StoreMode::add, add});
+                if (!remove.to_imap().empty()) fixes[m->to].push_back({one, imap::StoreMode::remove, remove});
+                after_fix[m->to].emplace_back(from, std::move(moved));
+            } else {
+                done_now[m->to].push_back(std::move(moved));
+            }
+            ++planned[m->to].result.moved_in;
+        }
+        for (auto& [to, rows] : done_now)
+            if (auto r = record(from, to, std::move(rows)); !r) co_return r;
+    }
+    // The reader may have changed flags while moving: bring the server's copies in line, one SELECT
+    // and one pipeline of STOREs per target folder.
+    for (auto& [to, stores] : fixes) {
+        auto sel = co_await session.select(planned[to].job.remote_name);
+        if (!sel) co_return util::unexpected(std::move(sel).error());
+        if (auto r = co_await session.store_many(stores); !r) co_return r;
+        std::map<std::size_t, std::vector<Moved>> by_from;
+        for (auto& [from, moved] : after_fix[to]) by_from[from].push_back(std::move(moved));
+        for (auto& [from, rows] : by_from)
+            if (auto r = record(from, to, std::move(rows)); !r) co_return r;
     }
     // Remote moves: one rename each.
     RowIndexes rows;

@@ -471,12 +471,24 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy(
     co_return co_await copy_like(uids, target, false);
 }
 
-asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_like(const imap::SeqSet& uids,
-                                                                                    const std::string& target,
-                                                                                    bool move) {
+asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::move_many(
+    const std::vector<std::pair<imap::SeqSet, std::string>>& moves) {
+    if (!m_conn.capabilities().move()) {
+        std::map<model::Uid, model::Uid> mapping;
+        for (const auto& [uids, target] : moves) {
+            auto one = co_await copy_like(uids, target, true);
+            if (!one) co_return util::unexpected(std::move(one).error());
+            mapping.merge(*one);
+        }
+        co_return mapping;
+    }
+    co_return co_await pipelined_copy(moves, true);
+}
+
+asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipelined_copy(
+    const std::vector<std::pair<imap::SeqSet, std::string>>& copies, bool native_move) {
+    // Source UIDs are unique in the selected folder, so one map holds every target's COPYUID.
     std::map<model::Uid, model::Uid> mapping;
-    if (uids.empty()) co_return mapping;
-    const bool native_move = move && m_conn.capabilities().move();
     auto record = [&mapping](const imap::ResponseCode& code) {
         auto c = code.copyuid();
         if (!c || c->source.count() != c->dest.count()) return;
@@ -484,11 +496,13 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_
         for (model::Uid s : c->source) mapping[s] = *d++;
     };
     std::vector<imap::Command> batch;
-    for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
-        auto cmd = native_move ? m_conn.encoder().uid_move(part, target) : m_conn.encoder().uid_copy(part, target);
-        if (!cmd) co_return util::unexpected(std::move(cmd).error());
-        batch.push_back(std::move(*cmd));
-    }
+    for (const auto& [uids, target] : copies)
+        for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
+            auto cmd = native_move ? m_conn.encoder().uid_move(part, target) : m_conn.encoder().uid_copy(part, target);
+            if (!cmd) co_return util::unexpected(std::move(cmd).error());
+            batch.push_back(std::move(*cmd));
+        }
+    if (batch.empty()) co_return mapping;
     // MOVE reports COPYUID in an untagged OK before the expunges (RFC 6851 §4.3); COPY in its tagged OK.
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
         if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
@@ -498,6 +512,19 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_
         if (!r.ok()) co_return util::unexpected(r.to_error());
         if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
     }
+    co_return mapping;
+}
+
+asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_like(const imap::SeqSet& uids,
+                                                                                    const std::string& target,
+                                                                                    bool move) {
+    if (uids.empty()) co_return std::map<model::Uid, model::Uid>{};
+    const bool native_move = move && m_conn.capabilities().move();
+    std::vector<std::pair<imap::SeqSet, std::string>> one;
+    one.emplace_back(uids, target);
+    auto copied = co_await pipelined_copy(one, native_move);
+    if (!copied) co_return util::unexpected(std::move(copied).error());
+    auto mapping = std::move(*copied);
     if (move && !native_move) {
         // The fallback of RFC 6851 §3.3: the copies exist, now expunge exactly the originals.
         if (auto r = co_await expunge(uids); !r) co_return util::unexpected(std::move(r).error());

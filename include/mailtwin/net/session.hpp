@@ -138,6 +138,10 @@ public:
                                                                std::optional<model::ModSeq> unchanged_since = {});
     // Several +FLAGS/-FLAGS.SILENT changes, all in one pipeline: one round trip for all of them.
     asio::awaitable<util::Expected<void>> store_many(const std::vector<StoreRequest>& requests);
+    // Moves from the selected folder to several targets; with MOVE all in one pipeline (one round
+    // trip), else one target after the other. Returns source UID -> target UID where the server said.
+    asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> move_many(
+        const std::vector<std::pair<imap::SeqSet, std::string>>& moves);
     // Moves to `target`; returns source UID -> target UID where the server said (COPYUID).
     asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> move(const imap::SeqSet& uids,
                                                                           const std::string& target);
@@ -160,6 +164,9 @@ private:
                                                const UntaggedHandler& on_untagged = {});
     asio::awaitable<util::Expected<Reply>> run_ok(util::Expected<imap::Command> command,
                                                   const UntaggedHandler& on_untagged = {});
+    // UID MOVE (native_move) or UID COPY of each set to its target, all in one pipeline.
+    asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> pipelined_copy(
+        const std::vector<std::pair<imap::SeqSet, std::string>>& copies, bool native_move);
     asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> copy_like(const imap::SeqSet& uids,
                                                                                 const std::string& target, bool move);
     asio::awaitable<util::Expected<void>> expunge_without_uidplus(const imap::SeqSet& uids);

@@ -13,6 +13,7 @@
 #include "fixtures/cyrus_server.hpp"
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
+#include "fixtures/session_harness.hpp"
 #include "mailtwin/net/session.hpp"
 
 namespace mailtwin::test {
@@ -48,33 +49,8 @@ const DovecotInfo& cyrus() {
     return g_cyrus->info();
 }
 
-class MemoryBodies final : public net::BodyConsumer {
-public:
-    void begin_body(std::uint64_t size) override {
-        announced = size;
-        m_current.clear();
-        m_current.reserve(size);
-    }
-    void body_data(std::string_view chunk) override { m_current.append(chunk); }
-    void end_body() override { m_has_body = true; }
-    void message(const imap::FetchData& f) override {
-        if (!m_has_body || !f.uid) return;
-        bodies[*f.uid] = std::move(m_current);
-        m_has_body = false;
-    }
-    std::map<model::Uid, std::string> bodies;
-    std::uint64_t announced = 0;
-
-private:
-    std::string m_current;
-    bool m_has_body = false;
-};
-
-class CyrusSessionTest : public ::testing::TestWithParam<Port> {
+class CyrusSessionTest : public SessionHarness {
 protected:
-    asio::io_context io;
-    std::unique_ptr<net::Connection> conn;
-    std::unique_ptr<Session> session;
     std::string prefix;  // personal namespace prefix, from NAMESPACE
     char delim = '/';
 
@@ -86,45 +62,9 @@ protected:
         prefix = ns.personal[0].prefix;
         delim = ns.personal[0].delimiter.value_or('/');
     }
-    void TearDown() override {
-        if (conn) run_awaitable(io, conn->logout());
-    }
-    void connect(const net::ConnectionSettings& s) {
-        conn = std::make_unique<net::Connection>(io.get_executor(), s);
-        auto r = run_awaitable(io, conn->open());
-        ASSERT_TRUE(r) << r.error().describe();
-        session = std::make_unique<Session>(*conn);
-    }
-    template <typename T>
-    T must(asio::awaitable<util::Expected<T>> task) {
-        auto r = run_awaitable(io, std::move(task));
-        if (!r) ADD_FAILURE() << r.error().describe();
-        return r ? std::move(*r) : T{};
-    }
-    void must_ok(asio::awaitable<util::Expected<void>> task) {
-        auto r = run_awaitable(io, std::move(task));
-        ASSERT_TRUE(r) << r.error().describe();
-    }
     std::string transport() const { return GetParam() == Port::implicit_tls ? "tls" : "starttls"; }
     // A fresh folder under the personal namespace for one test (tests share the server).
-    std::string fresh_folder(const std::string& name) {
-        std::string folder = prefix + "T-" + name + "-" + transport();
-        (void)run_awaitable(io, session->delete_folder(folder));
-        must_ok(session->create_folder(folder));
-        return folder;
-    }
-    std::vector<net::AppendItem> messages(const std::string& id_prefix, int n) {
-        std::vector<net::AppendItem> items;
-        for (int i = 0; i < n; ++i) {
-            net::AppendItem item;
-            item.message_id = "<" + id_prefix + std::to_string(i) + "@mailtwin.test>";
-            item.message.body = imap::make_payload(sample_message(id_prefix + std::to_string(i), "body " + std::to_string(i)));
-            item.message.flags.set(model::Flag::seen);
-            item.message.internal_date = imap::AppendDate{1672740000 + i * 60, 60};
-            items.push_back(std::move(item));
-        }
-        return items;
-    }
+    std::string fresh_folder(const std::string& name) { return fresh(prefix + "T-" + name + "-" + transport()); }
 };
 
 TEST_P(CyrusSessionTest, LogsInAndOffersCondstoreAndQresync) {

@@ -12,6 +12,7 @@
 #include "fixtures/dovecot_server.hpp"
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
+#include "fixtures/session_harness.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/net/session_error.hpp"
 #include "mailtwin/store/file_payload.hpp"
@@ -22,75 +23,11 @@ namespace {
 namespace asio = boost::asio;
 using net::Session;
 
-// Collects fetched bodies in memory, keyed by UID (small messages only).
-class MemoryBodies final : public net::BodyConsumer {
-public:
-    void begin_body(std::uint64_t size) override {
-        m_current.clear();
-        m_current.reserve(size);
-    }
-    void body_data(std::string_view chunk) override { m_current.append(chunk); }
-    void end_body() override { m_has_body = true; }
-    void message(const imap::FetchData& f) override {
-        if (!m_has_body || !f.uid) return;
-        bodies[*f.uid] = std::move(m_current);
-        flags[*f.uid] = f.flags.value_or(model::FlagSet{});
-        m_has_body = false;
-    }
-    std::map<model::Uid, std::string> bodies;
-    std::map<model::Uid, model::FlagSet> flags;
-
-private:
-    std::string m_current;
-    bool m_has_body = false;
-};
-
 // Every operation runs twice: over implicit TLS (port 993 style) and over STARTTLS on the plain port.
-class SessionTest : public ::testing::TestWithParam<Port> {
+class SessionTest : public SessionHarness {
 protected:
-    asio::io_context io;
-    std::unique_ptr<net::Connection> conn;
-    std::unique_ptr<Session> session;
-
     void SetUp() override { connect(settings_for(dovecot(), GetParam())); }
-    void TearDown() override {
-        if (conn) run_awaitable(io, conn->logout());
-    }
-    void connect(const net::ConnectionSettings& s) {
-        conn = std::make_unique<net::Connection>(io.get_executor(), s);
-        auto r = run_awaitable(io, conn->open());
-        ASSERT_TRUE(r) << r.error().describe();
-        session = std::make_unique<Session>(*conn);
-    }
-    template <typename T>
-    T must(asio::awaitable<util::Expected<T>> task) {
-        auto r = run_awaitable(io, std::move(task));
-        if (!r) ADD_FAILURE() << r.error().describe();
-        return r ? std::move(*r) : T{};
-    }
-    void must_ok(asio::awaitable<util::Expected<void>> task) {
-        auto r = run_awaitable(io, std::move(task));
-        ASSERT_TRUE(r) << r.error().describe();
-    }
-    // A fresh folder for one test (tests share the server).
-    std::string fresh_folder(const std::string& name) {
-        std::string folder = "T-" + name;
-        (void)run_awaitable(io, session->delete_folder(folder));
-        must_ok(session->create_folder(folder));
-        return folder;
-    }
-    std::vector<net::AppendItem> messages(const std::string& prefix, int n, bool seen = true) {
-        std::vector<net::AppendItem> items;
-        for (int i = 0; i < n; ++i) {
-            net::AppendItem item;
-            item.message_id = "<" + prefix + std::to_string(i) + "@mailtwin.test>";
-            item.message.body = imap::make_payload(sample_message(prefix + std::to_string(i), "body " + std::to_string(i)));
-            if (seen) item.message.flags.set(model::Flag::seen);
-            item.message.internal_date = imap::AppendDate{1672740000 + i * 60, 60};
-            items.push_back(std::move(item));
-        }
-        return items;
-    }
+    std::string fresh_folder(const std::string& name) { return fresh("T-" + name); }
 };
 
 TEST_P(SessionTest, FoldersCreateListStatusRenameDelete) {
