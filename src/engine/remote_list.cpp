@@ -9,19 +9,15 @@
 namespace mailtwin::engine {
 
 asio::awaitable<util::Expected<RemoteListing>> list_remote(net::Session& session, bool with_status) {
-    auto listed = co_await session.list_folders(with_status);
+    // NAMESPACE rides in the LIST's pipeline. Without the capability the prefix is "". With it, a
+    // failure fails the listing, not guessed around: the wrong prefix would move every local path.
+    const bool has_namespace = session.connection().capabilities().namespace_();
+    imap::Namespaces namespaces;
+    auto listed = co_await session.list_folders(with_status, has_namespace ? &namespaces : nullptr);
     if (!listed) co_return util::unexpected(std::move(listed).error());
     RemoteListing out;
     out.folders = std::move(*listed);
-    // Without NAMESPACE the prefix is "". With it, a failure is not guessed around: the wrong prefix
-    // would put every folder at another local path.
-    std::optional<imap::Namespaces> namespaces;
-    if (session.connection().capabilities().namespace_()) {
-        auto ns = co_await session.namespaces();
-        if (!ns) co_return util::unexpected(std::move(ns).error());
-        namespaces = std::move(*ns);
-    }
-    out.naming = make_folder_naming(out.folders, namespaces ? &*namespaces : nullptr);
+    out.naming = make_folder_naming(out.folders, has_namespace ? &namespaces : nullptr);
     out.delimiter = out.naming.delimiter;
     co_return out;
 }

@@ -45,7 +45,8 @@ asio::awaitable<util::Expected<Reply>> Session::run_ok(util::Expected<imap::Comm
 // ---------------------------------------------------------------------------------------------------
 // Folders
 
-asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(bool with_status) {
+asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(bool with_status,
+                                                                              imap::Namespaces* namespaces) {
     const auto& caps = m_conn.capabilities();
     const bool utf8 = m_conn.utf8_enabled();
     const bool list_status = with_status && caps.list_status();
@@ -63,13 +64,22 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
         } else if (auto st = imap::decode_status(r)) {
             std::string key = st->mailbox;
             statuses[key] = std::move(*st);
+        } else if (namespaces) {
+            if (auto ns = imap::decode_namespace(r)) *namespaces = std::move(*ns);
         }
     };
     imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore())
                                         : *m_conn.encoder().list("", "*", imap::ListReturn{caps.special_use(), {}});
-    auto reply = co_await m_conn.execute(std::move(command), on_untagged);
-    if (!reply) co_return util::unexpected(std::move(reply).error());
-    if (!reply->ok()) co_return util::unexpected(reply->to_error());
+    std::vector<imap::Command> listing;
+    const bool ask_namespace = namespaces && caps.namespace_();
+    if (namespaces) *namespaces = imap::Namespaces{};
+    if (ask_namespace) listing.push_back(m_conn.encoder().namespace_());
+    listing.push_back(std::move(command));
+    auto listed = co_await m_conn.pipeline(std::move(listing), on_untagged);
+    if (!listed) co_return util::unexpected(std::move(listed).error());
+    for (const auto& reply : *listed)
+        if (!reply.ok()) co_return util::unexpected(reply.to_error());
+    if (namespaces && namespaces->personal.empty()) namespaces->personal.push_back({"", std::nullopt});
 
     if (with_status && !list_status) {
         // Fallback: one STATUS per selectable folder, all pipelined in one round trip.

@@ -111,7 +111,10 @@ public:
 
     Connection& connection() noexcept { return m_conn; }
 
-    asio::awaitable<util::Expected<std::vector<FolderInfo>>> list_folders(bool with_status = true);
+    // With `namespaces`, NAMESPACE goes in the same pipeline as the LIST (one round trip for both)
+    // and fills it; without the NAMESPACE capability it gets one personal namespace "" (RFC 2342 absent).
+    asio::awaitable<util::Expected<std::vector<FolderInfo>>> list_folders(bool with_status = true,
+                                                                          imap::Namespaces* namespaces = nullptr);
     asio::awaitable<util::Expected<imap::StatusData>> status(const std::string& folder);
 
     asio::awaitable<util::Expected<SelectResult>> select(const std::string& folder,
