@@ -547,16 +547,12 @@ asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids)
     // UID EXPUNGE removes only the messages of the set that carry \Deleted (RFC 4315 §2.1).
     model::FlagSet deleted;
     deleted.set(model::Flag::deleted);
-    if (!m_conn.capabilities().uidplus()) {
-        if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
-        co_return co_await expunge_without_uidplus(uids);
-    }
-    // STORE and UID EXPUNGE in one pipeline (one round trip): the server runs them in order, and
-    // UID EXPUNGE touches only messages of this set that carry \Deleted, so a failed STORE
-    // expunges nothing that was not already marked for deletion in the set.
+    // STORE first, UID EXPUNGE only once it completed: the EXPUNGE depends on the STORE's result, and
+    // a server may run pipelined commands in parallel (RFC 3501 §5.5) — Dovecot did, leaving the
+    // message marked \Deleted and not expunged (found by the kill storm).
+    if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
+    if (!m_conn.capabilities().uidplus()) co_return co_await expunge_without_uidplus(uids);
     std::vector<imap::Command> batch;
-    if (auto r = add_store_commands(batch, uids, imap::StoreMode::add, deleted, std::nullopt); !r)
-        co_return util::unexpected(std::move(r).error());
     for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
         auto cmd = m_conn.encoder().uid_expunge(part);
         if (!cmd) co_return util::unexpected(std::move(cmd).error());
