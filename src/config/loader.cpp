@@ -231,10 +231,6 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
     return static_cast<std::uint64_t>(bytes);
 }
 
-bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 bool valid_account_name(std::string_view name) {
     if (name.empty() || name.size() > 64 || name[0] == '.') return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
@@ -395,6 +391,10 @@ Config parse(std::string_view text, const std::string& file) {
 }
 
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
 
 std::filesystem::path default_config_path() { return xdg_home("XDG_CONFIG_HOME", ".config") / "mailtwin" / "config.toml"; }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "mailtwin/config/loader.hpp"
 #include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
@@ -23,7 +24,6 @@
 namespace mailtwin::engine {
 namespace {
 
-bool is_loopback(const std::string& host) { return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0; }
 
 // A folder as both sides and the state know it.
 struct FolderPlan {
@@ -336,7 +336,7 @@ net::ConnectionSettings connection_settings(const config::Account& account, cons
                                                 : net::AuthMechanism::xoauth2;
     // Compression pays over a real link and costs CPU on loopback, where the bytes are free.
     s.compress = imap.compress == config::Compress::always ||
-                 (imap.compress == config::Compress::automatic && !is_loopback(imap.host));
+                 (imap.compress == config::Compress::automatic && !config::is_loopback_host(imap.host));
     return s;
 }
 

@@ -15,6 +15,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// localhost, 127.x.y.z or ::1: where tls = "none" needs no opt-in and compress = "auto" stays off.
+bool is_loopback_host(const std::string& host);
+
 // $XDG_CONFIG_HOME/mailtwin/config.toml, falling back to ~/.config/mailtwin/config.toml.
 std::filesystem::path default_config_path();
 

@@ -147,14 +147,8 @@ T Scenario::run(boost::asio::awaitable<util::Expected<T>> task) {
 }
 
 RunResult Scenario::sync(const std::string& args, const std::string& env) const {
-    std::string cmd = env + " " + std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " sync " + args + " 2>&1";
-    RunResult r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return run_command(env + " " + std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " sync " + args +
+                       " 2>&1");
 }
 
 void Scenario::server_create(const std::string& leaf) {

@@ -15,17 +15,13 @@
 
 #include "fixtures/cyrus_server.hpp"
 #include "fixtures/dovecot_server.hpp"
+#include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/model/flags.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/net/session.hpp"
 
 namespace mailtwin::test {
-
-struct RunResult {
-    int exit_code = -1;
-    std::string output;
-};
 
 // Message-ID -> flags in IMAP notation ("\\Seen \\Flagged"), per folder.
 using SideContents = std::map<std::string, std::multimap<std::string, std::string>>;

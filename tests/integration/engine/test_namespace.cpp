@@ -12,6 +12,7 @@
 
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
+#include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -54,14 +55,7 @@ protected:
     }
 
     RunResult mailtwin(const std::string& args) const {
-        std::string cmd = std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " " + args + " 2>&1";
-        RunResult r;
-        FILE* p = ::popen(cmd.c_str(), "r");
-        std::array<char, 4096> buf;
-        while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
-        int status = ::pclose(p);
-        r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return r;
+        return run_command(std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " " + args + " 2>&1");
     }
     void create(const std::string& folder) {
         auto r = run_awaitable(m_io, m_session->create_folder(folder));
