@@ -48,6 +48,11 @@ void keep_only_what_the_plan_names(PlannedFolder& p) {
                 if constexpr (std::is_same_v<A, sync::ResetUids>) every_row = true;  // rewrites every row
                 if constexpr (requires { a.key; }) keys.insert(a.key);
                 if constexpr (requires { a.uid; }) uids.insert(a.uid);
+                if constexpr (std::is_same_v<A, sync::Refuse>)  // a withheld expunge may be half of a move
+                    for (const auto& e : a.held) {
+                        keys.insert(e.key);
+                        uids.insert(e.uid);
+                    }
             },
             action);
     auto& rows = p.last.pairs.pairs;

@@ -46,4 +46,18 @@ std::string FlagSet::to_imap() const {
     return out;
 }
 
+FlagSet minus(const FlagSet& a, const FlagSet& b) {
+    FlagSet out(static_cast<std::uint8_t>(a.bits() & ~b.bits()));
+    for (const auto& k : a.keywords)
+        if (b.keywords.count(k) == 0) out.keywords.insert(k);
+    return out;
+}
+
+FlagSet intersection(const FlagSet& a, const FlagSet& b) {
+    FlagSet out(static_cast<std::uint8_t>(a.bits() & b.bits()));
+    for (const auto& k : a.keywords)
+        if (b.keywords.count(k) != 0) out.keywords.insert(k);
+    return out;
+}
+
 }  // namespace mailtwin::model

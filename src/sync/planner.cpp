@@ -13,23 +13,12 @@ namespace mailtwin::sync {
 using detail::Entry;
 using util::Side;
 
+using model::intersection;
+using model::minus;
+
 namespace {
 
 constexpr std::int64_t k_seconds_per_day = 86400;
-
-model::FlagSet minus(const model::FlagSet& a, const model::FlagSet& b) {
-    model::FlagSet out(static_cast<std::uint8_t>(a.bits() & ~b.bits()));
-    for (const auto& k : a.keywords)
-        if (b.keywords.count(k) == 0) out.keywords.insert(k);
-    return out;
-}
-
-model::FlagSet intersection(const model::FlagSet& a, const model::FlagSet& b) {
-    model::FlagSet out(static_cast<std::uint8_t>(a.bits() & b.bits()));
-    for (const auto& k : a.keywords)
-        if (b.keywords.count(k) != 0) out.keywords.insert(k);
-    return out;
-}
 
 // Where a deletion seen on one side leads.
 enum class Deletion { expunge, restore, detach };
@@ -230,22 +219,28 @@ private:
     void apply_safety_rail(Side gone) {
         const auto& list = m_deletions[gone];
         if (list.empty()) return;
+        const Side keep = util::other(gone);
+        // The expunges the rail may withhold; kept in the Refuse, where the move finder can still
+        // recognise one as half of a move (sync/moves.hpp).
+        std::vector<Expunge> expunges;
+        for (const auto& d : list)
+            if (d.what == Deletion::expunge) expunges.push_back(Expunge{keep, d.entry->uid, d.entry->key});
         const bool root_missing = gone == Side::local && !m_local.root_present;
         if (root_missing || (!m_policy.force && appears_empty(gone))) {
+            // Root missing: nothing there can be half of a move either, so nothing is kept for the finder.
             emit(Refuse{gone, list.size(), m_paired,
-                        root_missing ? "the Maildir root is missing" : "the folder appears empty on that side"});
+                        root_missing ? "the Maildir root is missing" : "the folder appears empty on that side",
+                        root_missing ? RefuseCause::root_missing : RefuseCause::appears_empty,
+                        root_missing ? std::vector<Expunge>{} : std::move(expunges)});
             m_plan.hold_checkpoint[gone] = true;
             return;
         }
-        const auto expunges = static_cast<std::size_t>(
-            std::count_if(list.begin(), list.end(), [](const auto& d) { return d.what == Deletion::expunge; }));
-        const auto percent = static_cast<std::size_t>(std::max(0, m_policy.max_delete_percent));
-        const bool too_many = !m_policy.force && expunges > 0 && expunges * 100 > percent * m_paired;
+        const bool too_many = exceeds_delete_limit(expunges.size(), m_paired, m_policy);
         if (too_many) {
-            emit(Refuse{gone, expunges, m_paired, "more than max_delete_percent; run with --force to allow"});
+            emit(Refuse{gone, expunges.size(), m_paired, k_over_limit_reason, RefuseCause::over_limit,
+                        std::move(expunges)});
             m_plan.hold_checkpoint[gone] = true;
         }
-        const Side keep = util::other(gone);
         for (const auto& d : list) {
             const Entry& e = *d.entry;
             switch (d.what) {
@@ -295,7 +290,8 @@ Plan plan_folder(const model::RemoteView& remote, const model::LocalView& local,
         // The driver must rescan fully: planning from a partial view without its base could lose mail.
         Plan plan;
         plan.actions.push_back(Refuse{Side::remote, 0, last.pairs.size(),
-                                      "incremental remote view without a matching state; a full view is needed"});
+                                      "incremental remote view without a matching state; a full view is needed",
+                                      RefuseCause::no_base, {}});
         plan.hold_checkpoint = {{true, true}};
         plan.counters = count_actions(plan.actions);
         return plan;

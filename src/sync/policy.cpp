@@ -1,5 +1,6 @@
 #include "mailtwin/sync/policy.hpp"
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -25,6 +26,11 @@ bool Policy::may_expunge(Side s) const noexcept {
         case ExpungeTo::remote: return s == Side::remote;
     }
     return false;
+}
+
+bool exceeds_delete_limit(std::size_t expunges, std::size_t paired, const Policy& policy) noexcept {
+    const auto percent = static_cast<std::size_t>(std::max(0, policy.max_delete_percent));
+    return !policy.force && expunges > 0 && expunges * 100 > percent * paired;
 }
 
 namespace {

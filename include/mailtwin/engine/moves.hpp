@@ -1,48 +1,22 @@
 #pragma once
-// Moves between folders, found across the folders' plans before any of them runs:
-//   local move   a mail reader renamed a file from folder A's Maildir into B's (same key): on the
-//                server that is one UID MOVE, not an expunge in A plus an upload to B;
-//   remote move  another client moved a message on the server (same identity gone from A, new in
-//                B): locally that is one rename, not a delete plus a download.
-// The matched Expunge/Upload/Download actions leave the plans. A crash in the middle of a move
-// needs no intent: A then shows the message gone on both sides (forgotten) and B has it new on both
-// sides, where the planner pairs the two copies by identity.
+// Moves between folders in the engine: the pure finder (sync/moves.hpp) over the run's planned
+// folders, and their execution on the server and in the Maildir, before the folders' own plans run.
 #include <string>
 #include <vector>
 
 #include "mailtwin/engine/folder_sync.hpp"
+#include "mailtwin/sync/moves.hpp"
 
 namespace mailtwin::engine {
 
-struct LocalMove {
-    std::size_t from = 0;  // indexes into the planned folders
-    std::size_t to = 0;
-    model::Uid uid = 0;  // in `from` on the server
-    std::string key;
-    model::FlagSet local_flags;   // the file's flags now
-    model::FlagSet remote_flags;  // the server's, as last synced
-    std::optional<model::Identity> identity;
-};
-
-struct RemoteMove {
-    std::size_t from = 0;
-    std::size_t to = 0;
-    std::string key;  // in `from` locally
-    model::Uid new_uid = 0;  // in `to` on the server
-    model::FlagSet remote_flags;
-    model::FlagSet flags;  // what the local file should carry
-    std::optional<model::Identity> identity;
-};
-
-struct Moves {
-    std::vector<LocalMove> local;
-    std::vector<RemoteMove> remote;
-    [[nodiscard]] bool empty() const noexcept { return local.empty() && remote.empty(); }
-};
-
-Moves find_moves(std::vector<PlannedFolder>& planned);
-std::vector<std::string> describe_moves(const Moves& moves, const std::vector<PlannedFolder>& planned);
+// Reads the identity of the new local files the finder may compare (only when some message is gone
+// locally somewhere), then finds the moves and takes what they replace out of the plans.
+sync::Moves find_moves(std::vector<PlannedFolder>& planned, const sync::Policy& policy);
+std::vector<std::string> describe_moves(const sync::Moves& moves, const std::vector<PlannedFolder>& planned);
+// Local moves: one SELECT and one pipeline of UID MOVEs per source folder, then one pipeline of
+// STOREs per target for the merged flags. Remote moves: one rename each (plus a STORE where the
+// merge changed the server's flags). Each move's rows are recorded once both sides hold its result.
 asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
-                                                    std::vector<PlannedFolder>& planned, const Moves& moves);
+                                                    std::vector<PlannedFolder>& planned, const sync::Moves& moves);
 
 }  // namespace mailtwin::engine

@@ -57,6 +57,10 @@ private:
     std::uint8_t m_bits = 0;
 };
 
+// Set algebra over flags and keywords: what `a` has that `b` lacks, and what both have.
+[[nodiscard]] FlagSet minus(const FlagSet& a, const FlagSet& b);
+[[nodiscard]] FlagSet intersection(const FlagSet& a, const FlagSet& b);
+
 // The Flag for a Maildir letter or an IMAP system flag name (case-insensitive), if it has one.
 std::optional<Flag> flag_from_letter(char letter) noexcept;
 std::optional<Flag> flag_from_imap(std::string_view name) noexcept;

@@ -125,12 +125,27 @@ struct Skip {
     friend bool operator==(const Skip&, const Skip&) = default;
 };
 
+// Why the safety rail held deletions back.
+enum class RefuseCause : std::uint8_t {
+    root_missing,   // the Maildir root is missing: never propagated, not even with --force
+    appears_empty,  // the side's full view is empty although the last sync paired messages
+    over_limit,     // more than max_delete_percent of the folder's pairs
+    no_base,        // an incremental remote view without a matching state (the driver must rescan)
+};
+
+inline constexpr const char* k_over_limit_reason = "more than max_delete_percent; run with --force to allow";
+
 // Safety rail: deletions seen on `gone` that were not propagated. The folder is reported as failed.
+// `held` keeps the expunges the rail withheld: a withheld deletion may turn out to be one half of a
+// move between folders (sync/moves.hpp), which is not a deletion; the move finder takes those out and
+// applies the rail again to what is left (sync::exceeds_delete_limit, one rule for both).
 struct Refuse {
     util::Side gone = util::Side::local;
     std::size_t count = 0;   // deletions held back
     std::size_t paired = 0;  // pairs the folder had at the last sync
     std::string reason;
+    RefuseCause cause = RefuseCause::over_limit;
+    std::vector<Expunge> held;  // the withheld expunges (on the other side of `gone`)
     friend bool operator==(const Refuse&, const Refuse&) = default;
 };
 

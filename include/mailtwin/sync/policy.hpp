@@ -1,6 +1,7 @@
 #pragma once
 // The sync policy the planner obeys (config [accounts.*.sync] plus run flags), and the conflict
 // rules, each written once over util::Side.
+#include <cstddef>
 #include <cstdint>
 
 #include "mailtwin/model/flags.hpp"
@@ -47,6 +48,10 @@ using SideFlags = util::PerSide<model::FlagSet>;
 // Then the policy: a side this run may not change keeps its flags; with keywords = "ignore" each side
 // keeps its own keywords (so none is ever removed from, or added to, the server).
 [[nodiscard]] SideFlags merge_flags(const SideFlags& now, const SideFlags& base, const Policy& policy);
+
+// The safety rail's limit (spec: `max_delete_percent`): whether propagating `expunges` deletions in a
+// folder whose last sync paired `paired` messages is too many for one run without --force.
+[[nodiscard]] bool exceeds_delete_limit(std::size_t expunges, std::size_t paired, const Policy& policy) noexcept;
 
 // Equal as far as the policy syncs them (keywords count unless they are ignored).
 [[nodiscard]] bool same_synced_flags(const model::FlagSet& a, const model::FlagSet& b, const Policy& policy);

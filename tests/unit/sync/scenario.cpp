@@ -181,7 +181,11 @@ Action mirrored(const Action& a) {
                                 x.restore};
             },
             [](const Skip& x) -> Action { return Skip{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.reason}; },
-            [](const Refuse& x) -> Action { return Refuse{other(x.gone), x.count, x.paired, x.reason}; },
+            [](const Refuse& x) -> Action {
+                std::vector<Expunge> held;
+                for (const auto& e : x.held) held.push_back(Expunge{other(e.side), mirror_uid(e.key), mirror_key(e.uid)});
+                return Refuse{other(x.gone), x.count, x.paired, x.reason, x.cause, std::move(held)};
+            },
         },
         a);
 }

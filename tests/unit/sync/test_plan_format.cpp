@@ -26,7 +26,7 @@ TEST(PlanFormat, JsonLines) {
     EXPECT_EQ(to_json(SetFlags{util::Side::local, 7, "k\"1", test::parse_flags("S,$a"), {}}),
               R"({"action":"set-flags","side":"local","uid":7,"key":"k\"1","add":["\\Seen","$a"],"remove":[]})");
     EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}), R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
-    EXPECT_EQ(to_json(Refuse{util::Side::local, 3, 4, "why\n"}),
+    EXPECT_EQ(to_json(Refuse{util::Side::local, 3, 4, "why\n", RefuseCause::over_limit, {}}),
               R"({"action":"refuse","gone":"local","count":3,"paired":4,"reason":"why\n"})");
 }
 
@@ -45,7 +45,7 @@ TEST(PlanCounters, CountsAndPredicates) {
     plan.actions = {Skip{util::Side::remote, 1, "", "larger than max_size"}};
     EXPECT_TRUE(plan.changes_nothing());
     EXPECT_FALSE(plan.refused());
-    plan.actions.push_back(Refuse{util::Side::local, 3, 4, "x"});
+    plan.actions.push_back(Refuse{util::Side::local, 3, 4, "x", RefuseCause::over_limit, {}});
     plan.actions.push_back(SetFlags{util::Side::local, 1, "a", {}, {}});
     const auto c = count_actions(plan.actions);
     EXPECT_EQ(c.skips, 1u);
