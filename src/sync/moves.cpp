@@ -277,9 +277,15 @@ private:
 
 std::vector<std::pair<std::size_t, std::size_t>> uploads_wanting_identity(const std::vector<MoveFolder>& folders) {
     std::vector<std::pair<std::size_t, std::size_t>> out;
+    // A file gone locally (with its server copy still there, or moved on the server too) is what a
+    // new file elsewhere may be the rewrite of.
     const auto gone = collect_gone(folders);
-    const bool any = std::any_of(gone.begin(), gone.end(),
-                                 [](const Gone& g) { return g.gone == Side::local && g.row->identity; });
+    bool any = std::any_of(gone.begin(), gone.end(),
+                           [](const Gone& g) { return g.gone == Side::local && g.row->identity; });
+    for (const auto& f : folders)
+        if (f.plan)
+            for (const auto& a : f.plan->actions)
+                if (const auto* forget = std::get_if<Forget>(&a); forget && !forget->key.empty()) any = true;
     if (!any) return out;
     for (std::size_t f = 0; f < folders.size(); ++f) {
         if (!folders[f].plan) continue;

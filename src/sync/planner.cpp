@@ -222,19 +222,22 @@ private:
         const Side keep = util::other(gone);
         // The expunges the rail may withhold; kept in the Refuse, where the move finder can still
         // recognise one as half of a move (sync/moves.hpp).
-        std::vector<Expunge> expunges;
-        for (const auto& d : list)
-            if (d.what == Deletion::expunge) expunges.push_back(Expunge{keep, d.entry->uid, d.entry->key});
         const bool root_missing = gone == Side::local && !m_local.root_present;
         if (root_missing || (!m_policy.force && appears_empty(gone))) {
-            // Root missing: nothing there can be half of a move either, so nothing is kept for the finder.
+            // Nothing at all is done about these deletions, so each may be half of a move (a whole
+            // folder archived). With the root missing nothing there can be, so nothing is kept.
+            std::vector<Expunge> held;
+            if (!root_missing)
+                for (const auto& d : list) held.push_back(Expunge{keep, d.entry->uid, d.entry->key});
             emit(Refuse{gone, list.size(), m_paired,
                         root_missing ? "the Maildir root is missing" : "the folder appears empty on that side",
-                        root_missing ? RefuseCause::root_missing : RefuseCause::appears_empty,
-                        root_missing ? std::vector<Expunge>{} : std::move(expunges)});
+                        root_missing ? RefuseCause::root_missing : RefuseCause::appears_empty, std::move(held)});
             m_plan.hold_checkpoint[gone] = true;
             return;
         }
+        std::vector<Expunge> expunges;
+        for (const auto& d : list)
+            if (d.what == Deletion::expunge) expunges.push_back(Expunge{keep, d.entry->uid, d.entry->key});
         const bool too_many = exceeds_delete_limit(expunges.size(), m_paired, m_policy);
         if (too_many) {
             emit(Refuse{gone, expunges.size(), m_paired, k_over_limit_reason, RefuseCause::over_limit,

@@ -213,13 +213,6 @@ void apply(const Plan& plan, World& w, const model::RemoteView& view) {
     if (!plan.hold_checkpoint[util::Side::remote]) w.state.highestmodseq = view.highestmodseq;
 }
 
-namespace {
-
-struct Views {
-    model::RemoteView remote;
-    model::LocalView local;
-};
-
 Views make_views(const World& w, const SyncOptions& opts) {
     Views v;
     const bool can_increment = w.state.uidvalidity != 0 && w.state.uidvalidity == w.server.uidvalidity;
@@ -234,8 +227,6 @@ Views make_views(const World& w, const SyncOptions& opts) {
     add_identities(v.remote, v.local, needs_identities(v.remote, v.local, w.state), w);
     return v;
 }
-
-}  // namespace
 
 Plan sync_once(World& w, const Policy& policy, std::int64_t now, const SyncOptions& opts) {
     const Views v = make_views(w, opts);

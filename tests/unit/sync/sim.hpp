@@ -69,6 +69,13 @@ struct SyncOptions {
     bool unchanged_local = false;     // use an unchanged local view when the Maildir equals the state
 };
 
+struct Views {
+    model::RemoteView remote;
+    model::LocalView local;
+};
+// The views a sync of `w` starts from, with the identities the planner asks for.
+Views make_views(const World& w, const SyncOptions& opts);
+
 // One sync: views, identities on request, plan, apply. Returns the plan applied.
 Plan sync_once(World& w, const Policy& policy, std::int64_t now, const SyncOptions& opts = {});
 // The plan the next sync would apply, without applying it.
