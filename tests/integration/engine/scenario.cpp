@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -338,6 +339,19 @@ void Scenario::local_move(const std::string& from, const std::string& to, const 
     auto name = maildir::parse_file_name(path.filename().string());
     std::filesystem::rename(path, local_dir(to) / "cur" /
                                       maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
+}
+
+void Scenario::local_rewrite(const std::string& from, const std::string& to, const std::string& id,
+                             const std::string& letters, const std::string& extra_header) {
+    auto path = find_local(from, id);
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    maildir::CommitOptions options;
+    options.flags = maildir::MaildirFlags::from_letters(letters);
+    options.internal_date = std::chrono::system_clock::from_time_t(1672740000);
+    if (auto r = maildir::deliver(local_dir(to), extra_header + text, options); !r)
+        throw std::runtime_error(r.error().describe());
+    std::filesystem::remove(path);
 }
 
 void Scenario::local_delete(const std::string& leaf, const std::string& id) { std::filesystem::remove(find_local(leaf, id)); }

@@ -73,6 +73,11 @@ public:
     void local_delete(const std::string& leaf, const std::string& id);
     // A reader's move: the same file name into the other folder's cur/, with new flags.
     void local_move(const std::string& from, const std::string& to, const std::string& id, const std::string& letters);
+    // A reader's move (or save) by a new file, as neomutt's `s` and mu4e with changed file names do:
+    // the message written to `to` under a new unique name, with `extra_header` lines put in front
+    // (neomutt adds "Content-Length: ..."), and the old file unlinked. `to` may equal `from`.
+    void local_rewrite(const std::string& from, const std::string& to, const std::string& id,
+                       const std::string& letters, const std::string& extra_header = "");
     SideContents local() const;
     // Files per folder, and how many of them carry each Message-ID (duplicates show up as > 1).
     std::map<std::string, std::size_t> local_id_counts() const;
