@@ -16,6 +16,8 @@ PACKAGES=(
   # the second server of the integration tests (tests/fixtures/cyrus-up.sh): cyrus-imapd itself
   # conflicts with dovecot-imapd, so its imapd is unpacked privately by tests/fixtures/cyrus-extract.sh
   cyrus-common cyrus-admin sasl2-bin
+  # the synchronizers users migrate from: the migration tests fill a Maildir with each
+  isync offlineimap3
   # the terminal the progress display is checked in (tmux capture-pane)
   tmux
   # checks of contrib/: unit files (systemd-analyze verify), the man page (man -l), completions

@@ -10,6 +10,7 @@
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/message_info.hpp"
 #include "mailtwin/maildir/staged_delivery.hpp"
 #include "mailtwin/store/crlf_file_payload.hpp"
 
@@ -324,7 +325,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         const sync::Upload* action;
         std::filesystem::path file;
         model::Identity identity;
-        std::string message_id;
+        std::uint64_t rfc822_size;  // as the APPEND literal counts it: every bare LF sent as CRLF
     };
     std::vector<Prepared> prepared;
     for (const auto* u : uploads) {
@@ -332,14 +333,16 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         if (!where) continue;  // gone since the scan: the next run sees the deletion
         auto id = local_identity(where->path);
         if (!id) continue;
-        prepared.push_back({u, where->path, to_identity(id->digest, id->rfc822_size), ""});
+        auto size = maildir::MessageInfo(where->path).rfc822_size();
+        if (!size) continue;
+        prepared.push_back({u, where->path, *id, *size});
     }
     // 1. Intents: a row per key without a UID, with the identity that finds the copy after a crash.
     //    An APPEND is not idempotent, so they are committed (with everything queued) before it.
     std::vector<model::PairState> intent_rows;
     for (const auto& p : prepared)
         intent_rows.push_back(model::PairState{0, p.action->key, p.action->flags, p.action->local_flags,
-                                               p.identity.size, p.identity, false});
+                                               p.rfc822_size, p.identity, false});
     auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
         for (const auto& row : rows) {
             if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
@@ -354,7 +357,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         std::size_t n = std::min(k_uploads_per_batch, prepared.size() - i);
         std::vector<net::AppendItem> items;
         for (std::size_t j = i; j < i + n; ++j) {
-            auto payload = store::open_upload_payload(prepared[j].file, prepared[j].identity.size);
+            auto payload = store::open_upload_payload(prepared[j].file, prepared[j].rfc822_size);
             if (!payload) co_return util::unexpected(std::move(payload).error());
             net::AppendItem item;
             item.message.body = *payload;
@@ -370,7 +373,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
             const Prepared& p = prepared[i + j];
             rows.push_back(model::PairState{*uid, p.action->key, p.action->flags, p.action->local_flags,
-                                            p.identity.size, p.identity, false});
+                                            p.rfc822_size, p.identity, false});
         }
         auto recorded = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
             for (const auto& row : rows) {
@@ -381,7 +384,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         });
         if (!recorded) co_return recorded;
         stats.uploaded += n;
-        for (std::size_t j = i; j < i + n; ++j) stats.bytes_uploaded += prepared[j].identity.size;
+        for (std::size_t j = i; j < i + n; ++j) stats.bytes_uploaded += prepared[j].rfc822_size;
         report_copies(ctx, stats.downloaded + stats.uploaded, stats.bytes_downloaded + stats.bytes_uploaded);
     }
     co_return util::Expected<void>{};

@@ -1,14 +1,17 @@
 #include "mailtwin/engine/identity.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <fstream>
+#include <string>
 
 #include "mailtwin/maildir/content_hash.hpp"
 #include "mailtwin/maildir/message_info.hpp"
+#include "mailtwin/maildir/message_start.hpp"
 
 namespace mailtwin::engine {
 namespace {
+
+// Marks the content-hash slot of a state row as holding a body_hash of this rule (docs/state-schema.md).
+constexpr std::uint8_t k_body_rule = 2;
 
 // Whitespace folded to single spaces and trimmed: servers and mail readers re-fold long headers.
 std::string normalise(std::string_view v) {
@@ -26,9 +29,21 @@ std::string normalise(std::string_view v) {
     return out;
 }
 
-}  // namespace
+std::uint64_t first_8(const std::optional<maildir::Sha256Digest>& d) {
+    std::uint64_t h = 0;
+    if (d)
+        for (int i = 0; i < 8; ++i) h = (h << 8) | (*d)[static_cast<std::size_t>(i)];
+    return h;
+}
 
-state::MessageIdHash identity_digest(std::string_view header_block) {
+std::uint64_t sha_8(std::string_view material) {
+    maildir::Sha256 sha;
+    sha.update(material);
+    auto full = sha.finish();
+    return first_8(full ? std::optional<maildir::Sha256Digest>(*full) : std::nullopt);
+}
+
+std::uint64_t header_hash(std::string_view header_block) {
     std::string material;
     if (auto id = maildir::parse_message_id(header_block); id && !id->empty()) {
         material = "id:" + normalise(*id);
@@ -37,38 +52,76 @@ state::MessageIdHash identity_digest(std::string_view header_block) {
         for (std::string_view field : {"Date", "From", "Subject"})
             material += std::string(field) + ":" + normalise(maildir::header_value(header_block, field).value_or("")) + "\n";
     }
-    maildir::Sha256 sha;
-    sha.update(material);
-    auto full = sha.finish();
-    state::MessageIdHash digest{};
-    if (full) std::copy_n(full->begin(), digest.size(), digest.begin());
-    return digest;
+    return sha_8(material);
 }
 
-model::Identity to_identity(const state::MessageIdHash& digest, std::uint64_t rfc822_size) {
-    std::uint64_t h = 0;
-    for (int i = 0; i < 8; ++i) h = (h << 8) | digest[static_cast<std::size_t>(i)];
-    return model::Identity{h, rfc822_size};
+// The body start in the form the rule hashes: the first k_identity_body_bytes in CRLF form (a bare
+// LF counts two), CRs removed, trailing white space stripped.
+std::string normalised_body(std::string_view body) {
+    std::string out;
+    out.reserve(std::min(body.size(), k_identity_body_bytes));
+    std::size_t crlf_bytes = 0;
+    for (std::size_t i = 0; i < body.size() && crlf_bytes < k_identity_body_bytes; ++i) {
+        const char c = body[i];
+        if (c == '\n') {
+            const bool bare = i == 0 || body[i - 1] != '\r';
+            // A bare LF is CR LF in CRLF form: the CR alone may be the last byte that fits.
+            crlf_bytes += bare ? 2 : 1;
+            if (crlf_bytes <= k_identity_body_bytes) out += '\n';
+        } else {
+            ++crlf_bytes;
+            if (c != '\r') out += c;
+        }
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\n')) out.pop_back();
+    return out;
 }
 
-state::MessageIdHash to_digest(const model::Identity& identity) {
-    state::MessageIdHash digest{};
-    for (int i = 0; i < 8; ++i)
-        digest[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(identity.message_id_hash >> (56 - 8 * i));
-    return digest;
+std::uint64_t body_hash(std::string_view body_start) { return sha_8("body:" + normalised_body(body_start)); }
+
+}  // namespace
+
+model::Identity message_identity(std::string_view header_block, std::string_view body_start) {
+    return model::Identity{header_hash(header_block), body_hash(body_start)};
 }
 
-util::Expected<LocalIdentity> local_identity(const std::filesystem::path& file) {
-    maildir::MessageInfo info(file);
-    auto size = info.rfc822_size();
-    if (!size) return util::unexpected(std::move(size).error());
-    std::ifstream in(file, std::ios::binary);
-    std::string head(64 * 1024, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(in.gcount()));
-    std::size_t end = maildir::find_header_end(head);
-    if (end != std::string::npos) head.resize(end);
-    return LocalIdentity{identity_digest(head), *size};
+model::Identity message_identity(std::string_view message) {
+    const std::size_t end = maildir::find_header_end(message);
+    if (end == std::string_view::npos) return message_identity(message, std::string_view{});
+    return message_identity(message.substr(0, end), message.substr(end));
+}
+
+util::Expected<model::Identity> local_identity(const std::filesystem::path& file) {
+    // k_identity_body_bytes raw bytes are enough: the CRLF form only grows.
+    auto start = maildir::read_message_start(file, k_identity_body_bytes);
+    if (!start) return util::unexpected(std::move(start).error());
+    return message_identity(start->header(), start->body());
+}
+
+std::optional<model::Identity> stored_identity(const state::MessageRecord& record) {
+    if (!record.message_id_hash || !record.content_hash) return std::nullopt;
+    const auto& c = *record.content_hash;
+    if (c[8] != k_body_rule || !std::all_of(c.begin() + 9, c.end(), [](std::uint8_t b) { return b == 0; }))
+        return std::nullopt;
+    auto read_8 = [](const auto& bytes) {
+        std::uint64_t h = 0;
+        for (std::size_t i = 0; i < 8; ++i) h = (h << 8) | bytes[i];
+        return h;
+    };
+    return model::Identity{read_8(*record.message_id_hash), read_8(c)};
+}
+
+void store_identity(state::MessageRecord& record, const model::Identity& identity) {
+    auto write_8 = [](auto& bytes, std::uint64_t h) {
+        for (std::size_t i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(h >> (56 - 8 * i));
+    };
+    state::MessageIdHash mid{};
+    write_8(mid, identity.message_id_hash);
+    state::ContentHash body{};
+    write_8(body, identity.body_hash);
+    body[8] = k_body_rule;
+    record.message_id_hash = mid;
+    record.content_hash = body;
 }
 
 }  // namespace mailtwin::engine

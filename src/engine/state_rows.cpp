@@ -14,7 +14,7 @@ model::PairState pair_state_of(const state::MessageRecord& r) {
     p.remote_flags = r.remote_flags;
     p.local_flags = r.local_flags;
     p.size = r.size;
-    if (r.message_id_hash) p.identity = to_identity(*r.message_id_hash, r.size);
+    p.identity = stored_identity(r);
     p.detached = r.detached;
     return p;
 }
@@ -27,8 +27,8 @@ state::MessageRecord to_record(const model::PairState& p) {
     r.local_key = p.key;
     r.remote_flags = p.remote_flags;
     r.local_flags = p.local_flags;
-    r.size = p.identity ? p.identity->size : p.size;
-    if (p.identity) r.message_id_hash = to_digest(*p.identity);
+    r.size = p.size;
+    if (p.identity) store_identity(r, *p.identity);
     r.detached = p.detached;
     return r;
 }

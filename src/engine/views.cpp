@@ -77,7 +77,7 @@ model::RemoteMessage from_meta(const net::MessageMeta& m) {
     r.flags = m.flags;
     r.size = m.size;
     r.internaldate = m.internal_date ? m.internal_date->utc : 0;
-    r.identity = to_identity(identity_digest(m.header_block), m.size);
+    r.identity = message_identity(m.header_block, m.body_start);
     return r;
 }
 
@@ -92,7 +92,7 @@ asio::awaitable<util::Expected<void>> describe_new(net::Session& session, Remote
     for (const auto& m : out.view.messages)
         if (!known.count(m.uid)) fresh.push_back(m.uid);
     if (fresh.empty()) co_return util::Expected<void>{};
-    auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(fresh));
+    auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(fresh), k_identity_body_bytes);
     if (!meta) co_return util::unexpected(std::move(meta).error());
     std::map<model::Uid, const net::MessageMeta*> by_uid;
     for (const auto& m : *meta) by_uid[m.uid] = &m;
@@ -220,10 +220,10 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, Rem
     for (const auto& m : remote.view.messages)
         if (!m.identity && requested.count(m.uid)) missing.push_back(m.uid);
     if (!missing.empty()) {
-        auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing));
+        auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing), k_identity_body_bytes);
         if (!meta) co_return util::unexpected(std::move(meta).error());
         std::map<model::Uid, model::Identity> ids;
-        for (const auto& m : *meta) ids[m.uid] = to_identity(identity_digest(m.header_block), m.size);
+        for (const auto& m : *meta) ids[m.uid] = message_identity(m.header_block, m.body_start);
         for (auto& m : remote.view.messages)
             if (auto it = ids.find(m.uid); it != ids.end()) m.identity = it->second;
     }
@@ -236,7 +236,7 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, Rem
         if (!std::filesystem::exists(file)) file = folder_dir / "new" / name->second;
         auto id = local_identity(file);
         if (!id) continue;  // vanished since the scan: the next run sees it gone
-        m.identity = to_identity(id->digest, id->rfc822_size);
+        m.identity = *id;
     }
     co_return util::Expected<void>{};
 }

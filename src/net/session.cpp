@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
+#include "mailtwin/util/ascii.hpp"
 #include "mailtwin/net/session_error.hpp"
 
 namespace mailtwin::net {
@@ -280,12 +281,15 @@ std::string message_id_field(std::string_view block) {
 
 }  // namespace
 
-asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(const imap::SeqSet& uids) {
+asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(const imap::SeqSet& uids,
+                                                                        std::size_t body_start_bytes) {
     std::vector<MessageMeta> out;
     if (uids.empty()) co_return out;
     std::vector<imap::Command> batch;
-    const std::array<std::string_view, 5> items{"UID", "FLAGS", "RFC822.SIZE", "INTERNALDATE",
-                                                "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID DATE FROM SUBJECT)]"};
+    const std::string body_item = "BODY.PEEK[TEXT]<0." + std::to_string(body_start_bytes) + ">";
+    std::vector<std::string_view> items{"UID", "FLAGS", "RFC822.SIZE", "INTERNALDATE",
+                                        "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID DATE FROM SUBJECT)]"};
+    if (body_start_bytes > 0) items.push_back(body_item);
     for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
         auto cmd = m_conn.encoder().uid_fetch(part, items);
         if (!cmd) co_return util::unexpected(std::move(cmd).error());
@@ -299,11 +303,15 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
         m.flags = f->flags.value_or(model::FlagSet{});
         m.size = *f->rfc822_size;
         m.internal_date = f->internal_date;
-        for (const auto& b : f->bodies)
-            if (!b.nil && !b.streamed) {
+        for (const auto& b : f->bodies) {
+            if (b.nil || b.streamed) continue;
+            if (util::iequals(b.section, "TEXT")) {
+                m.body_start = b.data;
+            } else {
                 m.header_block = b.data;
                 m.message_id = message_id_field(b.data);
             }
+        }
         out.push_back(std::move(m));
     });
     if (!replies) co_return util::unexpected(std::move(replies).error());

@@ -1,12 +1,30 @@
 #pragma once
 // The identity that recognises one message on both sides when UIDs and keys cannot (UIDVALIDITY
-// change, lost state, a copy whose outcome is unknown): a hash of the normalised Message-ID header,
-// or of Date + From + Subject when a message has none, plus the size as IMAP counts it (CRLF).
-#include <array>
+// change, lost state, a first run over a Maildir another tool filled, a copy whose outcome is
+// unknown, a move between folders). It must survive what synchronizers and mail readers do to a
+// stored message, and still tell different messages apart:
+//
+//   message_id_hash  SHA-256 of the normalised Message-ID (white space folded), or of Date + From +
+//                    Subject when a message has none. Every other header is left out: mbsync adds
+//                    X-TUID, offlineimap X-OfflineIMAP, mutt/neomutt Content-Length, Lines, Status,
+//                    X-Status, X-Keywords, X-Label, and any of them may refold or reorder headers.
+//   body_hash        SHA-256 of the start of the body (after the header's empty line): its first
+//                    k_identity_body_bytes counted as IMAP counts them (every bare LF as CRLF), with
+//                    every CR then removed and trailing white space (space, tab, LF) stripped. So CRLF
+//                    and LF files of one message hash the same, as do bodies that differ only by
+//                    added or removed final newlines, while two messages that reuse a Message-ID
+//                    (a draft saved twice, a resent notification) differ in the body and never pair.
+//
+// Both halves must be equal. The size is not part of it (added headers and line ends change it).
+// Two byte-identical copies have one identity; the planner pairs equal identities one to one in
+// uid/key order, so two copies on one side stay two.
+//
+// The server sends the body start with the other meta data of a new message, in the same FETCH
+// (BODY.PEEK[TEXT]<0.N>, N = k_identity_body_bytes: N CRLF-form bytes are at most N raw bytes); a
+// Maildir file is read up to its header and N bytes further.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <string>
 #include <string_view>
 
 #include "mailtwin/model/message.hpp"
@@ -17,20 +35,22 @@ namespace mailtwin::engine {
 
 // The header fields the identity is computed from (fetched with BODY.PEEK[HEADER.FIELDS (...)]).
 inline constexpr std::string_view k_identity_fields = "MESSAGE-ID DATE FROM SUBJECT";
+// How much of the body, in CRLF form, the identity covers.
+inline constexpr std::size_t k_identity_body_bytes = 1024;
 
-// 16 bytes of SHA-256 over the identifying header values of `header_block` (RFC 5322 header lines,
-// CRLF or LF). What the state stores; the planner uses the first 8 bytes.
-state::MessageIdHash identity_digest(std::string_view header_block);
+// `header_block`: the identifying header lines (or the whole header), CRLF or LF. `body_start`: the
+// body's first bytes as stored (CRLF or LF), at least k_identity_body_bytes of them, or all of it.
+model::Identity message_identity(std::string_view header_block, std::string_view body_start);
+// The same from a whole message (header, empty line, body).
+model::Identity message_identity(std::string_view message);
 
-model::Identity to_identity(const state::MessageIdHash& digest, std::uint64_t rfc822_size);
-// The planner's 8 bytes back into the state's 16 (the rest is zero): for rows recorded from an Identity.
-state::MessageIdHash to_digest(const model::Identity& identity);
+// A Maildir file's identity (reads the header and the start of the body only).
+util::Expected<model::Identity> local_identity(const std::filesystem::path& file);
 
-// Reads the header block of a Maildir file and its size with every bare LF counted as CRLF.
-struct LocalIdentity {
-    state::MessageIdHash digest;
-    std::uint64_t rfc822_size = 0;
-};
-util::Expected<LocalIdentity> local_identity(const std::filesystem::path& file);
+// A state row's identity, absent when the row has none or holds one computed by an older rule
+// (before body_hash: Message-ID and size), which must never be compared with a current one. The
+// engine then computes the identity again from the message where it needs one.
+std::optional<model::Identity> stored_identity(const state::MessageRecord& record);
+void store_identity(state::MessageRecord& record, const model::Identity& identity);
 
 }  // namespace mailtwin::engine

@@ -12,12 +12,12 @@
 namespace mailtwin::model {
 
 // Recognises the same message on both sides when no uid/key pairing tells it (UIDVALIDITY change,
-// lost state, a copy whose outcome is unknown). Both fields must be computed the same way on both
-// sides: message_id_hash from the normalised Message-ID header (a content hash when there is none),
-// size in the RFC822.SIZE form (CRLF line endings), so a Maildir file with LF endings is converted.
+// lost state, a copy whose outcome is unknown, a move). Computed the same way on both sides by
+// engine/identity.hpp, which defines the rule: a hash of the normalised Message-ID (Date + From +
+// Subject when there is none) and a hash of the normalised start of the body. Equal only if both are.
 struct Identity {
     std::uint64_t message_id_hash = 0;
-    std::uint64_t size = 0;
+    std::uint64_t body_hash = 0;
 
     friend auto operator<=>(const Identity&, const Identity&) = default;
 };

@@ -76,6 +76,7 @@ struct MessageMeta {
     std::optional<imap::InternalDate> internal_date;
     std::string message_id;    // the Message-ID header value, "" if none
     std::string header_block;  // the fetched header fields (Message-ID, Date, From, Subject), raw
+    std::string body_start;    // the first body_start_bytes of the body (BODY[TEXT]<0.n>), raw; all of a shorter one
 };
 
 // Receives bodies of fetch_bodies(): for each message begin/data.../end while its literal streams in,
@@ -128,8 +129,10 @@ public:
     // Every UID in the selected folder (ESEARCH when offered): the deletion diff without QRESYNC.
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_all_uids();
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_message_id(const std::string& message_id);
-    // UID, FLAGS, RFC822.SIZE, INTERNALDATE and the Message-ID, Date, From and Subject header fields.
-    asio::awaitable<util::Expected<std::vector<MessageMeta>>> fetch_meta(const imap::SeqSet& uids);
+    // UID, FLAGS, RFC822.SIZE, INTERNALDATE, the Message-ID, Date, From and Subject header fields and,
+    // when body_start_bytes > 0, that many first bytes of the body, all in the same FETCH.
+    asio::awaitable<util::Expected<std::vector<MessageMeta>>> fetch_meta(const imap::SeqSet& uids,
+                                                                         std::size_t body_start_bytes = 0);
     // BODY.PEEK[] of these messages, pipelined in batches, streamed to `consumer`.
     asio::awaitable<util::Expected<void>> fetch_bodies(const imap::SeqSet& uids, BodyConsumer& consumer);
 
