@@ -195,7 +195,7 @@ sync::Moves find_moves(std::vector<PlannedFolder>& planned, const sync::Policy& 
         auto& upload = std::get<sync::Upload>(p.result.plan.actions[i]);
         auto where = maildir::find_message(p.job.local_dir, upload.key, hint_of(p, upload.key));
         if (!where) continue;  // gone since the scan: the folder's own plan sees to it
-        if (auto id = local_identity(where->path)) upload.identity = to_identity(id->digest, id->rfc822_size);
+        if (auto id = local_identity(where->path)) upload.identity = *id;
     }
     return sync::find_moves(folders, policy);
 }
