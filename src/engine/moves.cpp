@@ -15,7 +15,8 @@ std::string hint_of(const PlannedFolder& p, const std::string& key) {
 }
 
 // The STOREs that turn `from` into `to` on one message.
-void add_stores(std::vector<net::StoreRequest>& out, model::Uid uid, const model::FlagSet& from, const model::FlagSet& to) {
+void add_stores(std::vector<net::StoreRequest>& out, model::Uid uid, const model::FlagSet& from,
+                const model::FlagSet& to) {
     const auto one = imap::SeqSet::from_range(uid, uid);
     const auto add = model::minus(to, from);
     const auto remove = model::minus(from, to);
@@ -52,13 +53,14 @@ public:
             keyed.push_back({{FolderKey{m_account, m_planned[m.from].job.remote_name},
                               FolderKey{m_account, m_planned[m.to].job.remote_name}},
                              std::move(m)});
-        return m_batch.add([&db = m_batch.db(), keyed = std::move(keyed)](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto& [where, m] : keyed) {
-                if (auto r = drop_row(db, txn, where.first, m.old_uid, m.old_key); !r) return r;
-                if (auto r = put_row(db, txn, where.second, m.row); !r) return r;
-            }
-            return {};
-        });
+        return m_batch.add(
+            [&db = m_batch.db(), keyed = std::move(keyed)](state::WriteTxn& txn) -> util::Expected<void> {
+                for (const auto& [where, m] : keyed) {
+                    if (auto r = drop_row(db, txn, where.first, m.old_uid, m.old_key); !r) return r;
+                    if (auto r = put_row(db, txn, where.second, m.row); !r) return r;
+                }
+                return {};
+            });
     }
 
 private:
@@ -223,8 +225,9 @@ std::vector<std::string> describe_moves(const sync::Moves& moves, const std::vec
     return out;
 }
 
-asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
-                                                    std::vector<PlannedFolder>& planned, const sync::Moves& moves) {
+asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch,
+                                                    const std::string& account, std::vector<PlannedFolder>& planned,
+                                                    const sync::Moves& moves) {
     MoveRecorder recorder(batch, account, planned);
     if (auto r = co_await execute_local_moves(session, planned, moves.local, recorder); !r) co_return r;
     co_return co_await execute_remote_moves(session, planned, moves.remote, recorder);

@@ -52,7 +52,9 @@ private:
     std::map<std::string, const model::PairState*> m_by_key;
 };
 
-model::FlagSet flags_on(const model::PairState& row, Side s) { return s == Side::remote ? row.remote_flags : row.local_flags; }
+model::FlagSet flags_on(const model::PairState& row, Side s) {
+    return s == Side::remote ? row.remote_flags : row.local_flags;
+}
 
 // Every message some plan treats as gone on one side (see moves.hpp for the four shapes).
 std::vector<Gone> collect_gone(const std::vector<MoveFolder>& folders) {
@@ -148,8 +150,10 @@ private:
         if (!up) return;
         m_consumed.insert(g.ref);
         const auto& u = std::get<Upload>(action(*up));
-        LocalMove m{g.ref.folder, up->folder, g.row->uid, g.row->key, u.key, {{g.survivor, u.local_flags}}, {},
-                    g.row->identity ? g.row->identity : u.identity};
+        LocalMove m{g.ref.folder, up->folder,
+                    g.row->uid,   g.row->key,
+                    u.key,        {{g.survivor, u.local_flags}},
+                    {},           g.row->identity ? g.row->identity : u.identity};
         m.target = merge(m.now, *g.row);
         m_moves.local.push_back(std::move(m));
     }
@@ -162,8 +166,8 @@ private:
         if (!down) return;
         m_consumed.insert(g.ref);
         const auto& d = std::get<Download>(action(*down));
-        RemoteMove m{g.ref.folder, down->folder, g.row->key, g.row->uid, d.uid, {{d.remote_flags, g.survivor}}, {},
-                     g.row->identity};
+        RemoteMove m{g.ref.folder, down->folder,   g.row->key, g.row->uid, d.uid, {{d.remote_flags, g.survivor}},
+                     {},           g.row->identity};
         m.target = merge(m.now, *g.row);
         m_moves.remote.push_back(std::move(m));
     }
@@ -195,8 +199,8 @@ private:
                 m_consumed.insert(*down);
                 const auto& u = std::get<Upload>(action(*up));
                 const auto& d = std::get<Download>(action(*down));
-                RemoteMove m{up->folder, down->folder, u.key, 0, d.uid, {{d.remote_flags, u.local_flags}}, {},
-                             row->identity};
+                RemoteMove m{up->folder, down->folder, u.key, 0, d.uid, {{d.remote_flags, u.local_flags}},
+                             {},         row->identity};
                 m.target = merge(m.now, *row);
                 m_moves.remote.push_back(std::move(m));
             }
@@ -215,11 +219,13 @@ private:
 
     // Removes what the moves replace, applies the rail again to the withheld deletions left, recounts.
     void take_out_consumed() {
-        std::map<std::size_t, std::set<std::size_t, std::greater<>>> actions;                // folder -> indexes
+        std::map<std::size_t, std::set<std::size_t, std::greater<>>> actions;                       // folder -> indexes
         std::map<std::pair<std::size_t, std::size_t>, std::set<std::size_t, std::greater<>>> held;  // refuse -> held
         for (const auto& r : m_consumed) {
-            if (r.held) held[{r.folder, r.action}].insert(*r.held);
-            else actions[r.folder].insert(r.action);
+            if (r.held)
+                held[{r.folder, r.action}].insert(*r.held);
+            else
+                actions[r.folder].insert(r.action);
         }
         std::set<std::size_t> touched;
         for (const auto& [where, indexes] : held) {
@@ -260,7 +266,8 @@ private:
             });
         if (released.empty()) return;
         // Expunges go where the planner puts them: before the copies (plan.hpp, order group 7).
-        auto at = std::find_if(plan.actions.begin(), plan.actions.end(), [](const Action& a) { return order_group(a) > 7; });
+        auto at =
+            std::find_if(plan.actions.begin(), plan.actions.end(), [](const Action& a) { return order_group(a) > 7; });
         plan.actions.insert(at, released.begin(), released.end());
     }
 
@@ -280,8 +287,8 @@ std::vector<std::pair<std::size_t, std::size_t>> uploads_wanting_identity(const 
     // A file gone locally (with its server copy still there, or moved on the server too) is what a
     // new file elsewhere may be the rewrite of.
     const auto gone = collect_gone(folders);
-    bool any = std::any_of(gone.begin(), gone.end(),
-                           [](const Gone& g) { return g.gone == Side::local && g.row->identity; });
+    bool any =
+        std::any_of(gone.begin(), gone.end(), [](const Gone& g) { return g.gone == Side::local && g.row->identity; });
     for (const auto& f : folders)
         if (f.plan)
             for (const auto& a : f.plan->actions)
@@ -291,13 +298,12 @@ std::vector<std::pair<std::size_t, std::size_t>> uploads_wanting_identity(const 
         if (!folders[f].plan) continue;
         const auto& actions = folders[f].plan->actions;
         for (std::size_t i = 0; i < actions.size(); ++i)
-            if (const auto* u = std::get_if<Upload>(&actions[i]); u && !u->restore && !u->identity) out.emplace_back(f, i);
+            if (const auto* u = std::get_if<Upload>(&actions[i]); u && !u->restore && !u->identity)
+                out.emplace_back(f, i);
     }
     return out;
 }
 
-Moves find_moves(const std::vector<MoveFolder>& folders, const Policy& policy) {
-    return Finder(folders, policy).run();
-}
+Moves find_moves(const std::vector<MoveFolder>& folders, const Policy& policy) { return Finder(folders, policy).run(); }
 
 }  // namespace mailtwin::sync

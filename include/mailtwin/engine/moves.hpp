@@ -16,7 +16,8 @@ std::vector<std::string> describe_moves(const sync::Moves& moves, const std::vec
 // Local moves: one SELECT and one pipeline of UID MOVEs per source folder, then one pipeline of
 // STOREs per target for the merged flags. Remote moves: one rename each (plus a STORE where the
 // merge changed the server's flags). Each move's rows are recorded once both sides hold its result.
-asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
-                                                    std::vector<PlannedFolder>& planned, const sync::Moves& moves);
+asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch,
+                                                    const std::string& account, std::vector<PlannedFolder>& planned,
+                                                    const sync::Moves& moves);
 
 }  // namespace mailtwin::engine

@@ -38,8 +38,8 @@ TEST_P(Moves, MovedLocallyWhileFlaggedOnTheServerIsOneMessageWithBothChanges) {
     s.server_create("B");
     for (const char* id : {"c1", "c2", "c3"}) s.server_append("A", id);
     ASSERT_EQ(s.sync().exit_code, 0);
-    s.local_move("A", "B", "c1", "S");             // the reader reads and archives it
-    s.server_flags("A", "c1", "\\Flagged", "");    // the phone flags it meanwhile
+    s.local_move("A", "B", "c1", "S");           // the reader reads and archives it
+    s.server_flags("A", "c1", "\\Flagged", "");  // the phone flags it meanwhile
     auto r = s.sync("-v");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("move remote uid="), std::string::npos) << r.output;
@@ -57,8 +57,8 @@ TEST_P(Moves, MovedOnTheServerWhileFlaggedLocallyIsOneMessageWithBothChanges) {
     s.server_create("B");
     for (const char* id : {"d1", "d2", "d3"}) s.server_append("A", id, "\\Seen");
     ASSERT_EQ(s.sync().exit_code, 0);
-    s.server_move("A", "B", "d1");            // another client archives it
-    s.local_rename_flags("A", "d1", "FS");    // the reader flags it meanwhile
+    s.server_move("A", "B", "d1");          // another client archives it
+    s.local_rename_flags("A", "d1", "FS");  // the reader flags it meanwhile
     auto r = s.sync("-v");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("move local key="), std::string::npos) << r.output;
@@ -178,11 +178,11 @@ TEST_P(Moves, KilledAfterEveryStepOfTheMovesConverges) {
         s.server_create("B");
         for (const char* id : {"k1", "k2", "k3", "k4", "k5"}) s.server_append("A", id, "\\Seen");
         ASSERT_EQ(s.sync().exit_code, 0);
-        s.local_move("A", "B", "k1", "S");                      // rename
-        s.server_flags("A", "k1", "\\Flagged", "");           // ... while flagged on the server
+        s.local_move("A", "B", "k1", "S");                             // rename
+        s.server_flags("A", "k1", "\\Flagged", "");                    // ... while flagged on the server
         s.local_rewrite("A", "B", "k2", "FS", "Content-Length: 6\n");  // neomutt's save
-        s.local_rewrite("A", "A", "k3", "S", "X-Label: x\n");  // rewritten in place
-        s.server_move("A", "B", "k4");                          // another client's move
+        s.local_rewrite("A", "A", "k3", "S", "X-Label: x\n");          // rewritten in place
+        s.server_move("A", "B", "k4");                                 // another client's move
 
         auto killed = s.sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=" + std::to_string(step));
         const bool finished = killed.exit_code == 0;

@@ -9,9 +9,8 @@ namespace mailtwin::sync::sim {
 namespace {
 
 void drop_row(std::vector<model::PairState>& rows, model::Uid uid, const std::string& key) {
-    std::erase_if(rows, [&](const model::PairState& r) {
-        return (uid != 0 && r.uid == uid) || (!key.empty() && r.key == key);
-    });
+    std::erase_if(
+        rows, [&](const model::PairState& r) { return (uid != 0 && r.uid == uid) || (!key.empty() && r.key == key); });
 }
 
 template <class Map>
@@ -130,8 +129,10 @@ void AccountUser::act(Account& a, AccountLog& log) {
         if (what <= 1) {  // new mail
             SimMessage m{m_next_content++, random_flags(), 1000, 100 + static_cast<std::uint64_t>(below(900)), 0};
             log.created.insert(m.content);
-            if (on_server) w.server.append(m);
-            else w.maildir.deliver(m);
+            if (on_server)
+                w.server.append(m);
+            else
+                w.maildir.deliver(m);
             continue;
         }
         if (on_server) {

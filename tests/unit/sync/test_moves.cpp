@@ -167,8 +167,8 @@ TEST(Moves, RewrittenInPlaceKeepsTheServerCopy) {
 
 TEST(Moves, DifferentMessagesNeverPair) {
     Account a = synced_account(2, 2);
-    a.folders[0].maildir.messages.erase(key_of(a.folders[0], 1));     // deleted
-    a.folders[1].maildir.deliver(SimMessage{99, {}, 0, 500, 0});      // a new, different message
+    a.folders[0].maildir.messages.erase(key_of(a.folders[0], 1));  // deleted
+    a.folders[1].maildir.deliver(SimMessage{99, {}, 0, 500, 0});   // a new, different message
     const auto s = sim::sync_account(a, {}, {});
     EXPECT_TRUE(s.moves.empty());
     EXPECT_EQ(uid_of(a.folders[0], 1), 0u);
@@ -200,8 +200,8 @@ TEST(MovesProperties, NoDuplicateNoLossAndConvergence) {
             const auto s = sim::sync_account(a, policy, opts);
             moves[Side::local] += s.moves.local.size();
             moves[Side::remote] += s.moves.remote.size();
-            const std::string where = "case " + std::to_string(i) + " round " + std::to_string(round) +
-                                      "\nbefore:\n" + before + "after:\n" + sim::describe(a) + ": ";
+            const std::string where = "case " + std::to_string(i) + " round " + std::to_string(round) + "\nbefore:\n" +
+                                      before + "after:\n" + sim::describe(a) + ": ";
             for (Side side : util::k_both_sides) {
                 const auto all = sim::all_contents(a, side);
                 for (auto c : all)
