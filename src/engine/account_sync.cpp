@@ -271,6 +271,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
             run.notice("folder \"" + name + "\" skipped: " + dir.error().message);
             continue;
         }
+        bool remote_exists = f.remote;
         if (!f.remote) {
             if (!may_create_remote) {
                 run.notice("local folder \"" + name + "\" not synced: direction = \"pull\" never creates server folders");
@@ -286,6 +287,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
                     run.done(std::move(failed));
                     continue;
                 }
+                remote_exists = true;
             }
         }
         if (!f.local && !std::filesystem::is_directory(*dir / "cur")) {
@@ -308,7 +310,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
             run.done(std::move(same));
             continue;
         }
-        jobs.push_back(FolderJob{name, *dir, true, f.status});
+        jobs.push_back(FolderJob{name, *dir, true, f.status, remote_exists});
         any_known = any_known || f.known;
     }
     run.streaming = !any_known;

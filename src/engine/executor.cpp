@@ -182,7 +182,13 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
     if (!remote.empty()) {
         if (!ctx.trash.empty() && ctx.trash != ctx.where.folder) {
             // `trash`: what the user deleted locally goes to the server's trash folder, to be
-            // emptied there by the user's own rules, instead of being expunged.
+            // emptied there by the user's own rules, instead of being expunged. A message marked
+            // \Deleted (the user's T) arrives there unmarked: marked, the next sync of the trash folder
+            // would expunge it from there too.
+            model::FlagSet mark;
+            mark.set(model::Flag::deleted);
+            const std::vector<net::StoreRequest> unmark{{imap::SeqSet::from_uids(remote), imap::StoreMode::remove, mark}};
+            if (auto r = co_await ctx.session.store_many(unmark); !r) co_return r;
             auto moved = co_await ctx.session.move(imap::SeqSet::from_uids(remote), ctx.trash);
             if (!moved) co_return util::unexpected(std::move(moved).error());
         } else {

@@ -144,11 +144,26 @@ private:
         return e.row ? e.row->size : 0;
     }
 
-    // Case: on both sides — per-flag three-way merge (policy.hpp), then record the new base.
+    // Case: on both sides — per-flag three-way merge (policy.hpp), then record the new base. The
+    // merge sees the local flags as the user meant them (keyword letters a reader dropped are kept);
+    // the SetFlags are computed against the files as they are, so such letters are written back.
     void plan_flags(const Entry& e) {
         const SideFlags now{{e.now[Side::remote].flags, e.now[Side::local].flags}};
         const SideFlags base = base_of(e);
-        const SideFlags target = merge_flags(now, base, m_policy);
+        SideFlags meant = now;
+        meant[Side::local] = local_flags_meant(now[Side::local], base[Side::local], m_policy);
+        SideFlags target = merge_flags(meant, base, m_policy);
+        if (!m_policy.may_change(Side::local)) target[Side::local] = now[Side::local];
+        // Case: marked deleted (T, \Deleted) on a side: a deletion the user asked for (policy.hpp).
+        switch (marked_deleted_outcome(meant, base, m_policy)) {
+            case MarkedDeleted::none: break;
+            case MarkedDeleted::expunge:
+                for (Side s : util::k_both_sides) emit(Expunge{s, e.uid, e.key});
+                return;
+            case MarkedDeleted::unmark:
+                for (Side s : util::k_both_sides) target[s].set(model::Flag::deleted, false);
+                break;
+        }
         for (Side s : util::k_both_sides) {
             if (now[s] == target[s]) continue;
             emit(SetFlags{s, e.uid, e.key, minus(target[s], now[s]), minus(now[s], target[s])});
@@ -180,6 +195,7 @@ private:
     // resurrect the message on the side where it was deleted.
     model::FlagSet survivor_now(const Entry& e, Side keep) const {
         model::FlagSet flags = e.now[keep].flags;
+        if (keep == Side::local) flags = local_flags_meant(flags, survivor_base(e, keep), m_policy);
         if (!survivor_base(e, keep).has(model::Flag::deleted)) flags.set(model::Flag::deleted, false);
         return flags;
     }
