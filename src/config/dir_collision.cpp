@@ -19,8 +19,7 @@ std::filesystem::path comparable(const std::filesystem::path& p) {
 
 // True when `inner` is `outer` or lies below it (compared element by element, so /a/bc is not in /a/b).
 bool within(const std::filesystem::path& inner, const std::filesystem::path& outer) {
-    auto [o, i] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
-    return o == outer.end();
+    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first == outer.end();
 }
 
 std::string described(const ConfiguredDir& d) {

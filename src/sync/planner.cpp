@@ -219,6 +219,8 @@ private:
             emit(Skip{from, e.uid, e.key, "older than max_age_days"});
         } else if (to == Side::local && e.uid < m_newest_floor) {
             emit(Skip{from, e.uid, e.key, "not among the newest max_messages"});
+        } else if (c.flags.has(model::Flag::deleted) && new_marked_deleted_is_expunged(from, m_policy)) {
+            emit(Expunge{from, e.uid, e.key});  // marked deleted before it was ever synced (policy.hpp)
         } else {
             emit_copy(e, from, false);
         }

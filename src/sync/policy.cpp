@@ -110,6 +110,11 @@ MarkedDeleted marked_deleted_outcome(const SideFlags& now, const SideFlags& base
     return MarkedDeleted::unmark;
 }
 
+bool new_marked_deleted_is_expunged(Side from, const Policy& policy) {
+    if (!policy.may_expunge(Side::remote) || !policy.may_expunge(Side::local)) return false;
+    return !(from == Side::local && policy.trash);
+}
+
 bool same_synced_flags(const model::FlagSet& a, const model::FlagSet& b, const Policy& policy) {
     if (a.bits() != b.bits()) return false;
     return policy.keywords == KeywordMode::ignore || a.keywords == b.keywords;

@@ -24,6 +24,7 @@ struct Policy {
     int max_delete_percent = 50;
     KeywordMode keywords = KeywordMode::sync;
     LocalKeywords local_keywords = LocalKeywords::automatic;
+    bool trash = false;  // config `trash` is set: local deletions go to a server folder, not away
     bool force = false;  // --force: lets this run exceed max_delete_percent
     bool full = false;   // --full: the driver asks for full views; the planner does not look at it
 
@@ -73,6 +74,10 @@ using SideFlags = util::PerSide<model::FlagSet>;
 // mark is synced like any other flag and the message stays until a client expunges it.
 enum class MarkedDeleted : std::uint8_t { none, expunge, unmark };
 [[nodiscard]] MarkedDeleted marked_deleted_outcome(const SideFlags& now, const SideFlags& base, const Policy& policy);
+// A message new on `from` (never synced) that is already marked deleted: under the same condition it
+// is expunged there and not copied, except a local one when local deletions go to the server's
+// trash folder (Policy::trash): that one is copied with its mark, and the next sync moves it there.
+[[nodiscard]] bool new_marked_deleted_is_expunged(util::Side from, const Policy& policy);
 
 // Equal as far as the policy syncs them (keywords count unless they are ignored).
 [[nodiscard]] bool same_synced_flags(const model::FlagSet& a, const model::FlagSet& b, const Policy& policy);

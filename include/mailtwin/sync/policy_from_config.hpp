@@ -30,6 +30,7 @@ inline Policy policy_from_config(const config::Sync& cfg, bool force, bool full)
     p.max_age_days = cfg.max_age_days;
     p.max_messages = cfg.max_messages;
     p.max_delete_percent = cfg.max_delete_percent;
+    p.trash = !cfg.trash.empty();
     p.force = force;
     p.full = full;
     return p;

@@ -65,11 +65,22 @@ TEST(MarkedDeletedPlan, ExpungeBoth) {
             {"not held by the safety rail: each was marked", "1:T 2:T 3:T 4:S", "1=1 2=2 3=3 4=4", "1 2 3 4",
              {"expunge remote uid=1 key=1", "expunge remote uid=2 key=2", "expunge remote uid=3 key=3",
               "expunge local uid=1 key=1", "expunge local uid=2 key=2", "expunge local uid=3 key=3"}},
-            {"a new marked message is copied with its mark first", "1:T", "", "", {"download uid=1 flags=T size=100"}},
+            {"a new marked message is expunged where it is, not copied", "1:T 2:S", "", "",
+             {"expunge remote uid=1 key=-", "download uid=2 flags=S size=100"}},
             {"gone on one side, marked on the other: the deletion stands", "2", "1=1:-/- 2=2", "1:T 2",
              {"expunge local uid=1 key=1"}},
         },
         Policy{});
+}
+
+TEST(MarkedDeletedPlan, WithTrashANewLocalMarkedMessageIsUploadedToGoThereNextTime) {
+    Policy p;
+    p.trash = true;
+    const auto plan = plan_folder(remote_view(""), local_view("1:T"), folder_state(""), p, k_now);
+    EXPECT_EQ(lines(plan), (std::vector<std::string>{"upload key=1 flags=T size=100"}));
+    // A server one is expunged, which `trash` turns into a move to the trash folder.
+    const auto remote = plan_folder(remote_view("1:T"), local_view(""), folder_state(""), p, k_now);
+    EXPECT_EQ(lines(remote), (std::vector<std::string>{"expunge remote uid=1 key=-"}));
 }
 
 TEST(MarkedDeletedPlan, OnConflictDelete) {
