@@ -181,6 +181,8 @@ private:
         Deletion what = Deletion::expunge;
         if (!m_policy.may_expunge(keep)) {
             what = Deletion::detach;  // expunge/direction say: do not propagate; the survivor stays
+        } else if (marks_are_deletions(m_policy) && e.now[keep].flags.has(model::Flag::deleted)) {
+            what = Deletion::expunge;  // the survivor is marked deleted too: both sides agree
         } else if (!same_synced_flags(survivor_now(e, keep), survivor_base(e, keep), m_policy)) {
             // Changed on the surviving side since the last sync: on_conflict.
             if (m_policy.on_conflict == OnConflict::del) what = Deletion::expunge;

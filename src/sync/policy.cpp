@@ -98,8 +98,12 @@ model::FlagSet local_flags_meant(const model::FlagSet& now, const model::FlagSet
     return out;
 }
 
+bool marks_are_deletions(const Policy& policy) {
+    return policy.may_expunge(Side::remote) && policy.may_expunge(Side::local);
+}
+
 MarkedDeleted marked_deleted_outcome(const SideFlags& now, const SideFlags& base, const Policy& policy) {
-    if (!policy.may_expunge(Side::remote) || !policy.may_expunge(Side::local)) return MarkedDeleted::none;
+    if (!marks_are_deletions(policy)) return MarkedDeleted::none;
     const bool remote_marked = now[Side::remote].has(model::Flag::deleted);
     const bool local_marked = now[Side::local].has(model::Flag::deleted);
     if (!remote_marked && !local_marked) return MarkedDeleted::none;
@@ -111,7 +115,7 @@ MarkedDeleted marked_deleted_outcome(const SideFlags& now, const SideFlags& base
 }
 
 bool new_marked_deleted_is_expunged(Side from, const Policy& policy) {
-    if (!policy.may_expunge(Side::remote) || !policy.may_expunge(Side::local)) return false;
+    if (!marks_are_deletions(policy)) return false;
     return !(from == Side::local && policy.trash);
 }
 

@@ -73,6 +73,9 @@ using SideFlags = util::PerSide<model::FlagSet>;
 // the message. Marked on both sides: expunged. Otherwise (deletions may not reach both sides) the
 // mark is synced like any other flag and the message stays until a client expunges it.
 enum class MarkedDeleted : std::uint8_t { none, expunge, unmark };
+// Whether marks are deletions under this policy (deletions may reach both sides). A copy that is
+// marked while its partner was deleted then agrees with that deletion: it is never restored.
+[[nodiscard]] bool marks_are_deletions(const Policy& policy);
 [[nodiscard]] MarkedDeleted marked_deleted_outcome(const SideFlags& now, const SideFlags& base, const Policy& policy);
 // A message new on `from` (never synced) that is already marked deleted: under the same condition it
 // is expunged there and not copied, except a local one when local deletions go to the server's

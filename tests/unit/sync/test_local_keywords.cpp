@@ -62,8 +62,7 @@ TEST(LocalKeywordsPlan, KeptHonoursRemovingTheLastKeyword) {
 
 TEST(LocalKeywordsPlan, DroppedNeverRemovesFromTheServer) {
     EXPECT_EQ(plan_lines("1:S,$Label1,Work", "1=1:S,$Label1,Work/S,$Label1,Work", "1:S,Work", with(LocalKeywords::dropped)),
-              (Lines{"set-flags local uid=1 key=1 +,$Label1",
-                     "record uid=1 key=1 flags=S,$Label1,Work/S,$Label1,Work"}));
+              (Lines{"set-flags local uid=1 key=1 +,$Label1"}));
 }
 
 TEST(LocalKeywordsPlan, ARemovalOnTheServerStillReachesTheFile) {
@@ -85,7 +84,7 @@ TEST(LocalKeywordsPlan, DroppedLettersAreNoConflictWithADeletionOnTheServer) {
     // A real local change (F) is still a conflict: the message is restored on the server.
     const auto restored = plan_lines("2", "1=1:S,Work/S,Work 2=2", "1:FS 2", Policy{});
     ASSERT_EQ(restored.size(), 1u);
-    EXPECT_EQ(restored[0].rfind("upload key=1", 0), 0u) << restored[0];
+    EXPECT_EQ(restored[0].rfind("restore-upload key=1", 0), 0u) << restored[0];
 }
 
 TEST(LocalKeywordsPolicy, FromTheConfig) {
