@@ -25,8 +25,9 @@ struct DirCollision {
 
 // Compares after making each path absolute and lexically normal, and resolving the symbolic links of
 // the part that exists (so a link to another account's Maildir counts). Maildir vs Maildir and
-// state dir vs Maildir collide when equal or when one lies inside the other. The first collision
-// in file order is returned.
+// state dir vs Maildir collide when equal or when one lies inside the other. `dirs` is in the
+// order they were written (defaults, line 0, first); the first collision is returned, reported at
+// the directory written later.
 [[nodiscard]] std::optional<DirCollision> find_dir_collision(const std::vector<ConfiguredDir>& dirs);
 
 }  // namespace mailtwin::config::detail

@@ -398,6 +398,9 @@ Config build(const toml::table& root, const std::string& file) {
         cfg.accounts.push_back(std::move(acc));
     }
     place("general.state_dir", cfg.general.state_dir, state_dir_written, true);
+    // In the order they were written (tables come back sorted by name), defaults first: a collision
+    // is reported at the key written later.
+    std::stable_sort(dirs.begin(), dirs.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
     if (auto collision = detail::find_dir_collision(dirs)) {
         const auto& at = dirs[collision->at];
         throw ConfigError(file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": " +

@@ -81,16 +81,22 @@ TEST(DirCollision, SiblingsAndPrefixesOfNamesAreFine) {
               "");
 }
 
+TEST(DirCollision, StateDirWrittenAfterTheMaildirIsReportedAtTheStateDir) {
+    const auto msg = error_of(account("a", "/srv/mail") + general("/srv/mail/.mailtwin"));
+    EXPECT_EQ(msg.rfind("t.toml:8:13: general.state_dir = \"/srv/mail/.mailtwin\" is inside accounts.a.maildir", 0), 0u)
+        << msg;
+}
+
 TEST(DirCollision, StateDirInsideAMaildirIsRefused) {
     EXPECT_EQ(error_of(general("/srv/mail/.mailtwin") + account("a", "/srv/mail")),
-              "t.toml:2:13: general.state_dir = \"/srv/mail/.mailtwin\" is inside accounts.a.maildir = "
-              "\"/srv/mail\" (line 4): mailtwin's state database and the mail would share files; keep "
+              "t.toml:4:11: accounts.a.maildir = \"/srv/mail\" contains general.state_dir = "
+              "\"/srv/mail/.mailtwin\" (line 2): mailtwin's state database and the mail would share files; keep "
               "general.state_dir outside every Maildir (and no Maildir inside it)");
 }
 
 TEST(DirCollision, MaildirInsideTheStateDirIsRefused) {
     const auto msg = error_of(general("/srv/state") + account("a", "/srv/state/mail"));
-    EXPECT_NE(msg.find("general.state_dir = \"/srv/state\" contains accounts.a.maildir = \"/srv/state/mail\""),
+    EXPECT_NE(msg.find("accounts.a.maildir = \"/srv/state/mail\" is inside general.state_dir = \"/srv/state\""),
               std::string::npos)
         << msg;
 }
