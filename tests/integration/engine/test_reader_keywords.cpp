@@ -88,7 +88,7 @@ TEST_P(ReaderKeywords, MuFlaggingAMessageKeepsItsServerKeywords) {
 
     auto second = s.sync();
     ASSERT_EQ(second.exit_code, 0) << second.output;
-    EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "k1"), "\\Seen \\Flagged $Label1 Work")
+    EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "k1"), "\\Flagged \\Seen $Label1 Work")
         << "the flag mu set reaches the server, the keywords mu dropped stay there";
     EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "k2"), "\\Seen");
     const std::string restored = local_file(s.local_dir("INBOX"), "k1").letters;
@@ -98,7 +98,7 @@ TEST_P(ReaderKeywords, MuFlaggingAMessageKeepsItsServerKeywords) {
     // Idempotent: nothing left to do, the keywords still there; mu can index the renamed file.
     auto third = s.sync();
     ASSERT_EQ(third.exit_code, 0) << third.output;
-    EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "k1"), "\\Seen \\Flagged $Label1 Work");
+    EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "k1"), "\\Flagged \\Seen $Label1 Work");
     auto unflag = mu(muhome.path(), s.maildir(), "(move :msgid \"k1@scenario.test\" :flags \"-F\")");
     ASSERT_EQ(unflag.exit_code, 0) << unflag.output;
     ASSERT_EQ(s.sync().exit_code, 0);
