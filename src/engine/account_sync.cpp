@@ -417,7 +417,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     if (!result.fatal && !run.jobs.empty() && !run.streaming) {
         const std::size_t workers = std::min(max_workers, run.jobs.size());
         // Phase 2: moves between folders, found across the plans, done first.
-        Moves moves = find_moves(run.planned);
+        Moves moves = find_moves(run.planned, run.options.policy);
         for (const auto& line : describe_moves(moves, run.planned)) run.notice((request.dry_run ? "plan: " : "") + line);
         if (!moves.empty() && !request.dry_run) {
             asio::co_spawn(io, [&]() -> asio::awaitable<void> {

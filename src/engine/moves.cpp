@@ -63,7 +63,7 @@ std::pair<model::FlagSet, model::FlagSet> difference(const model::FlagSet& from,
 
 }  // namespace
 
-Moves find_moves(std::vector<PlannedFolder>& planned) {
+Moves find_moves(std::vector<PlannedFolder>& planned, const sync::Policy& policy) {
     Moves moves;
     RowIndexes rows;
     std::map<std::string, std::vector<ActionRef>> uploads_by_key;
@@ -92,8 +92,9 @@ Moves find_moves(std::vector<PlannedFolder>& planned) {
                 if (to == f || consumed.count({to, ui})) continue;
                 const auto& up = std::get<sync::Upload>(planned[to].result.plan.actions[ui]);
                 const auto* row = rows.of(planned[f]).uid(e->uid);
-                moves.local.push_back(LocalMove{f, to, e->uid, e->key, up.local_flags,
-                                                row ? row->remote_flags : up.flags, row ? row->identity : up.identity});
+                const auto meant = row ? sync::local_flags_meant(up.local_flags, row->local_flags, policy) : up.local_flags;
+                moves.local.push_back(LocalMove{f, to, e->uid, e->key, meant, row ? row->remote_flags : up.flags,
+                                                row ? row->identity : up.identity});
                 consumed.insert({f, i});
                 consumed.insert({to, ui});
             } else if (e->side == util::Side::local) {

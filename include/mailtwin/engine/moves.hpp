@@ -40,7 +40,9 @@ struct Moves {
     [[nodiscard]] bool empty() const noexcept { return local.empty() && remote.empty(); }
 };
 
-Moves find_moves(std::vector<PlannedFolder>& planned);
+// `policy` reads the moved files' keyword letters (sync::local_flags_meant: a reader such as mu
+// drops them on the way, which is no removal).
+Moves find_moves(std::vector<PlannedFolder>& planned, const sync::Policy& policy = {});
 std::vector<std::string> describe_moves(const Moves& moves, const std::vector<PlannedFolder>& planned);
 asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch, const std::string& account,
                                                     std::vector<PlannedFolder>& planned, const Moves& moves);

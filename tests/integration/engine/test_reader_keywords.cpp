@@ -132,6 +132,32 @@ TEST_P(ReaderKeywords, KeptTakesEveryLetterRemovalAsTheUsers) {
     EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "k1"), "\\Seen");
 }
 
+// mu4e's refile (`mu server` move into another maildir, file name kept): the move reaches the
+// server as a move, and the keywords mu dropped on the way stay on the server.
+TEST_P(ReaderKeywords, MuRefilingAMessageKeepsItsServerKeywords) {
+    Scenario s("murefile", "", server());
+    s.server_create("INBOX");
+    s.server_create("Archive");
+    s.server_append("INBOX", "r1", "\\Seen $Label1 Work");
+    s.server_append("INBOX", "r2", "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    TempDir muhome("mailtwin-muhome");
+    const std::string archive = "/E-murefile/Archive";
+    auto moved = mu(muhome.path(), s.maildir(),
+                    "(move :msgid \"r1@scenario.test\" :maildir \"" + archive + "\" :flags \"+F\")");
+    ASSERT_EQ(moved.exit_code, 0) << moved.output;
+    ASSERT_NE(moved.output.find(":update"), std::string::npos) << moved.output;
+    ASSERT_EQ(local_file(s.local_dir("Archive"), "r1").letters, "FS") << "mu 1.8 drops keyword letters";
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(server_flags_of(server(), s.folder("INBOX"), "r1"), "(missing)");
+    EXPECT_EQ(server_flags_of(server(), s.folder("Archive"), "r1"), "\\Flagged \\Seen $Label1 Work");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    EXPECT_EQ(server_flags_of(server(), s.folder("Archive"), "r1"), "\\Flagged \\Seen $Label1 Work");
+    EXPECT_EQ(local_file(s.local_dir("Archive"), "r1").letters.size(), 4u) << "the keyword letters come back";
+    EXPECT_EQ(s.server(), s.local());
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ReaderKeywords, ::testing::Values("dovecot", "cyrus"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
