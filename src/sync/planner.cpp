@@ -157,9 +157,12 @@ private:
         // Case: marked deleted (T, \Deleted) on a side: a deletion the user asked for (policy.hpp).
         switch (marked_deleted_outcome(meant, base, m_policy)) {
             case MarkedDeleted::none: break;
-            case MarkedDeleted::expunge:
-                for (Side s : util::k_both_sides) emit(Expunge{s, e.uid, e.key});
+            case MarkedDeleted::expunge: {
+                const bool server_only = meant[Side::remote].has(model::Flag::deleted) &&
+                                         !meant[Side::local].has(model::Flag::deleted);
+                for (Side s : util::k_both_sides) emit(Expunge{s, e.uid, e.key, s == Side::remote && server_only});
                 return;
+            }
             case MarkedDeleted::unmark:
                 for (Side s : util::k_both_sides) target[s].set(model::Flag::deleted, false);
                 break;
@@ -222,7 +225,8 @@ private:
         } else if (to == Side::local && e.uid < m_newest_floor) {
             emit(Skip{from, e.uid, e.key, "not among the newest max_messages"});
         } else if (c.flags.has(model::Flag::deleted) && new_marked_deleted_is_expunged(from, m_policy)) {
-            emit(Expunge{from, e.uid, e.key});  // marked deleted before it was ever synced (policy.hpp)
+            // Marked deleted before it was ever synced (policy.hpp).
+            emit(Expunge{from, e.uid, e.key, from == Side::remote});
         } else {
             emit_copy(e, from, false);
         }

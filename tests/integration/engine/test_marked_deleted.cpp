@@ -72,6 +72,25 @@ TEST_P(MarkedDeleted, WithTrashTheMessageLandsThereOnceAndUnmarked) {
     EXPECT_EQ(s.server(), s.local());
 }
 
+TEST_P(MarkedDeleted, AMarkSetOnTheServerIsExpungedThereNotMovedToTrash) {
+    // The server client that marked it keeps its own trash (Thunderbird copies there first): moving
+    // it into mailtwin's `trash` as well would put it there twice.
+    Scenario s("tflagsrvtrash", "trash = \"@P/Trash\"\n", server());
+    s.server_create("INBOX");
+    s.server_create("Trash");
+    for (const char* id : {"t1", "t2"}) s.server_append("INBOX", id, "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.server_flags("INBOX", "t1", "\\Deleted", "");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    auto after = s.server();
+    EXPECT_EQ(after["INBOX"].count("t1"), 0u);
+    EXPECT_EQ(after["Trash"].count("t1"), 0u);
+    EXPECT_EQ(s.local()["INBOX"].count("t1"), 0u);
+    EXPECT_EQ(after["INBOX"].count("t2"), 1u);
+    EXPECT_EQ(after, s.local());
+}
+
 TEST_P(MarkedDeleted, AChangeOnTheOtherSideKeepsTheMessage) {
     Scenario s("tflagconflict", "", server());
     s.server_create("INBOX");

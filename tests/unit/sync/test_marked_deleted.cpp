@@ -85,6 +85,26 @@ TEST(MarkedDeletedPlan, WithTrashANewLocalMarkedMessageIsUploadedToGoThereNextTi
     EXPECT_EQ(lines(remote), (std::vector<std::string>{"expunge remote uid=1 key=-"}));
 }
 
+// Which remote expunges finish a mark a server client set (never moved into `trash`).
+std::vector<std::pair<model::Uid, bool>> remote_expunges(const Plan& plan) {
+    std::vector<std::pair<model::Uid, bool>> out;
+    for (const auto& a : plan.actions)
+        if (const auto* e = std::get_if<Expunge>(&a); e && e->side == util::Side::remote)
+            out.emplace_back(e->uid, e->server_marked);
+    return out;
+}
+
+TEST(MarkedDeletedPlan, AMarkSetOnTheServerOnlyIsFinishedThereNotMovedToTrash) {
+    Policy p;
+    p.trash = true;
+    // 1: marked on the server; 2: marked locally; 3: on both; 4: new on the server, marked;
+    // 6: deleted locally, so its expunge is a local deletion however the server copy is flagged.
+    const auto plan = plan_folder(remote_view("1:T 2 3:T 4:T 5 6:T"), local_view("1 2:T 3:T 5"),
+                                  folder_state("1=1 2=2 3=3 5=5 6=6"), p, k_now);
+    EXPECT_EQ(remote_expunges(plan),
+              (std::vector<std::pair<model::Uid, bool>>{{1, true}, {2, false}, {3, false}, {4, true}, {6, false}}));
+}
+
 TEST(MarkedDeletedPlan, OnConflictDelete) {
     Policy p;
     p.on_conflict = OnConflict::del;
