@@ -54,11 +54,13 @@ std::optional<DirCollision> find_dir_collision(const std::vector<ConfiguredDir>&
                                                           : "contains";
             std::string why;
             if (a.state || b.state)
-                why = "mailtwin's state database and the mail would share files; keep general.state_dir "
-                      "outside every Maildir (and no Maildir inside it)";
+                why =
+                    "mailtwin's state database and the mail would share files; keep general.state_dir "
+                    "outside every Maildir (and no Maildir inside it)";
             else
-                why = "each account's mail would be uploaded to the other account's server; give every "
-                      "account a Maildir of its own, none inside another";
+                why =
+                    "each account's mail would be uploaded to the other account's server; give every "
+                    "account a Maildir of its own, none inside another";
             return DirCollision{at_b ? later : earlier,
                                 described(here) + " " + relation + " " + described(there) + where(there) + ": " + why};
         }

@@ -19,8 +19,8 @@ TEST_P(MarkedDeleted, MarkedOnEitherSideIsRemovedFromBoth) {
     for (const char* id : {"t1", "t2", "t3"}) s.server_append("INBOX", id, "\\Seen");
     ASSERT_EQ(s.sync().exit_code, 0);
 
-    s.local_rename_flags("INBOX", "t1", "ST");         // neomutt, maildir_trash = yes
-    s.server_flags("INBOX", "t2", "\\Deleted", "");    // another client, before its EXPUNGE
+    s.local_rename_flags("INBOX", "t1", "ST");       // neomutt, maildir_trash = yes
+    s.server_flags("INBOX", "t2", "\\Deleted", "");  // another client, before its EXPUNGE
     auto r = s.sync();
     ASSERT_EQ(r.exit_code, 0) << r.output;
     auto server_side = s.server();

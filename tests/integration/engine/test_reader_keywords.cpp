@@ -143,8 +143,8 @@ TEST_P(ReaderKeywords, MuRefilingAMessageKeepsItsServerKeywords) {
     ASSERT_EQ(s.sync().exit_code, 0);
     TempDir muhome("mailtwin-muhome");
     const std::string archive = "/E-murefile/Archive";
-    auto moved = mu(muhome.path(), s.maildir(),
-                    "(move :msgid \"r1@scenario.test\" :maildir \"" + archive + "\" :flags \"+F\")");
+    auto moved =
+        mu(muhome.path(), s.maildir(), "(move :msgid \"r1@scenario.test\" :maildir \"" + archive + "\" :flags \"+F\")");
     ASSERT_EQ(moved.exit_code, 0) << moved.output;
     ASSERT_NE(moved.output.find(":update"), std::string::npos) << moved.output;
     ASSERT_EQ(local_file(s.local_dir("Archive"), "r1").letters, "FS") << "mu 1.8 drops keyword letters";

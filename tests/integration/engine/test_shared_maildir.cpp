@@ -14,8 +14,8 @@ std::string account(const std::string& name, const std::string& user, const std:
                     const DovecotInfo& d, const std::string& folders) {
     return "[accounts." + name + "]\nmaildir = \"" + maildir.string() + "\"\n[accounts." + name +
            ".imap]\nhost = \"127.0.0.1\"\nport = " + std::to_string(d.tls_port) + "\ntls = \"implicit\"\nuser = \"" +
-           user + "\"\npassword = \"" + d.password + "\"\nca_file = \"" + d.ca_file.string() + "\"\n[accounts." +
-           name + ".sync]\nfolders = [\"" + folders + "\"]\n";
+           user + "\"\npassword = \"" + d.password + "\"\nca_file = \"" + d.ca_file.string() + "\"\n[accounts." + name +
+           ".sync]\nfolders = [\"" + folders + "\"]\n";
 }
 
 TEST(SharedMaildir, TwoAccountsOnOneMaildirAreRefusedBeforeAnythingIsSynced) {

@@ -107,8 +107,10 @@ TEST(DirCollision, TheDefaultStateDirCountsToo) {
     const std::string restore = saved ? saved : "";
     ::setenv("XDG_STATE_HOME", "/srv/xdg-state", 1);
     const auto msg = error_of(account("a", "/srv/xdg-state/mailtwin/mail"));
-    if (saved) ::setenv("XDG_STATE_HOME", restore.c_str(), 1);
-    else ::unsetenv("XDG_STATE_HOME");
+    if (saved)
+        ::setenv("XDG_STATE_HOME", restore.c_str(), 1);
+    else
+        ::unsetenv("XDG_STATE_HOME");
     EXPECT_EQ(msg,
               "t.toml:2:11: accounts.a.maildir = \"/srv/xdg-state/mailtwin/mail\" is inside general.state_dir = "
               "\"/srv/xdg-state/mailtwin\" (the default): mailtwin's state database and the mail would share "

@@ -61,8 +61,9 @@ TEST(LocalKeywordsPlan, KeptHonoursRemovingTheLastKeyword) {
 }
 
 TEST(LocalKeywordsPlan, DroppedNeverRemovesFromTheServer) {
-    EXPECT_EQ(plan_lines("1:S,$Label1,Work", "1=1:S,$Label1,Work/S,$Label1,Work", "1:S,Work", with(LocalKeywords::dropped)),
-              (Lines{"set-flags local uid=1 key=1 +,$Label1"}));
+    EXPECT_EQ(
+        plan_lines("1:S,$Label1,Work", "1=1:S,$Label1,Work/S,$Label1,Work", "1:S,Work", with(LocalKeywords::dropped)),
+        (Lines{"set-flags local uid=1 key=1 +,$Label1"}));
 }
 
 TEST(LocalKeywordsPlan, ARemovalOnTheServerStillReachesTheFile) {

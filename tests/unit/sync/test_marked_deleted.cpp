@@ -52,24 +52,51 @@ TEST(MarkedDeletedOutcome, TheRule) {
 TEST(MarkedDeletedPlan, ExpungeBoth) {
     check_table(
         {
-            {"marked on one side: expunged on both", "1:ST 2:S", "1=1:S/S 2=2:S/S", "1:S 2:S",
+            {"marked on one side: expunged on both",
+             "1:ST 2:S",
+             "1=1:S/S 2=2:S/S",
+             "1:S 2:S",
              {"expunge remote uid=1 key=1", "expunge local uid=1 key=1"}},
-            {"marked on both sides", "1:T", "1=1:T/-", "1:T",
+            {"marked on both sides",
+             "1:T",
+             "1=1:T/-",
+             "1:T",
              {"expunge remote uid=1 key=1", "expunge local uid=1 key=1"}},
-            {"marked and changed on the same side", "1:FST", "1=1:S/S", "1:S",
+            {"marked and changed on the same side",
+             "1:FST",
+             "1=1:S/S",
+             "1:S",
              {"expunge remote uid=1 key=1", "expunge local uid=1 key=1"}},
-            {"marked here, flagged there: keep removes the mark", "1:ST", "1=1:S/S", "1:FS",
+            {"marked here, flagged there: keep removes the mark",
+             "1:ST",
+             "1=1:S/S",
+             "1:FS",
              {"set-flags remote uid=1 key=1 +F -T", "record uid=1 key=1 flags=FS/FS"}},
-            {"marked at the last sync, undeleted on one side: kept", "1:ST", "1=1:ST/ST", "1:S",
+            {"marked at the last sync, undeleted on one side: kept",
+             "1:ST",
+             "1=1:ST/ST",
+             "1:S",
              {"set-flags remote uid=1 key=1 -T", "record uid=1 key=1 flags=S/S"}},
-            {"not held by the safety rail: each was marked", "1:T 2:T 3:T 4", "1=1 2=2 3=3 4=4", "1 2 3 4",
+            {"not held by the safety rail: each was marked",
+             "1:T 2:T 3:T 4",
+             "1=1 2=2 3=3 4=4",
+             "1 2 3 4",
              {"expunge remote uid=1 key=1", "expunge remote uid=2 key=2", "expunge remote uid=3 key=3",
               "expunge local uid=1 key=1", "expunge local uid=2 key=2", "expunge local uid=3 key=3"}},
-            {"a new marked message is expunged where it is, not copied", "1:T 2:S", "", "",
+            {"a new marked message is expunged where it is, not copied",
+             "1:T 2:S",
+             "",
+             "",
              {"expunge remote uid=1 key=-", "download uid=2 flags=S size=100"}},
-            {"gone on one side, marked on the other: the deletion stands", "2", "1=1:-/- 2=2", "1:T 2",
+            {"gone on one side, marked on the other: the deletion stands",
+             "2",
+             "1=1:-/- 2=2",
+             "1:T 2",
              {"expunge local uid=1 key=1"}},
-            {"gone on one side, marked and changed on the other: never restored", "2", "1=1:-/- 2=2", "1:FT 2",
+            {"gone on one side, marked and changed on the other: never restored",
+             "2",
+             "1=1:-/- 2=2",
+             "1:FT 2",
              {"expunge local uid=1 key=1"}},
         },
         Policy{});
@@ -108,7 +135,10 @@ TEST(MarkedDeletedPlan, AMarkSetOnTheServerOnlyIsFinishedThereNotMovedToTrash) {
 TEST(MarkedDeletedPlan, OnConflictDelete) {
     Policy p;
     p.on_conflict = OnConflict::del;
-    check_table({{"marked here, flagged there: deleted", "1:ST", "1=1:S/S", "1:FS",
+    check_table({{"marked here, flagged there: deleted",
+                  "1:ST",
+                  "1=1:S/S",
+                  "1:FS",
                   {"expunge remote uid=1 key=1", "expunge local uid=1 key=1"}}},
                 p);
 }
@@ -116,12 +146,18 @@ TEST(MarkedDeletedPlan, OnConflictDelete) {
 TEST(MarkedDeletedPlan, OtherwiseTheMarkIsAFlag) {
     Policy none;
     none.expunge = ExpungeTo::none;
-    check_table({{"expunge=none carries the mark", "1:ST", "1=1:S/S", "1:S",
+    check_table({{"expunge=none carries the mark",
+                  "1:ST",
+                  "1=1:S/S",
+                  "1:S",
                   {"set-flags local uid=1 key=1 +T", "record uid=1 key=1 flags=ST/ST"}}},
                 none);
     Policy to_local;
     to_local.expunge = ExpungeTo::local;
-    check_table({{"expunge=local carries the mark", "1:S", "1=1:S/S", "1:ST",
+    check_table({{"expunge=local carries the mark",
+                  "1:S",
+                  "1=1:S/S",
+                  "1:ST",
                   {"set-flags remote uid=1 key=1 +T", "record uid=1 key=1 flags=ST/ST"}}},
                 to_local);
 }
