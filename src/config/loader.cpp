@@ -11,6 +11,7 @@
 #include "mailtwin/config/paths.hpp"
 #include "mailtwin/config/presets.hpp"
 #include "mailtwin/config/suggest.hpp"
+#include "dir_collision.hpp"
 
 namespace mailtwin::config {
 namespace {
@@ -160,10 +161,10 @@ constexpr std::array<std::string_view, 5> k_account_keys{"maildir", "layout", "i
 constexpr std::array<std::string_view, 11> k_imap_keys{"host", "port",     "tls",          "allow_plaintext",
                                                        "user", "password", "password_cmd", "auth",
                                                        "ca_file", "fingerprint", "compress"};
-constexpr std::array<std::string_view, 11> k_sync_keys{"direction",    "expunge",      "folders",
+constexpr std::array<std::string_view, 12> k_sync_keys{"direction",    "expunge",      "folders",
                                                        "on_conflict",  "max_size",     "max_age_days",
                                                        "max_messages", "max_delete_percent", "keywords",
-                                                       "trash",        "skip_special_use"};
+                                                       "local_keywords", "trash",      "skip_special_use"};
 // RFC 6154 special-use attributes (and Gmail's \Important), in their canonical spelling.
 constexpr std::array<std::string_view, 8> k_special_use_names{"\\All",  "\\Archive", "\\Drafts", "\\Flagged",
                                                               "\\Junk", "\\Sent",    "\\Trash",  "\\Important"};
@@ -190,6 +191,9 @@ constexpr std::array k_conflict_values{std::pair{std::string_view("keep"), OnCon
                                        std::pair{std::string_view("delete"), OnConflict::del}};
 constexpr std::array k_keywords_values{std::pair{std::string_view("dovecot"), Keywords::dovecot},
                                        std::pair{std::string_view("ignore"), Keywords::ignore}};
+constexpr std::array k_local_keywords_values{std::pair{std::string_view("auto"), LocalKeywords::automatic},
+                                             std::pair{std::string_view("kept"), LocalKeywords::kept},
+                                             std::pair{std::string_view("dropped"), LocalKeywords::dropped}};
 constexpr std::array k_provider_values{std::pair{std::string_view("gmail"), Provider::gmail},
                                        std::pair{std::string_view("outlook"), Provider::outlook},
                                        std::pair{std::string_view("yahoo"), Provider::yahoo},
@@ -316,6 +320,7 @@ void read_sync(const Section& s, Sync& sync) {
     if (auto v = s.integer("max_messages", 0, 1000000000)) sync.max_messages = static_cast<int>(*v);
     if (auto v = s.integer("max_delete_percent", 0, 100)) sync.max_delete_percent = static_cast<int>(*v);
     if (auto v = s.choice("keywords", k_keywords_values)) sync.keywords = *v;
+    if (auto v = s.choice("local_keywords", k_local_keywords_values)) sync.local_keywords = *v;
     if (auto v = s.string("trash")) sync.trash = *v;
     if (auto v = s.string_array("skip_special_use")) {
         sync.skip_special_use.clear();
@@ -342,9 +347,23 @@ Config build(const toml::table& root, const std::string& file) {
     Section top(root, "", file, k_top_keys);
 
     cfg.general.state_dir = xdg_home("XDG_STATE_HOME", ".local/state") / "mailtwin";
+    // Every directory the config names, to refuse the ones that share files (dir_collision.hpp).
+    std::vector<detail::ConfiguredDir> dirs;
+    auto place = [&dirs](std::string key, const std::filesystem::path& path, const toml::node* written, bool state) {
+        detail::ConfiguredDir d{std::move(key), path, 0, 0, state};
+        if (written) {
+            d.line = written->source().begin.line;
+            d.column = written->source().begin.column;
+        }
+        dirs.push_back(std::move(d));
+    };
+    const toml::node* state_dir_written = nullptr;
     if (const toml::table* g = top.table("general")) {
         Section general(*g, "general", file, k_general_keys);
-        if (auto p = general.path("state_dir")) cfg.general.state_dir = *p;
+        if (auto p = general.path("state_dir")) {
+            cfg.general.state_dir = *p;
+            state_dir_written = general.node("state_dir");
+        }
         if (auto v = general.integer("max_connections", 1, 64)) cfg.general.max_connections = static_cast<int>(*v);
     }
 
@@ -375,7 +394,17 @@ Config build(const toml::table& root, const std::string& file) {
                   preset ? &s.node("provider")->source() : nullptr);
         if (const toml::table* sync = s.table("sync"))
             read_sync(Section(*sync, account_path + ".sync", file, k_sync_keys), acc.sync);
+        place(s.qualified("maildir"), acc.maildir, s.node("maildir"), false);
         cfg.accounts.push_back(std::move(acc));
+    }
+    place("general.state_dir", cfg.general.state_dir, state_dir_written, true);
+    // In the order they were written (tables come back sorted by name), defaults first: a collision
+    // is reported at the key written later.
+    std::stable_sort(dirs.begin(), dirs.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+    if (auto collision = detail::find_dir_collision(dirs)) {
+        const auto& at = dirs[collision->at];
+        throw ConfigError(file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": " +
+                          collision->message);
     }
     return cfg;
 }

@@ -57,6 +57,9 @@ std::string_view to_string(OnConflict v) {
 std::string_view to_string(Keywords v) {
     return name_of(v, {{Keywords::dovecot, "dovecot"}, {Keywords::ignore, "ignore"}});
 }
+std::string_view to_string(LocalKeywords v) {
+    return name_of(v, {{LocalKeywords::automatic, "auto"}, {LocalKeywords::kept, "kept"}, {LocalKeywords::dropped, "dropped"}});
+}
 
 std::string render_resolved(const Config& config) {
     std::ostringstream out;
@@ -96,6 +99,7 @@ std::string render_resolved(const Config& config) {
         out << "max_messages = " << a.sync.max_messages << "\n";
         out << "max_delete_percent = " << a.sync.max_delete_percent << "\n";
         out << "keywords = " << toml_string(to_string(a.sync.keywords)) << "\n";
+        out << "local_keywords = " << toml_string(to_string(a.sync.local_keywords)) << "\n";
         out << "trash = " << toml_string(a.sync.trash) << "\n";
         out << "skip_special_use = [";
         for (std::size_t i = 0; i < a.sync.skip_special_use.size(); ++i)

@@ -271,6 +271,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
             run.notice("folder \"" + name + "\" skipped: " + dir.error().message);
             continue;
         }
+        bool remote_exists = f.remote;
         if (!f.remote) {
             if (!may_create_remote) {
                 run.notice("local folder \"" + name + "\" not synced: direction = \"pull\" never creates server folders");
@@ -286,6 +287,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
                     run.done(std::move(failed));
                     continue;
                 }
+                remote_exists = true;
             }
         }
         if (!f.local && !std::filesystem::is_directory(*dir / "cur")) {
@@ -308,7 +310,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
             run.done(std::move(same));
             continue;
         }
-        jobs.push_back(FolderJob{name, *dir, true, f.status});
+        jobs.push_back(FolderJob{name, *dir, true, f.status, remote_exists});
         any_known = any_known || f.known;
     }
     run.streaming = !any_known;
@@ -415,7 +417,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     if (!result.fatal && !run.jobs.empty() && !run.streaming) {
         const std::size_t workers = std::min(max_workers, run.jobs.size());
         // Phase 2: moves between folders, found across the plans, done first.
-        sync::Moves moves = find_moves(run.planned, options.policy);
+        sync::Moves moves = find_moves(run.planned, run.options.policy);
         for (const auto& line : describe_moves(moves, run.planned)) run.notice((request.dry_run ? "plan: " : "") + line);
         if (!moves.empty() && !request.dry_run) {
             asio::co_spawn(io, [&]() -> asio::awaitable<void> {

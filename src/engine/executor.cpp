@@ -170,18 +170,31 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
     auto expunges = actions_of<sync::Expunge>(plan);
     if (expunges.empty()) co_return util::Expected<void>{};
     std::vector<model::Uid> remote;
+    std::vector<model::Uid> server_marked;  // expunged even with `trash` (sync::Expunge::server_marked)
     maildir::PendingDirSyncs removed;  // one directory fsync for all the local deletions
+    const bool to_trash = !ctx.trash.empty() && ctx.trash != ctx.where.folder;
     for (const auto* e : expunges) {
         if (e->side == util::Side::remote) {
-            remote.push_back(e->uid);
+            (to_trash && e->server_marked ? server_marked : remote).push_back(e->uid);
         } else {
             auto r = maildir::remove_message(ctx.folder_dir, e->key, hint(ctx, e->key), &removed);
             if (!r) co_return util::unexpected(std::move(r).error());
         }
     }
     if (auto r = removed.sync(); !r) co_return r;
+    if (!remote.empty() && to_trash) {
+        // A message marked \Deleted (the user's T) arrives in the trash folder unmarked: marked, the
+        // next sync of the trash folder would expunge it from there too. Unmarked first, so that
+        // without UIDPLUS the expunge below finds no \Deleted but its own.
+        model::FlagSet mark;
+        mark.set(model::Flag::deleted);
+        const std::vector<net::StoreRequest> unmark{{imap::SeqSet::from_uids(remote), imap::StoreMode::remove, mark}};
+        if (auto r = co_await ctx.session.store_many(unmark); !r) co_return r;
+    }
+    if (!server_marked.empty())
+        if (auto r = co_await ctx.session.expunge(imap::SeqSet::from_uids(server_marked)); !r) co_return r;
     if (!remote.empty()) {
-        if (!ctx.trash.empty() && ctx.trash != ctx.where.folder) {
+        if (to_trash) {
             // `trash`: what the user deleted locally goes to the server's trash folder, to be
             // emptied there by the user's own rules, instead of being expunged.
             auto moved = co_await ctx.session.move(imap::SeqSet::from_uids(remote), ctx.trash);

@@ -106,7 +106,9 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
     auto local = build_local_view(job.local_dir, p.last, *p.keywords, options.full, job.root_present);
     if (!local) co_return fail(std::move(local).error());
     p.local = std::move(*local);
-    if (!options.full && job.status && p.last.record && remote_unchanged(*job.status, *p.last.record)) {
+    if (!job.remote_exists) {
+        p.remote = RemoteSnapshot{};  // not created yet (dry run): an empty folder with a new UIDVALIDITY
+    } else if (!options.full && job.status && p.last.record && remote_unchanged(*job.status, *p.last.record)) {
         p.remote = unchanged_remote_view(*job.status, *p.last.record);  // changed locally only: no SELECT
     } else {
         auto remote = co_await build_remote_view(session, job.remote_name, p.last, options.full);

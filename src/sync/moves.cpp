@@ -150,10 +150,14 @@ private:
         if (!up) return;
         m_consumed.insert(g.ref);
         const auto& u = std::get<Upload>(action(*up));
-        LocalMove m{g.ref.folder, up->folder,
-                    g.row->uid,   g.row->key,
-                    u.key,        {{g.survivor, u.local_flags}},
-                    {},           g.row->identity ? g.row->identity : u.identity};
+        LocalMove m;
+        m.from = g.ref.folder;
+        m.to = up->folder;
+        m.uid = g.row->uid;
+        m.old_key = g.row->key;
+        m.key = u.key;
+        m.now = {{g.survivor, meant_locally(u.local_flags, *g.row)}};
+        m.identity = g.row->identity ? g.row->identity : u.identity;
         m.target = merge(m.now, *g.row);
         m_moves.local.push_back(std::move(m));
     }
@@ -166,10 +170,23 @@ private:
         if (!down) return;
         m_consumed.insert(g.ref);
         const auto& d = std::get<Download>(action(*down));
-        RemoteMove m{g.ref.folder, down->folder,   g.row->key, g.row->uid, d.uid, {{d.remote_flags, g.survivor}},
-                     {},           g.row->identity};
-        m.target = merge(m.now, *g.row);
-        m_moves.remote.push_back(std::move(m));
+        m_moves.remote.push_back(
+            remote_move(g.ref.folder, down->folder, g.row->key, g.row->uid, d, g.survivor, *g.row));
+    }
+
+    // The file `key` in `from` follows the server copy of `d`, now in `to`; `row` is the base.
+    RemoteMove remote_move(std::size_t from, std::size_t to, const std::string& key, model::Uid old_uid,
+                           const Download& d, const model::FlagSet& local_now, const model::PairState& row) const {
+        RemoteMove m;
+        m.from = from;
+        m.to = to;
+        m.key = key;
+        m.old_uid = old_uid;
+        m.new_uid = d.uid;
+        m.now = {{d.remote_flags, meant_locally(local_now, row)}};
+        m.target = merge(m.now, row);
+        m.identity = row.identity;
+        return m;
     }
 
     // Moved on both sides to different folders in one interval: the source folder forgets the pair
@@ -199,10 +216,7 @@ private:
                 m_consumed.insert(*down);
                 const auto& u = std::get<Upload>(action(*up));
                 const auto& d = std::get<Download>(action(*down));
-                RemoteMove m{up->folder, down->folder, u.key, 0, d.uid, {{d.remote_flags, u.local_flags}},
-                             {},         row->identity};
-                m.target = merge(m.now, *row);
-                m_moves.remote.push_back(std::move(m));
+                m_moves.remote.push_back(remote_move(up->folder, down->folder, u.key, 0, d, u.local_flags, *row));
             }
         }
     }
@@ -211,6 +225,11 @@ private:
         for (const auto& c : candidates)
             if (!m_consumed.count(c)) return c;
         return std::nullopt;
+    }
+
+    // The file's flags as its user meant them (a reader that drops keyword letters removed nothing).
+    model::FlagSet meant_locally(const model::FlagSet& now, const model::PairState& row) const {
+        return local_flags_meant(now, row.local_flags, m_policy);
     }
 
     SideFlags merge(const SideFlags& now, const model::PairState& row) const {

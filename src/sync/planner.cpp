@@ -133,11 +133,29 @@ private:
         return e.row ? e.row->size : 0;
     }
 
-    // Case: on both sides — per-flag three-way merge (policy.hpp), then record the new base.
+    // Case: on both sides — per-flag three-way merge (policy.hpp), then record the new base. The
+    // merge sees the local flags as the user meant them (keyword letters a reader dropped are kept);
+    // the SetFlags are computed against the files as they are, so such letters are written back.
     void plan_flags(const Entry& e) {
         const SideFlags now{{e.now[Side::remote].flags, e.now[Side::local].flags}};
         const SideFlags base = base_of(e);
-        const SideFlags target = merge_flags(now, base, m_policy);
+        SideFlags meant = now;
+        meant[Side::local] = local_flags_meant(now[Side::local], base[Side::local], m_policy);
+        SideFlags target = merge_flags(meant, base, m_policy);
+        if (!m_policy.may_change(Side::local)) target[Side::local] = now[Side::local];
+        // Case: marked deleted (T, \Deleted) on a side: a deletion the user asked for (policy.hpp).
+        switch (marked_deleted_outcome(meant, base, m_policy)) {
+            case MarkedDeleted::none: break;
+            case MarkedDeleted::expunge: {
+                const bool server_only = meant[Side::remote].has(model::Flag::deleted) &&
+                                         !meant[Side::local].has(model::Flag::deleted);
+                for (Side s : util::k_both_sides) emit(Expunge{s, e.uid, e.key, s == Side::remote && server_only});
+                return;
+            }
+            case MarkedDeleted::unmark:
+                for (Side s : util::k_both_sides) target[s].set(model::Flag::deleted, false);
+                break;
+        }
         for (Side s : util::k_both_sides) {
             if (now[s] == target[s]) continue;
             emit(SetFlags{s, e.uid, e.key, minus(target[s], now[s]), minus(now[s], target[s])});
@@ -155,6 +173,8 @@ private:
         Deletion what = Deletion::expunge;
         if (!m_policy.may_expunge(keep)) {
             what = Deletion::detach;  // expunge/direction say: do not propagate; the survivor stays
+        } else if (marks_are_deletions(m_policy) && e.now[keep].flags.has(model::Flag::deleted)) {
+            what = Deletion::expunge;  // the survivor is marked deleted too: both sides agree
         } else if (!same_synced_flags(survivor_now(e, keep), survivor_base(e, keep), m_policy)) {
             // Changed on the surviving side since the last sync: on_conflict.
             if (m_policy.on_conflict == OnConflict::del) what = Deletion::expunge;
@@ -169,6 +189,7 @@ private:
     // resurrect the message on the side where it was deleted.
     model::FlagSet survivor_now(const Entry& e, Side keep) const {
         model::FlagSet flags = e.now[keep].flags;
+        if (keep == Side::local) flags = local_flags_meant(flags, survivor_base(e, keep), m_policy);
         if (!survivor_base(e, keep).has(model::Flag::deleted)) flags.set(model::Flag::deleted, false);
         return flags;
     }
@@ -192,6 +213,9 @@ private:
             emit(Skip{from, e.uid, e.key, "older than max_age_days"});
         } else if (to == Side::local && e.uid < m_newest_floor) {
             emit(Skip{from, e.uid, e.key, "not among the newest max_messages"});
+        } else if (c.flags.has(model::Flag::deleted) && new_marked_deleted_is_expunged(from, m_policy)) {
+            // Marked deleted before it was ever synced (policy.hpp).
+            emit(Expunge{from, e.uid, e.key, from == Side::remote});
         } else {
             emit_copy(e, from, false);
         }

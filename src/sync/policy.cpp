@@ -94,6 +94,37 @@ SideFlags merge_flags(const SideFlags& now, const SideFlags& base, const Policy&
     return out;
 }
 
+model::FlagSet local_flags_meant(const model::FlagSet& now, const model::FlagSet& base, const Policy& policy) {
+    if (policy.keywords == KeywordMode::ignore || base.keywords.empty()) return now;
+    const bool dropped_by_reader = policy.local_keywords == LocalKeywords::dropped ||
+                                   (policy.local_keywords == LocalKeywords::automatic && now.keywords.empty());
+    if (!dropped_by_reader) return now;
+    model::FlagSet out = now;
+    out.keywords.insert(base.keywords.begin(), base.keywords.end());
+    return out;
+}
+
+bool marks_are_deletions(const Policy& policy) {
+    return policy.may_expunge(Side::remote) && policy.may_expunge(Side::local);
+}
+
+MarkedDeleted marked_deleted_outcome(const SideFlags& now, const SideFlags& base, const Policy& policy) {
+    if (!marks_are_deletions(policy)) return MarkedDeleted::none;
+    const bool remote_marked = now[Side::remote].has(model::Flag::deleted);
+    const bool local_marked = now[Side::local].has(model::Flag::deleted);
+    if (!remote_marked && !local_marked) return MarkedDeleted::none;
+    if (remote_marked && local_marked) return MarkedDeleted::expunge;
+    const Side unmarked = remote_marked ? Side::local : Side::remote;
+    if (same_synced_flags(now[unmarked], base[unmarked], policy) || policy.on_conflict == OnConflict::del)
+        return MarkedDeleted::expunge;
+    return MarkedDeleted::unmark;
+}
+
+bool new_marked_deleted_is_expunged(Side from, const Policy& policy) {
+    if (!marks_are_deletions(policy)) return false;
+    return !(from == Side::local && policy.trash);
+}
+
 bool same_synced_flags(const model::FlagSet& a, const model::FlagSet& b, const Policy& policy) {
     if (a.bits() != b.bits()) return false;
     return policy.keywords == KeywordMode::ignore || a.keywords == b.keywords;

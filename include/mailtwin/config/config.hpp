@@ -17,6 +17,10 @@ enum class Direction { both, pull, push };
 enum class Expunge { both, none, local, remote };
 enum class OnConflict { keep, del };
 enum class Keywords { dovecot, ignore };
+// Whether the mail readers on this Maildir keep the keyword letters (a..z) of a file name when they
+// rename it: "kept" (neomutt, mutt, Dovecot), "dropped" (mu/mu4e), "auto" (the default: a file that
+// lost every keyword letter at once was renamed by a reader that does not know them).
+enum class LocalKeywords { automatic, kept, dropped };
 // Well-known providers whose IMAP settings `provider = "..."` fills in (config/presets.hpp).
 enum class Provider { gmail, outlook, yahoo, fastmail, icloud };
 
@@ -51,6 +55,7 @@ struct Sync {
     int max_messages = 0;
     int max_delete_percent = 50;
     Keywords keywords = Keywords::dovecot;
+    LocalKeywords local_keywords = LocalKeywords::automatic;
     std::string trash;  // remote folder receiving local deletions instead of expunge; "" = expunge
     // Folders whose LIST attributes hold one of these RFC 6154 special-use names are not synced
     // (Gmail's "[Gmail]/All Mail" is \All and holds every message a second time); {} syncs them all.
@@ -83,6 +88,7 @@ std::string_view to_string(Direction v);
 std::string_view to_string(Expunge v);
 std::string_view to_string(OnConflict v);
 std::string_view to_string(Keywords v);
+std::string_view to_string(LocalKeywords v);
 std::string_view to_string(Provider v);
 
 }  // namespace mailtwin::config

@@ -31,6 +31,9 @@ struct FolderJob {
     std::filesystem::path local_dir;
     bool root_present = true;
     std::optional<imap::StatusData> status;  // LIST-STATUS at the start of the run, when the server has it
+    // false in a dry run for a folder the real run would first create on the server: it is planned
+    // against an empty server folder (everything local uploaded), without selecting it.
+    bool remote_exists = true;
 };
 
 enum class FolderOutcome { unchanged, synced, planned, failed };

@@ -89,6 +89,10 @@ struct Expunge {
     util::Side side = util::Side::remote;
     model::Uid uid = 0;
     std::string key;
+    // Finishes a \Deleted that a client of the server set (marked there, not in the Maildir): the
+    // server copy is expunged, never moved into `trash`, which receives local deletions only (that
+    // client keeps its own trash; moving its message there too would put it there twice).
+    bool server_marked = false;
     friend bool operator==(const Expunge&, const Expunge&) = default;
 };
 

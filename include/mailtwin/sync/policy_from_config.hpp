@@ -21,10 +21,16 @@ inline Policy policy_from_config(const config::Sync& cfg, bool force, bool full)
     }
     p.on_conflict = cfg.on_conflict == config::OnConflict::keep ? OnConflict::keep : OnConflict::del;
     p.keywords = cfg.keywords == config::Keywords::ignore ? KeywordMode::ignore : KeywordMode::sync;
+    switch (cfg.local_keywords) {
+        case config::LocalKeywords::automatic: p.local_keywords = LocalKeywords::automatic; break;
+        case config::LocalKeywords::kept: p.local_keywords = LocalKeywords::kept; break;
+        case config::LocalKeywords::dropped: p.local_keywords = LocalKeywords::dropped; break;
+    }
     p.max_size = cfg.max_size;
     p.max_age_days = cfg.max_age_days;
     p.max_messages = cfg.max_messages;
     p.max_delete_percent = cfg.max_delete_percent;
+    p.trash = !cfg.trash.empty();
     p.force = force;
     p.full = full;
     return p;
