@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mailtwin/engine/identity.hpp"
+#include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/stamp.hpp"
 #include "mailtwin/net/session_error.hpp"
 
@@ -211,25 +212,51 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
     co_return out;
 }
 
-asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, RemoteSnapshot& remote,
-                                                      LocalSnapshot& local, const std::filesystem::path& folder_dir,
+asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, const std::string& folder,
+                                                      RemoteSnapshot& remote, LocalSnapshot& local,
+                                                      model::FolderState& rows, const std::filesystem::path& folder_dir,
                                                       const sync::IdentityRequest& request) {
+    // A requested message the view does not list (an incremental or unchanged view shows it as its
+    // state row) gets its identity on that row: rows written before the current identity rule have
+    // none, and a copy of unknown outcome must still find its counterpart.
+    auto rows_with = [&rows](auto&& same) {
+        std::vector<model::PairState*> out;
+        for (auto& row : rows.pairs)
+            if (!row.identity && same(row)) out.push_back(&row);
+        return out;
+    };
     // One pass over the view, not one search per requested UID.
     const std::set<model::Uid> requested(request.remote.begin(), request.remote.end());
     std::vector<model::Uid> missing;
-    for (const auto& m : remote.view.messages)
+    std::set<model::Uid> listed;
+    for (const auto& m : remote.view.messages) {
+        listed.insert(m.uid);
         if (!m.identity && requested.count(m.uid)) missing.push_back(m.uid);
+    }
+    for (model::Uid u : requested)
+        if (!listed.count(u)) missing.push_back(u);
     if (!missing.empty()) {
+        std::sort(missing.begin(), missing.end());
+        if (session.selected() != folder) {
+            // Planned without a SELECT (the server said nothing changed): the FETCH needs one.
+            auto sel = co_await session.select(folder);
+            if (!sel) co_return util::unexpected(std::move(sel).error());
+        }
         auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing), k_identity_body_bytes);
         if (!meta) co_return util::unexpected(std::move(meta).error());
         std::map<model::Uid, model::Identity> ids;
         for (const auto& m : *meta) ids[m.uid] = message_identity(m.header_block, m.body_start);
         for (auto& m : remote.view.messages)
             if (auto it = ids.find(m.uid); it != ids.end()) m.identity = it->second;
+        for (const auto& [uid, id] : ids)
+            if (!listed.count(uid))
+                for (auto* row : rows_with([uid](const model::PairState& r) { return r.uid == uid; })) row->identity = id;
     }
     std::set<std::string> wanted(request.local.begin(), request.local.end());
     for (auto& m : local.view.messages) {
-        if (!wanted.count(m.key) || m.identity) continue;
+        if (!wanted.count(m.key)) continue;
+        wanted.erase(m.key);
+        if (m.identity) continue;
         auto name = local.file_names.find(m.key);
         if (name == local.file_names.end()) continue;
         std::filesystem::path file = folder_dir / "cur" / name->second;
@@ -237,6 +264,13 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, Rem
         auto id = local_identity(file);
         if (!id) continue;  // vanished since the scan: the next run sees it gone
         m.identity = *id;
+    }
+    for (const auto& key : wanted) {
+        auto where = maildir::find_message(folder_dir, key);
+        if (!where) continue;  // gone: the next full scan sees it gone
+        auto id = local_identity(where->path);
+        if (!id) continue;
+        for (auto* row : rows_with([&key](const model::PairState& r) { return r.key == key; })) row->identity = *id;
     }
     co_return util::Expected<void>{};
 }

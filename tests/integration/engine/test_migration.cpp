@@ -4,6 +4,7 @@
 // download, no upload, no deletion, flags merged) although the tools changed the files (X-TUID
 // headers, LF line ends, re-serialised MIME), and the second run must do nothing at all.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -11,7 +12,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "mailtwin/state/state_db.hpp"
 #include "scenario.hpp"
 
 namespace mailtwin::test {
@@ -289,6 +292,62 @@ TEST_F(Migration, FromOfflineimapPairsEveryMessage) {
     EXPECT_EQ(marked, k_leaves.size() * k_local_only);
     change_flags(s);
     expect_first_run_pairs_everything(s);
+}
+
+// Rows written by a mailtwin before the body hash existed hold an identity of the old rule (Message-ID
+// hash and size, no content hash). They are never compared with new identities; where one is needed
+// (here: a UIDVALIDITY change while the Maildir is unchanged, so the local copies are known only by
+// their rows) it is computed again from the file, and nothing is downloaded again.
+TEST(IdentityUpgrade, RowsOfTheOldRuleAreRecomputedNotComparedNorDuplicated) {
+    Scenario s("id-upgrade");
+    s.server_create("INBOX");
+    for (int i = 0; i < 4; ++i) s.server_append("INBOX", "u" + std::to_string(i), i % 2 ? "\\Seen" : "");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    {
+        auto db = state::StateDb::open(s.state_dir() / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        std::vector<state::MessageRecord> rows;
+        ASSERT_TRUE(db->for_each_message("test", s.folder("INBOX"), [&](const state::MessageRecord& r) {
+            rows.push_back(r);
+            return true;
+        }));
+        ASSERT_EQ(rows.size(), 4u);
+        ASSERT_TRUE(db->write([&](state::WriteTxn& txn) -> util::Expected<void> {
+            for (auto row : rows) {
+                EXPECT_TRUE(row.content_hash.has_value());
+                row.content_hash.reset();  // what the old rule stored: the Message-ID hash alone
+                if (auto r = db->put_message(txn, "test", s.folder("INBOX"), row); !r) return r;
+            }
+            return {};
+        }));
+    }
+    auto inodes = [&] {
+        std::map<std::string, ino_t> out;
+        for (const char* sub : {"cur", "new"})
+            for (const auto& e : std::filesystem::directory_iterator(s.local_dir("INBOX") / sub)) {
+                struct stat st {};
+                ::stat(e.path().c_str(), &st);
+                out[e.path().filename().string()] = st.st_ino;
+            }
+        return out;
+    };
+    const auto before = inodes();
+    // Past the racy window of the directory stamps, so that the next runs see the Maildir unchanged
+    // and know its files only by their rows.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    auto noop = s.sync();
+    ASSERT_EQ(noop.exit_code, 0) << noop.output;
+    EXPECT_NE(noop.output.find("in sync"), std::string::npos) << noop.output;
+
+    s.server_recreate("INBOX");
+    for (int i = 0; i < 4; ++i) s.server_append("INBOX", "u" + std::to_string(i), i % 2 ? "\\Seen" : "");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("matched 4"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
+    EXPECT_EQ(inodes(), before);
+    EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
+    EXPECT_EQ(count(as_sets(s.server())), 4u);
 }
 
 }  // namespace
