@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mailtwin/engine/executor.hpp"
+#include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/folder.hpp"
 
 namespace mailtwin::engine {
@@ -61,6 +62,18 @@ std::pair<model::FlagSet, model::FlagSet> difference(const model::FlagSet& from,
     return {add, remove};
 }
 
+// A row's identity; for a row written before the current identity rule (it has none), its local
+// file's, which is still there when the message is gone from the server only.
+std::optional<model::Identity> row_identity(const PlannedFolder& p, const model::PairState& row) {
+    if (row.identity || row.key.empty()) return row.identity;
+    const auto hint = p.local.file_names.find(row.key);
+    auto where = maildir::find_message(p.job.local_dir, row.key,
+                                       hint == p.local.file_names.end() ? std::string_view{} : hint->second);
+    if (!where) return std::nullopt;
+    auto id = local_identity(where->path);
+    return id ? std::optional<model::Identity>(*id) : std::nullopt;
+}
+
 }  // namespace
 
 Moves find_moves(std::vector<PlannedFolder>& planned) {
@@ -98,9 +111,11 @@ Moves find_moves(std::vector<PlannedFolder>& planned) {
                 consumed.insert({to, ui});
             } else if (e->side == util::Side::local) {
                 // Gone from this server folder, and a message with the same identity is new in another.
+                if (downloads_by_identity.empty()) continue;
                 const auto* row = rows.of(planned[f]).key(e->key);
-                if (!row || !row->identity) continue;
-                auto it = downloads_by_identity.find(*row->identity);
+                const auto identity = row ? row_identity(planned[f], *row) : std::nullopt;
+                if (!identity) continue;
+                auto it = downloads_by_identity.find(*identity);
                 if (it == downloads_by_identity.end() || it->second.size() != 1) continue;
                 auto [to, di] = it->second.front();
                 if (to == f || consumed.count({to, di})) continue;

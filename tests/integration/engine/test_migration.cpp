@@ -3,6 +3,7 @@
 // runs mailtwin for the first time, with no state. Every message must pair with its server copy (no
 // download, no upload, no deletion, flags merged) although the tools changed the files (X-TUID
 // headers, LF line ends, re-serialised MIME), and the second run must do nothing at all.
+// Also the migration from mailtwin's own older identity rule (Message-ID and size) in state rows.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -294,44 +295,50 @@ TEST_F(Migration, FromOfflineimapPairsEveryMessage) {
     expect_first_run_pairs_everything(s);
 }
 
-// Rows written by a mailtwin before the body hash existed hold an identity of the old rule (Message-ID
-// hash and size, no content hash). They are never compared with new identities; where one is needed
-// (here: a UIDVALIDITY change while the Maildir is unchanged, so the local copies are known only by
-// their rows) it is computed again from the file, and nothing is downloaded again.
+// Makes the folder's state rows look as a mailtwin before the body hash wrote them: the identity was
+// the Message-ID hash (the same bytes as now) and the size, with no content hash.
+void to_rows_of_the_old_rule(const Scenario& s, const std::string& leaf) {
+    auto db = state::StateDb::open(s.state_dir() / "state.mdb");
+    ASSERT_TRUE(db) << db.error().describe();
+    std::vector<state::MessageRecord> rows;
+    ASSERT_TRUE(db->for_each_message("test", s.folder(leaf), [&](const state::MessageRecord& r) {
+        rows.push_back(r);
+        return true;
+    }));
+    ASSERT_FALSE(rows.empty());
+    ASSERT_TRUE(db->write([&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (auto row : rows) {
+            EXPECT_TRUE(row.content_hash.has_value());
+            row.content_hash.reset();
+            if (auto r = db->put_message(txn, "test", s.folder(leaf), row); !r) return r;
+        }
+        return {};
+    }));
+}
+
+std::map<std::string, ino_t> inodes(const Scenario& s, const std::string& leaf) {
+    std::map<std::string, ino_t> out;
+    for (const char* sub : {"cur", "new"}) {
+        if (!std::filesystem::exists(s.local_dir(leaf) / sub)) continue;
+        for (const auto& e : std::filesystem::directory_iterator(s.local_dir(leaf) / sub)) {
+            struct stat st {};
+            ::stat(e.path().c_str(), &st);
+            out[e.path().filename().string().substr(0, e.path().filename().string().find(':'))] = st.st_ino;
+        }
+    }
+    return out;
+}
+
+// Rows of the old rule are never compared with new identities; where one is needed (here: a
+// UIDVALIDITY change while the Maildir is unchanged, so the local copies are known only by their
+// rows) it is computed again from the file, and nothing is downloaded or uploaded again.
 TEST(IdentityUpgrade, RowsOfTheOldRuleAreRecomputedNotComparedNorDuplicated) {
     Scenario s("id-upgrade");
     s.server_create("INBOX");
     for (int i = 0; i < 4; ++i) s.server_append("INBOX", "u" + std::to_string(i), i % 2 ? "\\Seen" : "");
     ASSERT_EQ(s.sync().exit_code, 0);
-    {
-        auto db = state::StateDb::open(s.state_dir() / "state.mdb");
-        ASSERT_TRUE(db) << db.error().describe();
-        std::vector<state::MessageRecord> rows;
-        ASSERT_TRUE(db->for_each_message("test", s.folder("INBOX"), [&](const state::MessageRecord& r) {
-            rows.push_back(r);
-            return true;
-        }));
-        ASSERT_EQ(rows.size(), 4u);
-        ASSERT_TRUE(db->write([&](state::WriteTxn& txn) -> util::Expected<void> {
-            for (auto row : rows) {
-                EXPECT_TRUE(row.content_hash.has_value());
-                row.content_hash.reset();  // what the old rule stored: the Message-ID hash alone
-                if (auto r = db->put_message(txn, "test", s.folder("INBOX"), row); !r) return r;
-            }
-            return {};
-        }));
-    }
-    auto inodes = [&] {
-        std::map<std::string, ino_t> out;
-        for (const char* sub : {"cur", "new"})
-            for (const auto& e : std::filesystem::directory_iterator(s.local_dir("INBOX") / sub)) {
-                struct stat st {};
-                ::stat(e.path().c_str(), &st);
-                out[e.path().filename().string()] = st.st_ino;
-            }
-        return out;
-    };
-    const auto before = inodes();
+    to_rows_of_the_old_rule(s, "INBOX");
+    const auto before = inodes(s, "INBOX");
     // Past the racy window of the directory stamps, so that the next runs see the Maildir unchanged
     // and know its files only by their rows.
     std::this_thread::sleep_for(std::chrono::milliseconds(3000));
@@ -345,9 +352,32 @@ TEST(IdentityUpgrade, RowsOfTheOldRuleAreRecomputedNotComparedNorDuplicated) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("matched 4"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
-    EXPECT_EQ(inodes(), before);
+    EXPECT_EQ(inodes(s, "INBOX"), before);
     EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
     EXPECT_EQ(count(as_sets(s.server())), 4u);
+}
+
+// A message another client moves on the server is one local rename, also when its row is of the old
+// rule: the identity of the file it left behind is computed to find it in the target folder.
+TEST(IdentityUpgrade, ServerMoveOfAMessageWithARowOfTheOldRuleIsARename) {
+    Scenario s("id-upgrade-move");
+    s.server_create("INBOX");
+    s.server_create("Archive");
+    for (int i = 0; i < 3; ++i) s.server_append("INBOX", "v" + std::to_string(i), "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    to_rows_of_the_old_rule(s, "INBOX");
+    const auto before = inodes(s, "INBOX");
+    s.server_move("INBOX", "Archive", "v1");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
+    const auto archived = inodes(s, "Archive");
+    ASSERT_EQ(archived.size(), 1u) << r.output;
+    EXPECT_EQ(inodes(s, "INBOX").size(), 2u);
+    bool renamed = false;
+    for (const auto& [key, inode] : before) renamed = renamed || archived.begin()->second == inode;
+    EXPECT_TRUE(renamed) << "the file was downloaded again instead of renamed: " << r.output;
+    EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
 }
 
 }  // namespace
