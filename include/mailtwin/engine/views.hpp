@@ -3,7 +3,8 @@
 //   local:  two stat() calls when new/ and cur/ are as remembered; otherwise one listing.
 //   remote: SELECT (QRESYNC) reports changes and expunges since the remembered mod-sequence;
 //           CONDSTORE without QRESYNC adds a UID SEARCH for deletions; otherwise all flags are read.
-// Size, INTERNALDATE and identity headers are fetched only for messages the state does not know.
+// Size, INTERNALDATE and what the identity needs (a few header fields and the first 1 KB of the body,
+// in the same FETCH) are fetched only for messages the state does not know.
 #include <filesystem>
 #include <map>
 #include <optional>
