@@ -250,7 +250,8 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, con
             if (auto it = ids.find(m.uid); it != ids.end()) m.identity = it->second;
         for (const auto& [uid, id] : ids)
             if (!listed.count(uid))
-                for (auto* row : rows_with([uid](const model::PairState& r) { return r.uid == uid; })) row->identity = id;
+                for (auto* row : rows_with([uid](const model::PairState& r) { return r.uid == uid; }))
+                    row->identity = id;
     }
     std::set<std::string> wanted(request.local.begin(), request.local.end());
     for (auto& m : local.view.messages) {

@@ -59,20 +59,24 @@ std::vector<Mail> corpus(int count) {
                                    "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b-" + id +
                                    "\"\n\nThis is a multi-part message in MIME format.\n--b-" + id +
                                    "\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-                                   "Grüße aus Zürich, " + id + "\n--b-" + id +
+                                   "Grüße aus Zürich, " +
+                                   id + "\n--b-" + id +
                                    "\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
-                                   "PGh0bWw+PGJvZHk+R3LDvMOfZTwvYm9keT48L2h0bWw+\n--b-" + id + "--\n\nepilogue\n",
+                                   "PGh0bWw+PGJvZHk+R3LDvMOfZTwvYm9keT48L2h0bWw+\n--b-" +
+                                   id + "--\n\nepilogue\n",
                                flags});
                 break;
             case 3: {
                 std::string body;
-                for (int line = 0; body.size() < 3000; ++line) body += line % 4 == 0 ? "\n" : "line " + std::to_string(line) + " of " + id + "\n";
+                for (int line = 0; body.size() < 3000; ++line)
+                    body += line % 4 == 0 ? "\n" : "line " + std::to_string(line) + " of " + id + "\n";
                 out.push_back({leaf, id, header(id, "long " + id, i) + "\n" + body, flags});
                 break;
             }
             case 4:
                 // No Message-ID (a draft, some automated mail): Date, From, Subject and body identify it.
-                out.push_back({leaf, "", header("", "no message-id " + id, i) + "\nwithout an id " + id + "\n", "\\Seen"});
+                out.push_back(
+                    {leaf, "", header("", "no message-id " + id, i) + "\nwithout an id " + id + "\n", "\\Seen"});
                 break;
             case 5:
                 out.push_back({leaf, id,
@@ -81,17 +85,22 @@ std::vector<Mail> corpus(int count) {
                 break;
             case 6:
                 out.push_back({leaf, id,
-                               header(id, "=?utf-8?q?Gr=C3=BC=C3=9Fe?= and a subject long enough to be folded by some "
-                                          "programs, " + id, i) +
+                               header(id,
+                                      "=?utf-8?q?Gr=C3=BC=C3=9Fe?= and a subject long enough to be folded by some "
+                                      "programs, " +
+                                          id,
+                                      i) +
                                    "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-                                   "Ünïcödé body of " + id + "\n",
+                                   "Ünïcödé body of " +
+                                   id + "\n",
                                flags});
                 break;
             default: {
                 // A draft saved twice: the same Message-ID as the message 7 before, another body.
                 const std::string shared = "m" + std::to_string(i - 7);
                 const auto& first = out[static_cast<std::size_t>(i - 7)];
-                out.push_back({first.leaf, shared, header(shared, "plain " + shared, i - 7) + "\nHello,\n\nsecond version.\n",
+                out.push_back({first.leaf, shared,
+                               header(shared, "plain " + shared, i - 7) + "\nHello,\n\nsecond version.\n",
                                first.flags});
                 break;
             }
@@ -238,12 +247,13 @@ TEST_F(Migration, FromMbsyncPairsEveryMessage) {
     Scenario s("mig-mbsync");
     const auto& d = dovecot();
     const auto rc = s.state_dir().parent_path() / "mbsyncrc";
-    std::ofstream(rc) << "IMAPAccount test\nHost " << d.host << "\nPort " << d.tls_port << "\nUser " << d.user
-                      << "\nPass " << d.password << "\nSSLType IMAPS\nCertificateFile " << d.ca_file.string()
-                      << "\n\nIMAPStore remote\nAccount test\n\nMaildirStore local\nPath " << s.maildir().string()
-                      << "/\nInbox " << (s.maildir() / "INBOX").string()
-                      << "\nSubFolders Verbatim\n\nChannel test\nFar :remote:\nNear :local:\nPatterns \"E-mig-mbsync/*\""
-                         "\nCreate Both\nSyncState *\n";
+    std::ofstream(rc)
+        << "IMAPAccount test\nHost " << d.host << "\nPort " << d.tls_port << "\nUser " << d.user << "\nPass "
+        << d.password << "\nSSLType IMAPS\nCertificateFile " << d.ca_file.string()
+        << "\n\nIMAPStore remote\nAccount test\n\nMaildirStore local\nPath " << s.maildir().string() << "/\nInbox "
+        << (s.maildir() / "INBOX").string()
+        << "\nSubFolders Verbatim\n\nChannel test\nFar :remote:\nNear :local:\nPatterns \"E-mig-mbsync/*\""
+           "\nCreate Both\nSyncState *\n";
     fill(s, [&] {
         auto r = run_command("mbsync -c '" + rc.string() + "' -a 2>&1");
         ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -274,9 +284,10 @@ TEST_F(Migration, FromOfflineimapPairsEveryMessage) {
     std::ofstream(rc) << "[general]\naccounts = test\nmetadata = " << (dir / "offlineimap").string()
                       << "\n\n[Account test]\nlocalrepository = local\nremoterepository = remote\n\n"
                          "[Repository local]\ntype = Maildir\nlocalfolders = "
-                      << s.maildir().string() << "\nsep = /\n\n[Repository remote]\ntype = IMAP\nremotehost = " << d.host
-                      << "\nremoteport = " << d.tls_port << "\nremoteuser = " << d.user << "\nremotepass = " << d.password
-                      << "\nssl = yes\nsslcacertfile = " << d.ca_file.string()
+                      << s.maildir().string()
+                      << "\nsep = /\n\n[Repository remote]\ntype = IMAP\nremotehost = " << d.host
+                      << "\nremoteport = " << d.tls_port << "\nremoteuser = " << d.user
+                      << "\nremotepass = " << d.password << "\nssl = yes\nsslcacertfile = " << d.ca_file.string()
                       << "\nfolderfilter = lambda f: f.startswith('E-mig-offlineimap/')\n";
     fill(s, [&] {
         auto r = run_command("offlineimap -c '" + rc.string() + "' -o -u basic 2>&1");
