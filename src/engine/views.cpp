@@ -72,14 +72,26 @@ util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& fold
 
 namespace {
 
-model::RemoteMessage from_meta(const net::MessageMeta& m) {
+model::RemoteMessage from_meta(const net::MessageMeta& m, const model::Identity& identity) {
     model::RemoteMessage r;
     r.uid = m.uid;
     r.flags = m.flags;
     r.size = m.size;
     r.internaldate = m.internal_date ? m.internal_date->utc : 0;
-    r.identity = message_identity(m.header_block, m.body_start);
+    r.identity = identity;
     return r;
+}
+
+// Fetches the meta data and the identities of `uids`, keeping the identities only: the header
+// fields and body starts they come from are dropped as each message arrives.
+asio::awaitable<util::Expected<std::vector<net::MessageMeta>>> fetch_identified(
+    net::Session& session, const std::vector<model::Uid>& uids, std::map<model::Uid, model::Identity>& ids) {
+    co_return co_await session.fetch_meta(imap::SeqSet::from_uids(uids), k_identity_body_bytes,
+                                          [&ids](net::MessageMeta& m) {
+                                              ids[m.uid] = message_identity(m.header_block, m.body_start);
+                                              m.header_block = {};
+                                              m.body_start = {};
+                                          });
 }
 
 // Size, date and identity for the messages of the view the state does not know (new ones).
@@ -93,14 +105,15 @@ asio::awaitable<util::Expected<void>> describe_new(net::Session& session, Remote
     for (const auto& m : out.view.messages)
         if (!known.count(m.uid)) fresh.push_back(m.uid);
     if (fresh.empty()) co_return util::Expected<void>{};
-    auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(fresh), k_identity_body_bytes);
+    std::map<model::Uid, model::Identity> ids;
+    auto meta = co_await fetch_identified(session, fresh, ids);
     if (!meta) co_return util::unexpected(std::move(meta).error());
     std::map<model::Uid, const net::MessageMeta*> by_uid;
     for (const auto& m : *meta) by_uid[m.uid] = &m;
     for (auto& m : out.view.messages) {
         auto it = by_uid.find(m.uid);
         if (it == by_uid.end()) continue;
-        model::RemoteMessage described = from_meta(*it->second);
+        model::RemoteMessage described = from_meta(*it->second, ids.at(m.uid));
         described.flags = m.flags;  // the flag fetch is the reference for flags
         m = std::move(described);
     }
@@ -242,10 +255,9 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, con
             auto sel = co_await session.select(folder);
             if (!sel) co_return util::unexpected(std::move(sel).error());
         }
-        auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing), k_identity_body_bytes);
-        if (!meta) co_return util::unexpected(std::move(meta).error());
         std::map<model::Uid, model::Identity> ids;
-        for (const auto& m : *meta) ids[m.uid] = message_identity(m.header_block, m.body_start);
+        auto meta = co_await fetch_identified(session, missing, ids);
+        if (!meta) co_return util::unexpected(std::move(meta).error());
         for (auto& m : remote.view.messages)
             if (auto it = ids.find(m.uid); it != ids.end()) m.identity = it->second;
         for (const auto& [uid, id] : ids)
