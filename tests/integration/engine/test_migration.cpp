@@ -391,5 +391,44 @@ TEST(IdentityUpgrade, ServerMoveOfAMessageWithARowOfTheOldRuleIsARename) {
     EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
 }
 
+// A download interrupted under the old rule: its intent row (UID, no key) has no usable identity, the
+// file was delivered, the server did not change since (planned without a SELECT). The identity of
+// the server's copy is fetched for the row, and the file pairs with it: no second download.
+TEST(IdentityUpgrade, InterruptedDownloadOfTheOldRuleOnAnUnchangedServerPairsItsFile) {
+    Scenario s("id-upgrade-intent");
+    s.server_create("INBOX");
+    for (int i = 0; i < 3; ++i) s.server_append("INBOX", "w" + std::to_string(i), "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    {
+        auto db = state::StateDb::open(s.state_dir() / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        std::vector<state::MessageRecord> rows;
+        ASSERT_TRUE(db->for_each_message("test", s.folder("INBOX"), [&](const state::MessageRecord& r) {
+            rows.push_back(r);
+            return true;
+        }));
+        ASSERT_EQ(rows.size(), 3u);
+        ASSERT_TRUE(db->write([&](state::WriteTxn& txn) -> util::Expected<void> {
+            state::MessageRecord intent = rows.front();
+            if (auto r = db->erase_message(txn, "test", s.folder("INBOX"), intent.uid); !r)
+                return util::unexpected(std::move(r).error());
+            intent.local_key.clear();
+            intent.content_hash.reset();
+            return db->put_message(txn, "test", s.folder("INBOX"), intent);
+        }));
+    }
+    const auto before = inodes(s, "INBOX");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("matched 1"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
+    EXPECT_EQ(inodes(s, "INBOX"), before);
+    EXPECT_EQ(count(as_sets(s.server())), 3u);
+    EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
+    auto again = s.sync();
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    EXPECT_EQ(again.output.find('+'), std::string::npos) << again.output;
+}
+
 }  // namespace
 }  // namespace mailtwin::test
