@@ -354,8 +354,8 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
     //    An APPEND is not idempotent, so they are committed (with everything queued) before it.
     std::vector<model::PairState> intent_rows;
     for (const auto& p : prepared)
-        intent_rows.push_back(model::PairState{0, p.action->key, p.action->flags, p.action->local_flags,
-                                               p.rfc822_size, p.identity, false});
+        intent_rows.push_back(model::PairState{0, p.action->key, p.action->flags, p.action->local_flags, p.rfc822_size,
+                                               p.identity, false});
     auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
         for (const auto& row : rows) {
             if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
@@ -385,8 +385,8 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             const auto& uid = (*uids)[j];
             if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
             const Prepared& p = prepared[i + j];
-            rows.push_back(model::PairState{*uid, p.action->key, p.action->flags, p.action->local_flags,
-                                            p.rfc822_size, p.identity, false});
+            rows.push_back(model::PairState{*uid, p.action->key, p.action->flags, p.action->local_flags, p.rfc822_size,
+                                            p.identity, false});
         }
         auto recorded = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
             for (const auto& row : rows) {

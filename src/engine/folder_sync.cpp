@@ -119,7 +119,9 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
 
     auto request = sync::needs_identities(p.remote.view, p.local.view, p.last.pairs);
     if (!request.empty())
-        if (auto r = co_await fill_identities(session, p.remote, p.local, job.local_dir, request); !r)
+        if (auto r = co_await fill_identities(session, job.remote_name, p.remote, p.local, p.last.pairs, job.local_dir,
+                                              request);
+            !r)
             co_return fail(std::move(r).error());
     p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
     keep_only_what_the_plan_names(p);

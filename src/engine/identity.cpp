@@ -50,7 +50,8 @@ std::uint64_t header_hash(std::string_view header_block) {
     } else {
         // No Message-ID (drafts, some automated mail): what a message says about itself instead.
         for (std::string_view field : {"Date", "From", "Subject"})
-            material += std::string(field) + ":" + normalise(maildir::header_value(header_block, field).value_or("")) + "\n";
+            material +=
+                std::string(field) + ":" + normalise(maildir::header_value(header_block, field).value_or("")) + "\n";
     }
     return sha_8(material);
 }

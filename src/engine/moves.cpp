@@ -1,6 +1,7 @@
 #include "mailtwin/engine/moves.hpp"
 
 #include <map>
+#include <set>
 
 #include "mailtwin/engine/executor.hpp"
 #include "mailtwin/engine/identity.hpp"
@@ -183,10 +184,32 @@ asio::awaitable<util::Expected<void>> execute_remote_moves(net::Session& session
 
 }  // namespace
 
+// Rows written before the current identity rule have none (identity.hpp stored_identity). A message
+// gone from the server while its file stays can still be found in another server folder: its row
+// gets the identity of the file it left behind.
+void fill_identities_of_rows_gone_remotely(PlannedFolder& p) {
+    std::set<std::string> keys;
+    for (const auto& a : p.result.plan.actions) {
+        if (const auto* e = std::get_if<sync::Expunge>(&a); e && e->side == util::Side::local) keys.insert(e->key);
+        if (const auto* u = std::get_if<sync::Upload>(&a); u && u->restore) keys.insert(u->key);
+        if (const auto* d = std::get_if<sync::Detach>(&a); d && d->gone == util::Side::remote) keys.insert(d->key);
+        if (const auto* r = std::get_if<sync::Refuse>(&a); r && r->gone == util::Side::remote)
+            for (const auto& e : r->held) keys.insert(e.key);
+    }
+    if (keys.empty()) return;
+    for (auto& row : p.last.pairs.pairs) {
+        if (row.identity || row.key.empty() || !keys.count(row.key)) continue;
+        auto where = maildir::find_message(p.job.local_dir, row.key, hint_of(p, row.key));
+        if (!where) continue;
+        if (auto id = local_identity(where->path)) row.identity = *id;
+    }
+}
+
 sync::Moves find_moves(std::vector<PlannedFolder>& planned, const sync::Policy& policy) {
     std::vector<sync::MoveFolder> folders;
     folders.reserve(planned.size());
     for (auto& p : planned) {
+        if (p.result.outcome != FolderOutcome::failed) fill_identities_of_rows_gone_remotely(p);
         const bool takes_part = p.result.outcome != FolderOutcome::failed;
         folders.push_back(sync::MoveFolder{takes_part ? &p.result.plan : nullptr, &p.last.pairs});
     }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mailtwin/engine/identity.hpp"
+#include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/stamp.hpp"
 #include "mailtwin/net/session_error.hpp"
 
@@ -71,14 +72,26 @@ util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& fold
 
 namespace {
 
-model::RemoteMessage from_meta(const net::MessageMeta& m) {
+model::RemoteMessage from_meta(const net::MessageMeta& m, const model::Identity& identity) {
     model::RemoteMessage r;
     r.uid = m.uid;
     r.flags = m.flags;
     r.size = m.size;
     r.internaldate = m.internal_date ? m.internal_date->utc : 0;
-    r.identity = message_identity(m.header_block, m.body_start);
+    r.identity = identity;
     return r;
+}
+
+// Fetches the meta data and the identities of `uids`, keeping the identities only: the header
+// fields and body starts they come from are dropped as each message arrives.
+asio::awaitable<util::Expected<std::vector<net::MessageMeta>>> fetch_identified(
+    net::Session& session, const std::vector<model::Uid>& uids, std::map<model::Uid, model::Identity>& ids) {
+    co_return co_await session.fetch_meta(imap::SeqSet::from_uids(uids), k_identity_body_bytes,
+                                          [&ids](net::MessageMeta& m) {
+                                              ids[m.uid] = message_identity(m.header_block, m.body_start);
+                                              m.header_block = {};
+                                              m.body_start = {};
+                                          });
 }
 
 // Size, date and identity for the messages of the view the state does not know (new ones).
@@ -92,14 +105,15 @@ asio::awaitable<util::Expected<void>> describe_new(net::Session& session, Remote
     for (const auto& m : out.view.messages)
         if (!known.count(m.uid)) fresh.push_back(m.uid);
     if (fresh.empty()) co_return util::Expected<void>{};
-    auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(fresh), k_identity_body_bytes);
+    std::map<model::Uid, model::Identity> ids;
+    auto meta = co_await fetch_identified(session, fresh, ids);
     if (!meta) co_return util::unexpected(std::move(meta).error());
     std::map<model::Uid, const net::MessageMeta*> by_uid;
     for (const auto& m : *meta) by_uid[m.uid] = &m;
     for (auto& m : out.view.messages) {
         auto it = by_uid.find(m.uid);
         if (it == by_uid.end()) continue;
-        model::RemoteMessage described = from_meta(*it->second);
+        model::RemoteMessage described = from_meta(*it->second, ids.at(m.uid));
         described.flags = m.flags;  // the flag fetch is the reference for flags
         m = std::move(described);
     }
@@ -211,25 +225,51 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
     co_return out;
 }
 
-asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, RemoteSnapshot& remote,
-                                                      LocalSnapshot& local, const std::filesystem::path& folder_dir,
+asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, const std::string& folder,
+                                                      RemoteSnapshot& remote, LocalSnapshot& local,
+                                                      model::FolderState& rows, const std::filesystem::path& folder_dir,
                                                       const sync::IdentityRequest& request) {
+    // A requested message the view does not list (an incremental or unchanged view shows it as its
+    // state row) gets its identity on that row: rows written before the current identity rule have
+    // none, and a copy of unknown outcome must still find its counterpart.
+    auto rows_with = [&rows](auto&& same) {
+        std::vector<model::PairState*> out;
+        for (auto& row : rows.pairs)
+            if (!row.identity && same(row)) out.push_back(&row);
+        return out;
+    };
     // One pass over the view, not one search per requested UID.
     const std::set<model::Uid> requested(request.remote.begin(), request.remote.end());
     std::vector<model::Uid> missing;
-    for (const auto& m : remote.view.messages)
+    std::set<model::Uid> listed;
+    for (const auto& m : remote.view.messages) {
+        listed.insert(m.uid);
         if (!m.identity && requested.count(m.uid)) missing.push_back(m.uid);
+    }
+    for (model::Uid u : requested)
+        if (!listed.count(u)) missing.push_back(u);
     if (!missing.empty()) {
-        auto meta = co_await session.fetch_meta(imap::SeqSet::from_uids(missing), k_identity_body_bytes);
-        if (!meta) co_return util::unexpected(std::move(meta).error());
+        std::sort(missing.begin(), missing.end());
+        if (session.selected() != folder) {
+            // Planned without a SELECT (the server said nothing changed): the FETCH needs one.
+            auto sel = co_await session.select(folder);
+            if (!sel) co_return util::unexpected(std::move(sel).error());
+        }
         std::map<model::Uid, model::Identity> ids;
-        for (const auto& m : *meta) ids[m.uid] = message_identity(m.header_block, m.body_start);
+        auto meta = co_await fetch_identified(session, missing, ids);
+        if (!meta) co_return util::unexpected(std::move(meta).error());
         for (auto& m : remote.view.messages)
             if (auto it = ids.find(m.uid); it != ids.end()) m.identity = it->second;
+        for (const auto& [uid, id] : ids)
+            if (!listed.count(uid))
+                for (auto* row : rows_with([uid](const model::PairState& r) { return r.uid == uid; }))
+                    row->identity = id;
     }
     std::set<std::string> wanted(request.local.begin(), request.local.end());
     for (auto& m : local.view.messages) {
-        if (!wanted.count(m.key) || m.identity) continue;
+        if (!wanted.count(m.key)) continue;
+        wanted.erase(m.key);
+        if (m.identity) continue;
         auto name = local.file_names.find(m.key);
         if (name == local.file_names.end()) continue;
         std::filesystem::path file = folder_dir / "cur" / name->second;
@@ -237,6 +277,13 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, Rem
         auto id = local_identity(file);
         if (!id) continue;  // vanished since the scan: the next run sees it gone
         m.identity = *id;
+    }
+    for (const auto& key : wanted) {
+        auto where = maildir::find_message(folder_dir, key);
+        if (!where) continue;  // gone: the next full scan sees it gone
+        auto id = local_identity(where->path);
+        if (!id) continue;
+        for (auto* row : rows_with([&key](const model::PairState& r) { return r.key == key; })) row->identity = *id;
     }
     co_return util::Expected<void>{};
 }

@@ -22,7 +22,8 @@ std::string_view MessageStart::body() const noexcept {
 util::Expected<MessageStart> read_message_start(const std::filesystem::path& file, std::size_t body_bytes) {
     sys::Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid())
-        return util::unexpected(sys::errno_error(errno, "cannot open", file, "it may have been moved; rescan the folder"));
+        return util::unexpected(
+            sys::errno_error(errno, "cannot open", file, "it may have been moved; rescan the folder"));
     constexpr std::size_t k_chunk = 16 * 1024;
     MessageStart out{{}, std::string::npos};
     for (;;) {

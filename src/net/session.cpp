@@ -6,8 +6,8 @@
 #include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
-#include "mailtwin/util/ascii.hpp"
 #include "mailtwin/net/session_error.hpp"
+#include "mailtwin/util/ascii.hpp"
 
 namespace mailtwin::net {
 namespace {
@@ -282,7 +282,8 @@ std::string message_id_field(std::string_view block) {
 }  // namespace
 
 asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(const imap::SeqSet& uids,
-                                                                        std::size_t body_start_bytes) {
+                                                                              std::size_t body_start_bytes,
+                                                                              const MetaDigest& digest) {
     std::vector<MessageMeta> out;
     if (uids.empty()) co_return out;
     std::vector<imap::Command> batch;
@@ -312,6 +313,7 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
                 m.message_id = message_id_field(b.data);
             }
         }
+        if (digest) digest(m);
         out.push_back(std::move(m));
     });
     if (!replies) co_return util::unexpected(std::move(replies).error());

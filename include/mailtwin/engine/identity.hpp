@@ -20,8 +20,14 @@
 // uid/key order, so two copies on one side stay two.
 //
 // The server sends the body start with the other meta data of a new message, in the same FETCH
-// (BODY.PEEK[TEXT]<0.N>, N = k_identity_body_bytes: N CRLF-form bytes are at most N raw bytes); a
-// Maildir file is read up to its header and N bytes further.
+// (BODY.PEEK[TEXT]<0.N>, N = k_identity_body_bytes: the server's body is in CRLF form already): at
+// most N bytes more per new message and no extra round trip. It is fetched for every new message,
+// not only when the planner matches, because moves across folders and the intent row of a download
+// need the identity before the download. A Maildir file is read up to its header and N bytes further.
+//
+// State rows keep the identity (message_id_hash in the record's Message-ID hash, body_hash in its
+// content hash with a rule mark: docs/state-schema.md). Rows written by the old rule (Message-ID and
+// size) read back without an identity; the engine computes one from the message where it needs one.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

@@ -3,7 +3,8 @@
 //   local:  two stat() calls when new/ and cur/ are as remembered; otherwise one listing.
 //   remote: SELECT (QRESYNC) reports changes and expunges since the remembered mod-sequence;
 //           CONDSTORE without QRESYNC adds a UID SEARCH for deletions; otherwise all flags are read.
-// Size, INTERNALDATE and identity headers are fetched only for messages the state does not know.
+// Size, INTERNALDATE and what the identity needs (a few header fields and the first 1 KB of the body,
+// in the same FETCH) are fetched only for messages the state does not know.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -51,9 +52,12 @@ RemoteSnapshot unchanged_remote_view(const imap::StatusData& status, const state
 asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
                                                                   const LoadedFolder& last, bool full);
 
-// Fills the identities needs_identities() asks for (and the size/date of new remote messages).
-asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, RemoteSnapshot& remote,
-                                                      LocalSnapshot& local, const std::filesystem::path& folder_dir,
+// Fills the identities needs_identities() asks for: on the view's message, or, for a message the
+// view does not list (incremental or unchanged views), on its state row in `rows`. Selects `folder`
+// first if it must fetch and the session has not selected it.
+asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, const std::string& folder,
+                                                      RemoteSnapshot& remote, LocalSnapshot& local,
+                                                      model::FolderState& rows, const std::filesystem::path& folder_dir,
                                                       const sync::IdentityRequest& request);
 
 }  // namespace mailtwin::engine

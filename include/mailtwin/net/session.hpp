@@ -131,8 +131,13 @@ public:
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_message_id(const std::string& message_id);
     // UID, FLAGS, RFC822.SIZE, INTERNALDATE, the Message-ID, Date, From and Subject header fields and,
     // when body_start_bytes > 0, that many first bytes of the body, all in the same FETCH.
+    // `digest`, when given, sees each message as it arrives, before it is kept: it may take what it
+    // needs from header_block and body_start and clear them, so that 100,000 new messages do not
+    // hold 100 MB of body starts at once.
+    using MetaDigest = std::function<void(MessageMeta&)>;
     asio::awaitable<util::Expected<std::vector<MessageMeta>>> fetch_meta(const imap::SeqSet& uids,
-                                                                         std::size_t body_start_bytes = 0);
+                                                                         std::size_t body_start_bytes = 0,
+                                                                         const MetaDigest& digest = {});
     // BODY.PEEK[] of these messages, pipelined in batches, streamed to `consumer`.
     asio::awaitable<util::Expected<void>> fetch_bodies(const imap::SeqSet& uids, BodyConsumer& consumer);
 

@@ -40,7 +40,7 @@ struct MessageRecord {
     model::FlagSet local_flags;
     std::uint64_t size = 0;
     std::optional<MessageIdHash> message_id_hash;  // absent: the message has no Message-ID
-    std::optional<ContentHash> content_hash;
+    std::optional<ContentHash> content_hash;       // the engine keeps its identity's body hash here
     // Deleted on the side whose id is missing, deletion not propagated: the surviving copy is no
     // longer synchronised (PairState::detached).
     bool detached = false;

@@ -4,8 +4,9 @@
 //
 // Driver protocol:
 //   1. build the views without identities;
-//   2. ask needs_identities(); fill in the identity of every message it names (Message-ID hash +
-//      size), typically by fetching headers; in the common case it names nothing;
+//   2. ask needs_identities(); fill in the identity of every message it names (engine/identity.hpp:
+//      Message-ID hash + body-start hash), on the view's message or on its state row; in the common
+//      case it names nothing;
 //   3. plan_folder(); print it (--dry-run) or hand it to the executor.
 #include <cstdint>
 #include <string>

@@ -3,7 +3,9 @@
 // runs mailtwin for the first time, with no state. Every message must pair with its server copy (no
 // download, no upload, no deletion, flags merged) although the tools changed the files (X-TUID
 // headers, LF line ends, re-serialised MIME), and the second run must do nothing at all.
+// Also the migration from mailtwin's own older identity rule (Message-ID and size) in state rows.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -11,7 +13,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "mailtwin/state/state_db.hpp"
 #include "scenario.hpp"
 
 namespace mailtwin::test {
@@ -55,20 +59,24 @@ std::vector<Mail> corpus(int count) {
                                    "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b-" + id +
                                    "\"\n\nThis is a multi-part message in MIME format.\n--b-" + id +
                                    "\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-                                   "Grüße aus Zürich, " + id + "\n--b-" + id +
+                                   "Grüße aus Zürich, " +
+                                   id + "\n--b-" + id +
                                    "\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
-                                   "PGh0bWw+PGJvZHk+R3LDvMOfZTwvYm9keT48L2h0bWw+\n--b-" + id + "--\n\nepilogue\n",
+                                   "PGh0bWw+PGJvZHk+R3LDvMOfZTwvYm9keT48L2h0bWw+\n--b-" +
+                                   id + "--\n\nepilogue\n",
                                flags});
                 break;
             case 3: {
                 std::string body;
-                for (int line = 0; body.size() < 3000; ++line) body += line % 4 == 0 ? "\n" : "line " + std::to_string(line) + " of " + id + "\n";
+                for (int line = 0; body.size() < 3000; ++line)
+                    body += line % 4 == 0 ? "\n" : "line " + std::to_string(line) + " of " + id + "\n";
                 out.push_back({leaf, id, header(id, "long " + id, i) + "\n" + body, flags});
                 break;
             }
             case 4:
                 // No Message-ID (a draft, some automated mail): Date, From, Subject and body identify it.
-                out.push_back({leaf, "", header("", "no message-id " + id, i) + "\nwithout an id " + id + "\n", "\\Seen"});
+                out.push_back(
+                    {leaf, "", header("", "no message-id " + id, i) + "\nwithout an id " + id + "\n", "\\Seen"});
                 break;
             case 5:
                 out.push_back({leaf, id,
@@ -77,17 +85,22 @@ std::vector<Mail> corpus(int count) {
                 break;
             case 6:
                 out.push_back({leaf, id,
-                               header(id, "=?utf-8?q?Gr=C3=BC=C3=9Fe?= and a subject long enough to be folded by some "
-                                          "programs, " + id, i) +
+                               header(id,
+                                      "=?utf-8?q?Gr=C3=BC=C3=9Fe?= and a subject long enough to be folded by some "
+                                      "programs, " +
+                                          id,
+                                      i) +
                                    "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-                                   "Ünïcödé body of " + id + "\n",
+                                   "Ünïcödé body of " +
+                                   id + "\n",
                                flags});
                 break;
             default: {
                 // A draft saved twice: the same Message-ID as the message 7 before, another body.
                 const std::string shared = "m" + std::to_string(i - 7);
                 const auto& first = out[static_cast<std::size_t>(i - 7)];
-                out.push_back({first.leaf, shared, header(shared, "plain " + shared, i - 7) + "\nHello,\n\nsecond version.\n",
+                out.push_back({first.leaf, shared,
+                               header(shared, "plain " + shared, i - 7) + "\nHello,\n\nsecond version.\n",
                                first.flags});
                 break;
             }
@@ -234,12 +247,13 @@ TEST_F(Migration, FromMbsyncPairsEveryMessage) {
     Scenario s("mig-mbsync");
     const auto& d = dovecot();
     const auto rc = s.state_dir().parent_path() / "mbsyncrc";
-    std::ofstream(rc) << "IMAPAccount test\nHost " << d.host << "\nPort " << d.tls_port << "\nUser " << d.user
-                      << "\nPass " << d.password << "\nSSLType IMAPS\nCertificateFile " << d.ca_file.string()
-                      << "\n\nIMAPStore remote\nAccount test\n\nMaildirStore local\nPath " << s.maildir().string()
-                      << "/\nInbox " << (s.maildir() / "INBOX").string()
-                      << "\nSubFolders Verbatim\n\nChannel test\nFar :remote:\nNear :local:\nPatterns \"E-mig-mbsync/*\""
-                         "\nCreate Both\nSyncState *\n";
+    std::ofstream(rc)
+        << "IMAPAccount test\nHost " << d.host << "\nPort " << d.tls_port << "\nUser " << d.user << "\nPass "
+        << d.password << "\nSSLType IMAPS\nCertificateFile " << d.ca_file.string()
+        << "\n\nIMAPStore remote\nAccount test\n\nMaildirStore local\nPath " << s.maildir().string() << "/\nInbox "
+        << (s.maildir() / "INBOX").string()
+        << "\nSubFolders Verbatim\n\nChannel test\nFar :remote:\nNear :local:\nPatterns \"E-mig-mbsync/*\""
+           "\nCreate Both\nSyncState *\n";
     fill(s, [&] {
         auto r = run_command("mbsync -c '" + rc.string() + "' -a 2>&1");
         ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -270,9 +284,10 @@ TEST_F(Migration, FromOfflineimapPairsEveryMessage) {
     std::ofstream(rc) << "[general]\naccounts = test\nmetadata = " << (dir / "offlineimap").string()
                       << "\n\n[Account test]\nlocalrepository = local\nremoterepository = remote\n\n"
                          "[Repository local]\ntype = Maildir\nlocalfolders = "
-                      << s.maildir().string() << "\nsep = /\n\n[Repository remote]\ntype = IMAP\nremotehost = " << d.host
-                      << "\nremoteport = " << d.tls_port << "\nremoteuser = " << d.user << "\nremotepass = " << d.password
-                      << "\nssl = yes\nsslcacertfile = " << d.ca_file.string()
+                      << s.maildir().string()
+                      << "\nsep = /\n\n[Repository remote]\ntype = IMAP\nremotehost = " << d.host
+                      << "\nremoteport = " << d.tls_port << "\nremoteuser = " << d.user
+                      << "\nremotepass = " << d.password << "\nssl = yes\nsslcacertfile = " << d.ca_file.string()
                       << "\nfolderfilter = lambda f: f.startswith('E-mig-offlineimap/')\n";
     fill(s, [&] {
         auto r = run_command("offlineimap -c '" + rc.string() + "' -o -u basic 2>&1");
@@ -289,6 +304,130 @@ TEST_F(Migration, FromOfflineimapPairsEveryMessage) {
     EXPECT_EQ(marked, k_leaves.size() * k_local_only);
     change_flags(s);
     expect_first_run_pairs_everything(s);
+}
+
+// Makes the folder's state rows look as a mailtwin before the body hash wrote them: the identity was
+// the Message-ID hash (the same bytes as now) and the size, with no content hash.
+void to_rows_of_the_old_rule(const Scenario& s, const std::string& leaf) {
+    auto db = state::StateDb::open(s.state_dir() / "state.mdb");
+    ASSERT_TRUE(db) << db.error().describe();
+    std::vector<state::MessageRecord> rows;
+    ASSERT_TRUE(db->for_each_message("test", s.folder(leaf), [&](const state::MessageRecord& r) {
+        rows.push_back(r);
+        return true;
+    }));
+    ASSERT_FALSE(rows.empty());
+    ASSERT_TRUE(db->write([&](state::WriteTxn& txn) -> util::Expected<void> {
+        for (auto row : rows) {
+            EXPECT_TRUE(row.content_hash.has_value());
+            row.content_hash.reset();
+            if (auto r = db->put_message(txn, "test", s.folder(leaf), row); !r) return r;
+        }
+        return {};
+    }));
+}
+
+std::map<std::string, ino_t> inodes(const Scenario& s, const std::string& leaf) {
+    std::map<std::string, ino_t> out;
+    for (const char* sub : {"cur", "new"}) {
+        if (!std::filesystem::exists(s.local_dir(leaf) / sub)) continue;
+        for (const auto& e : std::filesystem::directory_iterator(s.local_dir(leaf) / sub)) {
+            struct stat st {};
+            ::stat(e.path().c_str(), &st);
+            out[e.path().filename().string().substr(0, e.path().filename().string().find(':'))] = st.st_ino;
+        }
+    }
+    return out;
+}
+
+// Rows of the old rule are never compared with new identities; where one is needed (here: a
+// UIDVALIDITY change while the Maildir is unchanged, so the local copies are known only by their
+// rows) it is computed again from the file, and nothing is downloaded or uploaded again.
+TEST(IdentityUpgrade, RowsOfTheOldRuleAreRecomputedNotComparedNorDuplicated) {
+    Scenario s("id-upgrade");
+    s.server_create("INBOX");
+    for (int i = 0; i < 4; ++i) s.server_append("INBOX", "u" + std::to_string(i), i % 2 ? "\\Seen" : "");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    to_rows_of_the_old_rule(s, "INBOX");
+    const auto before = inodes(s, "INBOX");
+    // Past the racy window of the directory stamps, so that the next runs see the Maildir unchanged
+    // and know its files only by their rows.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    auto noop = s.sync();
+    ASSERT_EQ(noop.exit_code, 0) << noop.output;
+    EXPECT_NE(noop.output.find("in sync"), std::string::npos) << noop.output;
+
+    s.server_recreate("INBOX");
+    for (int i = 0; i < 4; ++i) s.server_append("INBOX", "u" + std::to_string(i), i % 2 ? "\\Seen" : "");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("matched 4"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
+    EXPECT_EQ(inodes(s, "INBOX"), before);
+    EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
+    EXPECT_EQ(count(as_sets(s.server())), 4u);
+}
+
+// A message another client moves on the server is one local rename, also when its row is of the old
+// rule: the identity of the file it left behind is computed to find it in the target folder.
+TEST(IdentityUpgrade, ServerMoveOfAMessageWithARowOfTheOldRuleIsARename) {
+    Scenario s("id-upgrade-move");
+    s.server_create("INBOX");
+    s.server_create("Archive");
+    for (int i = 0; i < 3; ++i) s.server_append("INBOX", "v" + std::to_string(i), "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    to_rows_of_the_old_rule(s, "INBOX");
+    const auto before = inodes(s, "INBOX");
+    s.server_move("INBOX", "Archive", "v1");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
+    const auto archived = inodes(s, "Archive");
+    ASSERT_EQ(archived.size(), 1u) << r.output;
+    EXPECT_EQ(inodes(s, "INBOX").size(), 2u);
+    bool renamed = false;
+    for (const auto& [key, inode] : before) renamed = renamed || archived.begin()->second == inode;
+    EXPECT_TRUE(renamed) << "the file was downloaded again instead of renamed: " << r.output;
+    EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
+}
+
+// A download interrupted under the old rule: its intent row (UID, no key) has no usable identity, the
+// file was delivered, the server did not change since (planned without a SELECT). The identity of
+// the server's copy is fetched for the row, and the file pairs with it: no second download.
+TEST(IdentityUpgrade, InterruptedDownloadOfTheOldRuleOnAnUnchangedServerPairsItsFile) {
+    Scenario s("id-upgrade-intent");
+    s.server_create("INBOX");
+    for (int i = 0; i < 3; ++i) s.server_append("INBOX", "w" + std::to_string(i), "\\Seen");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    {
+        auto db = state::StateDb::open(s.state_dir() / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        std::vector<state::MessageRecord> rows;
+        ASSERT_TRUE(db->for_each_message("test", s.folder("INBOX"), [&](const state::MessageRecord& r) {
+            rows.push_back(r);
+            return true;
+        }));
+        ASSERT_EQ(rows.size(), 3u);
+        ASSERT_TRUE(db->write([&](state::WriteTxn& txn) -> util::Expected<void> {
+            state::MessageRecord intent = rows.front();
+            if (auto r = db->erase_message(txn, "test", s.folder("INBOX"), intent.uid); !r)
+                return util::unexpected(std::move(r).error());
+            intent.local_key.clear();
+            intent.content_hash.reset();
+            return db->put_message(txn, "test", s.folder("INBOX"), intent);
+        }));
+    }
+    const auto before = inodes(s, "INBOX");
+    auto r = s.sync();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("matched 1"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
+    EXPECT_EQ(inodes(s, "INBOX"), before);
+    EXPECT_EQ(count(as_sets(s.server())), 3u);
+    EXPECT_EQ(as_sets(s.server()), as_sets(s.local()));
+    auto again = s.sync();
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    EXPECT_EQ(again.output.find('+'), std::string::npos) << again.output;
 }
 
 }  // namespace

@@ -343,11 +343,11 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
                 r += " BODY" + section + "] " + literal(m->text.substr(0, m->text.find("\r\n\r\n") + 4));
             }
             if (auto b = items.find("BODY.PEEK[TEXT]<0."); b != std::string::npos) {
-                // The start of the body the identity needs: BODY[TEXT]<0> with at most n bytes.
-                const std::size_t n = std::stoul(items.substr(b + 18));
+                // The start of the body the identity needs: BODY[TEXT]<0> with at most `max` bytes.
+                const std::size_t max = std::stoul(items.substr(b + 18));
                 const auto end = m->text.find("\r\n\r\n");
                 const std::string body = end == std::string::npos ? std::string() : m->text.substr(end + 4);
-                r += " BODY[TEXT]<0> " + literal(body.substr(0, n));
+                r += " BODY[TEXT]<0> " + literal(body.substr(0, max));
             }
             if (items.find("BODY.PEEK[]") != std::string::npos) r += " BODY[] " + literal(m->text);
             out += r + ")\r\n";

@@ -20,15 +20,16 @@ namespace {
 
 using namespace std::string_literals;
 
-const std::string k_header = "Return-Path: <alice@example.org>\n"
-                             "Received: from mx.example.org by mail.example.net; Tue, 3 Jan 2023 10:00:01 +0000\n"
-                             "From: Alice <alice@example.org>\n"
-                             "To: Bob <bob@example.net>\n"
-                             "Subject: The quarterly report, with a subject long enough to be folded by some readers\n"
-                             "Message-ID: <report-42@example.org>\n"
-                             "Date: Tue, 3 Jan 2023 10:00:00 +0000\n"
-                             "MIME-Version: 1.0\n"
-                             "Content-Type: text/plain; charset=utf-8\n";
+const std::string k_header =
+    "Return-Path: <alice@example.org>\n"
+    "Received: from mx.example.org by mail.example.net; Tue, 3 Jan 2023 10:00:01 +0000\n"
+    "From: Alice <alice@example.org>\n"
+    "To: Bob <bob@example.net>\n"
+    "Subject: The quarterly report, with a subject long enough to be folded by some readers\n"
+    "Message-ID: <report-42@example.org>\n"
+    "Date: Tue, 3 Jan 2023 10:00:00 +0000\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n";
 const std::string k_body = "Hello Bob,\n\nthe numbers are attached.\n\n-- \nAlice\n";
 
 std::string lf_message(const std::string& header = k_header, const std::string& body = k_body) {
@@ -85,12 +86,9 @@ INSTANTIATE_TEST_SUITE_P(
     SynchronizersAndReaders, AddedHeader,
     ::testing::Values(Added{"mbsync_tuid", "X-TUID: 9fk3Lq0aB1cD\n"},
                       Added{"offlineimap", "X-OfflineIMAP: 1392742915-0479412316546-v6.5.5\n"},
-                      Added{"mutt_content_length", "Content-Length: 57\n"},
-                      Added{"mutt_lines", "Lines: 6\n"},
-                      Added{"mbox_status", "Status: RO\n"},
-                      Added{"mbox_x_status", "X-Status: AF\n"},
-                      Added{"x_keywords", "X-Keywords: $Label1 work\n"},
-                      Added{"x_label", "X-Label: todo\n"},
+                      Added{"mutt_content_length", "Content-Length: 57\n"}, Added{"mutt_lines", "Lines: 6\n"},
+                      Added{"mbox_status", "Status: RO\n"}, Added{"mbox_x_status", "X-Status: AF\n"},
+                      Added{"x_keywords", "X-Keywords: $Label1 work\n"}, Added{"x_label", "X-Label: todo\n"},
                       Added{"folded_x_label", "X-Label: a long label\n that is folded\n"},
                       Added{"several", "X-TUID: abc\nStatus: O\nX-Status: \nX-Keywords: \nContent-Length: 4\n"}),
     [](const auto& param_info) { return std::string(param_info.param.label); });
@@ -99,9 +97,10 @@ TEST(Identity, SurvivesLineEndsRefoldingReorderingAndFinalNewlines) {
     const auto base = message_identity(lf_message());
     EXPECT_EQ(message_identity(to_crlf(lf_message())), base);
     // A reader refolds the Message-ID and the Subject and puts the fields in another order.
-    const std::string refolded = "Message-ID:\n <report-42@example.org>\nFrom: Alice <alice@example.org>\n"
-                                 "Subject: The quarterly report, with a subject long enough\n  to be folded by some "
-                                 "readers\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n";
+    const std::string refolded =
+        "Message-ID:\n <report-42@example.org>\nFrom: Alice <alice@example.org>\n"
+        "Subject: The quarterly report, with a subject long enough\n  to be folded by some "
+        "readers\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n";
     EXPECT_EQ(message_identity(lf_message(refolded)), base);
     // Final newlines added or removed, in either line-end convention.
     EXPECT_EQ(message_identity(lf_message(k_header, k_body + "\n")), base);
@@ -126,8 +125,8 @@ TEST(Identity, LongBodiesAgreeBetweenServerAndMaildirWhateverTheLineEnds) {
 }
 
 TEST(Identity, BodyEndingAtTheCoveredLengthWithOrWithoutNewlines) {
-    for (std::size_t len : {k_identity_body_bytes - 2, k_identity_body_bytes - 1, k_identity_body_bytes,
-                            k_identity_body_bytes + 1}) {
+    for (std::size_t len :
+         {k_identity_body_bytes - 2, k_identity_body_bytes - 1, k_identity_body_bytes, k_identity_body_bytes + 1}) {
         const std::string body(len, 'b');
         const auto plain = message_identity(lf_message(k_header, body));
         EXPECT_EQ(message_identity(lf_message(k_header, body + "\n")), plain) << len;
@@ -142,8 +141,7 @@ TEST(Identity, SameMessageIdDifferentBodiesDiffer) {
     const auto base = message_identity(lf_message());
     EXPECT_NE(message_identity(lf_message(k_header, "Hello Bob,\n\nthe numbers are attached!\n\n-- \nAlice\n")), base);
     EXPECT_NE(message_identity(lf_message(k_header, "hello Bob,\n\nthe numbers are attached.\n\n-- \nAlice\n")), base);
-    EXPECT_NE(message_identity(lf_message(k_header, "Hello Bob,\n\nthe  numbers are attached.\n\n-- \nAlice\n")),
-              base);
+    EXPECT_NE(message_identity(lf_message(k_header, "Hello Bob,\n\nthe  numbers are attached.\n\n-- \nAlice\n")), base);
     EXPECT_NE(message_identity(lf_message(k_header, "")), base);
     // A draft saved twice: the second has one more line.
     EXPECT_NE(message_identity(lf_message(k_header, k_body + "PS: call me\n")), base);
@@ -157,7 +155,8 @@ TEST(Identity, DifferentMessageIdsSameBodyDiffer) {
 }
 
 TEST(Identity, WithoutMessageIdDateFromSubjectAndBodyDecide) {
-    const std::string header = "From: Alice <alice@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n";
+    const std::string header =
+        "From: Alice <alice@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n";
     const auto base = message_identity(lf_message(header, "one\n"));
     EXPECT_EQ(message_identity(to_crlf(lf_message("X-TUID: z\n" + header, "one\n\n"))), base);
     EXPECT_NE(message_identity(lf_message(header, "two\n")), base);
@@ -184,7 +183,8 @@ TEST(LocalIdentity, ReadsHeaderAndBodyStartOfAFile) {
     EXPECT_EQ(*local_identity(write("crlf_tuid", to_crlf(lf_message("X-TUID: 1\n" + k_header)))), expected);
     // A header longer than one read, and a body longer than the covered start.
     std::string long_header = k_header;
-    for (int i = 0; i < 600; ++i) long_header += "Received: from relay" + std::to_string(i) + " by mx; Tue, 3 Jan 2023\n";
+    for (int i = 0; i < 600; ++i)
+        long_header += "Received: from relay" + std::to_string(i) + " by mx; Tue, 3 Jan 2023\n";
     const std::string long_body = std::string(5000, 'z') + "\n";
     EXPECT_EQ(*local_identity(write("long", lf_message(long_header, long_body))),
               message_identity(lf_message(k_header, long_body)));
