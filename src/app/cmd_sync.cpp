@@ -72,6 +72,7 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             above([&] { util::log_error(account->name + ": " + result.fatal->describe()); });
             int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
                        : result.failure == engine::AccountFailure::connection ? k_exit_connection
+                       : result.failure == engine::AccountFailure::config     ? k_exit_usage
                                                                               : k_exit_some_folders_failed;
             exit_code = std::max(exit_code, code);
             continue;
