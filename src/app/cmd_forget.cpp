@@ -13,7 +13,8 @@ int run_forget(const GlobalOptions& g, const std::vector<std::string>& args) {
     engine::ForgetRequest request;
     desc.add_options()("folder", po::value(&request.folders));
     parse_command(args, desc, names);
-    if (names.size() != 1) throw UsageError("forget takes exactly one ACCOUNT (and --folder NAME to forget only folders)");
+    if (names.size() != 1)
+        throw UsageError("forget takes exactly one ACCOUNT (and --folder NAME to forget only folders)");
     request.account = names.front();
     auto cfg = load_config(g);
     const bool configured = cfg.find_account(request.account) != nullptr;
@@ -30,10 +31,10 @@ int run_forget(const GlobalOptions& g, const std::vector<std::string>& args) {
         // Probably a typo: chosen_accounts names the configured accounts.
         (void)chosen_accounts(cfg, names);
     }
-    const std::string what = request.folders.empty() ? "account " + request.account
-                                                     : std::to_string(request.folders.size()) + " folder" +
-                                                           (request.folders.size() == 1 ? "" : "s") + " of account " +
-                                                           request.account;
+    const std::string what = request.folders.empty()
+                                 ? "account " + request.account
+                                 : std::to_string(request.folders.size()) + " folder" +
+                                       (request.folders.size() == 1 ? "" : "s") + " of account " + request.account;
     if (nothing) {
         std::cout << "mailtwin: the state remembers nothing of " << what << " in "
                   << (cfg.general.state_dir / "state.mdb").string() << "; nothing to forget\n";

@@ -17,9 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 
 util::Error unusable(const config::Account& account, const std::string& why) {
-    return util::Error{EngineError::maildir_unusable,
-                       "accounts." + account.name + ".maildir = \"" + account.maildir.string() +
-                           "\" cannot be used: " + why + "; set maildir to a directory you can write"};
+    return util::Error{EngineError::maildir_unusable, "accounts." + account.name + ".maildir = \"" +
+                                                          account.maildir.string() + "\" cannot be used: " + why +
+                                                          "; set maildir to a directory you can write"};
 }
 
 bool writable(const fs::path& dir) { return ::access(dir.c_str(), W_OK | X_OK) == 0; }
@@ -66,17 +66,19 @@ std::optional<util::Error> unmatched_folders(const std::string& account, const s
         // The nearest names: same spelling but for case first, then by edit distance.
         std::vector<std::pair<std::size_t, std::string>> ranked;
         for (const auto& name : known) {
-            const std::size_t d = lower(name) == lower(wanted) ? 0 : config::edit_distance(lower(wanted), lower(name)) + 1;
+            const std::size_t d =
+                lower(name) == lower(wanted) ? 0 : config::edit_distance(lower(wanted), lower(name)) + 1;
             const bool contains = lower(name).find(lower(wanted)) != std::string::npos ||
                                   lower(wanted).find(lower(name)) != std::string::npos;
-            if (d <= std::max<std::size_t>(3, wanted.size() / 2) || contains) ranked.emplace_back(contains ? 1 : d, name);
+            if (d <= std::max<std::size_t>(3, wanted.size() / 2) || contains)
+                ranked.emplace_back(contains ? 1 : d, name);
         }
         std::sort(ranked.begin(), ranked.end());
         if (!message.empty()) message += "; ";
         message += "--folder \"" + wanted + "\" matches no folder of account " + account;
         if (ranked.empty()) {
-            message += " (it has " + std::to_string(known.size()) + " folders; mailtwin folders " + account +
-                       " lists them)";
+            message +=
+                " (it has " + std::to_string(known.size()) + " folders; mailtwin folders " + account + " lists them)";
             continue;
         }
         message += "; did you mean ";

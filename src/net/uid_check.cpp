@@ -51,8 +51,7 @@ std::optional<std::string> in_esearch(const imap::Response& r) {
         const auto& key = r.args[i];
         const auto& value = r.args[i + 1];
         if (value.kind != imap::ValueKind::atom) continue;
-        if ((key.is_atom("MIN") || key.is_atom("MAX")) && out_of_range(value.text))
-            return key.text + " " + value.text;
+        if ((key.is_atom("MIN") || key.is_atom("MAX")) && out_of_range(value.text)) return key.text + " " + value.text;
         if (key.is_atom("ALL") && set_out_of_range(value.text)) return "ALL " + value.text;
     }
     return std::nullopt;
@@ -67,15 +66,20 @@ std::optional<std::string> in_vanished(const imap::Response& r) {
 }  // namespace
 
 std::optional<std::string> invalid_uid_in(const imap::Response& r) {
-    if (r.code && (r.code->kind == imap::CodeKind::uidvalidity || r.code->kind == imap::CodeKind::uidnext) &&
-        out_of_range(r.code->args))
+    // UIDNEXT is left out: some servers send 0 for an empty folder, and it names no message.
+    if (r.code && r.code->kind == imap::CodeKind::uidvalidity && out_of_range(r.code->args))
         return r.code->name + " " + r.code->args;
     switch (r.data) {
-        case imap::DataKind::fetch: return in_fetch(r);
-        case imap::DataKind::search: return in_search(r);
-        case imap::DataKind::esearch: return in_esearch(r);
-        case imap::DataKind::vanished: return in_vanished(r);
-        default: return std::nullopt;
+        case imap::DataKind::fetch:
+            return in_fetch(r);
+        case imap::DataKind::search:
+            return in_search(r);
+        case imap::DataKind::esearch:
+            return in_esearch(r);
+        case imap::DataKind::vanished:
+            return in_vanished(r);
+        default:
+            return std::nullopt;
     }
 }
 

@@ -13,7 +13,7 @@ namespace mailtwin::net {
 
 // The offending item as the server wrote it ("UID 0", "UIDVALIDITY 0", "SEARCH 4294967296"), or
 // nullopt. Looks at FETCH UID items, SEARCH and ESEARCH results, VANISHED sets and the UIDVALIDITY
-// and UIDNEXT response codes; STATUS data is left to its decoder (a folder without usable STATUS
+// response code; STATUS data is left to its decoder (a folder without usable STATUS
 // is selected, and the SELECT answer is checked here).
 std::optional<std::string> invalid_uid_in(const imap::Response& response);
 

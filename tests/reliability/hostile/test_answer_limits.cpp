@@ -69,9 +69,7 @@ struct Flood {
                                              std::to_string(r.elapsed.count()) + " ms");
     }
 
-    void expect_local_unchanged() {
-        EXPECT_EQ(s.local_files(), before);
-    }
+    void expect_local_unchanged() { EXPECT_EQ(s.local_files(), before); }
 
     SyncSetup s;
     FakeImapServer fake;

@@ -177,9 +177,9 @@ TEST(ClearErrors, AFolderLongerThanPathMaxIsSkippedAndTheOthersSync) {
     auto r = f.sync();
     expect_no_internal_error(r);
     EXPECT_EQ(r.exit_code, 1) << describe(r);
-    EXPECT_NE(r.output.find("folder \"" + deep + "\" skipped: folder name '" + deep +
-                            "' is too long for a local path ("),
-              std::string::npos)
+    EXPECT_NE(
+        r.output.find("folder \"" + deep + "\" skipped: folder name '" + deep + "' is too long for a local path ("),
+        std::string::npos)
         << describe(r);
     EXPECT_NE(r.output.find("system's limit of 4096 bytes, PATH_MAX); it is not synchronized"), std::string::npos)
         << describe(r);

@@ -68,9 +68,10 @@ TEST(ForgetCommand, ForgetsOneAccountTouchesNoMailAndTheNextSyncConverges) {
 
     auto r = a.cli({"forget", "test"});
     EXPECT_EQ(r.exit_code, 0) << describe(r);
-    EXPECT_EQ(r.output, "mailtwin: forgot the state of account test: 2 folders, 3 messages, 0 pending steps.\n"
-                        "No mail was touched. The next sync matches the Maildir and the server again without copying "
-                        "anything twice; messages deleted on one side since the last sync come back from the other.\n");
+    EXPECT_EQ(r.output,
+              "mailtwin: forgot the state of account test: 2 folders, 3 messages, 0 pending steps.\n"
+              "No mail was touched. The next sync matches the Maildir and the server again without copying "
+              "anything twice; messages deleted on one side since the last sync come back from the other.\n");
     EXPECT_TRUE(a.remembered("test").empty());
     EXPECT_EQ(a.remembered("other").size(), 2u) << "another account's state was touched";
     EXPECT_EQ(a.s.local_files(), files) << "forget touched mail";
@@ -92,8 +93,9 @@ TEST(ForgetCommand, ForgetsOneFolderAndNamesTheNearOnesForATypo) {
     ASSERT_EQ(a.cli({"sync", "test"}).exit_code, 0);
     auto typo = a.cli({"forget", "test", "--folder", a.s.folder("Snt")});
     EXPECT_EQ(typo.exit_code, 2) << describe(typo);
-    EXPECT_NE(typo.output.find("--folder \"" + a.s.folder("Snt") + "\" matches no folder of account test; did you "
-                                                                   "mean \"" +
+    EXPECT_NE(typo.output.find("--folder \"" + a.s.folder("Snt") +
+                               "\" matches no folder of account test; did you "
+                               "mean \"" +
                                a.s.folder("Sent") + "\"?"),
               std::string::npos)
         << describe(typo);

@@ -181,9 +181,8 @@ TEST(Timeouts, VerboseShowsWhatIsWaitedFor) {
     auto r = run_mailtwin({"-v", "--config", a.config.string(), "sync", "--full"}, o);
     EXPECT_EQ(r.exit_code, 1) << describe(r);
     const std::string p = peer(a.fake.port());
-    for (const std::string& line :
-         {"connecting to " + p + " (waiting up to 4 s, connect_timeout)",
-          "from " + p + " (a silence of 2 s fails, command_timeout)"})
+    for (const std::string& line : {"connecting to " + p + " (waiting up to 4 s, connect_timeout)",
+                                    "from " + p + " (a silence of 2 s fails, command_timeout)"})
         EXPECT_NE(r.output.find(line), std::string::npos) << line << "\n" << describe(r);
     EXPECT_TRUE(r.output.find("waiting for the answer to SELECT from " + p) != std::string::npos ||
                 r.output.find("waiting for the answer to EXAMINE from " + p) != std::string::npos)

@@ -28,13 +28,16 @@ int sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c
 // valid between the two dates (openssl ca -selfsign lets the dates lie in the past).
 fs::path make_cert(const fs::path& dir, const std::string& san, const std::string& start, const std::string& end) {
     fs::create_directories(dir);
-    std::ofstream(dir / "ca.cnf") << "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n"
-                                     "default_md = sha256\npolicy = p\ncopy_extensions = copy\n[p]\ncommonName = supplied\n";
+    std::ofstream(dir / "ca.cnf")
+        << "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n"
+           "default_md = sha256\npolicy = p\ncopy_extensions = copy\n[p]\ncommonName = supplied\n";
     std::ofstream(dir / "index.txt");
     std::ofstream(dir / "serial") << "01\n";
     const std::string d = "cd '" + dir.string() + "' && ";
-    if (sh(d + "openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -out req.csr -subj /CN=mailtwin-test "
-               "-addext 'subjectAltName=" + san + "' -addext 'basicConstraints=critical,CA:TRUE'") != 0 ||
+    if (sh(d +
+           "openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -out req.csr -subj /CN=mailtwin-test "
+           "-addext 'subjectAltName=" +
+           san + "' -addext 'basicConstraints=critical,CA:TRUE'") != 0 ||
         sh(d + "openssl ca -batch -config ca.cnf -selfsign -keyfile key.pem -in req.csr -out cert.pem -startdate " +
            start + " -enddate " + end) != 0)
         throw std::runtime_error("openssl could not make a test certificate in " + dir.string());
@@ -58,8 +61,15 @@ public:
     TlsServer(const fs::path& cert_dir, const std::vector<std::string>& extra) {
         int fd = listen_loopback(m_port);
         ::close(fd);  // s_server binds it again at once; nothing else on this host races for it in tests
-        std::vector<std::string> args{"openssl", "s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(m_port),
-                                      "-cert", (cert_dir / "cert.pem").string(), "-key", (cert_dir / "key.pem").string()};
+        std::vector<std::string> args{"openssl",
+                                      "s_server",
+                                      "-quiet",
+                                      "-accept",
+                                      "127.0.0.1:" + std::to_string(m_port),
+                                      "-cert",
+                                      (cert_dir / "cert.pem").string(),
+                                      "-key",
+                                      (cert_dir / "key.pem").string()};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());

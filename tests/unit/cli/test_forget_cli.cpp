@@ -57,8 +57,9 @@ TEST_F(ForgetCli, TheUsageNamesIt) {
 TEST_F(ForgetCli, ItTakesExactlyOneAccount) {
     auto none = mailtwin("forget");
     EXPECT_EQ(none.exit_code, 2);
-    EXPECT_EQ(none.output, "mailtwin: error: forget takes exactly one ACCOUNT (and --folder NAME to forget only "
-                           "folders) (mailtwin --help shows the usage)\n");
+    EXPECT_EQ(none.output,
+              "mailtwin: error: forget takes exactly one ACCOUNT (and --folder NAME to forget only "
+              "folders) (mailtwin --help shows the usage)\n");
     EXPECT_EQ(mailtwin("forget work other").exit_code, 2);
     EXPECT_EQ(mailtwin("forget work --bogus").exit_code, 2);
 }
@@ -74,13 +75,17 @@ TEST_F(ForgetCli, WithoutAStateFileThereIsNothingToForget) {
 
 TEST_F(ForgetCli, TheBashCompletionOffersItsOptionAndTheAccounts) {
     const std::string script =
-        "source " + std::string(MAILTWIN_SOURCE_DIR) + "/contrib/completions/mailtwin.bash\n"
+        "source " + std::string(MAILTWIN_SOURCE_DIR) +
+        "/contrib/completions/mailtwin.bash\n"
         "t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _mailtwin; "
         "echo \"${COMPREPLY[*]}\"; }\n"
         "t mailtwin for\n"
-        "t mailtwin --config " + m_config.string() + " forget ''\n"
+        "t mailtwin --config " +
+        m_config.string() +
+        " forget ''\n"
         "t mailtwin forget work --\n"
-        "t mailtwin --config " + m_config.string() + " forget work ''\n";
+        "t mailtwin --config " +
+        m_config.string() + " forget work ''\n";
     std::ofstream(m_dir / "t.sh") << script;
     auto r = sh("bash " + (m_dir / "t.sh").string());
     EXPECT_EQ(r.output, "forget\nwork\n--folder\n\n");

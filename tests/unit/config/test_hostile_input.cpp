@@ -42,13 +42,16 @@ TEST(Loopback, OnlyLiteralLoopbackAddressesAndLocalhost) {
 }
 
 TEST(Loopback, PlaintextToANameThatLooksLikeLoopbackNeedsTheOptIn) {
-    const std::string toml = "[accounts.a]\nmaildir = \"/m\"\n[accounts.a.imap]\nhost = \"127.example.com\"\n"
-                             "tls = \"none\"\nuser = \"u\"\npassword = \"p\"\n";
-    EXPECT_EQ(message_of(toml), "c.toml:5:7: tls = \"none\" would send the password in clear text to 127.example.com; "
-                                "use \"implicit\" or \"starttls\", or set allow_plaintext = true if you really mean it");
+    const std::string toml =
+        "[accounts.a]\nmaildir = \"/m\"\n[accounts.a.imap]\nhost = \"127.example.com\"\n"
+        "tls = \"none\"\nuser = \"u\"\npassword = \"p\"\n";
+    EXPECT_EQ(message_of(toml),
+              "c.toml:5:7: tls = \"none\" would send the password in clear text to 127.example.com; "
+              "use \"implicit\" or \"starttls\", or set allow_plaintext = true if you really mean it");
     EXPECT_EQ(message_of(toml + "allow_plaintext = true\n"), "");
-    const std::string loopback = "[accounts.a]\nmaildir = \"/m\"\n[accounts.a.imap]\nhost = \"127.0.0.9\"\n"
-                                 "tls = \"none\"\nuser = \"u\"\npassword = \"p\"\n";
+    const std::string loopback =
+        "[accounts.a]\nmaildir = \"/m\"\n[accounts.a.imap]\nhost = \"127.0.0.9\"\n"
+        "tls = \"none\"\nuser = \"u\"\npassword = \"p\"\n";
     EXPECT_EQ(message_of(loopback), "");
 }
 
@@ -84,10 +87,12 @@ TEST(Timeouts, OutOfRangeAndTyposAreRefused) {
 }
 
 TEST(Maildir, EmptyIsRefusedWithItsKey) {
-    const std::string toml = "[accounts.work]\nmaildir = \"\"\n[accounts.work.imap]\nhost = \"h\"\nuser = \"u\"\n"
-                             "password_cmd = \"echo p\"\n";
-    EXPECT_EQ(message_of(toml),
-              "c.toml:2:11: key 'accounts.work.maildir' is empty; set it to the local Maildir root, e.g. \"~/Mail/work\"");
+    const std::string toml =
+        "[accounts.work]\nmaildir = \"\"\n[accounts.work.imap]\nhost = \"h\"\nuser = \"u\"\n"
+        "password_cmd = \"echo p\"\n";
+    EXPECT_EQ(
+        message_of(toml),
+        "c.toml:2:11: key 'accounts.work.maildir' is empty; set it to the local Maildir root, e.g. \"~/Mail/work\"");
 }
 
 class ConfigFiles : public ::testing::Test {
@@ -106,8 +111,9 @@ TEST_F(ConfigFiles, ADirectoryIsNotAConfigFile) {
         (void)load_file(m_dir.path());
         FAIL() << "a directory was read as a config";
     } catch (const ConfigError& e) {
-        EXPECT_EQ(std::string(e.what()), m_dir.path().string() + " is a directory, not a config file; pass --config "
-                                                                 "FILE (for example " +
+        EXPECT_EQ(std::string(e.what()), m_dir.path().string() +
+                                             " is a directory, not a config file; pass --config "
+                                             "FILE (for example " +
                                              (m_dir.path() / "config.toml").string() + ")");
     }
 }
@@ -134,13 +140,15 @@ TEST_F(ConfigFiles, MissingOrUnusableCaFileIsAConfigError) {
 }
 
 TEST_F(ConfigFiles, AReadablePasswordIsWarnedAbout) {
-    const std::string with_password = "[accounts.work]\nmaildir = \"/m\"\n[accounts.work.imap]\nhost = \"h\"\n"
-                                      "user = \"u\"\npassword = \"hunter2\"\n";
+    const std::string with_password =
+        "[accounts.work]\nmaildir = \"/m\"\n[accounts.work.imap]\nhost = \"h\"\n"
+        "user = \"u\"\npassword = \"hunter2\"\n";
     const auto open = write("open.toml", with_password, 0644);
     const Config c = load_file(open);
     ASSERT_EQ(c.warnings.size(), 1u);
-    EXPECT_EQ(c.warnings[0], open.string() + " holds a password (account work) and is readable by every user (mode "
-                                             "0644): run chmod 600 " +
+    EXPECT_EQ(c.warnings[0], open.string() +
+                                 " holds a password (account work) and is readable by every user (mode "
+                                 "0644): run chmod 600 " +
                                  open.string() +
                                  ", or better, replace password with password_cmd (e.g. \"pass show mail/work\")");
     const auto group = write("group.toml", with_password, 0640);

@@ -40,8 +40,8 @@ TEST(MaildirRoot, ARegularFileOrAPathBelowOneNamesTheKey) {
                               " exists and is not a directory; set maildir to a directory you can write");
     e = maildir_root_problem(account_at(file / "Mail" / "work"));
     ASSERT_TRUE(e);
-    EXPECT_EQ(e->message, "accounts.work.maildir = \"" + (file / "Mail" / "work").string() + "\" cannot be used: " +
-                              file.string() +
+    EXPECT_EQ(e->message, "accounts.work.maildir = \"" + (file / "Mail" / "work").string() +
+                              "\" cannot be used: " + file.string() +
                               " is a file, so no directory can be created below it; set maildir to a directory you "
                               "can write");
 }
@@ -51,9 +51,10 @@ TEST(MaildirRoot, AReadOnlyPlaceNamesTheKey) {
     if (::access("/proc/sys", W_OK) == 0) GTEST_SKIP() << "/proc/sys is writable here";
     auto e = maildir_root_problem(account_at("/proc/sys/mailtwin-test/Mail"));
     ASSERT_TRUE(e);
-    EXPECT_EQ(e->message, "accounts.work.maildir = \"/proc/sys/mailtwin-test/Mail\" cannot be used: "
-                          "/proc/sys/mailtwin-test/Mail would be created in /proc/sys, which is read-only for this "
-                          "user; set maildir to a directory you can write");
+    EXPECT_EQ(e->message,
+              "accounts.work.maildir = \"/proc/sys/mailtwin-test/Mail\" cannot be used: "
+              "/proc/sys/mailtwin-test/Mail would be created in /proc/sys, which is read-only for this "
+              "user; set maildir to a directory you can write");
 }
 
 TEST(FolderRequest, MatchesAreFineAndTyposListTheNearNames) {
@@ -69,8 +70,9 @@ TEST(FolderRequest, MatchesAreFineAndTyposListTheNearNames) {
     EXPECT_EQ(e->message, "--folder \"inbox\" matches no folder of account work; did you mean \"INBOX\"?");
     e = unmatched_folders("work", {"Zzzzzzzzzzzz"}, names);
     ASSERT_TRUE(e);
-    EXPECT_EQ(e->message, "--folder \"Zzzzzzzzzzzz\" matches no folder of account work (it has 5 folders; mailtwin "
-                          "folders work lists them)");
+    EXPECT_EQ(e->message,
+              "--folder \"Zzzzzzzzzzzz\" matches no folder of account work (it has 5 folders; mailtwin "
+              "folders work lists them)");
 }
 
 TEST(ForgetCommand, QuotesWhatTheShellWouldSplit) {
@@ -90,8 +92,9 @@ TEST(PasswordCommandErrors, AStderrLineThatRepeatsThePasswordIsNotShown) {
     EXPECT_EQ(r.error().message, "password_cmd \"" + *imap.password_cmd +
                                      "\" failed (exit 1) (its error output repeats what it printed as the password, "
                                      "so it is not shown)");
-    imap.password_cmd = "echo 'hunter2-secret'; echo '+ pass=hunter2-secret' >&2; echo 'gpg: decryption failed' >&2; "
-                        "exit 2";
+    imap.password_cmd =
+        "echo 'hunter2-secret'; echo '+ pass=hunter2-secret' >&2; echo 'gpg: decryption failed' >&2; "
+        "exit 2";
     r = resolve_secret(imap, 5s);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "password_cmd \"" + *imap.password_cmd + "\" failed (exit 2): gpg: decryption failed");

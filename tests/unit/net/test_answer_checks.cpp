@@ -33,7 +33,6 @@ TEST(InvalidUid, ZeroAndBeyondThirtyTwoBitsAreFound) {
         {"* VANISHED 7,4294967297", "VANISHED 7,4294967297"},
         {"* OK [UIDVALIDITY 0] ok", "UIDVALIDITY 0"},
         {"* OK [UIDVALIDITY 4294967296] ok", "UIDVALIDITY 4294967296"},
-        {"* OK [UIDNEXT 0] ok", "UIDNEXT 0"},
     };
     for (const auto& [line, what] : bad) EXPECT_EQ(invalid_uid_in(parse(line)).value_or("none"), what) << line;
 }
@@ -42,17 +41,18 @@ TEST(InvalidUid, ValidAnswersPass) {
     for (const char* line : {"* 1 FETCH (UID 1 FLAGS (\\Seen))", "* 1 FETCH (UID 4294967295)", "* SEARCH",
                              "* SEARCH 1 4294967295 (MODSEQ 0)", "* ESEARCH (TAG \"A1\") UID ALL 1:4294967295",
                              "* ESEARCH (TAG \"A1\") UID COUNT 0", "* VANISHED (EARLIER) 1:*",
-                             "* OK [UIDVALIDITY 1] ok", "* OK [HIGHESTMODSEQ 0] ok", "* 0 EXISTS",
-                             "* STATUS INBOX (UIDVALIDITY 0)", "* LIST () \"/\" 0"})
+                             "* OK [UIDVALIDITY 1] ok", "* OK [HIGHESTMODSEQ 0] ok", "* OK [UIDNEXT 0] empty",
+                             "* 0 EXISTS", "* STATUS INBOX (UIDVALIDITY 0)", "* LIST () \"/\" 0"})
         EXPECT_EQ(invalid_uid_in(parse(line)), std::nullopt) << line;
 }
 
 TEST(AnswerLimits, TheErrorNamesTheServerAndTheLimit) {
     const auto e = limit_error("imap.example.com:993", "folders in one listing", 100000, "max_folders");
     EXPECT_EQ(e.code, make_error_code(SessionError::limit_exceeded));
-    EXPECT_EQ(e.message, "imap.example.com:993 sent more than 100000 folders in one listing (limit max_folders); "
-                         "mailtwin dropped the connection: the server is broken or hostile, or this account is far "
-                         "larger than mailtwin supports");
+    EXPECT_EQ(e.message,
+              "imap.example.com:993 sent more than 100000 folders in one listing (limit max_folders); "
+              "mailtwin dropped the connection: the server is broken or hostile, or this account is far "
+              "larger than mailtwin supports");
 }
 
 TEST(AnswerLimits, DefaultsAreTheDocumentedOnes) {
