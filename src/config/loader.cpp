@@ -162,13 +162,22 @@ private:
 
 constexpr std::array<std::string_view, 2> k_top_keys{"general", "accounts"};
 constexpr std::array<std::string_view, 5> k_general_keys{"state_dir", "max_connections", "connect_timeout",
-                                                          "greeting_timeout", "command_timeout"};
+                                                         "greeting_timeout", "command_timeout"};
 constexpr std::array<std::string_view, 5> k_account_keys{"maildir", "layout", "imap", "sync", "provider"};
-constexpr std::array<std::string_view, 14> k_imap_keys{"host",          "port",           "tls",
-                                                       "allow_plaintext", "user",         "password",
-                                                       "password_cmd",  "auth",           "ca_file",
-                                                       "fingerprint",   "compress",       "connect_timeout",
-                                                       "greeting_timeout", "command_timeout"};
+constexpr std::array<std::string_view, 14> k_imap_keys{"host",
+                                                       "port",
+                                                       "tls",
+                                                       "allow_plaintext",
+                                                       "user",
+                                                       "password",
+                                                       "password_cmd",
+                                                       "auth",
+                                                       "ca_file",
+                                                       "fingerprint",
+                                                       "compress",
+                                                       "connect_timeout",
+                                                       "greeting_timeout",
+                                                       "command_timeout"};
 constexpr std::array<std::string_view, 11> k_sync_keys{"direction",    "expunge",      "folders",
                                                        "on_conflict",  "max_size",     "max_age_days",
                                                        "max_messages", "max_delete_percent", "keywords",
@@ -385,8 +394,9 @@ Config build(const toml::table& root, const std::string& file) {
                                                         "' is empty; set it to the local Maildir root, e.g. \"~/Mail/" +
                                                         acc.name + "\"");
             acc.maildir = *p;
-        } else s.fail_here("missing key '" + s.qualified("maildir") + "' (the local Maildir root, e.g. \"~/Mail/" +
-                         acc.name + "\")");
+        } else
+            s.fail_here("missing key '" + s.qualified("maildir") + "' (the local Maildir root, e.g. \"~/Mail/" +
+                        acc.name + "\")");
         if (auto v = s.choice("layout", k_layout_values)) acc.layout = *v;
         acc.provider = s.choice("provider", k_provider_values);
         const ProviderPreset* preset = acc.provider ? &preset_for(*acc.provider) : nullptr;
@@ -426,7 +436,8 @@ bool is_loopback_host(const std::string& host) {
     in_addr v4{};
     if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;  // 127.0.0.0/8
     std::string v6_text = host;
-    if (v6_text.size() > 2 && v6_text.front() == '[' && v6_text.back() == ']') v6_text = v6_text.substr(1, v6_text.size() - 2);
+    if (v6_text.size() > 2 && v6_text.front() == '[' && v6_text.back() == ']')
+        v6_text = v6_text.substr(1, v6_text.size() - 2);
     in6_addr v6{};
     return ::inet_pton(AF_INET6, v6_text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
@@ -448,9 +459,8 @@ void warn_about_readable_secrets(const std::filesystem::path& path, Config& cfg)
     std::string accounts;
     for (const auto& h : holders) accounts += (accounts.empty() ? "" : ", ") + h;
     cfg.warnings.push_back(path.string() + " holds a password (account" + (holders.size() == 1 ? " " : "s ") +
-                           accounts + ") and is readable by " +
-                           ((st.st_mode & S_IROTH) ? "every user" : "its group") + " (mode " + mode +
-                           "): run chmod 600 " + path.string() +
+                           accounts + ") and is readable by " + ((st.st_mode & S_IROTH) ? "every user" : "its group") +
+                           " (mode " + mode + "): run chmod 600 " + path.string() +
                            ", or better, replace password with password_cmd (e.g. \"pass show mail/work\")");
 }
 

@@ -10,8 +10,8 @@
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/forget.hpp"
-#include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/moves.hpp"
+#include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -25,7 +25,6 @@
 
 namespace mailtwin::engine {
 namespace {
-
 
 // Rows the state cannot decode: forgetting them (and matching the folder afresh) is the way out.
 bool is_damaged_state(const util::Error& e) {
@@ -113,11 +112,11 @@ FolderResult skipped_folder(const std::string& name, const std::string& why, boo
     FolderResult r;
     r.folder = name;
     r.outcome = FolderOutcome::failed;
-    r.error = util::Error{EngineError::folder_unmappable,
-                          "folder \"" + name + "\" skipped: " + why +
-                              (with_hint ? "; to stop syncing it, add \"!" + name + "\" to folders in the account's "
-                                           "[sync] table"
-                                         : "")};
+    r.error = util::Error{EngineError::folder_unmappable, "folder \"" + name + "\" skipped: " + why +
+                                                              (with_hint ? "; to stop syncing it, add \"!" + name +
+                                                                               "\" to folders in the account's "
+                                                                               "[sync] table"
+                                                                         : "")};
     return r;
 }
 
@@ -153,8 +152,8 @@ asio::awaitable<void> execute_one(AccountRun& run, std::size_t slot, PlannedFold
         if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
         run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
     } catch (const std::filesystem::filesystem_error& e) {
-        run.done(skipped_folder(p.job.remote_name, "its local path " + e.path1().string() +
-                                                       " cannot be used: " + e.code().message()));
+        run.done(skipped_folder(p.job.remote_name,
+                                "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
     }
 }
 
@@ -180,8 +179,8 @@ asio::awaitable<void> planner(AccountRun& run, std::size_t slot) {
                 // One folder's path trouble (a name the filesystem refuses) fails that folder alone.
                 planned = PlannedFolder{};
                 planned.job = job;
-                planned.result = skipped_folder(job.remote_name, "its local path " + e.path1().string() +
-                                                                     " cannot be used: " + e.code().message());
+                planned.result = skipped_folder(
+                    job.remote_name, "its local path " + e.path1().string() + " cannot be used: " + e.code().message());
             }
             run.db.env().release_mapped_pages();  // the rows are decoded: their pages are not needed
         }
@@ -276,7 +275,8 @@ asio::awaitable<void> run_account(AccountRun& run) {
                                        "the Maildir root " + acc.maildir.string() +
                                            " is missing, but the state says it held mail: is the disk mounted? "
                                            "Nothing was changed. If the Maildir is gone for good and you want to "
-                                           "download everything afresh, first run: " + forget_command(acc.name)};
+                                           "download everything afresh, first run: " +
+                                           forget_command(acc.name)};
         run.result.failure = AccountFailure::other;
         co_return;
     }
@@ -284,9 +284,9 @@ asio::awaitable<void> run_account(AccountRun& run) {
         std::error_code ec;
         std::filesystem::create_directories(acc.maildir, ec);
         if (ec) {
-            run.result.fatal = util::Error{EngineError::maildir_unusable,
-                                           "cannot create the Maildir root " + acc.maildir.string() + " (accounts." +
-                                               acc.name + ".maildir): " + ec.message()};
+            run.result.fatal =
+                util::Error{EngineError::maildir_unusable, "cannot create the Maildir root " + acc.maildir.string() +
+                                                               " (accounts." + acc.name + ".maildir): " + ec.message()};
             run.result.failure = AccountFailure::config;
             co_return;
         }
@@ -341,12 +341,14 @@ asio::awaitable<void> run_account(AccountRun& run) {
             }
             if (!f.remote) {
                 if (!may_create_remote) {
-                    run.notice("local folder \"" + name + "\" not synced: direction = \"pull\" never creates server folders");
+                    run.notice("local folder \"" + name +
+                               "\" not synced: direction = \"pull\" never creates server folders");
                     continue;
                 }
                 // A folder deleted on one side is never silently deleted on the other: recreate, and say so.
-                run.notice(std::string(f.known ? "folder \"" + name + "\" was deleted on the server; recreating it there"
-                                               : "creating server folder \"" + name + "\"") +
+                run.notice(std::string(f.known
+                                           ? "folder \"" + name + "\" was deleted on the server; recreating it there"
+                                           : "creating server folder \"" + name + "\"") +
                            (run.request.dry_run ? " (dry run: not done)" : ""));
                 if (!run.request.dry_run) {
                     if (auto r = co_await session.create_folder(name); !r) {
@@ -359,7 +361,8 @@ asio::awaitable<void> run_account(AccountRun& run) {
             std::error_code is_dir_error;
             if (!f.local && !std::filesystem::is_directory(*dir / "cur", is_dir_error)) {
                 if (!may_create_local) {
-                    run.notice("server folder \"" + name + "\" not synced: direction = \"push\" never creates local folders");
+                    run.notice("server folder \"" + name +
+                               "\" not synced: direction = \"push\" never creates local folders");
                     continue;
                 }
                 if (f.known) run.notice("folder \"" + name + "\" was deleted locally; recreating " + dir->string());
@@ -370,7 +373,8 @@ asio::awaitable<void> run_account(AccountRun& run) {
                         continue;
                     }
             }
-            if (!run.options.full && f.known && f.remote && f.local && unchanged_since_last_sync(run.db, acc.name, f, *dir)) {
+            if (!run.options.full && f.known && f.remote && f.local &&
+                unchanged_since_last_sync(run.db, acc.name, f, *dir)) {
                 FolderResult same;
                 same.folder = name;
                 same.outcome = FolderOutcome::unchanged;
@@ -380,8 +384,8 @@ asio::awaitable<void> run_account(AccountRun& run) {
             jobs.push_back(FolderJob{name, *dir, true, f.status});
             any_known = any_known || f.known;
         } catch (const std::filesystem::filesystem_error& e) {
-            run.done(skipped_folder(name, "its local path " + e.path1().string() + " cannot be used: " +
-                                              e.code().message()));
+            run.done(skipped_folder(name,
+                                    "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
         }
     }
     run.streaming = !any_known;
@@ -450,8 +454,8 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
                                  (state_dir / "state.mdb-lock").string() +
                                  ": they hold the state of every account, and each account's next sync rebuilds "
                                  "it by matching messages on both sides, without duplicates (--full cannot repair "
-                                 "it; " + forget_command(account.name) +
-                                 " drops one account's state from a file that opens)";
+                                 "it; " +
+                                 forget_command(account.name) + " drops one account's state from a file that opens)";
         result.failure = AccountFailure::other;
         return result;
     }

@@ -111,8 +111,8 @@ util::Expected<std::string> run_password_command(const std::string& command, std
                               std::to_string(timeout.count() / 1000) + " s (does it wait for input, e.g. a gpg pinentry?)");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return secret_failure("password_cmd \"" + command + "\" failed (exit " +
-                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                              ")" + shown_error_line(stderr_text, stdout_text));
+                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")" +
+                              shown_error_line(stderr_text, stdout_text));
     return stdout_text;
 }
 

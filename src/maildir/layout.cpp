@@ -163,7 +163,8 @@ util::Expected<std::filesystem::path> Layout::local_path(std::string_view remote
     if (out.native().size() + k_room_for_files >= PATH_MAX)
         return unsafe(remote_name, "is too long for a local path (" + std::to_string(out.native().size()) +
                                        " bytes with the Maildir root; with its message files it would pass the "
-                                       "system's limit of " + std::to_string(PATH_MAX) + " bytes, PATH_MAX)");
+                                       "system's limit of " +
+                                       std::to_string(PATH_MAX) + " bytes, PATH_MAX)");
     // Defence in depth: the checks above already make this impossible.
     const auto rel = out.lexically_normal().lexically_relative(m_root.lexically_normal());
     if (rel.empty() || *rel.begin() == "..") return unsafe(remote_name, "would leave the Maildir root");

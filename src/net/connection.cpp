@@ -99,9 +99,9 @@ asio::awaitable<util::Expected<void>> Connection::open() {
             // A plain IMAP port either greets in clear text (the handshake fails at once) or waits for
             // a command (the handshake times out): both mean the other TLS mode.
             auto error = std::move(r).error();
-            if (error.code == NetError::timeout ||
-                error.message.find("plain IMAP on this port") != std::string::npos)
-                error.message += "; if " + peer() + " speaks plain IMAP or STARTTLS (port 143 usually does), set "
+            if (error.code == NetError::timeout || error.message.find("plain IMAP on this port") != std::string::npos)
+                error.message += "; if " + peer() +
+                                 " speaks plain IMAP or STARTTLS (port 143 usually does), set "
                                  "tls = \"starttls\", or use the server's implicit-TLS port (usually 993)";
             co_return util::unexpected(std::move(error));
         }
@@ -120,7 +120,8 @@ asio::awaitable<util::Expected<void>> Connection::read_greeting() {
     Wait wait{"the greeting", "greeting_timeout", ""};
     // An implicit-TLS port waits for the client's TLS hello and never greets in clear text.
     if (m_settings.security != Security::implicit_tls)
-        wait.hint = "; if " + peer() + " expects TLS from the first byte (port 993 usually does), set tls = \"implicit\"";
+        wait.hint =
+            "; if " + peer() + " expects TLS from the first byte (port 993 usually does), set tls = \"implicit\"";
     wait_for(std::move(wait));
     auto greeting = co_await next_response_within(m_settings.greeting_timeout);
     if (!greeting) co_return util::unexpected(std::move(greeting).error());

@@ -220,24 +220,23 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<
         modifiers.changed_since = *since;
         modifiers.vanished = m_conn.qresync_enabled();
     }
-    auto reply = co_await run_ok(m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers),
-                                 [&](imap::Response& r) {
-                                     const auto& limits = m_conn.answer_limits();
-                                     if (auto f = imap::decode_fetch(r)) {
-                                         if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
-                                         if (!m_conn.within_limit(out.changed.size() + 1, limits.max_messages,
-                                                                  "FETCH responses to one command", "max_messages") ||
-                                             !keywords_within_limit(*f))
-                                             return;
-                                         out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
-                                     } else if (auto v = imap::decode_vanished(r)) {
-                                         if (!m_conn.within_limit(out.vanished.ranges().size() + v->uids.ranges().size(),
-                                                                  limits.max_messages, "VANISHED ranges in one answer",
-                                                                  "max_messages"))
-                                             return;
-                                         for (const auto& range : v->uids.ranges()) out.vanished.add(range);
-                                     }
-                                 });
+    auto reply = co_await run_ok(
+        m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers), [&](imap::Response& r) {
+            const auto& limits = m_conn.answer_limits();
+            if (auto f = imap::decode_fetch(r)) {
+                if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
+                if (!m_conn.within_limit(out.changed.size() + 1, limits.max_messages, "FETCH responses to one command",
+                                         "max_messages") ||
+                    !keywords_within_limit(*f))
+                    return;
+                out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
+            } else if (auto v = imap::decode_vanished(r)) {
+                if (!m_conn.within_limit(out.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
+                                         "VANISHED ranges in one answer", "max_messages"))
+                    return;
+                for (const auto& range : v->uids.ranges()) out.vanished.add(range);
+            }
+        });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     keep_latest_per_uid(out.changed);
     co_return out;
@@ -625,7 +624,8 @@ asio::awaitable<util::Expected<void>> Session::expunge_without_uidplus(const ima
     std::array<imap::SearchTerm, 1> criteria{imap::search_raw("DELETED")};
     auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, false), [&](imap::Response& r) {
         if (auto s = imap::decode_search(r))
-            if (within_search_limit(marked.size() + s->ids.size())) marked.insert(marked.end(), s->ids.begin(), s->ids.end());
+            if (within_search_limit(marked.size() + s->ids.size()))
+                marked.insert(marked.end(), s->ids.begin(), s->ids.end());
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     for (model::Uid u : marked)

@@ -24,9 +24,9 @@ enum class Provider { gmail, outlook, yahoo, fastmail, icloud };
 // [accounts.NAME.imap]). Each bounds one wait, so a dead peer never holds a run (and its account
 // lock) longer than these.
 struct Timeouts {
-    int connect = 10;   // connect_timeout: resolving the host name and the TCP connect
-    int greeting = 5;   // greeting_timeout: the server's greeting, and each TLS handshake
-    int command = 60;   // command_timeout: the longest silence while a command runs
+    int connect = 10;  // connect_timeout: resolving the host name and the TCP connect
+    int greeting = 5;  // greeting_timeout: the server's greeting, and each TLS handshake
+    int command = 60;  // command_timeout: the longest silence while a command runs
 };
 
 struct General {

@@ -47,10 +47,10 @@ struct ConnectionSettings {
     bool send_id = true;          // ID ("name" "mailtwin" ...) when offered
     // The three waits (config: connect_timeout, greeting_timeout, command_timeout). Each is the
     // longest silence tolerated, so a dead peer costs at most one of them per step, never more.
-    Timeout connect_timeout = std::chrono::seconds(10);   // resolving the host and the TCP connect
-    Timeout greeting_timeout = std::chrono::seconds(5);   // the greeting, and each TLS handshake
-    Timeout io_timeout = std::chrono::seconds(60);        // command_timeout: silence while a command runs
-    std::size_t max_in_flight = 64;                       // pipelined commands outstanding
+    Timeout connect_timeout = std::chrono::seconds(10);  // resolving the host and the TCP connect
+    Timeout greeting_timeout = std::chrono::seconds(5);  // the greeting, and each TLS handshake
+    Timeout io_timeout = std::chrono::seconds(60);       // command_timeout: silence while a command runs
+    std::size_t max_in_flight = 64;                      // pipelined commands outstanding
     imap::ParserLimits limits{};
     AnswerLimits answer_limits{};
 };
