@@ -99,6 +99,9 @@ asio::awaitable<util::Expected<void>> Connection::open() {
             // A plain IMAP port either greets in clear text (the handshake fails at once) or waits for
             // a command (the handshake times out): both mean the other TLS mode.
             auto error = std::move(r).error();
+            if (error.code == NetError::timeout)
+                error.message = peer() + " did not complete the TLS handshake within " +
+                                seconds_text(m_settings.greeting_timeout) + " (greeting_timeout)";
             if (error.code == NetError::timeout || error.message.find("plain IMAP on this port") != std::string::npos)
                 error.message += "; if " + peer() +
                                  " speaks plain IMAP or STARTTLS (port 143 usually does), set "
