@@ -121,8 +121,9 @@ TEST(AnswerLimits, EndlessFetchResponsesAreCutAtMaxMessages) {
     };
     auto r = f.run({"--full"});
     EXPECT_EQ(r.exit_code, 1) << describe(r);
-    // 2,000,000 flag records of ~72 bytes, and the vector that holds them doubling once more.
-    f.expect_cut_off(r, "max_messages", 400);
+    // 2,000,000 flag records of ~72 bytes, and the vector that holds them doubling once more
+    // (measured: 153 MB).
+    f.expect_cut_off(r, "max_messages", 250);
     f.expect_local_unchanged();
 }
 
@@ -184,7 +185,7 @@ TEST(AnswerLimits, EndlessVanishedRangesAreCutAtMaxMessages) {
     };
     auto r = f.run();
     EXPECT_EQ(r.exit_code, 1) << describe(r);
-    f.expect_cut_off(r, "max_messages", 150);
+    f.expect_cut_off(r, "max_messages", 100);
     f.expect_local_unchanged();
 }
 

@@ -221,7 +221,8 @@ TEST(ClearErrors, AReadableConfigHoldingAPasswordIsWarnedAbout) {
 TEST(ClearErrors, APasswordCommandEchoingThePasswordOnStderrNeverShowsIt) {
     Fake f("ce-pwecho");
     Endpoint e = f.e;
-    e.password_cmd = "echo hunter2-topsecret; echo hunter2-topsecret >&2; exit 1";
+    // Made at run time: the command line itself, which the message quotes, does not hold it.
+    e.password_cmd = "p=$(printf 'hunter%d-%s' 2 topsecret); echo $p; echo $p >&2; exit 1";
     const auto config = f.s.write_config("pw.toml", e);
     auto r = f.s.sync({}, {}, config);
     EXPECT_EQ(r.exit_code, 3) << describe(r);

@@ -85,7 +85,8 @@ TEST(ForgetCommand, QuotesWhatTheShellWouldSplit) {
 TEST(PasswordCommandErrors, AStderrLineThatRepeatsThePasswordIsNotShown) {
     using namespace std::chrono_literals;
     config::Imap imap;
-    imap.password_cmd = "echo 'hunter2-secret'; echo 'hunter2-secret' >&2; exit 1";
+    // The password is made at run time, so that the command line quoted in the message does not hold it.
+    imap.password_cmd = "p=$(printf 'hunter%d-%s' 2 secret); echo \"$p\"; echo \"$p\" >&2; exit 1";
     auto r = resolve_secret(imap, 5s);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message.find("hunter2"), std::string::npos) << r.error().message;
@@ -93,8 +94,8 @@ TEST(PasswordCommandErrors, AStderrLineThatRepeatsThePasswordIsNotShown) {
                                      "\" failed (exit 1) (its error output repeats what it printed as the password, "
                                      "so it is not shown)");
     imap.password_cmd =
-        "echo 'hunter2-secret'; echo '+ pass=hunter2-secret' >&2; echo 'gpg: decryption failed' >&2; "
-        "exit 2";
+        "p=$(printf 'hunter%d-%s' 2 secret); echo \"$p\"; echo \"+ pass=$p\" >&2; echo 'gpg: decryption failed' "
+        ">&2; exit 2";
     r = resolve_secret(imap, 5s);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "password_cmd \"" + *imap.password_cmd + "\" failed (exit 2): gpg: decryption failed");
