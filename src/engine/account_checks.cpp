@@ -65,13 +65,14 @@ std::optional<util::Error> unmatched_folders(const std::string& account, const s
         if (known.contains(wanted)) continue;
         // The nearest names: same spelling but for case first, then by edit distance.
         std::vector<std::pair<std::size_t, std::string>> ranked;
+        // As config::nearest judges a typo: at most a third of the word's length, 1 to 3 edits.
+        const std::size_t max_distance = std::clamp<std::size_t>(wanted.size() / 3, 1, 3);
         for (const auto& name : known) {
             const std::size_t d =
                 lower(name) == lower(wanted) ? 0 : config::edit_distance(lower(wanted), lower(name)) + 1;
             const bool contains = lower(name).find(lower(wanted)) != std::string::npos ||
                                   lower(wanted).find(lower(name)) != std::string::npos;
-            if (d <= std::max<std::size_t>(3, wanted.size() / 2) || contains)
-                ranked.emplace_back(contains ? 1 : d, name);
+            if (d <= max_distance + 1 || contains) ranked.emplace_back(contains ? 1 : d, name);
         }
         std::sort(ranked.begin(), ranked.end());
         if (!message.empty()) message += "; ";
