@@ -280,7 +280,7 @@ util::Error PeerVerifier::handshake_error(const boost::system::error_code& ec) c
         const unsigned long code = static_cast<unsigned long>(ec.value());
         const int lib_reason = ERR_GET_REASON(code);
         if (lib_reason == SSL_R_WRONG_VERSION_NUMBER)
-            reason += " (the server did not answer in TLS: it speaks plain IMAP on this port)";
+            reason += " (the server did not answer in TLS: it speaks plain IMAP on this port, perhaps with STARTTLS)";
         else if (lib_reason == SSL_R_UNSUPPORTED_PROTOCOL || lib_reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
                  lib_reason == SSL_R_NO_PROTOCOLS_AVAILABLE)
             reason += " (mailtwin requires TLS 1.2 or newer; the server may only offer older versions)";
