@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "mailtwin/net/answer_limits.hpp"
 #include "mailtwin/net/error.hpp"
 #include "mailtwin/net/session_error.hpp"
-#include "mailtwin/net/uid_check.hpp"
 #include "mailtwin/util/log.hpp"
 
 namespace mailtwin::net {
@@ -387,15 +385,9 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
                     }
                     co_return broken({SessionError::server_bye, peer() + " ended the session: " + m_bye.value_or("")});
                 }
-                if (!count_untagged(untagged, untagged_bytes)) co_return broken(*m_answer_error);
-                if (auto bad = invalid_uid_in(resp))
-                    co_return broken({SessionError::invalid_uid,
-                                      "the server sent an invalid UID: " + peer() + " answered " +
-                                          (first_pending < slots.size() ? slots[first_pending].command.name
-                                                                        : std::string("a command")) +
-                                          " with \"" + *bad +
-                                          "\" (UIDs run from 1 to 4294967295 and UIDVALIDITY is never 0); "
-                                          "the folder was not synced"});
+                const std::string& answering = slots[std::min(first_pending, slots.size() - 1)].command.name;
+                if (auto problem = untagged_problem(resp, answering, untagged, untagged_bytes))
+                    co_return broken(std::move(*problem));
                 if (on_untagged && resp.kind == imap::Response::Kind::untagged) on_untagged(resp);
                 if (m_answer_error) co_return broken(*m_answer_error);
                 break;
@@ -403,32 +395,6 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
     }
     co_return replies;
 }
-
-bool Connection::within_limit(std::uint64_t count, std::uint64_t limit, std::string_view what, std::string_view name) {
-    if (count <= limit) return true;
-    if (!m_answer_error) m_answer_error = limit_error(peer(), what, limit, name);
-    return false;
-}
-
-bool Connection::count_untagged(std::size_t& responses, std::uint64_t& bytes) {
-    const auto& limits = m_settings.answer_limits;
-    bytes += m_parser.last_response_bytes();
-    return within_limit(++responses, limits.max_untagged, "untagged responses to one command", "max_untagged") &&
-           within_limit(bytes, limits.max_untagged_bytes, "bytes of untagged responses to one command",
-                        "max_untagged_bytes");
-}
-
-void Connection::accept_capabilities(std::vector<std::string> atoms) {
-    if (!within_limit(atoms.size(), m_settings.answer_limits.max_capabilities, "capabilities", "max_capabilities"))
-        return;
-    m_caps = imap::Capabilities(atoms);
-}
-
-void Connection::reject_answer(util::Error error) {
-    if (!m_answer_error) m_answer_error = std::move(error);
-}
-
-void Connection::wait_for(Wait wait) { m_wait = std::move(wait); }
 
 void Connection::observe(const imap::Response& r) {
     if (is_bye(r)) {

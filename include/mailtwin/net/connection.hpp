@@ -147,6 +147,9 @@ private:
     asio::awaitable<util::Expected<imap::Response>> next_response_within(Timeout timeout);
     // Counts one untagged response of the command running now against AnswerLimits::max_untagged*.
     bool count_untagged(std::size_t& responses, std::uint64_t& bytes);
+    // The error an untagged response to `command` makes fatal: a limit passed, an invalid UID.
+    std::optional<util::Error> untagged_problem(const imap::Response& response, const std::string& command,
+                                                std::size_t& responses, std::uint64_t& bytes);
     // Sets m_caps from a CAPABILITY list, unless it passes AnswerLimits::max_capabilities.
     void accept_capabilities(std::vector<std::string> atoms);
     asio::awaitable<util::Expected<void>> send_done();
