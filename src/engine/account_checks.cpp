@@ -78,8 +78,9 @@ std::optional<util::Error> unmatched_folders(const std::string& account, const s
         if (!message.empty()) message += "; ";
         message += "--folder \"" + wanted + "\" matches no folder of account " + account;
         if (ranked.empty()) {
-            message +=
-                " (it has " + std::to_string(known.size()) + " folders; mailtwin folders " + account + " lists them)";
+            const bool one = known.size() == 1;
+            message += " (it has " + std::to_string(known.size()) + (one ? " folder" : " folders") +
+                       "; mailtwin folders " + account + (one ? " lists it)" : " lists them)");
             continue;
         }
         message += "; did you mean ";

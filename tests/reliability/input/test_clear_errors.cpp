@@ -64,6 +64,35 @@ TEST(ClearErrors, AFolderOptionThatMatchesNothingListsTheNearNames) {
     EXPECT_FALSE(fs::exists(f.s.local_dir("INBOX"))) << "--folder syncs only that folder";
 }
 
+TEST(ClearErrors, AFolderOptionOverSeveralAccountsSkipsThoseWithoutItAndFailsOnlyWhenNoneHasIt) {
+    Fake f("ce-folder-accounts");
+    FakeImapServer second;
+    second.folders[f.s.folder("INBOX")].add("o1", "other inbox");
+    std::ofstream(f.config, std::ios::app)
+        << "[accounts.other]\nmaildir = \"" << (f.s.dir() / "OtherMail").string()
+        << "\"\n[accounts.other.imap]\nhost = \"127.0.0.1\"\nport = " << second.port()
+        << "\ntls = \"none\"\nuser = \"u\"\npassword = \"p\"\n";
+    auto r = f.sync({"--folder", f.s.folder("Archive")});
+    expect_no_internal_error(r);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    EXPECT_NE(r.output.find("mailtwin: other: --folder \"" + f.s.folder("Archive") +
+                            "\" matches no folder of account other (it has 1 folder; mailtwin folders other lists "
+                            "it); account skipped\n"),
+              std::string::npos)
+        << describe(r);
+    EXPECT_NE(r.output.find("; account skipped"), std::string::npos) << describe(r);
+    EXPECT_TRUE(fs::exists(f.s.local_dir("Archive") / "cur")) << describe(r);
+
+    auto none = f.sync({"--folder", f.s.folder("Nowhere")});
+    EXPECT_EQ(none.exit_code, 2) << describe(none);
+    EXPECT_NE(none.output.find("mailtwin: error: test: --folder \"" + f.s.folder("Nowhere") + "\" matches no folder"),
+              std::string::npos)
+        << describe(none);
+    EXPECT_NE(none.output.find("mailtwin: error: other: --folder \"" + f.s.folder("Nowhere") + "\" matches no folder"),
+              std::string::npos)
+        << describe(none);
+}
+
 // The folder fails with "the server sent an invalid UID", the other folder syncs.
 void expect_invalid_uid(Fake& f, const ChildResult& r, const std::string& item) {
     expect_no_internal_error(r);
