@@ -24,7 +24,7 @@ _mailtwin() {
         cword=$COMP_CWORD
     fi
 
-    local commands="sync watch status folders check-config"
+    local commands="sync watch status folders check-config forget"
     local global_opts="--config -c --verbose -v --quiet -q --log-format --progress --ext-exit --help -h --version"
 
     case $prev in
@@ -67,6 +67,7 @@ _mailtwin() {
     local opts=""
     case $command in
         sync) opts="--folder --dry-run --full --force --ext-exit" ;;
+        forget) opts="--folder" ;;
         status) opts="--json --offline" ;;
         watch|folders|check-config) opts="" ;;
     esac
@@ -76,7 +77,7 @@ _mailtwin() {
     fi
     case $command in
         check-config) return ;;
-        folders) ((accounts_given > 0)) && return ;;
+        folders|forget) ((accounts_given > 0)) && return ;;
     esac
     local IFS=$'\n'
     COMPREPLY=($(compgen -W "$(_mailtwin_accounts "$config")" -- "$cur"))

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "mailtwin/config/loader.hpp"
+#include "mailtwin/util/log.hpp"
 
 namespace mailtwin::app {
 
@@ -24,7 +25,12 @@ std::string resolved_config_path(const GlobalOptions& g) {
     return g.config_path.empty() ? config::default_config_path().string() : g.config_path;
 }
 
-config::Config load_config(const GlobalOptions& g) { return config::load_file(resolved_config_path(g)); }
+config::Config load_config(const GlobalOptions& g) {
+    config::Config cfg = config::load_file(resolved_config_path(g));
+    config::check_referenced_files(cfg);
+    for (const auto& w : cfg.warnings) util::log_warning(w);
+    return cfg;
+}
 
 std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, const std::vector<std::string>& names) {
     std::vector<const config::Account*> out;

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "mailtwin/engine/account_sync.hpp"
+#include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/exit_bits.hpp"
 #include "mailtwin/engine/report.hpp"
 #include "mailtwin/sync/plan_format.hpp"
@@ -66,12 +67,21 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
     int exit_code = k_exit_ok;
     int change_bits = 0;
     std::size_t folders = 0, failed = 0, changed = 0;
-    for (const auto* account : chosen_accounts(cfg, accounts)) {
+    const auto chosen = chosen_accounts(cfg, accounts);
+    // With several accounts, --folder NAME may name a folder of only some of them: an account
+    // without it is skipped with a note, and it is an error only when no account has it.
+    std::vector<std::string> not_found;
+    for (const auto* account : chosen) {
         auto result = engine::sync_account(cfg, *account, request, reporter);
+        if (result.fatal && chosen.size() > 1 && result.fatal->code == engine::EngineError::folder_not_found) {
+            not_found.push_back(account->name + ": " + result.fatal->message);
+            continue;
+        }
         if (result.fatal) {
             above([&] { util::log_error(account->name + ": " + result.fatal->describe()); });
             int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
                        : result.failure == engine::AccountFailure::connection ? k_exit_connection
+                       : result.failure == engine::AccountFailure::config     ? k_exit_usage
                                                                               : k_exit_some_folders_failed;
             exit_code = std::max(exit_code, code);
             continue;
@@ -83,6 +93,10 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             if (f.outcome == engine::FolderOutcome::synced && !f.plan.changes_nothing()) ++changed;
         }
     }
+    const bool none_has_it = !not_found.empty() && not_found.size() == chosen.size();
+    for (const auto& line : not_found)
+        above([&] { none_has_it ? util::log_error(line) : util::log_info(line + "; account skipped"); });
+    if (none_has_it) exit_code = std::max(exit_code, static_cast<int>(k_exit_usage));
     if (display) display->close();
     if (failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
     if (ext_exit) exit_code |= change_bits;

@@ -13,5 +13,6 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args);
 int run_status(const GlobalOptions& g, const std::vector<std::string>& args);
 int run_folders(const GlobalOptions& g, const std::vector<std::string>& args);
 int run_watch(const GlobalOptions& g, const std::vector<std::string>& args);
+int run_forget(const GlobalOptions& g, const std::vector<std::string>& args);
 
 }  // namespace mailtwin::app

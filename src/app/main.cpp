@@ -26,6 +26,8 @@ constexpr const char* k_usage =
     "                      per folder: UIDVALIDITY, HIGHESTMODSEQ, counts, last sync, pending changes\n"
     "  folders ACCOUNT     list remote folders and how each maps to a local Maildir path\n"
     "  check-config        parse and validate the config, print the resolved settings (passwords masked)\n"
+    "  forget ACCOUNT [--folder NAME]...\n"
+    "                      drop the sync state of one account (or of these folders); mail is not touched\n"
     "\n"
     "exit codes: 0 success, 1 some folders failed, 2 usage or config error,\n"
     "            3 connection/TLS/authentication failure, 4 another mailtwin holds the account lock;\n"
@@ -75,6 +77,7 @@ int run(int argc, char** argv) {
     if (command == "status") return run_status(g, args);
     if (command == "folders") return run_folders(g, args);
     if (command == "watch") return run_watch(g, args);
+    if (command == "forget") return run_forget(g, args);
     throw UsageError("unknown command '" + command + "'");
 }
 

@@ -2,6 +2,12 @@
 
 #include <toml++/toml.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -156,11 +162,23 @@ private:
 };
 
 constexpr std::array<std::string_view, 2> k_top_keys{"general", "accounts"};
-constexpr std::array<std::string_view, 2> k_general_keys{"state_dir", "max_connections"};
+constexpr std::array<std::string_view, 5> k_general_keys{"state_dir", "max_connections", "connect_timeout",
+                                                         "greeting_timeout", "command_timeout"};
 constexpr std::array<std::string_view, 5> k_account_keys{"maildir", "layout", "imap", "sync", "provider"};
-constexpr std::array<std::string_view, 11> k_imap_keys{"host", "port",     "tls",          "allow_plaintext",
-                                                       "user", "password", "password_cmd", "auth",
-                                                       "ca_file", "fingerprint", "compress"};
+constexpr std::array<std::string_view, 14> k_imap_keys{"host",
+                                                       "port",
+                                                       "tls",
+                                                       "allow_plaintext",
+                                                       "user",
+                                                       "password",
+                                                       "password_cmd",
+                                                       "auth",
+                                                       "ca_file",
+                                                       "fingerprint",
+                                                       "compress",
+                                                       "connect_timeout",
+                                                       "greeting_timeout",
+                                                       "command_timeout"};
 constexpr std::array<std::string_view, 12> k_sync_keys{"direction",    "expunge",      "folders",
                                                        "on_conflict",  "max_size",     "max_age_days",
                                                        "max_messages", "max_delete_percent", "keywords",
@@ -240,6 +258,14 @@ bool valid_account_name(std::string_view name) {
     return std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '@';
     });
+}
+
+// connect_timeout, greeting_timeout and command_timeout (seconds) of [general] or of an account's
+// [imap] table, over `timeouts`.
+void read_timeouts(const Section& s, Timeouts& timeouts) {
+    if (auto v = s.integer("connect_timeout", 1, 3600)) timeouts.connect = static_cast<int>(*v);
+    if (auto v = s.integer("greeting_timeout", 1, 3600)) timeouts.greeting = static_cast<int>(*v);
+    if (auto v = s.integer("command_timeout", 1, 86400)) timeouts.command = static_cast<int>(*v);
 }
 
 // A preset (when the account names a provider) supplies host, port, tls and auth; every key written
@@ -365,6 +391,7 @@ Config build(const toml::table& root, const std::string& file) {
             state_dir_written = general.node("state_dir");
         }
         if (auto v = general.integer("max_connections", 1, 64)) cfg.general.max_connections = static_cast<int>(*v);
+        read_timeouts(general, cfg.general.timeouts);
     }
 
     const toml::table* accounts = top.table("accounts");
@@ -380,9 +407,15 @@ Config build(const toml::table& root, const std::string& file) {
                                       "' may use only letters, digits, '.', '_', '-' and '@'");
         Account acc;
         acc.name = std::string(name.str());
-        if (auto p = s.path("maildir")) acc.maildir = *p;
-        else s.fail_here("missing key '" + s.qualified("maildir") + "' (the local Maildir root, e.g. \"~/Mail/" +
-                         acc.name + "\")");
+        if (auto p = s.path("maildir")) {
+            if (p->empty())
+                s.fail(s.node("maildir")->source(), "key '" + s.qualified("maildir") +
+                                                        "' is empty; set it to the local Maildir root, e.g. \"~/Mail/" +
+                                                        acc.name + "\"");
+            acc.maildir = *p;
+        } else
+            s.fail_here("missing key '" + s.qualified("maildir") + "' (the local Maildir root, e.g. \"~/Mail/" +
+                        acc.name + "\")");
         if (auto v = s.choice("layout", k_layout_values)) acc.layout = *v;
         acc.provider = s.choice("provider", k_provider_values);
         const ProviderPreset* preset = acc.provider ? &preset_for(*acc.provider) : nullptr;
@@ -390,8 +423,10 @@ Config build(const toml::table& root, const std::string& file) {
         if (!imap)
             s.fail_here("missing table [" + account_path + ".imap] (" + (preset ? "" : "host, ") +
                         "user, password_cmd)");
-        read_imap(Section(*imap, account_path + ".imap", file, k_imap_keys), acc.imap, preset,
-                  preset ? &s.node("provider")->source() : nullptr);
+        const Section imap_section(*imap, account_path + ".imap", file, k_imap_keys);
+        read_imap(imap_section, acc.imap, preset, preset ? &s.node("provider")->source() : nullptr);
+        acc.imap.timeouts = cfg.general.timeouts;
+        read_timeouts(imap_section, acc.imap.timeouts);
         if (const toml::table* sync = s.table("sync"))
             read_sync(Section(*sync, account_path + ".sync", file, k_sync_keys), acc.sync);
         place(s.qualified("maildir"), acc.maildir, s.node("maildir"), false);
@@ -422,12 +457,49 @@ Config parse(std::string_view text, const std::string& file) {
 }  // namespace
 
 bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    // Names other than "localhost" are resolved by DNS, which anyone on the path may answer: only a
+    // literal address is known to stay on this machine. "127.example.com" is a name, not an address.
+    std::string lower = host;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower == "localhost") return true;
+    in_addr v4{};
+    if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;  // 127.0.0.0/8
+    std::string v6_text = host;
+    if (v6_text.size() > 2 && v6_text.front() == '[' && v6_text.back() == ']')
+        v6_text = v6_text.substr(1, v6_text.size() - 2);
+    in6_addr v6{};
+    return ::inet_pton(AF_INET6, v6_text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 std::filesystem::path default_config_path() { return xdg_home("XDG_CONFIG_HOME", ".config") / "mailtwin" / "config.toml"; }
 
+namespace {
+
+// A config file that others may read must not hold a password in clear text.
+void warn_about_readable_secrets(const std::filesystem::path& path, Config& cfg) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || (st.st_mode & (S_IRGRP | S_IROTH)) == 0) return;
+    std::vector<std::string> holders;
+    for (const auto& a : cfg.accounts)
+        if (a.imap.password) holders.push_back(a.name);
+    if (holders.empty()) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    std::string accounts;
+    for (const auto& h : holders) accounts += (accounts.empty() ? "" : ", ") + h;
+    cfg.warnings.push_back(path.string() + " holds a password (account" + (holders.size() == 1 ? " " : "s ") +
+                           accounts + ") and is readable by " + ((st.st_mode & S_IROTH) ? "every user" : "its group") +
+                           " (mode " + mode + "): run chmod 600 " + path.string() +
+                           ", or better, replace password with password_cmd (e.g. \"pass show mail/work\")");
+}
+
+}  // namespace
+
 Config load_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw ConfigError(path.string() + " is a directory, not a config file; pass --config FILE (for example " +
+                          (path / "config.toml").string() + ")");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ConfigError(path.string() + ": cannot read the config file (" +
@@ -435,7 +507,28 @@ Config load_file(const std::filesystem::path& path) {
                           "); pass --config FILE or create it (see etc/mailtwin.toml.example)");
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse(ss.str(), path.string());
+    Config cfg = parse(ss.str(), path.string());
+    warn_about_readable_secrets(path, cfg);
+    return cfg;
+}
+
+void check_referenced_files(const Config& cfg) {
+    for (const auto& a : cfg.accounts) {
+        if (!a.imap.ca_file) continue;
+        const std::filesystem::path& ca = *a.imap.ca_file;
+        const std::string key = cfg.source.string() + ": key 'accounts." + a.name + ".imap.ca_file'";
+        std::error_code ec;
+        if (ca.empty()) throw ConfigError(key + " is empty; remove it to use the system certificate store");
+        if (!std::filesystem::exists(ca, ec))
+            throw ConfigError(key + " names " + ca.string() +
+                              ", which does not exist; give the path of a PEM file of CA certificates, or remove the "
+                              "key to use the system store");
+        if (std::filesystem::is_directory(ca, ec))
+            throw ConfigError(key + " names the directory " + ca.string() +
+                              "; give the path of a PEM file of CA certificates");
+        if (!std::ifstream(ca, std::ios::binary))
+            throw ConfigError(key + " names " + ca.string() + ", which this user cannot read (permission denied)");
+    }
 }
 
 Config load_string(std::string_view toml_text, const std::string& source_name) { return parse(toml_text, source_name); }

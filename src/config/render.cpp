@@ -67,6 +67,9 @@ std::string render_resolved(const Config& config) {
     out << "[general]\n";
     out << "state_dir = " << toml_string(config.general.state_dir.string()) << "\n";
     out << "max_connections = " << config.general.max_connections << "\n";
+    out << "connect_timeout = " << config.general.timeouts.connect << "  # seconds\n";
+    out << "greeting_timeout = " << config.general.timeouts.greeting << "  # seconds, also each TLS handshake\n";
+    out << "command_timeout = " << config.general.timeouts.command << "  # seconds of silence while a command runs\n";
     for (const auto& a : config.accounts) {
         const std::string p = "accounts." + a.name;
         out << "\n[" << p << "]\n";
@@ -87,6 +90,9 @@ std::string render_resolved(const Config& config) {
         else out << "ca_file = \"\"  # the system certificate store\n";
         if (a.imap.fingerprint) out << "fingerprint = " << toml_string(*a.imap.fingerprint) << "\n";
         out << "compress = " << toml_string(to_string(a.imap.compress)) << "\n";
+        out << "connect_timeout = " << a.imap.timeouts.connect << "\n";
+        out << "greeting_timeout = " << a.imap.timeouts.greeting << "\n";
+        out << "command_timeout = " << a.imap.timeouts.command << "\n";
         out << "\n[" << p << ".sync]\n";
         out << "direction = " << toml_string(to_string(a.sync.direction)) << "\n";
         out << "expunge = " << toml_string(to_string(a.sync.expunge)) << "\n";

@@ -5,11 +5,13 @@
 #include <set>
 
 #include "mailtwin/config/loader.hpp"
+#include "mailtwin/engine/account_checks.hpp"
 #include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
-#include "mailtwin/engine/remote_list.hpp"
+#include "mailtwin/engine/forget.hpp"
 #include "mailtwin/engine/moves.hpp"
+#include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -24,6 +26,12 @@
 namespace mailtwin::engine {
 namespace {
 
+// Rows the state cannot decode: forgetting them (and matching the folder afresh) is the way out.
+bool is_damaged_state(const util::Error& e) {
+    using state::Errc;
+    return e.code == Errc::corrupted || e.code == Errc::unknown_record_version || e.code == Errc::truncated_record ||
+           e.code == Errc::trailing_bytes;
+}
 
 // A folder as both sides and the state know it.
 struct FolderPlan {
@@ -74,6 +82,9 @@ struct AccountRun {
         if (reporter.notice) reporter.notice(account.name, text);
     }
     void done(FolderResult r) {
+        if (r.error && is_damaged_state(*r.error))
+            r.error->message += "; to start this folder's state afresh (mail is not touched): " +
+                                forget_command(account.name, r.folder);
         if (reporter.folder_done) reporter.folder_done(account.name, r);
         keep_summary_only(r.plan);
         result.folders.push_back(std::move(r));
@@ -94,6 +105,20 @@ struct AccountRun {
         plan.actions = std::move(kept);
     }
 };
+
+// A folder that cannot be synced because of its name or local path: a failure of that folder only
+// (exit 1), which says how to stop syncing it.
+FolderResult skipped_folder(const std::string& name, const std::string& why, bool with_hint = true) {
+    FolderResult r;
+    r.folder = name;
+    r.outcome = FolderOutcome::failed;
+    r.error = util::Error{EngineError::folder_unmappable, "folder \"" + name + "\" skipped: " + why +
+                                                              (with_hint ? "; to stop syncing it, add \"!" + name +
+                                                                               "\" to folders in the account's "
+                                                                               "[sync] table"
+                                                                         : "")};
+    return r;
+}
 
 // The connection of worker `slot`, opened (again) when it is missing or was lost: a lost connection
 // costs the folder it happened in, not the rest of the run.
@@ -123,8 +148,13 @@ asio::awaitable<void> execute_one(AccountRun& run, std::size_t slot, PlannedFold
         co_return;
     }
     net::Session session(**conn);
-    if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
-    run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
+    try {
+        if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
+        run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
+    } catch (const std::filesystem::filesystem_error& e) {
+        run.done(skipped_folder(p.job.remote_name,
+                                "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
+    }
 }
 
 // Phase 1 worker: plans folders until none is left. When no folder can be the source of a move
@@ -143,7 +173,15 @@ asio::awaitable<void> planner(AccountRun& run, std::size_t slot) {
             planned.result.error = std::move(conn).error();
         } else {
             net::Session session(**conn);
-            planned = co_await plan_folder_job(session, run.db, run.account.name, job, run.options);
+            try {
+                planned = co_await plan_folder_job(session, run.db, run.account.name, job, run.options);
+            } catch (const std::filesystem::filesystem_error& e) {
+                // One folder's path trouble (a name the filesystem refuses) fails that folder alone.
+                planned = PlannedFolder{};
+                planned.job = job;
+                planned.result = skipped_folder(
+                    job.remote_name, "its local path " + e.path1().string() + " cannot be used: " + e.code().message());
+            }
             run.db.env().release_mapped_pages();  // the rows are decoded: their pages are not needed
         }
         if (run.streaming) {
@@ -236,22 +274,50 @@ asio::awaitable<void> run_account(AccountRun& run) {
         run.result.fatal = util::Error{EngineError::maildir_root_missing,
                                        "the Maildir root " + acc.maildir.string() +
                                            " is missing, but the state says it held mail: is the disk mounted? "
-                                           "Nothing was changed. To download everything afresh, remove " +
-                                           (run.config.general.state_dir / "state.mdb").string() + " first"};
+                                           "Nothing was changed. If the Maildir is gone for good and you want to "
+                                           "download everything afresh, first run: " +
+                                           forget_command(acc.name)};
         run.result.failure = AccountFailure::other;
         co_return;
     }
-    if (!root_exists && !run.request.dry_run) std::filesystem::create_directories(acc.maildir);
+    if (!root_exists && !run.request.dry_run) {
+        std::error_code ec;
+        std::filesystem::create_directories(acc.maildir, ec);
+        if (ec) {
+            run.result.fatal =
+                util::Error{EngineError::maildir_unusable, "cannot create the Maildir root " + acc.maildir.string() +
+                                                               " (accounts." + acc.name + ".maildir): " + ec.message()};
+            run.result.failure = AccountFailure::config;
+            co_return;
+        }
+    }
+    std::vector<std::string> local_names;  // every local folder, selected or not: for --folder's check
     if (root_exists) {
         auto local = naming.list_local(layout, claims);
         if (local) {
-            for (const auto& lf : local->folders)
+            for (const auto& lf : local->folders) {
+                local_names.push_back(lf.remote_name);
                 if (selected(lf.remote_name)) {
                     auto& p = folders[lf.remote_name];
                     p.name = lf.remote_name;
                     p.local = true;
                 }
+            }
             for (const auto& skipped : local->skipped) run.notice("local folder skipped: " + skipped.message);
+        }
+    }
+    if (!run.request.folders.empty()) {
+        // A --folder that matches nothing is a typo, not "nothing to do": say so, with the near names.
+        std::vector<std::string> names;
+        for (const auto* list : {&remote_names, &local_names})
+            for (const auto& n : *list) {
+                names.push_back(n);
+                names.push_back(naming.stripped(n));
+            }
+        if (auto unmatched = unmatched_folders(acc.name, run.request.folders, names)) {
+            run.result.fatal = std::move(*unmatched);
+            run.result.failure = AccountFailure::config;
+            co_return;
         }
     }
 
@@ -260,58 +326,69 @@ asio::awaitable<void> run_account(AccountRun& run) {
     const bool may_create_remote = sync_cfg.direction != config::Direction::pull;
     const bool may_create_local = sync_cfg.direction != config::Direction::push;
     for (auto& [name, f] : folders) {
-        if (f.remote && !f.selectable) continue;  // \Noselect: a hierarchy node, not a mailbox
-        if (claims.clashing.contains(name)) {
-            run.notice("folder \"" + name + "\" skipped: its local name is taken by the personal folder \"" +
-                       naming.to_remote(*naming.to_local(name)) + "\"");
-            continue;
-        }
-        auto dir = naming.local_path(layout, name);
-        if (!dir) {
-            run.notice("folder \"" + name + "\" skipped: " + dir.error().message);
-            continue;
-        }
-        bool remote_exists = f.remote;
-        if (!f.remote) {
-            if (!may_create_remote) {
-                run.notice("local folder \"" + name + "\" not synced: direction = \"pull\" never creates server folders");
+        // A folder whose local path the filesystem refuses fails alone; every other folder syncs.
+        try {
+            if (f.remote && !f.selectable) continue;  // \Noselect: a hierarchy node, not a mailbox
+            if (claims.clashing.contains(name)) {
+                run.notice("folder \"" + name + "\" skipped: its local name is taken by the personal folder \"" +
+                           naming.to_remote(*naming.to_local(name)) + "\"");
                 continue;
             }
-            // A folder deleted on one side is never silently deleted on the other: recreate, and say so.
-            run.notice(std::string(f.known ? "folder \"" + name + "\" was deleted on the server; recreating it there"
+            auto dir = naming.local_path(layout, name);
+            if (!dir) {
+                run.done(skipped_folder(name, dir.error().message, false));  // the message has its own advice
+                continue;
+            }
+            bool remote_exists = f.remote;
+            if (!f.remote) {
+                if (!may_create_remote) {
+                    run.notice("local folder \"" + name +
+                               "\" not synced: direction = \"pull\" never creates server folders");
+                    continue;
+                }
+                // A folder deleted on one side is never silently deleted on the other: recreate, and say so.
+                run.notice(std::string(f.known
+                                           ? "folder \"" + name + "\" was deleted on the server; recreating it there"
                                            : "creating server folder \"" + name + "\"") +
-                       (run.request.dry_run ? " (dry run: not done)" : ""));
-            if (!run.request.dry_run) {
-                if (auto r = co_await session.create_folder(name); !r) {
-                    FolderResult failed{name, FolderOutcome::failed, false, {}, {}, std::move(r).error()};
-                    run.done(std::move(failed));
+                           (run.request.dry_run ? " (dry run: not done)" : ""));
+                if (!run.request.dry_run) {
+                    if (auto r = co_await session.create_folder(name); !r) {
+                        FolderResult failed{name, FolderOutcome::failed, false, {}, {}, std::move(r).error()};
+                        run.done(std::move(failed));
+                        continue;
+                    }
+                    remote_exists = true;
+                }
+            }
+            std::error_code is_dir_error;
+            if (!f.local && !std::filesystem::is_directory(*dir / "cur", is_dir_error)) {
+                if (!may_create_local) {
+                    run.notice("server folder \"" + name +
+                               "\" not synced: direction = \"push\" never creates local folders");
                     continue;
                 }
-                remote_exists = true;
+                if (f.known) run.notice("folder \"" + name + "\" was deleted locally; recreating " + dir->string());
+                if (!run.request.dry_run)
+                    if (auto r = maildir::create_folder(*dir); !r) {
+                        FolderResult failed{name, FolderOutcome::failed, false, {}, {}, std::move(r).error()};
+                        run.done(std::move(failed));
+                        continue;
+                    }
             }
-        }
-        if (!f.local && !std::filesystem::is_directory(*dir / "cur")) {
-            if (!may_create_local) {
-                run.notice("server folder \"" + name + "\" not synced: direction = \"push\" never creates local folders");
+            if (!run.options.full && f.known && f.remote && f.local &&
+                unchanged_since_last_sync(run.db, acc.name, f, *dir)) {
+                FolderResult same;
+                same.folder = name;
+                same.outcome = FolderOutcome::unchanged;
+                run.done(std::move(same));
                 continue;
             }
-            if (f.known) run.notice("folder \"" + name + "\" was deleted locally; recreating " + dir->string());
-            if (!run.request.dry_run)
-                if (auto r = maildir::create_folder(*dir); !r) {
-                    FolderResult failed{name, FolderOutcome::failed, false, {}, {}, std::move(r).error()};
-                    run.done(std::move(failed));
-                    continue;
-                }
+            jobs.push_back(FolderJob{name, *dir, true, f.status, remote_exists});
+            any_known = any_known || f.known;
+        } catch (const std::filesystem::filesystem_error& e) {
+            run.done(skipped_folder(name,
+                                    "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
         }
-        if (!run.options.full && f.known && f.remote && f.local && unchanged_since_last_sync(run.db, acc.name, f, *dir)) {
-            FolderResult same;
-            same.folder = name;
-            same.outcome = FolderOutcome::unchanged;
-            run.done(std::move(same));
-            continue;
-        }
-        jobs.push_back(FolderJob{name, *dir, true, f.status, remote_exists});
-        any_known = any_known || f.known;
     }
     run.streaming = !any_known;
 
@@ -339,6 +416,9 @@ net::ConnectionSettings connection_settings(const config::Account& account, cons
     // Compression pays over a real link and costs CPU on loopback, where the bytes are free.
     s.compress = imap.compress == config::Compress::always ||
                  (imap.compress == config::Compress::automatic && !config::is_loopback_host(imap.host));
+    s.connect_timeout = std::chrono::seconds(imap.timeouts.connect);
+    s.greeting_timeout = std::chrono::seconds(imap.timeouts.greeting);
+    s.io_timeout = std::chrono::seconds(imap.timeouts.command);
     return s;
 }
 
@@ -354,6 +434,11 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         result.failure = AccountFailure::other;
         return result;
     }
+    if (auto problem = maildir_root_problem(account)) {
+        result.fatal = std::move(*problem);
+        result.failure = AccountFailure::config;
+        return result;
+    }
     auto lock = state::AccountLock::acquire(state_dir, account.name);
     if (!lock) {
         result.failure = lock.error().code == state::Errc::account_locked ? AccountFailure::locked : AccountFailure::other;
@@ -365,10 +450,14 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         result.fatal = std::move(db).error();
         // The way back from a damaged state file (tests/reliability/local): the state is a cache of
         // what both sides held, so removing it loses nothing; --full cannot help, it needs the file.
-        result.fatal->message += "; if the file is damaged, remove " + (state_dir / "state.mdb").string() +
-                                 " and " + (state_dir / "state.mdb-lock").string() +
-                                 ": the next sync rebuilds the state by matching messages on both sides, without "
-                                 "duplicates (--full cannot repair it)";
+        // One account's rows can be dropped with `mailtwin forget`, but only through a file LMDB opens.
+        result.fatal->message += "; if the file is damaged, remove (or move away) " +
+                                 (state_dir / "state.mdb").string() + " and " +
+                                 (state_dir / "state.mdb-lock").string() +
+                                 ": they hold the state of every account, and each account's next sync rebuilds "
+                                 "it by matching messages on both sides, without duplicates (--full cannot repair "
+                                 "it; " +
+                                 forget_command(account.name) + " drops one account's state from a file that opens)";
         result.failure = AccountFailure::other;
         return result;
     }
@@ -395,7 +484,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& ex) {
-            result.fatal = util::Error{EngineError::folder_unmappable, std::string("internal error: ") + ex.what()};
+            result.fatal = util::Error{EngineError::unexpected, std::string("internal error: ") + ex.what()};
             result.failure = AccountFailure::other;
         }
     };

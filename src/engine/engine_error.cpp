@@ -13,6 +13,12 @@ public:
             case EngineError::password_command_failed: return "password command failed";
             case EngineError::maildir_root_missing: return "Maildir root missing";
             case EngineError::folder_unmappable: return "folder name has no safe local path";
+            case EngineError::maildir_unusable:
+                return "maildir setting unusable";
+            case EngineError::folder_not_found:
+                return "no such folder";
+            case EngineError::unexpected:
+                return "unexpected failure";
         }
         return "unknown engine error";
     }

@@ -6,8 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <string_view>
+#include <vector>
 
 #include "mailtwin/engine/engine_error.hpp"
 
@@ -16,6 +19,37 @@ namespace {
 
 util::Unexpected secret_failure(const std::string& what) {
     return util::unexpected(EngineError::password_command_failed, what);
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string line(text.substr(pos, nl - pos));
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        out.push_back(std::move(line));
+        pos = nl + 1;
+    }
+    return out;
+}
+
+// ": <the first line of the command's error output>" for the failure message, or "". A command that
+// printed the password on stdout may echo it on stderr too (a "set -x" wrapper, a failing pipeline):
+// a line equal to one it printed on stdout, or holding its first line, is never shown.
+std::string shown_error_line(std::string_view stderr_text, std::string_view stdout_text) {
+    const auto out_lines = lines_of(stdout_text);
+    const std::string secret = out_lines.empty() ? std::string() : out_lines.front();
+    bool withheld = false;
+    for (const auto& line : lines_of(stderr_text)) {
+        if (line.empty()) continue;
+        const bool echoes = std::find(out_lines.begin(), out_lines.end(), line) != out_lines.end() ||
+                            (secret.size() >= 4 && line.find(secret) != std::string::npos);
+        if (!echoes) return ": " + line;
+        withheld = true;
+    }
+    return withheld ? " (its error output repeats what it printed as the password, so it is not shown)" : "";
 }
 
 }  // namespace
@@ -72,19 +106,13 @@ util::Expected<std::string> run_password_command(const std::string& command, std
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    auto first_line = [](std::string s) {
-        auto nl = s.find('\n');
-        if (nl != std::string::npos) s.resize(nl);
-        while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.pop_back();
-        return s;
-    };
     if (timed_out)
         return secret_failure("password_cmd \"" + command + "\" did not finish within " +
                               std::to_string(timeout.count() / 1000) + " s (does it wait for input, e.g. a gpg pinentry?)");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return secret_failure("password_cmd \"" + command + "\" failed (exit " +
-                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                              ")" + (stderr_text.empty() ? "" : ": " + first_line(stderr_text)));
+                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")" +
+                              shown_error_line(stderr_text, stdout_text));
     return stdout_text;
 }
 

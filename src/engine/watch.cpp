@@ -359,6 +359,7 @@ asio::awaitable<WatchState> Watcher::sync_step(AccountWatch& a) {
                 go_offline(a, result->fatal->describe());
                 co_return m_stop ? WatchState::stopping : WatchState::backoff;
             case AccountFailure::none:
+            case AccountFailure::config:
             case AccountFailure::other:
                 // Not cured by retrying soon (a missing Maildir root, a state DB error): said once per
                 // occurrence, tried again at the next full pass.

@@ -110,6 +110,7 @@ void Parser::reset_response() {
     m_after_literal = false;
     m_complete = false;
     m_response_bytes = 0;
+    m_response_wire_bytes = 0;
 }
 
 void Parser::set_error(Errc code, std::string what, std::uint64_t at) {
@@ -139,6 +140,7 @@ bool Parser::charge(std::size_t bytes, std::uint64_t at) {
 }
 
 Response Parser::take() {
+    m_last_response_bytes = m_response_wire_bytes;
     Response r = std::move(m_response);
     reset_response();
     return r;
@@ -239,6 +241,7 @@ bool Parser::on_line(std::string_view line, std::uint64_t line_offset) {
         return false;
     }
     if (!charge(line.size(), line_offset)) return false;
+    m_response_wire_bytes += line.size();
     std::size_t pos = 0;
     if (m_first_line) {
         m_first_line = false;
@@ -555,6 +558,7 @@ bool Parser::start_literal(std::uint64_t size, bool binary, std::uint64_t at) {
         return false;
     }
     if (!charge(k_value_cost + static_cast<std::size_t>(size), at)) return false;
+    m_response_wire_bytes += static_cast<std::size_t>(size);
     Value v;
     v.kind = ValueKind::literal;
     v.binary = binary;

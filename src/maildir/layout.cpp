@@ -1,5 +1,7 @@
 #include "mailtwin/maildir/layout.hpp"
 
+#include <climits>
+
 #include "mailtwin/util/ascii.hpp"
 
 #include <algorithm>
@@ -155,6 +157,14 @@ util::Expected<std::filesystem::path> Layout::local_path(std::string_view remote
         if (dir.size() > k_name_max) return unsafe(remote_name, "is longer than 255 bytes as a maildir++ directory");
         out /= dir;
     }
+    // Each level may be legal and the whole still too long: the kernel refuses paths of PATH_MAX
+    // bytes or more, and the folder must leave room for "/cur/" and a message file name.
+    constexpr std::size_t k_room_for_files = 5 + k_name_max;
+    if (out.native().size() + k_room_for_files >= PATH_MAX)
+        return unsafe(remote_name, "is too long for a local path (" + std::to_string(out.native().size()) +
+                                       " bytes with the Maildir root; with its message files it would pass the "
+                                       "system's limit of " +
+                                       std::to_string(PATH_MAX) + " bytes, PATH_MAX)");
     // Defence in depth: the checks above already make this impossible.
     const auto rel = out.lexically_normal().lexically_relative(m_root.lexically_normal());
     if (rel.empty() || *rel.begin() == "..") return unsafe(remote_name, "would leave the Maildir root");

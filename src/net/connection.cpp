@@ -34,6 +34,14 @@ std::string server_text(const imap::Response& r) {
 
 bool tracing() { return util::log_level() >= util::LogLevel::debug; }
 
+std::string seconds_text(Timeout t) {
+    const auto ms = t.count();
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+    return std::to_string(ms) + " ms";
+}
+
+bool is_bye(const imap::Response& r) { return r.kind == imap::Response::Kind::bye || r.status == imap::Status::bye; }
+
 }  // namespace
 
 util::Error Reply::to_error() const {
@@ -55,6 +63,7 @@ Connection::~Connection() = default;
 
 util::Unexpected Connection::broken(util::Error error) {
     m_broken = true;
+    m_stream.abort();  // nothing more is read from it; a server still sending is cut off now
     return util::unexpected(std::move(error));
 }
 
@@ -75,10 +84,29 @@ asio::awaitable<util::Expected<void>> Connection::open() {
         if (!tls) co_return util::unexpected(std::move(tls).error());
         m_tls.emplace(std::move(*tls));
     }
+    if (tracing())
+        util::log_debug("connecting to " + peer() + " (waiting up to " + seconds_text(m_settings.connect_timeout) +
+                        ", connect_timeout)");
     if (auto r = co_await m_stream.connect(m_settings.host, m_settings.port, m_settings.connect_timeout); !r)
         co_return r;
-    if (m_settings.security == Security::implicit_tls)
-        if (auto r = co_await m_stream.handshake(*m_tls, m_settings.connect_timeout); !r) co_return r;
+    if (m_settings.security == Security::implicit_tls) {
+        if (tracing())
+            util::log_debug("TLS handshake with " + peer() + " (waiting up to " +
+                            seconds_text(m_settings.greeting_timeout) + ", greeting_timeout)");
+        if (auto r = co_await m_stream.handshake(*m_tls, m_settings.greeting_timeout); !r) {
+            // A plain IMAP port either greets in clear text (the handshake fails at once) or waits for
+            // a command (the handshake times out): both mean the other TLS mode.
+            auto error = std::move(r).error();
+            if (error.code == NetError::timeout)
+                error.message = peer() + " did not complete the TLS handshake within " +
+                                seconds_text(m_settings.greeting_timeout) + " (greeting_timeout)";
+            if (error.code == NetError::timeout || error.message.find("plain IMAP on this port") != std::string::npos)
+                error.message += "; if " + peer() +
+                                 " speaks plain IMAP or STARTTLS (port 143 usually does), set "
+                                 "tls = \"starttls\", or use the server's implicit-TLS port (usually 993)";
+            co_return util::unexpected(std::move(error));
+        }
+    }
     if (auto r = co_await read_greeting(); !r) co_return r;
     if (m_settings.security == Security::starttls)
         if (auto r = co_await start_tls_upgrade(); !r) co_return r;
@@ -90,7 +118,13 @@ asio::awaitable<util::Expected<void>> Connection::open() {
 }
 
 asio::awaitable<util::Expected<void>> Connection::read_greeting() {
-    auto greeting = co_await next_response();
+    Wait wait{"the greeting", "greeting_timeout", ""};
+    // An implicit-TLS port waits for the client's TLS hello and never greets in clear text.
+    if (m_settings.security != Security::implicit_tls)
+        wait.hint =
+            "; if " + peer() + " expects TLS from the first byte (port 993 usually does), set tls = \"implicit\"";
+    wait_for(std::move(wait));
+    auto greeting = co_await next_response_within(m_settings.greeting_timeout);
     if (!greeting) co_return util::unexpected(std::move(greeting).error());
     m_greeting = server_text(*greeting);
     if (greeting->kind == imap::Response::Kind::bye || greeting->status == imap::Status::bye)
@@ -99,7 +133,8 @@ asio::awaitable<util::Expected<void>> Connection::read_greeting() {
         (greeting->status != imap::Status::ok && greeting->status != imap::Status::preauth))
         co_return broken({SessionError::protocol_violation, peer() + " sent no IMAP greeting (is this an IMAP port?)"});
     if (greeting->code)
-        if (auto caps = greeting->code->capabilities()) m_caps = imap::Capabilities(*caps);
+        if (auto caps = greeting->code->capabilities()) accept_capabilities(std::move(*caps));
+    if (m_answer_error) co_return broken(*m_answer_error);
     co_return util::Expected<void>{};
 }
 
@@ -120,7 +155,10 @@ asio::awaitable<util::Expected<void>> Connection::start_tls_upgrade() {
     // could be injected (CVE-2011-0411 style). Refuse rather than parse them.
     if (!m_pending.empty() || !m_parser.idle())
         co_return broken({SessionError::protocol_violation, peer() + " sent data after STARTTLS before the TLS handshake"});
-    if (auto h = co_await m_stream.handshake(*m_tls, m_settings.connect_timeout); !h) co_return h;
+    if (tracing())
+        util::log_debug("TLS handshake with " + peer() + " after STARTTLS (waiting up to " +
+                        seconds_text(m_settings.greeting_timeout) + ", greeting_timeout)");
+    if (auto h = co_await m_stream.handshake(*m_tls, m_settings.greeting_timeout); !h) co_return h;
     m_caps = {};  // RFC 3501 §6.2.1: capabilities from before TLS must be discarded
     auto caps = co_await execute(m_encoder.capability());
     if (!caps) co_return util::unexpected(std::move(caps).error());
@@ -262,6 +300,11 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
     std::vector<Reply> replies(slots.size());
 
     std::size_t next_to_send = 0, outstanding = 0, completed = 0;
+    std::size_t first_pending = 0;  // the oldest command not completed: what the wait is for
+    std::size_t announced = slots.size();
+    std::size_t untagged = 0;
+    std::uint64_t untagged_bytes = 0;
+    m_answer_error.reset();
     std::optional<std::size_t> waiting_continuation;  // the one command whose next segment awaits "+"
     auto sendable = [&] {
         return next_to_send < slots.size() && !waiting_continuation && outstanding < m_settings.max_in_flight;
@@ -278,6 +321,14 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
         }
         if (auto r = co_await flush(); !r) co_return util::unexpected(std::move(r).error());
 
+        while (first_pending < slots.size() && slots[first_pending].done) ++first_pending;
+        if (first_pending < slots.size() && first_pending != announced) {
+            announced = first_pending;
+            wait_for({"the answer to " + slots[first_pending].command.name, "command_timeout", ""});
+            if (tracing())
+                util::log_debug("waiting for " + m_wait.what + " from " + peer() + " (a silence of " +
+                                seconds_text(m_settings.io_timeout) + " fails, command_timeout)");
+        }
         auto response = co_await next_response();
         if (!response) co_return util::unexpected(std::move(response).error());
         imap::Response& resp = *response;
@@ -313,7 +364,8 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
                 reply.code = std::move(resp.code);
                 reply.text = std::move(resp.text);
                 if (reply.code && reply.code->kind == imap::CodeKind::capability)
-                    if (auto caps = reply.code->capabilities()) m_caps = imap::Capabilities(*caps);
+                    if (auto caps = reply.code->capabilities()) accept_capabilities(std::move(*caps));
+                if (m_answer_error) co_return broken(*m_answer_error);
                 --outstanding;
                 ++completed;
                 break;
@@ -321,7 +373,23 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
             case imap::Response::Kind::bye:
             case imap::Response::Kind::untagged:
                 observe(resp);
+                if (is_bye(resp)) {
+                    // The server ends the session: nothing more will come, so waiting for the tag
+                    // would only wait for a timeout (the socket may stay open). LOGOUT expects it.
+                    const bool logging_out = std::any_of(slots.begin(), slots.end(),
+                                                         [](const InFlight& s) { return s.command.name == "LOGOUT"; });
+                    if (logging_out) {
+                        co_await m_stream.close();
+                        m_broken = true;
+                        co_return replies;
+                    }
+                    co_return broken({SessionError::server_bye, peer() + " ended the session: " + m_bye.value_or("")});
+                }
+                const std::string& answering = slots[std::min(first_pending, slots.size() - 1)].command.name;
+                if (auto problem = untagged_problem(resp, answering, untagged, untagged_bytes))
+                    co_return broken(std::move(*problem));
                 if (on_untagged && resp.kind == imap::Response::Kind::untagged) on_untagged(resp);
+                if (m_answer_error) co_return broken(*m_answer_error);
                 break;
         }
     }
@@ -329,12 +397,12 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
 }
 
 void Connection::observe(const imap::Response& r) {
-    if (r.kind == imap::Response::Kind::bye || r.status == imap::Status::bye) {
+    if (is_bye(r)) {
         m_bye = server_text(r);
         return;
     }
     if (auto caps = imap::decode_capability(r)) {
-        m_caps = imap::Capabilities(*caps);
+        accept_capabilities(std::move(*caps));
         return;
     }
     if (r.code && r.code->kind == imap::CodeKind::alert)
@@ -396,6 +464,13 @@ asio::awaitable<util::Expected<void>> Connection::idle(Timeout max_idle,
         state->timer.cancel();
     };
 
+    wait_for({"news while idling (IDLE)", "command_timeout", ""});
+    if (tracing())
+        util::log_debug("idling on " + peer() + " for up to " + seconds_text(max_idle) + ", then " +
+                        seconds_text(m_settings.io_timeout) + " for the end of IDLE (command_timeout)");
+    std::size_t untagged = 0;
+    std::uint64_t untagged_bytes = 0;
+    m_answer_error.reset();
     for (;;) {
         auto response = co_await next_response_within(max_idle + m_settings.io_timeout);
         if (state->write_error) {
@@ -418,6 +493,14 @@ asio::awaitable<util::Expected<void>> Connection::idle(Timeout max_idle,
             co_return util::Expected<void>{};
         } else {
             observe(resp);
+            if (is_bye(resp)) {
+                finish();
+                co_return broken({SessionError::server_bye, peer() + " ended the session: " + m_bye.value_or("")});
+            }
+            if (!count_untagged(untagged, untagged_bytes)) {
+                finish();
+                co_return broken(*m_answer_error);
+            }
             send_done_now = resp.kind == imap::Response::Kind::untagged && wake && wake(resp) && state->idling;
         }
         if (send_done_now && !state->done_sent) {
@@ -520,7 +603,11 @@ asio::awaitable<util::Expected<imap::Response>> Connection::next_response_within
         auto n = co_await m_stream.read_some(asio::buffer(m_read_buffer), timeout);
         if (!n) {
             if (m_bye) co_return broken({SessionError::server_bye, peer() + " closed the session: " + *m_bye});
-            co_return broken(std::move(n).error());
+            auto error = std::move(n).error();
+            if (error.code == NetError::timeout && !m_wait.what.empty())
+                error.message = peer() + " sent nothing for " + seconds_text(timeout) + " while mailtwin waited for " +
+                                m_wait.what + " (" + m_wait.setting + "); the connection was closed" + m_wait.hint;
+            co_return broken(std::move(error));
         }
         m_bytes_received += *n;
         std::string_view got(m_read_buffer.data(), *n);

@@ -23,6 +23,11 @@ util::Expected<T> fail_with(util::Error e) {
     return util::unexpected(std::move(e));
 }
 
+// Entries of a NAMESPACE response, all three kinds together.
+std::size_t namespace_entries(const imap::Namespaces& ns) {
+    return ns.personal.size() + ns.other_users.size() + ns.shared.size();
+}
+
 std::string decode_name(std::string_view wire, bool utf8) {
     auto name = imap::mailbox_from_wire(wire, utf8);
     return name ? *name : std::string(wire);  // an undecodable name is kept as sent (the caller validates paths)
@@ -43,6 +48,16 @@ asio::awaitable<util::Expected<Reply>> Session::run_ok(util::Expected<imap::Comm
     co_return reply;
 }
 
+bool Session::within_search_limit(std::uint64_t uids) {
+    return m_conn.within_limit(uids, m_conn.answer_limits().max_messages, "UIDs in one search result", "max_messages");
+}
+
+bool Session::keywords_within_limit(const imap::FetchData& fetched) {
+    if (!fetched.flags) return true;
+    return m_conn.within_limit(fetched.flags->keywords.size(), m_conn.answer_limits().max_keywords_per_message,
+                               "keywords on one message", "max_keywords_per_message");
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Folders
 
@@ -51,10 +66,13 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
     const auto& caps = m_conn.capabilities();
     const bool utf8 = m_conn.utf8_enabled();
     const bool list_status = with_status && caps.list_status();
+    const auto& limits = m_conn.answer_limits();
     std::vector<FolderInfo> folders;
     std::map<std::string, imap::StatusData> statuses;  // by wire name
     auto on_untagged = [&](imap::Response& r) {
         if (auto entry = imap::decode_list(r)) {
+            if (!m_conn.within_limit(folders.size() + 1, limits.max_folders, "folders in one listing", "max_folders"))
+                return;
             FolderInfo f;
             f.wire_name = entry->mailbox;
             f.name = decode_name(entry->mailbox, utf8);
@@ -63,10 +81,15 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
             f.selectable = !entry->has(imap::MailboxAttr::noselect) && !entry->has(imap::MailboxAttr::nonexistent);
             folders.push_back(std::move(f));
         } else if (auto st = imap::decode_status(r)) {
+            if (!m_conn.within_limit(statuses.size() + 1, limits.max_folders, "STATUS answers in one listing",
+                                     "max_folders"))
+                return;
             std::string key = st->mailbox;
             statuses[key] = std::move(*st);
         } else if (namespaces) {
-            if (auto ns = imap::decode_namespace(r)) *namespaces = std::move(*ns);
+            if (auto ns = imap::decode_namespace(r))
+                if (m_conn.within_limit(namespace_entries(*ns), limits.max_namespaces, "namespaces", "max_namespaces"))
+                    *namespaces = std::move(*ns);
         }
     };
     imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore())
@@ -130,11 +153,19 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
         options.condstore = !m_conn.qresync_enabled();  // after ENABLE QRESYNC, CONDSTORE is on already
     SelectResult result;
     result.read_only = read_only;
+    const auto& limits = m_conn.answer_limits();
     auto on_untagged = [&](imap::Response& r) {
         if (auto n = imap::decode_exists(r)) result.exists = *n;
         else if (auto v = imap::decode_vanished(r)) {
+            if (!m_conn.within_limit(result.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
+                                     "VANISHED ranges in one answer", "max_messages"))
+                return;
             for (const auto& range : v->uids.ranges()) result.vanished.add(range);
         } else if (auto f = imap::decode_fetch(r)) {
+            if (!m_conn.within_limit(result.changed.size() + 1, limits.max_messages, "FETCH responses to one command",
+                                     "max_messages") ||
+                !keywords_within_limit(*f))
+                return;
             result.changed.push_back(std::move(*f));
         } else if (r.code) {
             switch (r.code->kind) {
@@ -190,15 +221,23 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<
         modifiers.changed_since = *since;
         modifiers.vanished = m_conn.qresync_enabled();
     }
-    auto reply = co_await run_ok(m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers),
-                                 [&](imap::Response& r) {
-                                     if (auto f = imap::decode_fetch(r)) {
-                                         if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
-                                         out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
-                                     } else if (auto v = imap::decode_vanished(r)) {
-                                         for (const auto& range : v->uids.ranges()) out.vanished.add(range);
-                                     }
-                                 });
+    auto reply = co_await run_ok(
+        m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers), [&](imap::Response& r) {
+            const auto& limits = m_conn.answer_limits();
+            if (auto f = imap::decode_fetch(r)) {
+                if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
+                if (!m_conn.within_limit(out.changed.size() + 1, limits.max_messages, "FETCH responses to one command",
+                                         "max_messages") ||
+                    !keywords_within_limit(*f))
+                    return;
+                out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
+            } else if (auto v = imap::decode_vanished(r)) {
+                if (!m_conn.within_limit(out.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
+                                         "VANISHED ranges in one answer", "max_messages"))
+                    return;
+                for (const auto& range : v->uids.ranges()) out.vanished.add(range);
+            }
+        });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     keep_latest_per_uid(out.changed);
     co_return out;
@@ -226,10 +265,11 @@ asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uid
     std::array<imap::SearchTerm, 1> criteria{imap::search_raw("ALL")};
     auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, esearch), [&](imap::Response& r) {
         if (auto e = imap::decode_esearch(r)) {
-            if (e->all)
+            // "ALL 1:4294967295" is 20 bytes that would expand to 16 GB: count before expanding.
+            if (e->all && within_search_limit(uids.size() + e->all->count()))
                 for (model::Uid u : *e->all) uids.push_back(u);
         } else if (auto s = imap::decode_search(r)) {
-            uids.insert(uids.end(), s->ids.begin(), s->ids.end());
+            if (within_search_limit(uids.size() + s->ids.size())) uids.insert(uids.end(), s->ids.begin(), s->ids.end());
         }
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
@@ -243,7 +283,8 @@ asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_message
     std::array<imap::SearchTerm, 3> criteria{imap::search_raw("HEADER"), imap::search_string("Message-ID"),
                                              imap::search_string(message_id)};
     auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, false), [&](imap::Response& r) {
-        if (auto s = imap::decode_search(r)) uids.insert(uids.end(), s->ids.begin(), s->ids.end());
+        if (auto s = imap::decode_search(r))
+            if (within_search_limit(uids.size() + s->ids.size())) uids.insert(uids.end(), s->ids.begin(), s->ids.end());
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     std::sort(uids.begin(), uids.end());
@@ -299,6 +340,10 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
         auto f = imap::decode_fetch(r);
         if (!f || !f->uid || !f->rfc822_size) return;
+        if (!m_conn.within_limit(out.size() + 1, m_conn.answer_limits().max_messages, "FETCH responses to one command",
+                                 "max_messages") ||
+            !keywords_within_limit(*f))
+            return;
         MessageMeta m;
         m.uid = *f->uid;
         m.flags = f->flags.value_or(model::FlagSet{});
@@ -374,8 +419,15 @@ asio::awaitable<util::Expected<void>> Session::fetch_bodies(const imap::SeqSet& 
     }
     ConsumerSink sink(consumer);
     SinkGuard guard(m_conn, &sink);
+    std::size_t fetched = 0;
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
-        if (auto f = imap::decode_fetch(r)) consumer.message(*f);
+        if (auto f = imap::decode_fetch(r)) {
+            if (!m_conn.within_limit(++fetched, m_conn.answer_limits().max_messages, "FETCH responses to one command",
+                                     "max_messages") ||
+                !keywords_within_limit(*f))
+                return;
+            consumer.message(*f);
+        }
     });
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies)
@@ -581,7 +633,9 @@ asio::awaitable<util::Expected<void>> Session::expunge_without_uidplus(const ima
     std::vector<model::Uid> marked;
     std::array<imap::SearchTerm, 1> criteria{imap::search_raw("DELETED")};
     auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, false), [&](imap::Response& r) {
-        if (auto s = imap::decode_search(r)) marked.insert(marked.end(), s->ids.begin(), s->ids.end());
+        if (auto s = imap::decode_search(r))
+            if (within_search_limit(marked.size() + s->ids.size()))
+                marked.insert(marked.end(), s->ids.begin(), s->ids.end());
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     for (model::Uid u : marked)
@@ -627,6 +681,9 @@ asio::awaitable<util::Expected<imap::Namespaces>> Session::namespaces() {
     }
     auto reply = co_await run_ok(m_conn.encoder().namespace_(), [&](imap::Response& r) {
         if (auto ns = imap::decode_namespace(r)) {
+            if (!m_conn.within_limit(namespace_entries(*ns), m_conn.answer_limits().max_namespaces, "namespaces",
+                                     "max_namespaces"))
+                return;
             result = std::move(*ns);
             got = true;
         }

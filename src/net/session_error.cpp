@@ -17,6 +17,10 @@ public:
             case SessionError::protocol_violation: return "IMAP protocol violation";
             case SessionError::compression_failed: return "compression failed";
             case SessionError::capability_missing: return "server lacks a needed extension";
+            case SessionError::limit_exceeded:
+                return "server answer too large";
+            case SessionError::invalid_uid:
+                return "server sent an invalid UID";
         }
         return "unknown session error";
     }

@@ -201,6 +201,12 @@ asio::awaitable<util::Expected<std::size_t>> Stream::read_some(asio::mutable_buf
     co_return n;
 }
 
+void Stream::abort() noexcept {
+    boost::system::error_code ignored;
+    m_tls_ready = false;
+    if (m_socket.is_open()) m_socket.close(ignored);
+}
+
 asio::awaitable<void> Stream::close(Timeout timeout) {
     boost::system::error_code ignored;
     if (m_tls_ready && m_socket.is_open()) {

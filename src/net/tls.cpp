@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <vector>
 
 #include "mailtwin/net/error.hpp"
+#include "mailtwin/util/log.hpp"
 
 namespace mailtwin::net {
 
@@ -211,12 +213,44 @@ util::Expected<void> PeerVerifier::prepare(asio::ssl::stream<asio::ip::tcp::sock
     return {};
 }
 
+namespace {
+
+// "2024-03-01 12:00:00 UTC", or "?" for a time OpenSSL cannot read.
+std::string utc_text(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return "?";
+    char out[32];
+    if (std::strftime(out, sizeof out, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) return "?";
+    return out;
+}
+
+// A pin decides trust whatever the dates say (that is what pinning a self-signed certificate is
+// for), but a user should hear that the certificate is out of its validity period.
+void warn_if_out_of_date(X509* cert, const std::string& peer) {
+    if (cert == nullptr) return;
+    const ASN1_TIME* not_before = X509_get0_notBefore(cert);
+    const ASN1_TIME* not_after = X509_get0_notAfter(cert);
+    const std::string period = "valid from " + utc_text(not_before) + " to " + utc_text(not_after);
+    if (X509_cmp_current_time(not_after) < 0)
+        util::log_warning("the pinned certificate of " + peer + " expired on " + utc_text(not_after) + " (" + period +
+                          "); mailtwin trusts it because it matches fingerprint, but the server needs a new "
+                          "certificate (then update fingerprint)");
+    else if (X509_cmp_current_time(not_before) > 0)
+        util::log_warning("the pinned certificate of " + peer + " is not valid yet: " + period +
+                          "; mailtwin trusts it because it matches fingerprint, but check the clocks of this "
+                          "machine and of the server");
+}
+
+}  // namespace
+
 util::Expected<void> PeerVerifier::after_handshake(asio::ssl::stream<asio::ip::tcp::socket&>& stream) {
     if (!m_pin) return {};
     X509* cert = SSL_get1_peer_certificate(stream.native_handle());
     const std::optional<Sha256Fingerprint> actual = fingerprint_of(cert);
+    const bool matches = actual && *actual == *m_pin;
+    if (matches) warn_if_out_of_date(cert, m_peer);
     X509_free(cert);
-    if (actual && *actual == *m_pin) return {};
+    if (matches) return {};
     return util::unexpected(make_error_code(NetError::fingerprint_mismatch),
                             "certificate of " + m_peer + " does not match the pinned fingerprint: expected " +
                                 m_pin->to_string() + ", the server's is " +
@@ -246,8 +280,7 @@ util::Error PeerVerifier::handshake_error(const boost::system::error_code& ec) c
         const unsigned long code = static_cast<unsigned long>(ec.value());
         const int lib_reason = ERR_GET_REASON(code);
         if (lib_reason == SSL_R_WRONG_VERSION_NUMBER)
-            reason += " (the server did not answer in TLS: is this the implicit-TLS port, usually 993, or a "
-                      "plain port that needs STARTTLS?)";
+            reason += " (the server did not answer in TLS: it speaks plain IMAP on this port, perhaps with STARTTLS)";
         else if (lib_reason == SSL_R_UNSUPPORTED_PROTOCOL || lib_reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
                  lib_reason == SSL_R_NO_PROTOCOLS_AVAILABLE)
             reason += " (mailtwin requires TLS 1.2 or newer; the server may only offer older versions)";

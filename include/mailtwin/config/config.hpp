@@ -24,9 +24,19 @@ enum class LocalKeywords { automatic, kept, dropped };
 // Well-known providers whose IMAP settings `provider = "..."` fills in (config/presets.hpp).
 enum class Provider { gmail, outlook, yahoo, fastmail, icloud };
 
+// How long mailtwin waits on a silent server, in seconds ([general], overridden per account in
+// [accounts.NAME.imap]). Each bounds one wait, so a dead peer never holds a run (and its account
+// lock) longer than these.
+struct Timeouts {
+    int connect = 10;  // connect_timeout: resolving the host name and the TCP connect
+    int greeting = 5;  // greeting_timeout: the server's greeting, and each TLS handshake
+    int command = 60;  // command_timeout: the longest silence while a command runs
+};
+
 struct General {
     std::filesystem::path state_dir;  // LMDB environment; default $XDG_STATE_HOME/mailtwin
     int max_connections = 4;          // per account, for parallel folders
+    Timeouts timeouts;                // defaults for every account
 };
 
 struct Imap {
@@ -43,6 +53,7 @@ struct Imap {
     // COMPRESS=DEFLATE: "auto" compresses unless the host is loopback (where bytes are free and
     // deflate only costs CPU); "always" also on loopback (e.g. through an SSH tunnel or relay).
     Compress compress = Compress::automatic;
+    Timeouts timeouts;  // resolved: the [general] ones, unless this account sets its own
 };
 
 struct Sync {
@@ -75,6 +86,7 @@ struct Config {
     std::filesystem::path source;  // the file it was read from
     General general;
     std::vector<Account> accounts;  // in file order
+    std::vector<std::string> warnings;  // things that work but should be fixed (a readable password): shown once
 
     [[nodiscard]] const Account* find_account(std::string_view name) const;
 };

@@ -20,7 +20,9 @@ struct SyncRequest {
     Progress* progress = nullptr;  // a live display (a terminal), or none
 };
 
-enum class AccountFailure { none, connection, locked, other };
+// What stopped an account before any folder was synced; the command maps it to an exit code:
+// connection 3, locked 4, config (the account's settings or the command line cannot work) 2, other 1.
+enum class AccountFailure { none, connection, locked, config, other };
 
 struct AccountResult {
     std::string account;

@@ -9,6 +9,9 @@ enum class EngineError {
     password_command_failed = 1,  // password_cmd failed, timed out or printed nothing (exit code 3)
     maildir_root_missing,         // the Maildir root vanished although the state says it held mail
     folder_unmappable,            // a remote folder name has no safe local path
+    maildir_unusable,             // the account's maildir setting names a place that cannot hold a Maildir (exit 2)
+    folder_not_found,             // sync --folder NAME matches no folder of the account (exit 2)
+    unexpected,                   // an exception escaped a step: a bug, reported with what it said
 };
 
 const std::error_category& engine_error_category() noexcept;

@@ -115,6 +115,9 @@ public:
     [[nodiscard]] const util::Error& error() const noexcept { return m_error; }
     // Total bytes consumed since construction: the offset named in error messages.
     [[nodiscard]] std::uint64_t offset() const noexcept { return m_offset; }
+    // Bytes of the response last taken that it held in memory: its lines and in-memory literals, not
+    // the literals streamed to a sink. What callers count when responses accumulate.
+    [[nodiscard]] std::size_t last_response_bytes() const noexcept { return m_last_response_bytes; }
     // True between responses (nothing partial buffered): a clean place to close the connection.
     [[nodiscard]] bool idle() const noexcept;
 
@@ -154,6 +157,8 @@ private:
     bool m_after_literal = false;  // the previous segment ended with a literal: a separator is due
     bool m_complete = false;
     std::size_t m_response_bytes = 0;
+    std::size_t m_response_wire_bytes = 0;  // lines and in-memory literals of the response being built
+    std::size_t m_last_response_bytes = 0;
 };
 
 // Feeds all of `bytes`, calling on_response(Response&&) for each complete response. Returns the error

@@ -22,6 +22,7 @@
 #include "mailtwin/imap/capabilities.hpp"
 #include "mailtwin/imap/encoder.hpp"
 #include "mailtwin/imap/parser.hpp"
+#include "mailtwin/net/answer_limits.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/net/deflate.hpp"
 #include "mailtwin/net/stream.hpp"
@@ -44,10 +45,14 @@ struct ConnectionSettings {
     bool compress = false;        // COMPRESS=DEFLATE when the server offers it
     bool enable_qresync = true;   // ENABLE QRESYNC (or CONDSTORE) when offered
     bool send_id = true;          // ID ("name" "mailtwin" ...) when offered
-    Timeout connect_timeout = std::chrono::seconds(30);
-    Timeout io_timeout = std::chrono::seconds(120);  // longest silence tolerated from the server
-    std::size_t max_in_flight = 64;                   // pipelined commands outstanding
+    // The three waits (config: connect_timeout, greeting_timeout, command_timeout). Each is the
+    // longest silence tolerated, so a dead peer costs at most one of them per step, never more.
+    Timeout connect_timeout = std::chrono::seconds(10);  // resolving the host and the TCP connect
+    Timeout greeting_timeout = std::chrono::seconds(5);  // the greeting, and each TLS handshake
+    Timeout io_timeout = std::chrono::seconds(60);       // command_timeout: silence while a command runs
+    std::size_t max_in_flight = 64;                      // pipelined commands outstanding
     imap::ParserLimits limits{};
+    AnswerLimits answer_limits{};
 };
 
 // The completion of one command.
@@ -92,6 +97,15 @@ public:
     // Marks the connection unusable (a response was left half-read); later commands fail at once.
     void abandon() noexcept { m_broken = true; }
 
+    // For untagged handlers that accumulate: true while `count` <= `limit`; past it, the command
+    // running now fails with limit_error(...) naming `what` and the limit `name`, and the connection
+    // is dropped (see answer_limits.hpp).
+    bool within_limit(std::uint64_t count, std::uint64_t limit, std::string_view what, std::string_view name);
+    [[nodiscard]] const AnswerLimits& answer_limits() const noexcept { return m_settings.answer_limits; }
+    // For untagged handlers that find an answer unusable (an invalid UID): the command running now
+    // fails with `error` once the handler returns, and the connection is dropped.
+    void reject_answer(util::Error error);
+
     // LOGOUT and close; never fails.
     asio::awaitable<void> logout();
 
@@ -120,9 +134,24 @@ private:
     asio::awaitable<util::Expected<void>> enable_extensions();
     asio::awaitable<util::Expected<void>> start_compression();
 
+    // What the connection waits for, for -v and for the message when the wait times out.
+    struct Wait {
+        std::string what;     // "the greeting", "the answer to UID FETCH"
+        std::string setting;  // the config key that sets the timeout
+        std::string hint;     // appended to the timeout message: what to change
+    };
+    void wait_for(Wait wait);
+
     // The next complete response from the server; a silence longer than the timeout is an error.
     asio::awaitable<util::Expected<imap::Response>> next_response();
     asio::awaitable<util::Expected<imap::Response>> next_response_within(Timeout timeout);
+    // Counts one untagged response of the command running now against AnswerLimits::max_untagged*.
+    bool count_untagged(std::size_t& responses, std::uint64_t& bytes);
+    // The error an untagged response to `command` makes fatal: a limit passed, an invalid UID.
+    std::optional<util::Error> untagged_problem(const imap::Response& response, const std::string& command,
+                                                std::size_t& responses, std::uint64_t& bytes);
+    // Sets m_caps from a CAPABILITY list, unless it passes AnswerLimits::max_capabilities.
+    void accept_capabilities(std::vector<std::string> atoms);
     asio::awaitable<util::Expected<void>> send_done();
     // Sends one segment of a command (text and streamed payloads), buffered until flush().
     asio::awaitable<util::Expected<void>> send_segment(const imap::Segment& segment);
@@ -151,6 +180,8 @@ private:
 
     std::string m_greeting;
     std::optional<std::string> m_bye;  // text of an untagged BYE, once received
+    std::optional<util::Error> m_answer_error;  // a limit passed or an answer rejected during this command
+    Wait m_wait;
     bool m_broken = false;
     bool m_qresync_enabled = false;
     bool m_condstore_enabled = false;

@@ -171,6 +171,10 @@ public:
     asio::awaitable<util::Expected<void>> notify_personal();
 
 private:
+    // AnswerLimits checks for the handlers that accumulate (Connection::within_limit).
+    bool within_search_limit(std::uint64_t uids);
+    bool keywords_within_limit(const imap::FetchData& fetched);
+
     asio::awaitable<util::Expected<Reply>> run(util::Expected<imap::Command> command,
                                                const UntaggedHandler& on_untagged = {});
     asio::awaitable<util::Expected<Reply>> run_ok(util::Expected<imap::Command> command,

@@ -17,6 +17,8 @@ enum class SessionError {
     protocol_violation,      // a response that cannot be: unknown tag, unexpected continuation, ...
     compression_failed,      // COMPRESS=DEFLATE stream error
     capability_missing,      // an operation needs an extension the server lacks and has no fallback
+    limit_exceeded,          // an answer passed one of net::AnswerLimits: the connection was dropped
+    invalid_uid,             // a UID of 0 or beyond 2^32-1, or UIDVALIDITY 0: the folder cannot be synced
 };
 
 const std::error_category& session_error_category() noexcept;

@@ -51,6 +51,10 @@ public:
     // connection without close_notify), io_failed, timeout.
     asio::awaitable<util::Expected<std::size_t>> read_some(asio::mutable_buffer buffer, Timeout timeout);
 
+    // Closes the socket at once, without close_notify: for a connection found broken or hostile,
+    // so that a server that keeps sending is cut off now rather than when the run ends.
+    void abort() noexcept;
+
     // Best-effort TLS close_notify (bounded by `timeout`), then the socket is closed. Never fails.
     asio::awaitable<void> close(Timeout timeout = std::chrono::seconds(2));
 

@@ -108,6 +108,19 @@ public:
     Expected<std::vector<Intent>> list_intents(Txn& txn, std::string_view account);
     Expected<std::vector<Intent>> list_intents(std::string_view account);
 
+    // ---- forgetting (mailtwin forget): drops state only, never touches mail ----
+    struct Forgotten {
+        std::size_t folders = 0;   // folder records
+        std::size_t messages = 0;  // message pairs (keyed rows included)
+        std::size_t intents = 0;   // pending intents
+        [[nodiscard]] bool any() const noexcept { return folders + messages + intents > 0; }
+    };
+    // Every row of the account in every database: folders, messages and their index entries, keyed
+    // rows, intents. Other accounts' rows are not touched. The next sync matches both sides afresh.
+    Expected<Forgotten> forget_account(WriteTxn& txn, std::string_view account);
+    // One folder's record, messages, keyed rows, and the intents that name it as source or target.
+    Expected<Forgotten> forget_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
+
 private:
     StateDb(Env env, schema::Dbis dbis) : m_env(std::move(env)), m_dbis(dbis) {}
 
