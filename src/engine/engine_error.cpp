@@ -13,6 +13,8 @@ public:
             case EngineError::password_command_failed: return "password command failed";
             case EngineError::maildir_root_missing: return "Maildir root missing";
             case EngineError::folder_unmappable: return "folder name has no safe local path";
+            case EngineError::messages_not_carried: return "messages not synced";
+            case EngineError::folder_name_collision: return "folder names collide locally";
         }
         return "unknown engine error";
     }

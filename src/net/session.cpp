@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
+#include "mailtwin/net/server_claims.hpp"
 #include "mailtwin/net/session_error.hpp"
 
 namespace mailtwin::net {
@@ -129,12 +130,15 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
         options.condstore = !m_conn.qresync_enabled();  // after ENABLE QRESYNC, CONDSTORE is on already
     SelectResult result;
     result.read_only = read_only;
+    std::optional<std::string> fault;  // server_claims.hpp
     auto on_untagged = [&](imap::Response& r) {
         if (auto n = imap::decode_exists(r)) result.exists = *n;
         else if (auto v = imap::decode_vanished(r)) {
             for (const auto& range : v->uids.ranges()) result.vanished.add(range);
         } else if (auto f = imap::decode_fetch(r)) {
             result.changed.push_back(std::move(*f));
+        } else if (auto bad = invalid_fetch_uid(r)) {
+            if (!fault) fault = std::move(bad);
         } else if (r.code) {
             switch (r.code->kind) {
                 case imap::CodeKind::uidvalidity: result.uidvalidity = r.code->uidvalidity().value_or(0); break;
@@ -159,6 +163,7 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
     auto command = read_only ? m_conn.encoder().examine(folder, options) : m_conn.encoder().select(folder, options);
     auto reply = co_await run_ok(std::move(command), on_untagged);
     if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), folder, *fault));
     if (reply->code && reply->code->kind == imap::CodeKind::read_only) result.read_only = true;
     {
         // One entry per UID, the last received (an unsolicited update may repeat one); none without UID.
@@ -189,16 +194,24 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<
         modifiers.changed_since = *since;
         modifiers.vanished = m_conn.qresync_enabled();
     }
+    std::optional<std::string> fault;  // server_claims.hpp: the first claim that cannot be
+    UidUniqueness unique;
     auto reply = co_await run_ok(m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers),
                                  [&](imap::Response& r) {
                                      if (auto f = imap::decode_fetch(r)) {
                                          if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
+                                         if (auto twice = unique.saw(f->seq, *f->uid); twice && !fault) fault = twice;
                                          out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
                                      } else if (auto v = imap::decode_vanished(r)) {
                                          for (const auto& range : v->uids.ranges()) out.vanished.add(range);
+                                     } else if (auto bad = invalid_fetch_uid(r); bad && !fault) {
+                                         fault = bad;
+                                     } else if (r.data == imap::DataKind::expunge) {
+                                         unique.expunged();
                                      }
                                  });
     if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     keep_latest_per_uid(out.changed);
     co_return out;
 }
@@ -291,9 +304,17 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
         if (!cmd) co_return util::unexpected(std::move(cmd).error());
         batch.push_back(std::move(*cmd));
     }
+    std::optional<std::string> fault;  // server_claims.hpp: the first claim that cannot be
+    UidUniqueness unique;
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
         auto f = imap::decode_fetch(r);
-        if (!f || !f->uid || !f->rfc822_size) return;
+        if (!f) {
+            if (auto bad = invalid_fetch_uid(r); bad && !fault) fault = bad;
+            if (r.data == imap::DataKind::expunge) unique.expunged();
+            return;
+        }
+        if (!f->uid || !f->rfc822_size) return;
+        if (auto twice = unique.saw(f->seq, *f->uid); twice && !fault) fault = twice;
         MessageMeta m;
         m.uid = *f->uid;
         m.flags = f->flags.value_or(model::FlagSet{});
@@ -309,6 +330,7 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies)
         if (!r.ok()) co_return util::unexpected(r.to_error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
     co_return out;
 }
@@ -376,7 +398,8 @@ asio::awaitable<util::Expected<void>> Session::fetch_bodies(const imap::SeqSet& 
 // ---------------------------------------------------------------------------------------------------
 // Changing the server
 
-asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items) {
+asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items,
+                                                          AppendExpectation expect) {
     UidMapping uids(items.size());
     const bool multi = m_conn.capabilities().multiappend();
     std::vector<imap::Command> batch;
@@ -400,14 +423,22 @@ asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& f
         auto [first, count] = spans[c];
         std::optional<imap::AppendUid> appended = r.code ? r.code->appenduid() : std::nullopt;
         if (appended && appended->uids.count() == count) {
+            if (auto fault = check_appended(expect, *appended))
+                co_return util::unexpected(server_fault(m_conn.peer(), folder, *fault));
             std::size_t k = first;
             for (model::Uid u : appended->uids) uids[k++] = u;
         } else {
             missing = true;
         }
     }
-    if (missing)
+    if (missing) {
+        const UidMapping told = uids;
         if (auto r = co_await resolve_without_uidplus(folder, items, uids); !r) co_return util::unexpected(std::move(r).error());
+        // A UID found by searching is a guess, not a claim: one below the first new UID is an older
+        // message with the same Message-ID, so the new one stays unknown (identity pairs it next run).
+        for (std::size_t i = 0; i < uids.size(); ++i)
+            if (!told[i] && uids[i] && expect.first_new_uid != 0 && *uids[i] < expect.first_new_uid) uids[i].reset();
+    }
     co_return uids;
 }
 

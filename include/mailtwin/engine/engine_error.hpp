@@ -9,6 +9,8 @@ enum class EngineError {
     password_command_failed = 1,  // password_cmd failed, timed out or printed nothing (exit code 3)
     maildir_root_missing,         // the Maildir root vanished although the state says it held mail
     folder_unmappable,            // a remote folder name has no safe local path
+    messages_not_carried,         // some messages of a folder could not be read, staged or sent
+    folder_name_collision,        // two server folders map to one local folder
 };
 
 const std::error_category& engine_error_category() noexcept;
