@@ -90,10 +90,14 @@ TEST(LyingServer, AppendUidNamingAnExistingUidFailsTheFolderAndNeverDuplicates) 
 
 TEST(LyingServer, TwoMessagesWithOneUidFailTheFolderAlone) {
     Liar l("lie-sameuid");
-    {
-        auto& inbox = l.fake.folders[l.s.folder("INBOX")];
-        inbox.messages[2].uid = inbox.messages[1].uid;  // m2 and m3 both claim UID 2
-    }
+    l.fake.hook = [&](FakeConnection& c, const FakeCommand& cmd) {
+        if (cmd.name != "UID FETCH" || cmd.args.find("1:*") == std::string::npos || c.selected != l.s.folder("INBOX"))
+            return false;
+        // Messages 2 and 3 both claim UID 2.
+        c.send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2 FETCH (UID 2 FLAGS ())\r\n* 3 FETCH (UID 2 FLAGS (\\Flagged))\r\n" +
+               cmd.tag + " OK fetched\r\n");
+        return true;
+    };
     auto r = l.run();
     EXPECT_EQ(r.exit_code, 1) << describe(r);
     EXPECT_NE(output_of(r).find("UID 2 for two messages"), std::string::npos) << describe(r);
