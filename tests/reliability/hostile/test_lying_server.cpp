@@ -160,7 +160,9 @@ TEST(LyingServer, BodyShorterThanItsSizeIsNotStoredAndFetchedAgainLater) {
     EXPECT_EQ(l.local_count("INBOX"), 3U);
     EXPECT_EQ(l.count("INBOX"), 3U) << "nothing is uploaded back";
     for (const auto& item : l.s.local())
-        if (item.folder == "INBOX") EXPECT_TRUE(item.id == "m1" || item.id == "m2" || item.id == "m3") << item.id;
+        if (item.folder == "INBOX") {
+            EXPECT_TRUE(item.id == "m1" || item.id == "m2" || item.id == "m3") << item.id;
+        }
 }
 
 TEST(LyingServer, FolderNamesThatCollideLocallyAreReportedAndNotSynced) {
