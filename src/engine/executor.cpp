@@ -328,6 +328,13 @@ asio::awaitable<util::Expected<void>> apply_downloads(ExecContext& ctx, ExecStat
     co_return util::Expected<void>{};
 }
 
+// "'<path>' cannot be read (Permission denied)": what the user must fix, without advice that fits
+// another cause.
+std::string cannot_read(const std::filesystem::path& file, const util::Error& e) {
+    const bool from_errno = e.code.category() == std::generic_category() || e.code.category() == std::system_category();
+    return "'" + file.string() + "' cannot be read (" + (from_errno ? e.code.message() : e.describe()) + ")";
+}
+
 asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
     auto uploads = actions_of<sync::Upload>(plan);
     if (uploads.empty()) co_return util::Expected<void>{};
@@ -352,7 +359,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         }
         auto id = local_identity(where->path);
         if (!id) {
-            stats.not_carried.push_back(id.error().message);
+            stats.not_carried.push_back(cannot_read(where->path, id.error()));
             continue;
         }
         prepared.push_back({u, where->path, to_identity(id->digest, id->rfc822_size), ""});
@@ -382,7 +389,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             auto payload = store::open_upload_payload(prepared[j].file, prepared[j].identity.size);
             if (!payload) {
                 // Its intent row stays: the next run looks for it on the server, then uploads it.
-                stats.not_carried.push_back(payload.error().message);
+                stats.not_carried.push_back(cannot_read(prepared[j].file, payload.error()));
                 continue;
             }
             sent.push_back(&prepared[j]);
