@@ -96,6 +96,10 @@ util::Expected<void> list_dir(const std::filesystem::path& folder, Location loca
         auto parsed = parse_file_name(entry.name);
         if (!parsed) {
             ++stats.ignored;
+            // Hidden names are not mail (the Maildir rule); any other name that is no message name
+            // (":2,S": no unique part) may be mail, so it is reported, never skipped in silence.
+            if (entry.name.front() != '.')
+                problems.push_back(ScanProblem{location, entry.name, "has no unique name before its info (\":2,\")"});
             continue;
         }
         ScannedMessage m;

@@ -530,11 +530,20 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
     const std::vector<std::pair<imap::SeqSet, std::string>>& copies, bool native_move) {
     // Source UIDs are unique in the selected folder, so one map holds every target's COPYUID.
     std::map<model::Uid, model::Uid> mapping;
-    auto record = [&mapping](const imap::ResponseCode& code) {
+    // server_claims.hpp: a copy's new UID is valid and given once (per target UIDVALIDITY).
+    std::set<std::pair<model::UidValidity, model::Uid>> given;
+    std::optional<std::string> fault;
+    auto record = [&](const imap::ResponseCode& code) {
         auto c = code.copyuid();
         if (!c || c->source.count() != c->dest.count()) return;
         auto d = c->dest.begin();
-        for (model::Uid s : c->source) mapping[s] = *d++;
+        for (model::Uid s : c->source) {
+            const model::Uid to = *d++;
+            if ((to == 0 || to == imap::UidSet::k_star || !given.emplace(c->uidvalidity, to).second) && !fault)
+                fault = "COPYUID " + std::to_string(c->uidvalidity) + " " + c->source.to_string() + " " +
+                        c->dest.to_string() + ", which gives UID " + std::to_string(to) + " to two messages or is no UID";
+            mapping[s] = to;
+        }
     };
     std::vector<imap::Command> batch;
     for (const auto& [uids, target] : copies)
@@ -553,6 +562,7 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
         if (!r.ok()) co_return util::unexpected(r.to_error());
         if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
     }
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     co_return mapping;
 }
 

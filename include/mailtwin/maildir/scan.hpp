@@ -23,7 +23,8 @@
 //
 // A message name whose file cannot be stat()ed (other than vanished), is a dangling symbolic link or
 // is not a regular file (a FIFO, a device) stays in `messages` (it is there: it must never look
-// deleted) and is also listed in ScanResult::problems, so that it is never silently skipped.
+// deleted) and is also listed in ScanResult::problems, so that it is never silently skipped. So is a
+// name that is not hidden but has no unique part (":2,S"), which cannot be a message name at all.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>

@@ -9,6 +9,7 @@
 //                    fault, unless an EXPUNGE renumbered the messages in between
 //   APPENDUID        the folder's UIDVALIDITY, and new UIDs: each at least the folder's UIDNEXT as
 //                    last seen (above every UID known there) and above those appended before it
+//   COPYUID          each copy's new UID valid and given once (Session::pipelined_copy)
 //   BODY[]           exactly RFC822.SIZE bytes (a shorter body is a truncated message)
 #include <cstdint>
 #include <map>

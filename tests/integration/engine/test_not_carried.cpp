@@ -63,11 +63,13 @@ TEST(NotCarried, MessageNameThatIsNotARegularFileIsReported) {
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     const auto dangling = cur / "1700000005.M5P5.host,S=120:2,";
     std::filesystem::create_symlink(s.maildir() / "no-such-file", dangling);
+    const auto nameless = write_message(cur / ":2,S", "nameless", "no unique name");
 
     auto r = s.sync();
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find(fifo.string() + "' is not a regular file"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(dangling.string() + "' is a symbolic link to nothing"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(nameless.string() + "' has no unique name"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("+1 \u2191"), std::string::npos) << r.output;
     EXPECT_EQ(s.server_bodies("INBOX").size(), 1U);
     // Still there next run, still reported: never recorded as synced.

@@ -60,6 +60,17 @@ TEST_F(ScanProblems, FifoDanglingLinkAndLinkLoopAreListedAndReported) {
     EXPECT_EQ(r->problems.size(), 3U);
 }
 
+TEST_F(ScanProblems, ANameWithoutUniquePartIsReportedAndAHiddenOneIsNot) {
+    write_file(cur(":2,S"), "From: e\n\nno name\n");
+    write_file(cur(".hidden:2,S"), "From: f\n\nnot mail\n");
+    auto r = scan_folder(m_folder);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->messages.empty());
+    ASSERT_EQ(r->problems.size(), 1U);
+    EXPECT_EQ(r->problems[0].file_name, ":2,S");
+    EXPECT_NE(r->problems[0].reason.find("no unique name"), std::string::npos);
+}
+
 TEST_F(ScanProblems, SameKeyInNewAndCurIsReportedAsADuplicate) {
     write_file(m_folder / "new" / "6.M6P6.h", "From: c\n\none\n");
     write_file(cur("6.M6P6.h:2,F"), "From: d\n\nanother\n");
