@@ -24,7 +24,8 @@ std::string describe_collision(const std::string& name, const std::vector<std::s
                                const std::filesystem::path& local_path) {
     std::string all = "\"" + name + "\"";
     for (const auto& o : others) all += " and \"" + o + "\"";
-    return "the server folders " + all + (others.size() == 1 ? " both" : " all") + " map to the local folder " + local_path.string() +
+    return "the server folders " + all + (others.size() == 1 ? " both" : " all") + " map to the local folder " +
+           local_path.string() +
            " (INBOX is case-insensitive in IMAP and written \"INBOX\" locally), so each would receive the "
            "other's mail: none of them is synced. Rename all but one on the server, or exclude the others "
            "with a \"!name\" rule in sync.folders";

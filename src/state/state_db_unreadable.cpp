@@ -13,8 +13,10 @@ bool is_unreadable_record(const util::Error& e) noexcept {
         case Errc::truncated_record:
         case Errc::trailing_bytes:
         case Errc::checksum_mismatch:
-        case Errc::corrupted: return true;
-        default: return false;
+        case Errc::corrupted:
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -94,8 +94,10 @@ TEST(LyingServer, TwoMessagesWithOneUidFailTheFolderAlone) {
         if (cmd.name != "UID FETCH" || cmd.args.find("1:*") == std::string::npos || c.selected != l.s.folder("INBOX"))
             return false;
         // Messages 2 and 3 both claim UID 2.
-        c.send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2 FETCH (UID 2 FLAGS ())\r\n* 3 FETCH (UID 2 FLAGS (\\Flagged))\r\n" +
-               cmd.tag + " OK fetched\r\n");
+        c.send(
+            "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2 FETCH (UID 2 FLAGS ())\r\n* 3 FETCH (UID 2 FLAGS "
+            "(\\Flagged))\r\n" +
+            cmd.tag + " OK fetched\r\n");
         return true;
     };
     auto r = l.run();
@@ -171,9 +173,8 @@ TEST(LyingServer, FolderNamesThatCollideLocallyAreReportedAndNotSynced) {
     l.fake.folders["Inbox"].add("i2", "a second inbox");
     l.fake.folders["INBOX/Sub"].add("s1", "upper");
     l.fake.folders["inbox/Sub"].add("s2", "lower");
-    const std::vector<std::string> args{"--folder", "INBOX",     "--folder", "Inbox",
-                                        "--folder", "INBOX/Sub", "--folder", "inbox/Sub",
-                                        "--folder", l.s.folder("Other")};
+    const std::vector<std::string> args{"--folder",  "INBOX",    "--folder",  "Inbox",    "--folder",
+                                        "INBOX/Sub", "--folder", "inbox/Sub", "--folder", l.s.folder("Other")};
     for (int run = 0; run < 2; ++run) {
         auto r = l.run(args);
         EXPECT_EQ(r.exit_code, 1) << describe(r);

@@ -53,7 +53,9 @@ TEST(ServerClaims, TwoMessagesWithOneUidAreAFaultUnlessRenumbered) {
     EXPECT_FALSE(after_expunge.saw(4, 20)) << "an EXPUNGE renumbers the messages";
 }
 
-imap::AppendUid appenduid(model::UidValidity v, const char* set) { return imap::AppendUid{v, *imap::UidSet::parse(set)}; }
+imap::AppendUid appenduid(model::UidValidity v, const char* set) {
+    return imap::AppendUid{v, *imap::UidSet::parse(set)};
+}
 
 TEST(ServerClaims, AppendedUidsMustBeNewAndRising) {
     AppendExpectation e{1000, 8};
@@ -80,7 +82,8 @@ TEST(ServerClaims, BodiesMustBeTheAnnouncedSize) {
     EXPECT_FALSE(check_body_size(3, 120, 120));
     auto short_body = check_body_size(3, 100, 120);
     ASSERT_TRUE(short_body);
-    EXPECT_NE(short_body->find("100 bytes for UID 3 whose RFC822.SIZE is 120 (truncated)"), std::string::npos) << *short_body;
+    EXPECT_NE(short_body->find("100 bytes for UID 3 whose RFC822.SIZE is 120 (truncated)"), std::string::npos)
+        << *short_body;
     EXPECT_TRUE(check_body_size(3, 130, 120));
 }
 
@@ -98,12 +101,9 @@ namespace mailtwin::engine {
 namespace {
 
 TEST(FolderCollisions, NamesMappingToOneLocalFolderCollide) {
-    const std::vector<MappedFolder> folders{{"INBOX/Sub", "/m/INBOX/Sub"},
-                                            {"inbox/Sub", "/m/INBOX/Sub"},
-                                            {"INBOX", "/m/INBOX"},
-                                            {"Inbox", "/m/./INBOX"},
-                                            {"Work", "/m/Work"},
-                                            {"work", "/m/work"}};
+    const std::vector<MappedFolder> folders{{"INBOX/Sub", "/m/INBOX/Sub"}, {"inbox/Sub", "/m/INBOX/Sub"},
+                                            {"INBOX", "/m/INBOX"},         {"Inbox", "/m/./INBOX"},
+                                            {"Work", "/m/Work"},           {"work", "/m/work"}};
     auto c = colliding_folders(folders);
     EXPECT_EQ(c.size(), 4U);
     EXPECT_EQ(c["INBOX/Sub"], (std::vector<std::string>{"inbox/Sub"}));

@@ -25,7 +25,8 @@ protected:
         return std::any_of(r.messages.begin(), r.messages.end(), [&](const auto& m) { return m.key == key; });
     }
     const ScanProblem* problem(const ScanResult& r, const std::string& name) const {
-        auto it = std::find_if(r.problems.begin(), r.problems.end(), [&](const auto& p) { return p.file_name == name; });
+        auto it =
+            std::find_if(r.problems.begin(), r.problems.end(), [&](const auto& p) { return p.file_name == name; });
         return it == r.problems.end() ? nullptr : &*it;
     }
     test::TempDir m_dir;

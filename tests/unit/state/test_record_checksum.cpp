@@ -121,13 +121,19 @@ TEST(RecordChecksum, UnreadableRecordsAreReportedSkippedReplacedAndErased) {
     std::size_t unreadable = 0;
     auto txn = db->begin_read();
     ASSERT_TRUE(txn);
-    ASSERT_TRUE(db->for_each_message(*txn, "acc", "INBOX", [&](const MessageRecord& r) { seen.push_back(r.uid); return true; },
-                                     [&](std::string_view, const util::Error& e) {
-                                         EXPECT_TRUE(is_unreadable_record(e));
-                                         ++unreadable;
-                                     }));
-    ASSERT_TRUE(db->for_each_keyed(*txn, "acc", "INBOX", [](const MessageRecord&) { return true; },
-                                   [&](std::string_view, const util::Error&) { ++unreadable; }));
+    ASSERT_TRUE(db->for_each_message(
+        *txn, "acc", "INBOX",
+        [&](const MessageRecord& r) {
+            seen.push_back(r.uid);
+            return true;
+        },
+        [&](std::string_view, const util::Error& e) {
+            EXPECT_TRUE(is_unreadable_record(e));
+            ++unreadable;
+        }));
+    ASSERT_TRUE(db->for_each_keyed(
+        *txn, "acc", "INBOX", [](const MessageRecord&) { return true; },
+        [&](std::string_view, const util::Error&) { ++unreadable; }));
     txn->abort();
     EXPECT_EQ(seen, (std::vector<model::Uid>{1, 2, 4, 5}));
     EXPECT_EQ(unreadable, 2U);
@@ -191,7 +197,8 @@ TEST(RecordChecksum, SchemaTwoFilesAreRewrittenWithChecksums) {
             for (model::Uid uid = 1; uid <= 3; ++uid)
                 if (auto r = db->put_message(txn, "acc", "INBOX", test::sample_message(uid)); !r) return r;
             for (model::Uid uid = 1; uid <= 3; ++uid) {
-                auto p = txn.put(dbis.messages, keys::message("acc", "INBOX", uid), test::encode_message_v2(test::sample_message(uid)));
+                auto p = txn.put(dbis.messages, keys::message("acc", "INBOX", uid),
+                                 test::encode_message_v2(test::sample_message(uid)));
                 if (!p) return util::unexpected(std::move(p).error());
             }
             auto keyed = txn.put(dbis.keyed, keys::keyed("acc", "INBOX", "up-2"),
@@ -200,7 +207,8 @@ TEST(RecordChecksum, SchemaTwoFilesAreRewrittenWithChecksums) {
             std::string folder = codec::encode(sample_folder());
             folder.resize(folder.size() - 4);
             folder[0] = 1;
-            if (auto p = txn.put(dbis.folders, keys::folder("acc", "INBOX"), folder); !p) return util::unexpected(std::move(p).error());
+            if (auto p = txn.put(dbis.folders, keys::folder("acc", "INBOX"), folder); !p)
+                return util::unexpected(std::move(p).error());
             auto v = txn.put(dbis.meta, schema::k_schema_version_key, codec::encode_meta_u64(2));
             if (!v) return util::unexpected(std::move(v).error());
             return {};
