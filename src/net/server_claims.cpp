@@ -26,6 +26,20 @@ std::optional<std::string> invalid_fetch_uid(const imap::Response& r) {
     return std::nullopt;
 }
 
+std::optional<std::string> invalid_search_answer(const imap::Response& r) {
+    if (r.data == imap::DataKind::search) {
+        if (imap::decode_search(r)) return std::nullopt;
+        for (const auto& v : r.args)
+            if (!v.is_list() && !v.nz_number32())
+                return "UID " + (v.kind == imap::ValueKind::atom ? v.text : std::string("(not a number)")) +
+                       " in a SEARCH answer (a UID is a number from 1 to 4294967295)";
+        return std::string("a SEARCH answer that is not a list of UIDs");
+    }
+    if (r.data == imap::DataKind::esearch && !imap::decode_esearch(r))
+        return std::string("an ESEARCH answer that is not a set of UIDs");
+    return std::nullopt;
+}
+
 std::optional<std::string> UidUniqueness::saw(std::uint32_t seq, model::Uid uid) {
     auto [it, inserted] = m_seq_of.emplace(uid, seq);
     if (inserted || it->second == seq) return std::nullopt;  // the same message again: an update

@@ -235,6 +235,7 @@ void keep_latest_per_uid(std::vector<MessageFlags>& flags) {
 asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uids() {
     const bool esearch = m_conn.capabilities().esearch();
     std::vector<model::Uid> uids;
+    std::optional<std::string> fault;  // server_claims.hpp: a missing UID would look expunged
     std::array<imap::SearchTerm, 1> criteria{imap::search_raw("ALL")};
     auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, esearch), [&](imap::Response& r) {
         if (auto e = imap::decode_esearch(r)) {
@@ -242,9 +243,12 @@ asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uid
                 for (model::Uid u : *e->all) uids.push_back(u);
         } else if (auto s = imap::decode_search(r)) {
             uids.insert(uids.end(), s->ids.begin(), s->ids.end());
+        } else if (auto bad = invalid_search_answer(r); bad && !fault) {
+            fault = std::move(bad);
         }
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     std::sort(uids.begin(), uids.end());
     uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
     co_return uids;

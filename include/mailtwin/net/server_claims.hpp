@@ -5,6 +5,7 @@
 // what it sent, and nothing it claimed is recorded, so the next run looks again.
 //
 //   FETCH UID        an nz-number of 32 bits (RFC 3501 §9: uniqueid = nz-number; 1 .. 2^32-1)
+//   SEARCH UIDs      valid as FETCH UIDs (an answer that is not is never read as "no messages")
 //   FETCH UIDs       unique in a folder: two messages (two sequence numbers) with one UID are a
 //                    fault, unless an EXPUNGE renumbered the messages in between
 //   APPENDUID        the folder's UIDVALIDITY, and new UIDs: each at least the folder's UIDNEXT as
@@ -28,6 +29,10 @@ util::Error server_fault(const std::string& peer, const std::string& folder, con
 // For a FETCH response whose UID item is not a valid UID (0, above 2^32-1, not a number): what it
 // sent ("UID 0 for message 3"); nullopt for any other response.
 std::optional<std::string> invalid_fetch_uid(const imap::Response& response);
+
+// For a SEARCH or ESEARCH response that is not a list of valid UIDs (UID 0, a non-number): what it
+// sent. Dropped silently, such an answer would make every message of the folder look expunged.
+std::optional<std::string> invalid_search_answer(const imap::Response& response);
 
 // Watches the FETCH and EXPUNGE responses of one command for two messages with one UID.
 class UidUniqueness {

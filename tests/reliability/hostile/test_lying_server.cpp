@@ -14,8 +14,8 @@ namespace mailtwin::test {
 namespace {
 
 struct Liar {
-    explicit Liar(const std::string& name) : s(name) {
-        fake.capabilities = "IMAP4rev1 AUTH=PLAIN UIDPLUS";
+    explicit Liar(const std::string& name, const std::string& caps = "IMAP4rev1 AUTH=PLAIN UIDPLUS") : s(name) {
+        fake.capabilities = caps;
         fake.greeting = "* OK [CAPABILITY " + fake.capabilities + "] fake ready\r\n";
         auto& inbox = fake.folders[s.folder("INBOX")];
         inbox.add("m1", "first", "\\Seen");
@@ -126,6 +126,29 @@ TEST(LyingServer, UidZeroInAFetchFailsTheFolder) {
     EXPECT_NE(output_of(r).find("UID 0 for message 2"), std::string::npos) << describe(r);
     l.expect_other_folder_synced();
     EXPECT_EQ(l.local_count("INBOX"), 0U);
+}
+
+TEST(LyingServer, UidZeroInASearchAnswerIsNeverReadAsExpunges) {
+    // CONDSTORE without QRESYNC: deletions are found by UID SEARCH ALL. An answer dropped as
+    // malformed would make every message look expunged on the server.
+    Liar l("lie-searchzero", "IMAP4rev1 AUTH=PLAIN UIDPLUS CONDSTORE");
+    ASSERT_EQ(l.run().exit_code, 0);
+    ASSERT_EQ(l.local_count("INBOX"), 3U);
+    {
+        std::lock_guard lock(l.fake.mutex());
+        auto& f = l.fake.folders[l.s.folder("INBOX")];
+        f.messages[0].flags = "\\Seen \\Flagged";  // a change, so the folder is looked at
+        f.messages[0].modseq = ++f.highestmodseq;
+    }
+    l.fake.hook = [&](FakeConnection& c, const FakeCommand& cmd) {
+        if (cmd.name != "UID SEARCH" || c.selected != l.s.folder("INBOX")) return false;
+        c.send("* SEARCH 1 0 3\r\n" + cmd.tag + " OK searched\r\n");
+        return true;
+    };
+    auto r = l.run({"--force"});
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    EXPECT_NE(output_of(r).find("UID 0 in a SEARCH answer"), std::string::npos) << describe(r);
+    EXPECT_EQ(l.local_count("INBOX"), 3U) << "no local message may be deleted because of it";
 }
 
 TEST(LyingServer, BodyShorterThanItsSizeIsNotStoredAndFetchedAgainLater) {

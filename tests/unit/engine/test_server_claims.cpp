@@ -39,6 +39,24 @@ TEST(ServerClaims, FetchUidsMustBeNonZero32BitNumbers) {
     EXPECT_FALSE(invalid_fetch_uid(other));
 }
 
+TEST(ServerClaims, SearchAnswersMustHoldValidUids) {
+    imap::Response r;
+    r.data = imap::DataKind::search;
+    for (const char* n : {"1", "0", "3"}) {
+        imap::Value v;
+        v.text = n;
+        r.args.push_back(v);
+    }
+    auto bad = invalid_search_answer(r);
+    ASSERT_TRUE(bad);
+    EXPECT_NE(bad->find("UID 0 in a SEARCH answer"), std::string::npos) << *bad;
+    r.args[1].text = "2";
+    EXPECT_FALSE(invalid_search_answer(r));
+    imap::Response other;
+    other.data = imap::DataKind::exists;
+    EXPECT_FALSE(invalid_search_answer(other));
+}
+
 TEST(ServerClaims, TwoMessagesWithOneUidAreAFaultUnlessRenumbered) {
     UidUniqueness u;
     EXPECT_FALSE(u.saw(1, 10));
