@@ -36,13 +36,21 @@ void keep_unstorable(model::FlagSet& flags, const model::PairState* row, const K
 // copies (a reader's rename caught half done) are one message.
 void report_duplicate_keys(const std::filesystem::path& folder_dir, const maildir::ScanResult& scan,
                            std::vector<std::string>& out) {
+    // A FIFO among them is never opened (that would wait for a writer): it differs from any file.
+    std::set<std::pair<maildir::Location, std::string>> not_regular;
+    for (const auto& p : scan.problems) not_regular.emplace(p.location, p.file_name);
+    auto hash_of = [&](const std::pair<maildir::Location, std::string>& file) -> util::Expected<maildir::Sha256Digest> {
+        if (not_regular.count(file))
+            return util::unexpected(util::Error{std::make_error_code(std::errc::invalid_argument), "not a regular file"});
+        return maildir::MessageInfo(message_path(folder_dir, file.first, file.second)).content_hash();
+    };
     for (const auto& d : scan.duplicates) {
         if (d.files.size() < 2) continue;
         const auto kept = message_path(folder_dir, d.files[0].first, d.files[0].second);
-        auto kept_hash = maildir::MessageInfo(kept).content_hash();
+        auto kept_hash = hash_of(d.files[0]);
         for (std::size_t i = 1; i < d.files.size(); ++i) {
             const auto other = message_path(folder_dir, d.files[i].first, d.files[i].second);
-            auto hash = maildir::MessageInfo(other).content_hash();
+            auto hash = hash_of(d.files[i]);
             if (kept_hash && hash && *kept_hash == *hash) continue;
             if (!hash && hash.error().code == std::errc::no_such_file_or_directory) continue;  // gone meanwhile
             out.push_back("'" + other.string() + "' has the Maildir unique name '" + d.key + "' of '" + kept.string() +
@@ -58,9 +66,14 @@ void report_duplicate_keys(const std::filesystem::path& folder_dir, const maildi
 std::set<std::string> report_not_carried(const std::filesystem::path& folder_dir, const maildir::ScanResult& scan,
                                          const std::map<std::string, const model::PairState*>& rows,
                                          std::vector<std::string>& out) {
+    std::map<std::string, std::pair<maildir::Location, std::string>> kept;  // the file the view holds per key
+    for (const auto& m : scan.messages) kept.emplace(m.key, std::make_pair(m.location, m.file_name));
     std::set<std::string> keys;
     for (const auto& p : scan.problems) {
         const std::string key(maildir::key_of(p.file_name));
+        auto it = kept.find(key);
+        // A second file under the key of a kept one: report_duplicate_keys says so; the kept one syncs.
+        if (it != kept.end() && it->second != std::make_pair(p.location, p.file_name)) continue;
         if (rows.count(key)) continue;
         keys.insert(key);
         out.push_back("'" + message_path(folder_dir, p.location, p.file_name).string() + "' " + p.reason +

@@ -64,12 +64,16 @@ TEST(NotCarried, MessageNameThatIsNotARegularFileIsReported) {
     const auto dangling = cur / "1700000005.M5P5.host,S=120:2,";
     std::filesystem::create_symlink(s.maildir() / "no-such-file", dangling);
     const auto nameless = write_message(cur / ":2,S", "nameless", "no unique name");
+    // A FIFO under the unique name of a regular message: never opened (that would hang), reported.
+    const auto twin_fifo = s.local_dir("INBOX") / "new" / "1700000003.M3P3.host";
+    ASSERT_EQ(::mkfifo(twin_fifo.c_str(), 0600), 0);
 
     auto r = s.sync();
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find(fifo.string() + "' is not a regular file"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(dangling.string() + "' is a symbolic link to nothing"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(nameless.string() + "' has no unique name"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(twin_fifo.string() + "' has the Maildir unique name"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("+1 \u2191"), std::string::npos) << r.output;
     EXPECT_EQ(s.server_bodies("INBOX").size(), 1U);
     // Still there next run, still reported: never recorded as synced.
