@@ -7,6 +7,7 @@
 #include "mailtwin/config/loader.hpp"
 #include "mailtwin/engine/account_checks.hpp"
 #include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/engine/folder_collisions.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/forget.hpp"
@@ -325,6 +326,12 @@ asio::awaitable<void> run_account(AccountRun& run) {
     bool any_known = false;
     const bool may_create_remote = sync_cfg.direction != config::Direction::pull;
     const bool may_create_local = sync_cfg.direction != config::Direction::push;
+    std::vector<MappedFolder> mapped;
+    for (const auto& [name, f] : folders) {
+        if ((f.remote && !f.selectable) || claims.clashing.contains(name)) continue;
+        if (auto dir = naming.local_path(layout, name)) mapped.push_back({name, *dir});
+    }
+    const auto collisions = colliding_folders(mapped);
     for (auto& [name, f] : folders) {
         // A folder whose local path the filesystem refuses fails alone; every other folder syncs.
         try {
@@ -337,6 +344,14 @@ asio::awaitable<void> run_account(AccountRun& run) {
             auto dir = naming.local_path(layout, name);
             if (!dir) {
                 run.done(skipped_folder(name, dir.error().message, false));  // the message has its own advice
+                continue;
+            }
+            if (auto c = collisions.find(name); c != collisions.end()) {
+                // folder_collisions.hpp: never synced, and a failure (exit 1) until the names differ.
+                FolderResult failed{name, FolderOutcome::failed, false, {}, {},
+                                    util::Error{EngineError::folder_name_collision,
+                                                describe_collision(name, c->second, *dir)}};
+                run.done(std::move(failed));
                 continue;
             }
             bool remote_exists = f.remote;

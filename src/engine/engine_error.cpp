@@ -19,6 +19,8 @@ public:
                 return "no such folder";
             case EngineError::unexpected:
                 return "unexpected failure";
+            case EngineError::messages_not_carried: return "messages not synced";
+            case EngineError::folder_name_collision: return "folder names collide locally";
         }
         return "unknown engine error";
     }

@@ -1,5 +1,6 @@
 #include "mailtwin/engine/executor.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/message_info.hpp"
 #include "mailtwin/maildir/staged_delivery.hpp"
+#include "mailtwin/net/server_claims.hpp"
 #include "mailtwin/store/crlf_file_payload.hpp"
 
 namespace mailtwin::engine {
@@ -222,7 +224,8 @@ public:
     Deliverer(ExecContext& ctx, ExecStats& stats, const std::map<model::Uid, const sync::Download*>& wanted)
         : m_ctx(ctx), m_stats(stats), m_wanted(wanted) {}
 
-    void begin_body(std::uint64_t) override {
+    void begin_body(std::uint64_t size) override {
+        m_body_size = size;
         if (m_error) return;
         auto w = maildir::MessageWriter::open(m_ctx.folder_dir);
         if (!w) {
@@ -245,6 +248,13 @@ public:
         auto it = m_wanted.find(*f.uid);
         if (it == m_wanted.end()) return;  // never asked for: the writer's destructor removes the tmp file
         const sync::Download& d = *it->second;
+        // A body that is not the size the server announced is not the message: never stored, never
+        // recorded (its intent row makes the next run fetch it again).
+        if (auto fault = net::check_body_size(d.uid, m_body_size, f.rfc822_size.value_or(d.size))) {
+            if (!m_stats.server_fault)
+                m_stats.server_fault = net::server_fault(m_ctx.session.connection().peer(), m_ctx.where.folder, *fault);
+            return;
+        }
         maildir::CommitOptions options;
         options.flags = m_ctx.keywords.to_maildir(d.flags);
         if (d.internaldate) options.internal_date = std::chrono::system_clock::from_time_t(d.internaldate);
@@ -293,6 +303,7 @@ private:
     ExecStats& m_stats;
     const std::map<model::Uid, const sync::Download*>& m_wanted;
     std::optional<maildir::MessageWriter> m_writer;
+    std::uint64_t m_body_size = 0;  // the literal's length, as the server sent it
     bool m_body_complete = false;
     std::vector<maildir::StagedMessage> m_staged;
     std::vector<model::PairState> m_rows;  // one per staged message, same order
@@ -331,6 +342,13 @@ asio::awaitable<util::Expected<void>> apply_downloads(ExecContext& ctx, ExecStat
     co_return util::Expected<void>{};
 }
 
+// "'<path>' cannot be read (Permission denied)": what the user must fix, without advice that fits
+// another cause.
+std::string cannot_read(const std::filesystem::path& file, const util::Error& e) {
+    const bool from_errno = e.code.category() == std::generic_category() || e.code.category() == std::system_category();
+    return "'" + file.string() + "' cannot be read (" + (from_errno ? e.code.message() : e.describe()) + ")";
+}
+
 asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
     auto uploads = actions_of<sync::Upload>(plan);
     if (uploads.empty()) co_return util::Expected<void>{};
@@ -342,12 +360,27 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
     };
     std::vector<Prepared> prepared;
     for (const auto* u : uploads) {
+        // A message that cannot be read is not uploaded and not recorded: reported, and tried again
+        // next run (a message deleted since the scan is reported too: the next run sees it gone).
         auto where = maildir::find_message(ctx.folder_dir, u->key, hint(ctx, u->key));
-        if (!where) continue;  // gone since the scan: the next run sees the deletion
+        if (!where) {
+            stats.not_carried.push_back(where.error().message);
+            continue;
+        }
+        if (struct stat st{}; ::stat(where->path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+            stats.not_carried.push_back("'" + where->path.string() + "' is not a regular file; a message must be one");
+            continue;
+        }
         auto id = local_identity(where->path);
-        if (!id) continue;
+        if (!id) {
+            stats.not_carried.push_back(cannot_read(where->path, id.error()));
+            continue;
+        }
         auto size = maildir::MessageInfo(where->path).rfc822_size();
-        if (!size) continue;
+        if (!size) {
+            stats.not_carried.push_back(cannot_read(where->path, size.error()));
+            continue;
+        }
         prepared.push_back({u, where->path, *id, *size});
     }
     // 1. Intents: a row per key without a UID, with the identity that finds the copy after a crash.
@@ -366,25 +399,34 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
     if (!intents) co_return intents;
     if (auto r = ctx.batch.commit(); !r) co_return r;
     // 2. APPEND in batches (MULTIAPPEND or pipelined), 3. record the UIDs the server reported.
+    net::AppendExpectation expect = ctx.append_expect;
     for (std::size_t i = 0; i < prepared.size(); i += k_uploads_per_batch) {
         std::size_t n = std::min(k_uploads_per_batch, prepared.size() - i);
         std::vector<net::AppendItem> items;
+        std::vector<const Prepared*> sent;  // the messages of `items`, in order
         for (std::size_t j = i; j < i + n; ++j) {
             auto payload = store::open_upload_payload(prepared[j].file, prepared[j].rfc822_size);
-            if (!payload) co_return util::unexpected(std::move(payload).error());
+            if (!payload) {
+                // Its intent row stays: the next run looks for it on the server, then uploads it.
+                stats.not_carried.push_back(cannot_read(prepared[j].file, payload.error()));
+                continue;
+            }
+            sent.push_back(&prepared[j]);
             net::AppendItem item;
             item.message.body = *payload;
             item.message.flags = prepared[j].action->flags;
             if (prepared[j].action->internaldate > 0) item.message.internal_date = imap::AppendDate{prepared[j].action->internaldate, 0};
             items.push_back(std::move(item));
         }
-        auto uids = co_await ctx.session.append(ctx.where.folder, std::move(items));
+        if (items.empty()) continue;
+        auto uids = co_await ctx.session.append(ctx.where.folder, std::move(items), expect);
         if (!uids) co_return util::unexpected(std::move(uids).error());
         std::vector<model::PairState> rows;
-        for (std::size_t j = 0; j < n; ++j) {
+        for (std::size_t j = 0; j < sent.size(); ++j) {
             const auto& uid = (*uids)[j];
             if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
-            const Prepared& p = prepared[i + j];
+            expect.first_new_uid = std::max(expect.first_new_uid, *uid + 1);  // later ones are newer still
+            const Prepared& p = *sent[j];
             rows.push_back(model::PairState{*uid, p.action->key, p.action->flags, p.action->local_flags, p.rfc822_size,
                                             p.identity, false});
         }
@@ -396,8 +438,8 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             return {};
         });
         if (!recorded) co_return recorded;
-        stats.uploaded += n;
-        for (std::size_t j = i; j < i + n; ++j) stats.bytes_uploaded += prepared[j].rfc822_size;
+        stats.uploaded += sent.size();
+        for (const Prepared* p : sent) stats.bytes_uploaded += p->rfc822_size;
         report_copies(ctx, stats.downloaded + stats.uploaded, stats.bytes_downloaded + stats.bytes_uploaded);
     }
     co_return util::Expected<void>{};

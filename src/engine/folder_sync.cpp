@@ -1,8 +1,10 @@
 #include "mailtwin/engine/folder_sync.hpp"
 
+#include <algorithm>
 #include <set>
 #include <type_traits>
 
+#include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/stamp.hpp"
@@ -73,6 +75,44 @@ void keep_only_what_the_plan_names(PlannedFolder& p) {
     p.remote.view.vanished = {};
 }
 
+// The lowest UID a message appended to the folder now may have: new UIDs only grow (RFC 3501
+// 2.3.1.1), so it is above every UID the view or (same UIDVALIDITY) the state knows, and at least
+// UIDNEXT. Computed before the rows are trimmed to what the plan names.
+net::AppendExpectation append_expectation(const PlannedFolder& p) {
+    net::AppendExpectation e;
+    e.uidvalidity = p.remote.view.uidvalidity;
+    model::Uid floor = std::max(p.remote.view.uidnext, p.remote.selected.uidnext);
+    auto above = [&floor](model::Uid uid) {
+        if (uid != 0 && uid != 0xFFFFFFFFu) floor = std::max(floor, uid + 1);
+    };
+    for (const auto& m : p.remote.view.messages) above(m.uid);
+    if (p.last.pairs.uidvalidity == p.remote.view.uidvalidity)
+        for (const auto& r : p.last.pairs.pairs) above(r.uid);
+    e.first_new_uid = floor;
+    return e;
+}
+
+// Why a folder whose plan was applied is not finished: messages that could not be carried (local or
+// from the server) and claims of the server that cannot be. Such a folder fails (exit 1) and keeps
+// its old checkpoint, so the next run lists both sides again and retries what was left out.
+std::optional<util::Error> not_finished(const PlannedFolder& p, const ExecStats& stats) {
+    std::vector<std::string> left = p.local.not_carried;
+    left.insert(left.end(), stats.not_carried.begin(), stats.not_carried.end());
+    std::string list;
+    for (const auto& why : left) list += (list.empty() ? "" : "; ") + why;
+    if (stats.server_fault) {
+        util::Error e = *stats.server_fault;
+        if (!list.empty()) e.message += ". Also not synced: " + list;
+        return e;
+    }
+    if (left.empty()) return std::nullopt;
+    return util::Error{EngineError::messages_not_carried,
+                       std::to_string(left.size()) + (left.size() == 1 ? " message was" : " messages were") +
+                           " not synced: " + list +
+                           ". Nothing was recorded for them: fix the cause and run again (the other messages "
+                           "were synced)"};
+}
+
 bool needs_selected_folder(const sync::Plan& plan, net::Session& session) {
     for (const auto& action : plan.actions) {
         if (std::holds_alternative<sync::Download>(action)) return true;
@@ -103,15 +143,17 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
     if (!keywords) co_return fail(std::move(keywords).error());
     p.keywords = std::make_unique<KeywordMap>(std::move(*keywords));
 
-    auto local = build_local_view(job.local_dir, p.last, *p.keywords, options.full, job.root_present);
+    // Unreadable state records (state_rows.hpp): nothing of this folder may be taken as unchanged.
+    const bool full = options.full || p.last.unreadable > 0;
+    auto local = build_local_view(job.local_dir, p.last, *p.keywords, full, job.root_present);
     if (!local) co_return fail(std::move(local).error());
     p.local = std::move(*local);
     if (!job.remote_exists) {
         p.remote = RemoteSnapshot{};  // not created yet (dry run): an empty folder with a new UIDVALIDITY
-    } else if (!options.full && job.status && p.last.record && remote_unchanged(*job.status, *p.last.record)) {
+    } else if (!full && job.status && p.last.record && remote_unchanged(*job.status, *p.last.record)) {
         p.remote = unchanged_remote_view(*job.status, *p.last.record);  // changed locally only: no SELECT
     } else {
-        auto remote = co_await build_remote_view(session, job.remote_name, p.last, options.full);
+        auto remote = co_await build_remote_view(session, job.remote_name, p.last, full);
         if (!remote) co_return fail(std::move(remote).error());
         p.remote = std::move(*remote);
     }
@@ -124,6 +166,13 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
             !r)
             co_return fail(std::move(r).error());
     p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
+    p.append_expect = append_expectation(p);
+    if (options.dry_run)  // a real run would fail the folder with these (not_finished)
+        for (const auto& why : p.local.not_carried) p.result.plan.warnings.push_back("would not be synced: " + why);
+    if (p.last.unreadable > 0)
+        p.result.plan.warnings.push_back(std::to_string(p.last.unreadable) +
+                                         " state record(s) of this folder failed their checksum (changed on disk); "
+                                         "they were treated as unknown and the folder re-paired by identity");
     keep_only_what_the_plan_names(p);
     p.result.outcome = options.dry_run ? FolderOutcome::planned : FolderOutcome::synced;
     co_return std::move(p);
@@ -148,10 +197,24 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
             co_return fail(util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
                                        "UIDVALIDITY of " + p.job.remote_name + " changed during the run; run again"});
     }
+    if (p.last.unreadable > 0) {
+        // First of the folder's records: the unreadable ones go, the plan's rows replace them.
+        auto erased = batch.add([&batch, where](state::WriteTxn& txn) -> util::Expected<void> {
+            auto n = batch.db().erase_unreadable(txn, where.account, where.folder);
+            if (!n) return util::unexpected(std::move(n).error());
+            return {};
+        });
+        if (!erased) co_return fail(std::move(erased).error());
+    }
     ExecContext ctx{session, batch.db(), batch, where, p.job.local_dir, *p.keywords, p.local, p.last, options.trash, options.progress};
+    ctx.append_expect = p.append_expect;
     auto stats = co_await execute_plan(ctx, result.plan);
     if (!stats) co_return fail(std::move(stats).error());
     result.stats = *stats;
+    // The summary and the exit code count the copies that were made, not those that were planned.
+    result.plan.counters.downloads = stats->downloaded;
+    result.plan.counters.uploads = stats->uploaded;
+    if (auto left = not_finished(p, *stats)) co_return fail(std::move(*left));
     if (auto r = save_checkpoint(batch, where, p, options.now); !r) co_return fail(std::move(r).error());
     result.outcome = FolderOutcome::synced;
     co_return std::move(result);

@@ -19,19 +19,24 @@ std::string_view outcome_name(FolderOutcome o) {
 
 std::string folder_summary(const FolderResult& r) {
     std::string out = r.folder + ": ";
-    if (r.outcome == FolderOutcome::failed) return out + "FAILED: " + (r.error ? r.error->describe() : "unknown error");
-    if (r.outcome == FolderOutcome::unchanged) return out + "unchanged";
     // Arrows say where a change went: down to the Maildir, up to the server.
-    const auto& c = r.plan.counters;
-    using util::Side;
-    std::string parts;
-    auto add = [&parts](const std::string& text) { parts += (parts.empty() ? "" : " ") + text; };
     auto pair = [](std::size_t down, std::size_t up) {
         std::string t;
         if (down) t += std::to_string(down) + " \u2193";
         if (up) t += std::string(t.empty() ? "" : " ") + std::to_string(up) + " \u2191";
         return t;
     };
+    if (r.outcome == FolderOutcome::failed) {
+        out += "FAILED: " + (r.error ? r.error->describe() : std::string("unknown error"));
+        // What was done before the failure (it is recorded): only copies that were made count.
+        if (r.stats.downloaded || r.stats.uploaded) out += " [copied: +" + pair(r.stats.downloaded, r.stats.uploaded) + "]";
+        return out;
+    }
+    if (r.outcome == FolderOutcome::unchanged) return out + "unchanged";
+    const auto& c = r.plan.counters;
+    using util::Side;
+    std::string parts;
+    auto add = [&parts](const std::string& text) { parts += (parts.empty() ? "" : " ") + text; };
     if (c.downloads || c.uploads) add("+" + pair(c.downloads, c.uploads));
     if (r.moved_in) add("moved in " + std::to_string(r.moved_in));
     if (c.flag_changes[Side::local] || c.flag_changes[Side::remote])

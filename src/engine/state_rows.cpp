@@ -40,8 +40,9 @@ util::Expected<LoadedFolder> load_folder(state::StateDb& db, const FolderKey& wh
     if (!txn) return util::unexpected(std::move(txn).error());
     LoadedFolder out;
     auto record = db.load_folder(*txn, where.account, where.folder);
-    if (!record) return util::unexpected(std::move(record).error());
-    out.record = std::move(*record);
+    if (!record && !state::is_unreadable_record(record.error())) return util::unexpected(std::move(record).error());
+    const bool record_unreadable = !record;
+    if (record) out.record = std::move(*record);
     if (out.record) {
         out.pairs.uidvalidity = out.record->uidvalidity;
         out.pairs.highestmodseq = out.record->highestmodseq;
@@ -51,8 +52,16 @@ util::Expected<LoadedFolder> load_folder(state::StateDb& db, const FolderKey& wh
         out.pairs.pairs.push_back(pair_state_of(r));
         return true;
     };
-    if (auto r = db.for_each_message(*txn, where.account, where.folder, collect); !r) return util::unexpected(std::move(r).error());
-    if (auto r = db.for_each_keyed(*txn, where.account, where.folder, collect); !r) return util::unexpected(std::move(r).error());
+    auto unknown = [&out](std::string_view, const util::Error&) { ++out.unreadable; };
+    if (auto r = db.for_each_message(*txn, where.account, where.folder, collect, unknown); !r)
+        return util::unexpected(std::move(r).error());
+    if (auto r = db.for_each_keyed(*txn, where.account, where.folder, collect, unknown); !r)
+        return util::unexpected(std::move(r).error());
+    if (record_unreadable) {
+        // No UIDVALIDITY to read the rows' UIDs by: the folder's state is lost, as if removed.
+        ++out.unreadable;
+        out.pairs = model::FolderState{};
+    }
     return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/message_info.hpp"
 #include "mailtwin/maildir/stamp.hpp"
 #include "mailtwin/net/session_error.hpp"
 
@@ -31,6 +32,58 @@ void keep_unstorable(model::FlagSet& flags, const model::PairState* row, const K
         if (!keywords.storable(k)) flags.keywords.insert(k);
 }
 
+// Two files with one key and different contents are two messages the state cannot tell apart: the
+// one the scan kept is synced, the other is reported until it gets a key of its own. Identical
+// copies (a reader's rename caught half done) are one message.
+void report_duplicate_keys(const std::filesystem::path& folder_dir, const maildir::ScanResult& scan,
+                           std::vector<std::string>& out) {
+    // A FIFO among them is never opened (that would wait for a writer): it differs from any file.
+    std::set<std::pair<maildir::Location, std::string>> not_regular;
+    for (const auto& p : scan.problems) not_regular.emplace(p.location, p.file_name);
+    auto hash_of = [&](const std::pair<maildir::Location, std::string>& file) -> util::Expected<maildir::Sha256Digest> {
+        if (not_regular.count(file))
+            return util::unexpected(util::Error{std::make_error_code(std::errc::invalid_argument), "not a regular file"});
+        return maildir::MessageInfo(message_path(folder_dir, file.first, file.second)).content_hash();
+    };
+    for (const auto& d : scan.duplicates) {
+        if (d.files.size() < 2) continue;
+        const auto kept = message_path(folder_dir, d.files[0].first, d.files[0].second);
+        auto kept_hash = hash_of(d.files[0]);
+        for (std::size_t i = 1; i < d.files.size(); ++i) {
+            const auto other = message_path(folder_dir, d.files[i].first, d.files[i].second);
+            auto hash = hash_of(d.files[i]);
+            if (kept_hash && hash && *kept_hash == *hash) continue;
+            if (!hash && hash.error().code == std::errc::no_such_file_or_directory) continue;  // gone meanwhile
+            out.push_back("'" + other.string() + "' has the Maildir unique name '" + d.key + "' of '" + kept.string() +
+                          "' but holds another message, so it was not uploaded: rename it to a unique name of "
+                          "its own (the part before \"" + std::string(1, maildir::k_info_separator) +
+                          "2,\" is the unique name)");
+        }
+    }
+}
+
+// The scan's problem files (scan.hpp) a sync would have to read: new ones. Returns their keys, which
+// the view leaves out; a known key stays in the view, as it needs no reading.
+std::set<std::string> report_not_carried(const std::filesystem::path& folder_dir, const maildir::ScanResult& scan,
+                                         const std::map<std::string, const model::PairState*>& rows,
+                                         std::vector<std::string>& out) {
+    std::map<std::string, std::pair<maildir::Location, std::string>> kept;  // the file the view holds per key
+    for (const auto& m : scan.messages) kept.emplace(m.key, std::make_pair(m.location, m.file_name));
+    std::set<std::string> keys;
+    for (const auto& p : scan.problems) {
+        const std::string key(maildir::key_of(p.file_name));
+        auto it = kept.find(key);
+        // A second file under the key of a kept one: report_duplicate_keys says so; the kept one syncs.
+        if (it != kept.end() && it->second != std::make_pair(p.location, p.file_name)) continue;
+        if (rows.count(key)) continue;
+        keys.insert(key);
+        out.push_back("'" + message_path(folder_dir, p.location, p.file_name).string() + "' " + p.reason +
+                      ", so it was not uploaded");
+    }
+    report_duplicate_keys(folder_dir, scan, out);
+    return keys;
+}
+
 }  // namespace
 
 util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& folder_dir, const LoadedFolder& last,
@@ -53,8 +106,10 @@ util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& fold
     std::map<std::string, const model::PairState*> rows;
     for (const auto& p : last.pairs.pairs)
         if (!p.key.empty()) rows[p.key] = &p;
+    const std::set<std::string> unreadable = report_not_carried(folder_dir, *scan, rows, out.not_carried);
     out.view.messages.reserve(scan->messages.size());
     for (const auto& m : scan->messages) {
+        if (unreadable.count(m.key)) continue;
         model::LocalMessage lm;
         lm.key = m.key;
         lm.flags = keywords.to_flags(m.flags);

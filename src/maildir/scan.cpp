@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string_view>
 
@@ -66,7 +67,8 @@ bool same_dirs(const FolderStamp& a, const FolderStamp& b) { return a.new_dir ==
 // Lists one directory completely, then stat()s what needs it: the listing is short and the
 // directory stream is not held open across the hook.
 util::Expected<void> list_dir(const std::filesystem::path& folder, Location location, const ScanOptions& options,
-                              ScanStats& stats, std::vector<ScannedMessage>& out, std::uint64_t& vanished) {
+                              ScanStats& stats, std::vector<ScannedMessage>& out, std::vector<ScanProblem>& problems,
+                              std::uint64_t& vanished) {
     const auto path = folder / subdir_name(location);
     std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
     if (!dir) return util::unexpected(sys::errno_error(errno, "cannot list", path, "check permissions"));
@@ -94,6 +96,10 @@ util::Expected<void> list_dir(const std::filesystem::path& folder, Location loca
         auto parsed = parse_file_name(entry.name);
         if (!parsed) {
             ++stats.ignored;
+            // Hidden names are not mail (the Maildir rule); any other name that is no message name
+            // (":2,S": no unique part) may be mail, so it is reported, never skipped in silence.
+            if (entry.name.front() != '.')
+                problems.push_back(ScanProblem{location, entry.name, "has no unique name before its info (\":2,\")"});
             continue;
         }
         ScannedMessage m;
@@ -102,16 +108,25 @@ util::Expected<void> list_dir(const std::filesystem::path& folder, Location loca
         } else {
             struct stat st{};
             ++stats.stat_calls;
+            std::string problem;
             if (::fstatat(::dirfd(dir.get()), entry.name.c_str(), &st, 0) != 0) {
-                if (errno == ENOENT) ++vanished;
-                else ++stats.ignored;
-                continue;
+                const int err = errno;
+                struct stat link{};
+                if (err == ENOENT && ::fstatat(::dirfd(dir.get()), entry.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) != 0) {
+                    ++vanished;  // deleted or renamed by a reader meanwhile
+                    continue;
+                }
+                problem = err == ENOENT ? std::string("is a symbolic link to nothing")
+                                        : std::string("cannot be examined: ") + std::strerror(err);
+            } else if (!S_ISREG(st.st_mode)) {
+                problem = "is not a regular file";
             }
-            if (!S_ISREG(st.st_mode)) {
-                ++stats.ignored;
-                continue;
+            if (!problem.empty()) {
+                problems.push_back(ScanProblem{location, entry.name, std::move(problem)});
+                m.size = parsed->size.value_or(0);
+            } else {
+                m.size = parsed->size.value_or(static_cast<std::uint64_t>(st.st_size));
             }
-            m.size = parsed->size.value_or(static_cast<std::uint64_t>(st.st_size));
         }
         m.key = std::move(parsed->key);
         m.flags = std::move(parsed->flags);
@@ -161,9 +176,10 @@ util::Expected<ScanResult> scan_folder(const std::filesystem::path& folder_dir, 
 
         ++result.stats.passes;
         result.messages.clear();
+        result.problems.clear();
         std::uint64_t vanished = 0;
         for (Location location : {Location::new_dir, Location::cur_dir}) {
-            if (auto r = list_dir(folder_dir, location, options, result.stats, result.messages, vanished); !r)
+            if (auto r = list_dir(folder_dir, location, options, result.stats, result.messages, result.problems, vanished); !r)
                 return util::unexpected(std::move(r).error());
         }
         auto after = stat_folder(folder_dir, result.stats);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
+#include "mailtwin/net/server_claims.hpp"
 #include "mailtwin/net/session_error.hpp"
 #include "mailtwin/util/ascii.hpp"
 
@@ -154,6 +155,7 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
     SelectResult result;
     result.read_only = read_only;
     const auto& limits = m_conn.answer_limits();
+    std::optional<std::string> fault;  // server_claims.hpp
     auto on_untagged = [&](imap::Response& r) {
         if (auto n = imap::decode_exists(r)) result.exists = *n;
         else if (auto v = imap::decode_vanished(r)) {
@@ -167,6 +169,8 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
                 !keywords_within_limit(*f))
                 return;
             result.changed.push_back(std::move(*f));
+        } else if (auto bad = invalid_fetch_uid(r)) {
+            if (!fault) fault = std::move(bad);
         } else if (r.code) {
             switch (r.code->kind) {
                 case imap::CodeKind::uidvalidity: result.uidvalidity = r.code->uidvalidity().value_or(0); break;
@@ -191,6 +195,7 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
     auto command = read_only ? m_conn.encoder().examine(folder, options) : m_conn.encoder().select(folder, options);
     auto reply = co_await run_ok(std::move(command), on_untagged);
     if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), folder, *fault));
     if (reply->code && reply->code->kind == imap::CodeKind::read_only) result.read_only = true;
     {
         // One entry per UID, the last received (an unsolicited update may repeat one); none without UID.
@@ -221,6 +226,8 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<
         modifiers.changed_since = *since;
         modifiers.vanished = m_conn.qresync_enabled();
     }
+    std::optional<std::string> fault;  // server_claims.hpp: the first claim that cannot be
+    UidUniqueness unique;
     auto reply = co_await run_ok(
         m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers), [&](imap::Response& r) {
             const auto& limits = m_conn.answer_limits();
@@ -230,15 +237,21 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<
                                          "max_messages") ||
                     !keywords_within_limit(*f))
                     return;
+                if (auto twice = unique.saw(f->seq, *f->uid); twice && !fault) fault = twice;
                 out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
             } else if (auto v = imap::decode_vanished(r)) {
                 if (!m_conn.within_limit(out.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
                                          "VANISHED ranges in one answer", "max_messages"))
                     return;
                 for (const auto& range : v->uids.ranges()) out.vanished.add(range);
+            } else if (auto bad = invalid_fetch_uid(r); bad && !fault) {
+                fault = bad;
+            } else if (r.data == imap::DataKind::expunge) {
+                unique.expunged();
             }
         });
     if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     keep_latest_per_uid(out.changed);
     co_return out;
 }
@@ -262,6 +275,7 @@ void keep_latest_per_uid(std::vector<MessageFlags>& flags) {
 asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uids() {
     const bool esearch = m_conn.capabilities().esearch();
     std::vector<model::Uid> uids;
+    std::optional<std::string> fault;  // server_claims.hpp: a missing UID would look expunged
     std::array<imap::SearchTerm, 1> criteria{imap::search_raw("ALL")};
     auto reply = co_await run_ok(m_conn.encoder().uid_search(criteria, esearch), [&](imap::Response& r) {
         if (auto e = imap::decode_esearch(r)) {
@@ -270,9 +284,12 @@ asio::awaitable<util::Expected<std::vector<model::Uid>>> Session::search_all_uid
                 for (model::Uid u : *e->all) uids.push_back(u);
         } else if (auto s = imap::decode_search(r)) {
             if (within_search_limit(uids.size() + s->ids.size())) uids.insert(uids.end(), s->ids.begin(), s->ids.end());
+        } else if (auto bad = invalid_search_answer(r); bad && !fault) {
+            fault = std::move(bad);
         }
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     std::sort(uids.begin(), uids.end());
     uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
     co_return uids;
@@ -337,13 +354,21 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
         if (!cmd) co_return util::unexpected(std::move(cmd).error());
         batch.push_back(std::move(*cmd));
     }
+    std::optional<std::string> fault;  // server_claims.hpp: the first claim that cannot be
+    UidUniqueness unique;
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
         auto f = imap::decode_fetch(r);
-        if (!f || !f->uid || !f->rfc822_size) return;
+        if (!f) {
+            if (auto bad = invalid_fetch_uid(r); bad && !fault) fault = bad;
+            if (r.data == imap::DataKind::expunge) unique.expunged();
+            return;
+        }
+        if (!f->uid || !f->rfc822_size) return;
         if (!m_conn.within_limit(out.size() + 1, m_conn.answer_limits().max_messages, "FETCH responses to one command",
                                  "max_messages") ||
             !keywords_within_limit(*f))
             return;
+        if (auto twice = unique.saw(f->seq, *f->uid); twice && !fault) fault = twice;
         MessageMeta m;
         m.uid = *f->uid;
         m.flags = f->flags.value_or(model::FlagSet{});
@@ -364,6 +389,7 @@ asio::awaitable<util::Expected<std::vector<MessageMeta>>> Session::fetch_meta(co
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies)
         if (!r.ok()) co_return util::unexpected(r.to_error());
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
     co_return out;
 }
@@ -438,7 +464,8 @@ asio::awaitable<util::Expected<void>> Session::fetch_bodies(const imap::SeqSet& 
 // ---------------------------------------------------------------------------------------------------
 // Changing the server
 
-asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items) {
+asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items,
+                                                          AppendExpectation expect) {
     UidMapping uids(items.size());
     const bool multi = m_conn.capabilities().multiappend();
     std::vector<imap::Command> batch;
@@ -462,14 +489,22 @@ asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& f
         auto [first, count] = spans[c];
         std::optional<imap::AppendUid> appended = r.code ? r.code->appenduid() : std::nullopt;
         if (appended && appended->uids.count() == count) {
+            if (auto fault = check_appended(expect, *appended))
+                co_return util::unexpected(server_fault(m_conn.peer(), folder, *fault));
             std::size_t k = first;
             for (model::Uid u : appended->uids) uids[k++] = u;
         } else {
             missing = true;
         }
     }
-    if (missing)
+    if (missing) {
+        const UidMapping told = uids;
         if (auto r = co_await resolve_without_uidplus(folder, items, uids); !r) co_return util::unexpected(std::move(r).error());
+        // A UID found by searching is a guess, not a claim: one below the first new UID is an older
+        // message with the same Message-ID, so the new one stays unknown (identity pairs it next run).
+        for (std::size_t i = 0; i < uids.size(); ++i)
+            if (!told[i] && uids[i] && expect.first_new_uid != 0 && *uids[i] < expect.first_new_uid) uids[i].reset();
+    }
     co_return uids;
 }
 
@@ -561,11 +596,20 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
     const std::vector<std::pair<imap::SeqSet, std::string>>& copies, bool native_move) {
     // Source UIDs are unique in the selected folder, so one map holds every target's COPYUID.
     std::map<model::Uid, model::Uid> mapping;
-    auto record = [&mapping](const imap::ResponseCode& code) {
+    // server_claims.hpp: a copy's new UID is valid and given once (per target UIDVALIDITY).
+    std::set<std::pair<model::UidValidity, model::Uid>> given;
+    std::optional<std::string> fault;
+    auto record = [&](const imap::ResponseCode& code) {
         auto c = code.copyuid();
         if (!c || c->source.count() != c->dest.count()) return;
         auto d = c->dest.begin();
-        for (model::Uid s : c->source) mapping[s] = *d++;
+        for (model::Uid s : c->source) {
+            const model::Uid to = *d++;
+            if ((to == 0 || to == imap::UidSet::k_star || !given.emplace(c->uidvalidity, to).second) && !fault)
+                fault = "COPYUID " + std::to_string(c->uidvalidity) + " " + c->source.to_string() + " " +
+                        c->dest.to_string() + ", which gives UID " + std::to_string(to) + " to two messages or is no UID";
+            mapping[s] = to;
+        }
     };
     std::vector<imap::Command> batch;
     for (const auto& [uids, target] : copies)
@@ -584,6 +628,7 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
         if (!r.ok()) co_return util::unexpected(r.to_error());
         if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
     }
+    if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     co_return mapping;
 }
 

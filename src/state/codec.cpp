@@ -1,10 +1,44 @@
 #include "mailtwin/state/codec.hpp"
 
+#include <zlib.h>
+
 #include "mailtwin/state/bytes.hpp"
 #include "mailtwin/state/error.hpp"
 
 namespace mailtwin::state::codec {
 namespace {
+
+constexpr std::size_t k_checksum_bytes = 4;
+
+std::uint32_t crc_of(std::uint32_t seed, std::string_view bytes) {
+    return static_cast<std::uint32_t>(
+        ::crc32(seed, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
+// The checksum of a record's bytes, after `salt` (the messages uid, big-endian; "" for others).
+std::uint32_t checksum(std::string_view salt, std::string_view body) {
+    return crc_of(crc_of(static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0)), salt), body);
+}
+
+std::string uid_salt(model::Uid uid) {
+    ByteWriter w;
+    w.u32(uid);
+    return w.take();
+}
+
+void seal(ByteWriter& w, std::string_view salt) { w.u32(checksum(salt, w.data())); }
+
+// The record without its checksum, once the checksum matched.
+util::Expected<std::string_view> unseal(std::string_view value, std::string_view salt, const char* what) {
+    if (value.size() < 1 + k_checksum_bytes)
+        return util::unexpected(error(Errc::truncated_record, std::string(what) + " record is truncated"));
+    const std::string_view body = value.substr(0, value.size() - k_checksum_bytes);
+    ByteReader tail(value.substr(body.size()));
+    if (tail.u32() != checksum(salt, body))
+        return util::unexpected(error(Errc::checksum_mismatch,
+                                      std::string(what) + " record fails its checksum: its bytes changed on disk"));
+    return body;
+}
 
 constexpr std::uint8_t k_has_message_id = 1U << 0;
 constexpr std::uint8_t k_has_content = 1U << 1;
@@ -81,6 +115,7 @@ void get_hashes(ByteReader& r, std::optional<MessageIdHash>& mid, std::optional<
 
 // folders v1: ver, u32 uidvalidity, u64 highestmodseq, u32 uidnext, i64 new_mtime_ns, i64 cur_mtime_ns,
 // bytes local_path, i64 last_sync, u32 message_count, bytes scan_blob.
+// v2: the same, then u32 checksum.
 std::string encode(const FolderState& f) {
     ByteWriter w;
     w.u8(k_folder_version);
@@ -93,12 +128,21 @@ std::string encode(const FolderState& f) {
     w.i64(f.last_sync);
     w.u32(f.message_count);
     w.bytes(f.scan_blob);
+    seal(w, "");
     return w.take();
 }
 
 util::Expected<FolderState> decode_folder(std::string_view value) {
+    ByteReader peek(value);
+    auto version = check_version(peek, k_oldest_folder_version, k_folder_version, "folders");
+    if (!version) return util::unexpected(std::move(version).error());
+    if (*version >= 2) {
+        auto body = unseal(value, "", "folders");
+        if (!body) return util::unexpected(std::move(body).error());
+        value = *body;
+    }
     ByteReader r(value);
-    if (auto v = check_version(r, k_folder_version, "folders"); !v) return util::unexpected(std::move(v).error());
+    r.u8();  // the version, read above
     FolderState f;
     f.uidvalidity = r.u32();
     f.highestmodseq = r.u64();
@@ -113,8 +157,9 @@ util::Expected<FolderState> decode_folder(std::string_view value) {
     return f;
 }
 
-// messages v2: ver, bytes local_key, flags remote, flags local, varint size, u8 presence, [16], [32],
-// u8 row_flags. Version 1 is the same without row_flags.
+// messages v3: ver, bytes local_key, flags remote, flags local, varint size, u8 presence, [16], [32],
+// u8 row_flags, u32 checksum (of the uid, then the bytes before it). Version 2 is the same without
+// the checksum, version 1 also without row_flags.
 std::string encode(const MessageRecord& m) {
     ByteWriter w;
     w.u8(k_message_version);
@@ -124,13 +169,21 @@ std::string encode(const MessageRecord& m) {
     w.varint(m.size);
     put_hashes(w, m.message_id_hash, m.content_hash);
     w.u8(m.detached ? k_row_detached : 0U);
+    seal(w, uid_salt(m.uid));
     return w.take();
 }
 
 util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid uid) {
-    ByteReader r(value);
-    auto version = check_version(r, k_oldest_message_version, k_message_version, "messages");
+    ByteReader peek(value);
+    auto version = check_version(peek, k_oldest_message_version, k_message_version, "messages");
     if (!version) return util::unexpected(std::move(version).error());
+    if (*version >= 3) {
+        auto body = unseal(value, uid_salt(uid), "messages");
+        if (!body) return util::unexpected(std::move(body).error());
+        value = *body;
+    }
+    ByteReader r(value);
+    r.u8();  // the version, read above
     MessageRecord m;
     m.uid = uid;
     m.local_key = std::string(r.bytes());

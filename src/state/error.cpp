@@ -22,6 +22,7 @@ public:
         case Errc::unknown_record_version: return "unknown record version";
         case Errc::truncated_record: return "truncated record";
         case Errc::trailing_bytes: return "record has trailing bytes";
+        case Errc::checksum_mismatch: return "record fails its checksum";
         case Errc::newer_schema: return "state written by a newer mailtwin";
         case Errc::migration_failed: return "state migration failed";
         case Errc::key_too_long: return "key too long";

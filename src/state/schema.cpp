@@ -1,7 +1,10 @@
 #include "mailtwin/state/schema.hpp"
 
 #include <iterator>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "indexes.hpp"
 #include "mailtwin/state/bytes.hpp"
@@ -29,9 +32,52 @@ Expected<void> migrate_from_1(WriteTxn& txn, const Dbis& /*dbis*/) {
     return {};
 }
 
+// Re-encodes every record of `dbi` with `recode` (decode, then encode at the current version). A
+// record that does not decode is left as it is: loading it later reports it, and the engine treats
+// it as unknown (a rewrite would hide the damage under a valid checksum).
+template <typename Recode>
+Expected<void> rewrite_all(WriteTxn& txn, MDB_dbi dbi, Recode recode) {
+    std::vector<std::pair<std::string, std::string>> rewritten;
+    {
+        auto cursor = Cursor::open(txn, dbi);
+        if (!cursor) return util::unexpected(std::move(cursor).error());
+        for (auto e = cursor->get(MDB_FIRST);; e = cursor->get(MDB_NEXT)) {
+            if (!e) return util::unexpected(std::move(e).error());
+            if (!e->has_value()) break;
+            if (auto value = recode((*e)->key, (*e)->value)) rewritten.emplace_back(std::string((*e)->key), std::move(*value));
+        }
+    }
+    for (const auto& [key, value] : rewritten)
+        if (auto put = txn.put(dbi, key, value); !put) return util::unexpected(std::move(put).error());
+    return {};
+}
+
+// Version 3 adds the record checksums: the records of version 2 are written again with them.
+Expected<void> migrate_from_2(WriteTxn& txn, const Dbis& dbis) {
+    auto folders = rewrite_all(txn, dbis.folders, [](std::string_view, std::string_view value) -> std::optional<std::string> {
+        auto f = codec::decode_folder(value);
+        return f ? std::optional<std::string>(codec::encode(*f)) : std::nullopt;
+    });
+    if (!folders) return folders;
+    auto messages = rewrite_all(txn, dbis.messages, [](std::string_view key, std::string_view value) -> std::optional<std::string> {
+        ByteReader k(key);
+        k.str16();
+        k.str16();
+        const model::Uid uid = k.u32();
+        if (k.failed() || !k.at_end()) return std::nullopt;
+        auto m = codec::decode_message(value, uid);
+        return m ? std::optional<std::string>(codec::encode(*m)) : std::nullopt;
+    });
+    if (!messages) return messages;
+    return rewrite_all(txn, dbis.keyed, [](std::string_view, std::string_view value) -> std::optional<std::string> {
+        auto m = codec::decode_message(value, 0);
+        return m ? std::optional<std::string>(codec::encode(*m)) : std::nullopt;
+    });
+}
+
 // k_migrations[N] migrates version N to N + 1; all of them run in the one open-time write txn, so a
 // crash mid-migration leaves the old version intact and the next open starts again.
-constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1};
+constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2};
 static_assert(std::size(k_migrations) == k_version, "one migration per version step");
 
 Expected<bool> empty(Txn& txn, MDB_dbi dbi) {

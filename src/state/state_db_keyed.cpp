@@ -66,7 +66,7 @@ Expected<bool> StateDb::erase_keyed(WriteTxn& txn, std::string_view account, std
 }
 
 Expected<void> StateDb::for_each_keyed(Txn& txn, std::string_view account, std::string_view folder,
-                                       const MessageVisitor& visit) {
+                                       const MessageVisitor& visit, const UnreadableVisitor& unreadable) {
     if (auto c = keys::check_names(account, folder); !c) return c;
     const std::string prefix = keys::folder(account, folder);
     auto cursor = Cursor::open(txn, m_dbis.keyed);
@@ -76,7 +76,11 @@ Expected<void> StateDb::for_each_keyed(Txn& txn, std::string_view account, std::
         if (!e) return util::unexpected(std::move(e).error());
         if (!e->has_value() || !(*e)->key.starts_with(prefix)) return {};
         auto record = decode_keyed((*e)->key, (*e)->value);
-        if (!record) return util::unexpected(std::move(record).error());
+        if (!record) {
+            if (!unreadable || !is_unreadable_record(record.error())) return util::unexpected(std::move(record).error());
+            unreadable((*e)->key, record.error());
+            continue;
+        }
         if (!visit(*record)) return {};
     }
 }

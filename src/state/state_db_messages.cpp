@@ -55,12 +55,21 @@ Expected<std::optional<MessageRecord>> StateDb::get_by_local_key(Txn& txn, std::
     // Duplicates are ref(folder, uid) sorted bytewise; ref(folder, 0) sorts first among this folder's.
     const std::string first_in_folder = keys::ref(folder, 0);
     const std::string_view folder_part = std::string_view(first_in_folder).substr(0, first_in_folder.size() - 4);
-    auto e = cursor->get(MDB_GET_BOTH_RANGE, keys::local_key(account, local_key), first_in_folder);
-    if (!e) return util::unexpected(std::move(e).error());
-    if (!e->has_value() || !(*e)->value.starts_with(folder_part)) return std::optional<MessageRecord>{};
-    auto ref = keys::parse_ref((*e)->value);
-    if (!ref) return util::unexpected(error(Errc::truncated_record, "malformed by_local_key entry"));
-    return get_by_uid(txn, account, folder, ref->uid);
+    // An entry left behind by an unreadable record (erase_unreadable) points at a record that is gone
+    // or has another key: the record found must carry this key, or the next entry is tried.
+    for (auto e = cursor->get(MDB_GET_BOTH_RANGE, keys::local_key(account, local_key), first_in_folder);;
+         e = cursor->get(MDB_NEXT_DUP)) {
+        if (!e) return util::unexpected(std::move(e).error());
+        if (!e->has_value() || !(*e)->value.starts_with(folder_part)) return std::optional<MessageRecord>{};
+        auto ref = keys::parse_ref((*e)->value);
+        if (!ref) return util::unexpected(error(Errc::truncated_record, "malformed by_local_key entry"));
+        auto record = get_by_uid(txn, account, folder, ref->uid);
+        if (!record) {
+            if (is_unreadable_record(record.error())) continue;
+            return record;
+        }
+        if (*record && (*record)->local_key == local_key) return record;
+    }
 }
 
 Expected<std::optional<MessageRecord>> StateDb::get_by_local_key(std::string_view account, std::string_view folder,
@@ -96,8 +105,8 @@ Expected<void> StateDb::put_message(WriteTxn& txn, std::string_view account, std
     // Replace: drop the old record's index entries first, so an update that changes the local key or
     // Message-ID hash leaves no stale entry behind. All in the caller's txn.
     auto old = get_by_uid(txn, account, folder, record.uid);
-    if (!old) return util::unexpected(std::move(old).error());
-    if (old->has_value()) {
+    if (!old && !is_unreadable_record(old.error())) return util::unexpected(std::move(old).error());
+    if (old && old->has_value()) {
         if (auto r = detail::remove_index_entries(txn, m_dbis, account, folder, **old); !r) return r;
     }
     auto put = txn.put(m_dbis.messages, key, codec::encode(record));
@@ -108,17 +117,18 @@ Expected<void> StateDb::put_message(WriteTxn& txn, std::string_view account, std
 Expected<bool> StateDb::erase_message(WriteTxn& txn, std::string_view account, std::string_view folder,
                                       model::Uid uid) {
     auto old = get_by_uid(txn, account, folder, uid);
-    if (!old) return util::unexpected(std::move(old).error());
-    if (!old->has_value()) return false;
-    if (auto r = detail::remove_index_entries(txn, m_dbis, account, folder, **old); !r)
-        return util::unexpected(std::move(r).error());
+    if (!old && !is_unreadable_record(old.error())) return util::unexpected(std::move(old).error());
+    if (old && !old->has_value()) return false;
+    if (old)  // an unreadable record's index entries are unknown: they stay, and find nothing
+        if (auto r = detail::remove_index_entries(txn, m_dbis, account, folder, **old); !r)
+            return util::unexpected(std::move(r).error());
     auto del = txn.del(m_dbis.messages, keys::message(account, folder, uid));
     if (!del) return util::unexpected(std::move(del).error());
     return true;
 }
 
 Expected<void> StateDb::for_each_message(Txn& txn, std::string_view account, std::string_view folder,
-                                         const MessageVisitor& visit) {
+                                         const MessageVisitor& visit, const UnreadableVisitor& unreadable) {
     if (auto c = keys::check_names(account, folder); !c) return c;
     const std::string prefix = keys::folder(account, folder);
     auto cursor = Cursor::open(txn, m_dbis.messages);
@@ -127,10 +137,14 @@ Expected<void> StateDb::for_each_message(Txn& txn, std::string_view account, std
     for (auto e = cursor->get(MDB_SET_RANGE, prefix);; e = cursor->get(MDB_NEXT)) {
         if (!e) return util::unexpected(std::move(e).error());
         if (!e->has_value() || !(*e)->key.starts_with(prefix)) return {};
-        if ((*e)->key.size() != prefix.size() + 4)
-            return util::unexpected(error(Errc::truncated_record, "malformed messages key"));
-        auto record = codec::decode_message((*e)->value, *keys::uid_of_message((*e)->key));
-        if (!record) return util::unexpected(std::move(record).error());
+        auto record = (*e)->key.size() != prefix.size() + 4
+                          ? Expected<MessageRecord>(util::unexpected(error(Errc::truncated_record, "malformed messages key")))
+                          : codec::decode_message((*e)->value, *keys::uid_of_message((*e)->key));
+        if (!record) {
+            if (!unreadable || !is_unreadable_record(record.error())) return util::unexpected(std::move(record).error());
+            unreadable((*e)->key, record.error());
+            continue;
+        }
         if (!visit(*record)) return {};
     }
 }

@@ -12,6 +12,8 @@ enum class EngineError {
     maildir_unusable,             // the account's maildir setting names a place that cannot hold a Maildir (exit 2)
     folder_not_found,             // sync --folder NAME matches no folder of the account (exit 2)
     unexpected,                   // an exception escaped a step: a bug, reported with what it said
+    messages_not_carried,         // some messages of a folder could not be read, staged or sent
+    folder_name_collision,        // two server folders map to one local folder
 };
 
 const std::error_category& engine_error_category() noexcept;

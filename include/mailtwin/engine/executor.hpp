@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mailtwin/engine/keyword_map.hpp"
 #include "mailtwin/engine/progress.hpp"
@@ -39,6 +40,8 @@ struct ExecContext {
     const LoadedFolder& last;
     std::string trash = {};  // a remote deletion moves the message here instead (config `trash`)
     Progress* progress = nullptr;
+    // What the UIDs of this folder's uploads must be (net/server_claims.hpp).
+    net::AppendExpectation append_expect = {};
 };
 
 struct ExecStats {
@@ -49,6 +52,11 @@ struct ExecStats {
     std::size_t flags_set = 0;
     std::size_t expunged = 0;
     std::size_t state_steps = 0;  // record bodies queued
+    // Messages this run could not carry, each with its path or UID and why. They are not recorded
+    // (the next run tries them again) and make the folder fail; the counts above leave them out.
+    std::vector<std::string> not_carried;
+    // A claim of the server that cannot be (net/server_claims.hpp): the folder fails with it.
+    std::optional<util::Error> server_fault;
 };
 
 asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const sync::Plan& plan);

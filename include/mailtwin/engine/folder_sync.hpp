@@ -57,6 +57,7 @@ struct PlannedFolder {
     LocalSnapshot local;
     RemoteSnapshot remote;
     FolderResult result;  // plan filled in; outcome failed if planning failed
+    net::AppendExpectation append_expect;  // what the UIDs of its uploads must be (server_claims.hpp)
 };
 
 asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,

@@ -20,9 +20,17 @@ struct FolderKey {
 model::PairState pair_state_of(const state::MessageRecord& record);
 
 // Every row of the folder, plus the folder record (nullopt: never synced).
+//
+// A stored record that cannot be read (its checksum fails: bytes changed on disk) is unknown: it is
+// left out and counted in `unreadable`. An unreadable message row makes its message look new on
+// both sides, and the planner pairs such messages by identity; an unreadable folder record leaves
+// no base for any row, so then the whole folder is loaded as if its state were lost (no rows).
+// Either way the folder must be planned from full views of both sides (nothing can be taken as
+// unchanged), and its execution first erases the unreadable records (StateDb::erase_unreadable).
 struct LoadedFolder {
     model::FolderState pairs;
     std::optional<state::FolderState> record;
+    std::size_t unreadable = 0;
 };
 util::Expected<LoadedFolder> load_folder(state::StateDb& db, const FolderKey& where);
 

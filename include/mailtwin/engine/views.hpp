@@ -27,6 +27,10 @@ struct LocalSnapshot {
     std::map<std::string, std::string> file_names;  // key -> file name as scanned (a hint for renames)
     maildir::FolderStamp stamp;
     maildir::ScanStats stats;
+    // Local messages that cannot be carried to the server, each with its path and why: a new message
+    // whose file is not a readable regular file, a second file with a key another file holds. They
+    // are left out of the view (a known one stays in it, so it never looks deleted).
+    std::vector<std::string> not_carried;
 };
 
 // `full` ignores the remembered stamp. A missing folder directory is an empty view with

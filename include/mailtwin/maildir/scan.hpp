@@ -20,6 +20,11 @@
 //
 // Duplicate keys (a file in both new/ and cur/, or two names with one key) are reported in
 // ScanResult::duplicates; `messages` keeps one entry per key: the one in cur/, then the smallest name.
+//
+// A message name whose file cannot be stat()ed (other than vanished), is a dangling symbolic link or
+// is not a regular file (a FIFO, a device) stays in `messages` (it is there: it must never look
+// deleted) and is also listed in ScanResult::problems, so that it is never silently skipped. So is a
+// name that is not hidden but has no unique part (":2,S"), which cannot be a message name at all.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -51,6 +56,12 @@ struct DuplicateKey {
     std::vector<std::pair<Location, std::string>> files;  // every file with that key
 };
 
+struct ScanProblem {
+    Location location = Location::new_dir;
+    std::string file_name;
+    std::string reason;  // "cannot stat: Permission denied", "not a regular file"
+};
+
 struct ScanStats {
     std::uint64_t passes = 0;          // listings of the whole folder (0 when unchanged)
     std::uint64_t readdir_calls = 0;   // readdir(3) calls
@@ -65,6 +76,7 @@ struct ScanResult {
     FolderStamp stamp;       // remember this and pass it to the next scan
     std::vector<ScannedMessage> messages;  // sorted by key
     std::vector<DuplicateKey> duplicates;
+    std::vector<ScanProblem> problems;  // message names whose file is not a readable regular file
     ScanStats stats;
 };
 

@@ -23,6 +23,7 @@
 #include "mailtwin/model/flags.hpp"
 #include "mailtwin/model/ids.hpp"
 #include "mailtwin/net/connection.hpp"
+#include "mailtwin/net/server_claims.hpp"
 
 namespace mailtwin::net {
 
@@ -142,7 +143,10 @@ public:
     asio::awaitable<util::Expected<void>> fetch_bodies(const imap::SeqSet& uids, BodyConsumer& consumer);
 
     // APPEND (pipelined with LITERAL+, or MULTIAPPEND batches) to `folder`; returns the new UIDs.
-    asio::awaitable<util::Expected<UidMapping>> append(const std::string& folder, std::vector<AppendItem> items);
+    // An APPENDUID that breaks `expect` (server_claims.hpp) fails the call: the messages were sent,
+    // but their UIDs are unknown. Found by search (no UIDPLUS), a UID below it is left unknown.
+    asio::awaitable<util::Expected<UidMapping>> append(const std::string& folder, std::vector<AppendItem> items,
+                                                       AppendExpectation expect = {});
     // +FLAGS/-FLAGS.SILENT; with unchanged_since, returns the UIDs the server refused as MODIFIED.
     asio::awaitable<util::Expected<imap::UidSet>> store_flags(const imap::SeqSet& uids, imap::StoreMode mode,
                                                                const model::FlagSet& flags,

@@ -11,10 +11,17 @@
 
 namespace mailtwin::state::codec {
 
-inline constexpr std::uint8_t k_folder_version = 1;
-// Messages records: version 2 (written) is version 1 plus a trailing u8 row_flags; version 1 records
-// (written before detached rows existed) still decode, as not detached.
-inline constexpr std::uint8_t k_message_version = 2;
+// Checksums (schema 3): the record versions written since then end with a u32 CRC-32 (zlib's) of
+// every byte before it, and for messages of the uid from the key first (big-endian), so a record
+// moved under another uid fails too. A record that fails it decodes to Errc::checksum_mismatch:
+// its bytes changed on disk, and nothing in it may be trusted (the engine treats it as unknown).
+// Folders records: version 2 (written) is version 1 plus the checksum; version 1 still decodes.
+inline constexpr std::uint8_t k_folder_version = 2;
+inline constexpr std::uint8_t k_oldest_folder_version = 1;
+// Messages records: version 3 (written) is version 2 plus the checksum; version 2 is version 1 plus
+// a trailing u8 row_flags; version 1 records (written before detached rows existed) still decode,
+// as not detached.
+inline constexpr std::uint8_t k_message_version = 3;
 inline constexpr std::uint8_t k_oldest_message_version = 1;
 inline constexpr std::uint8_t k_row_detached = 1U << 0;  // row_flags bit 0
 inline constexpr std::uint8_t k_intent_version = 1;

@@ -23,6 +23,7 @@ enum class Errc {
     unknown_record_version,  // a value's version byte is one this build does not read
     truncated_record,        // a value or key ends before its layout does
     trailing_bytes,          // a value is longer than its layout
+    checksum_mismatch,       // a value's checksum does not match its bytes: changed on disk
     // Schema and API use.
     newer_schema,          // the meta schema version is above what this build understands
     migration_failed,      // a migrate_from_N step failed

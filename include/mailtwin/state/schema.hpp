@@ -10,7 +10,9 @@ namespace mailtwin::state::schema {
 
 // Version 1: folders, messages, by_local_key, by_message_id, intents as documented.
 // Version 2: adds keyed (rows without a uid) and the v2 messages record (row_flags: detached).
-inline constexpr std::uint64_t k_version = 2;
+// Version 3: every folders, messages and keyed record ends with a checksum (codec.hpp); the
+// migration rewrites the records of version 2 with it.
+inline constexpr std::uint64_t k_version = 3;
 
 inline constexpr const char* k_meta_db = "meta";
 inline constexpr const char* k_folders_db = "folders";

@@ -21,6 +21,10 @@
 
 namespace mailtwin::state {
 
+// True for an error that says a stored record cannot be read (bad checksum, truncated, trailing
+// bytes, an unknown version under a known schema): the record changed on disk and is unknown now.
+[[nodiscard]] bool is_unreadable_record(const util::Error& e) noexcept;
+
 class StateDb {
 public:
     // Opens (creating the file and its parent directories) the environment at `file`, conventionally
@@ -72,8 +76,11 @@ public:
     // Calls `visit` for each record of the folder in ascending uid order (a cursor over the key
     // prefix); `visit` returns false to stop early.
     using MessageVisitor = std::function<bool(const MessageRecord&)>;
+    // With `unreadable`, a record that cannot be read (is_unreadable_record) is passed to it (its key
+    // and why) and skipped; without, it fails the call.
+    using UnreadableVisitor = std::function<void(std::string_view key, const util::Error& why)>;
     Expected<void> for_each_message(Txn& txn, std::string_view account, std::string_view folder,
-                                    const MessageVisitor& visit);
+                                    const MessageVisitor& visit, const UnreadableVisitor& unreadable = {});
     Expected<void> for_each_message(std::string_view account, std::string_view folder, const MessageVisitor& visit);
 
     // ---- keyed rows: pairs without a uid ----
@@ -97,7 +104,12 @@ public:
     // Calls `visit` for each keyed row of the folder in byte order of the local key; `visit` returns
     // false to stop early.
     Expected<void> for_each_keyed(Txn& txn, std::string_view account, std::string_view folder,
-                                  const MessageVisitor& visit);
+                                  const MessageVisitor& visit, const UnreadableVisitor& unreadable = {});
+    // Deletes the folder's records that cannot be read (its folders record, messages and keyed rows)
+    // and returns how many. Their index entries may stay behind: lookups by local key check the
+    // record they find, so such an entry finds nothing. put_message and erase_message likewise
+    // replace or remove an unreadable record without reading it.
+    Expected<std::size_t> erase_unreadable(WriteTxn& txn, std::string_view account, std::string_view folder);
     Expected<void> for_each_keyed(std::string_view account, std::string_view folder, const MessageVisitor& visit);
 
     // ---- intents ----

@@ -51,10 +51,19 @@ inline MessageRecord sample_message(model::Uid uid) {
     return m;
 }
 
+// `m` as a version-2 messages value, the layout written before the checksums (schema 2): the v3
+// encoding is v2 plus a trailing u32 checksum.
+inline std::string encode_message_v2(const MessageRecord& m) {
+    std::string bytes = codec::encode(m);
+    bytes.resize(bytes.size() - 4);
+    bytes[0] = 2;
+    return bytes;
+}
+
 // `m` as a version-1 messages value, the layout written before row_flags existed: the v2 encoding
 // is v1 plus one trailing row_flags byte. Only for records that are not detached (v1 cannot say so).
 inline std::string encode_message_v1(const MessageRecord& m) {
-    std::string bytes = codec::encode(m);
+    std::string bytes = encode_message_v2(m);
     bytes.pop_back();
     bytes[0] = 1;
     return bytes;

@@ -117,7 +117,7 @@ TEST(Schema, FreshDatabaseStartsAtTheCurrentVersion) {
         ASSERT_TRUE(db) << db.error().describe();
         EXPECT_EQ(version_of(*db), schema::k_version);
     }
-    EXPECT_EQ(schema::k_version, 2U);
+    EXPECT_EQ(schema::k_version, 3U);
     // Checked after closing: one Env per file per process.
     EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
 }
@@ -139,16 +139,16 @@ TEST(Schema, VersionZeroIsMigratedByRebuildingIndexes) {
     }
 }
 
-TEST(Schema, Version1IsMigratedByAddingKeyedAndKeepsV1Records) {
+TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
     TempDir dir;
     fabricate(dir / "state.mdb", 1);
     ASSERT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a version-1 file has no keyed database";
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 2U);
-        // The records are not rewritten: still v1 on disk, decoded as not detached.
-        EXPECT_EQ(stored_message_version(*db, 5), 1);
+        EXPECT_EQ(version_of(*db), 3U);
+        // Version 2 -> 3 rewrites the records with their checksums (v3); read as not detached.
+        EXPECT_EQ(stored_message_version(*db, 5), 3);
         auto m = db->get_by_uid("acc", "INBOX", 5);
         ASSERT_TRUE(m && m->has_value()) << (m ? "" : m.error().describe());
         EXPECT_EQ(**m, test::sample_message(5));
@@ -164,21 +164,21 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndKeepsV1Records) {
         EXPECT_EQ(*db->find_by_message_id_hash("acc", test::mid_hash(7)), (std::vector<MessageRef>{{"INBOX", 7}}));
         EXPECT_EQ((*db->get_by_local_key("acc", "INBOX", test::sample_message(9).local_key))->uid, 9U);
 
-        // Rewriting a record writes v2; the new database takes rows at once.
+        // Rewriting a record writes v3; the new database takes rows at once.
         MessageRecord detached = test::sample_message(5);
         detached.detached = true;
         ASSERT_TRUE(db->write([&](WriteTxn& txn) -> Expected<void> {
             if (auto r = db->put_message(txn, "acc", "INBOX", detached); !r) return r;
             return db->put_keyed(txn, "acc", "INBOX", test::sample_keyed("upload-1", false));
         }));
-        EXPECT_EQ(stored_message_version(*db, 5), 2);
+        EXPECT_EQ(stored_message_version(*db, 5), 3);
         EXPECT_TRUE((*db->get_by_uid("acc", "INBOX", 5))->detached);
         EXPECT_TRUE(db->get_keyed("acc", "INBOX", "upload-1")->has_value());
     }
     ASSERT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
     auto again = StateDb::open(dir / "state.mdb");
     ASSERT_TRUE(again) << again.error().describe();
-    EXPECT_EQ(version_of(*again), 2U);
+    EXPECT_EQ(version_of(*again), 3U);
     EXPECT_EQ(**again->get_keyed("acc", "INBOX", "upload-1"), test::sample_keyed("upload-1", false));
 }
 
@@ -189,8 +189,8 @@ TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     ASSERT_FALSE(db);
     EXPECT_EQ(db.error().code, make_error_code(Errc::newer_schema));
     EXPECT_NE(db.error().message.find("state written by a newer mailtwin"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("schema version 3"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("understands up to 2"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("schema version 4"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("understands up to 3"), std::string::npos) << db.error().message;
     EXPECT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a refused open creates nothing";
 
     auto env = Env::open(dir / "state.mdb");
