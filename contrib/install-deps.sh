@@ -18,6 +18,8 @@ PACKAGES=(
   cyrus-common cyrus-admin sasl2-bin
   # the synchronizers users migrate from: the migration tests fill a Maildir with each
   isync offlineimap3
+  # a mail reader that drops keyword letters when it renames (mu4e's `mu server`): reader tests
+  maildir-utils
   # the terminal the progress display is checked in (tmux capture-pane)
   tmux
   # checks of contrib/: unit files (systemd-analyze verify), the man page (man -l), completions

@@ -115,6 +115,8 @@ Scenario::Scenario(const std::string& name, const std::string& sync_settings, co
     if (settings.find("folders") == std::string::npos)
         std::ofstream(m_config, std::ios::app) << "folders = [\"" << m_prefix << m_delim << "*\"]\n";
     std::ofstream(m_config, std::ios::app) << settings << "\n";
+    // It holds a password: private, as a user's would be (mailtwin warns about a readable one).
+    std::filesystem::permissions(m_config, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     // A fresh server side for this scenario.
     for (auto it = folders.rbegin(); it != folders.rend(); ++it)
         if (it->name == root() || it->name.rfind(root() + m_delim, 0) == 0)
