@@ -1,0 +1,44 @@
+#pragma once
+// The setup most fake-server tests start from: an isolated SyncSetup whose config (fake.toml) points
+// at a scripted fake IMAP server on 127.0.0.1 in clear text. A test adds its folders and messages to
+// `fake`, and its hooks, then runs the real binary with sync_for().
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support/fake_imap.hpp"
+#include "support/setup.hpp"
+
+namespace mailtwin::test {
+
+// What FakeImapServer announces unless a test says otherwise.
+inline const std::string k_fake_capabilities = "IMAP4rev1 AUTH=PLAIN UIDPLUS";
+
+struct FakeLogin {
+    std::string user = "u";
+    std::string password = "p";
+};
+
+struct FakeAccountSetup {
+    // `name` as for SyncSetup; the fake announces `capabilities` in its greeting and CAPABILITY answer.
+    explicit FakeAccountSetup(const std::string& name, const std::string& capabilities = k_fake_capabilities,
+                              const FakeLogin& login = {});
+
+    // mailtwin --config CONFIG sync ARGS, killed after `timeout`.
+    [[nodiscard]] ChildResult sync_for(std::chrono::seconds timeout, const std::vector<std::string>& args = {}) const;
+
+    SyncSetup s;
+    FakeImapServer fake;
+    Endpoint e;  // what `config` says: the fake, tls = "none", the login
+    std::filesystem::path config;
+};
+
+// The login the hostile-server tests give: no real account's.
+inline const FakeLogin k_mallory{"mallory", "not-a-real-password"};
+
+// The sane mailbox the hostile-server tests sync first: the first `count` (at most 3) of m1 "first"
+// \Seen, m2 "second", m3 "third" \Flagged, in INBOX.
+void add_sane_inbox(FakeAccountSetup& account, std::size_t count);
+
+}  // namespace mailtwin::test
