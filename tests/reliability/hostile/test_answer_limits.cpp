@@ -14,19 +14,9 @@ namespace {
 
 constexpr auto k_prompt = std::chrono::seconds(20);
 
-struct Flood : FakeAccountSetup {
+struct Flood : SaneFirstAccount {
     explicit Flood(const std::string& name, const std::string& caps = k_fake_capabilities)
-        : FakeAccountSetup(name, caps, k_mallory) {
-        add_sane_inbox(*this, 2);
-    }
-
-    ChildResult run(const std::vector<std::string>& args = {}) { return sync_for(std::chrono::seconds(90), args); }
-
-    void baseline() {
-        auto r = run();
-        ASSERT_EQ(r.exit_code, 0) << describe(r);
-        before = s.local_files();
-    }
+        : SaneFirstAccount(name, caps, 2, std::chrono::seconds(90)) {}
 
     // Sends `line(i)` for i = 0, 1, ... in 256 KB batches until the client hangs up or `max_bytes`.
     void flood(FakeConnection& c, const std::function<std::string(std::uint64_t)>& line,
@@ -57,7 +47,6 @@ struct Flood : FakeAccountSetup {
 
     void expect_local_unchanged() { EXPECT_EQ(s.local_files(), before); }
 
-    std::map<std::string, std::string> before;
     std::atomic<std::uint64_t> sent{0};
 };
 

@@ -15,20 +15,14 @@ namespace {
 constexpr long k_max_rss_kb = 100 * 1024;
 constexpr auto k_prompt = std::chrono::seconds(15);  // a limit must trip at once, not at io_timeout
 
-struct Hostile : FakeAccountSetup {
+struct Hostile : SaneFirstAccount {
     explicit Hostile(const std::string& name, const std::string& caps = k_fake_capabilities)
-        : FakeAccountSetup(name, caps, k_mallory) {
-        add_sane_inbox(*this, 3);
-    }
+        : SaneFirstAccount(name, caps, 3, std::chrono::seconds(60)) {}
 
-    ChildResult run(const std::vector<std::string>& args = {}) { return sync_for(std::chrono::seconds(60), args); }
-
-    // The sane first sync, then a snapshot of every local file.
+    // The sane first sync, then a snapshot of every local file; all three messages arrived.
     void baseline() {
-        auto r = run();
-        ASSERT_EQ(r.exit_code, 0) << describe(r);
+        SaneFirstAccount::baseline();
         ASSERT_EQ(s.local().size(), 3u);
-        before = s.local_files();
     }
 
     void expect_survived(const ChildResult& r) {
@@ -48,7 +42,6 @@ struct Hostile : FakeAccountSetup {
         for (const auto& [path, content] : now) EXPECT_TRUE(before.count(path)) << "local file added: " << path;
     }
 
-    std::map<std::string, std::string> before;
     std::atomic<bool> hostile{false};
 };
 

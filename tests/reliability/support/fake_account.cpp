@@ -1,5 +1,7 @@
 #include "support/fake_account.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstddef>
 #include <iterator>
 
@@ -22,16 +24,24 @@ ChildResult FakeAccountSetup::sync_for(std::chrono::seconds timeout, const std::
     return s.sync(args, o, config);
 }
 
-void add_sane_inbox(FakeAccountSetup& account, std::size_t count) {
+SaneFirstAccount::SaneFirstAccount(const std::string& name, const std::string& capabilities, std::size_t messages,
+                                   std::chrono::seconds timeout)
+    : FakeAccountSetup(name, capabilities, {"mallory", "not-a-real-password"}), m_timeout(timeout) {
     struct Sane {
         const char* id;
         const char* body;
         const char* flags;
     };
     static constexpr Sane k_sane[] = {{"m1", "first", "\\Seen"}, {"m2", "second", ""}, {"m3", "third", "\\Flagged"}};
-    auto& inbox = account.fake.folders[account.s.folder("INBOX")];
-    for (std::size_t i = 0; i < count && i < std::size(k_sane); ++i)
+    auto& inbox = fake.folders[s.folder("INBOX")];
+    for (std::size_t i = 0; i < messages && i < std::size(k_sane); ++i)
         inbox.add(k_sane[i].id, k_sane[i].body, k_sane[i].flags);
+}
+
+void SaneFirstAccount::baseline() {
+    auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    before = s.local_files();
 }
 
 }  // namespace mailtwin::test

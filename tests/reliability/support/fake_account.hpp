@@ -3,7 +3,9 @@
 // at a scripted fake IMAP server on 127.0.0.1 in clear text. A test adds its folders and messages to
 // `fake`, and its hooks, then runs the real binary with sync_for().
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,11 +36,22 @@ struct FakeAccountSetup {
     std::filesystem::path config;
 };
 
-// The login the hostile-server tests give: no real account's.
-inline const FakeLogin k_mallory{"mallory", "not-a-real-password"};
+// What the hostile-server suites start from: a login that is no real account's, and an INBOX of
+// `messages` sane messages (at most 3: m1 "first" \Seen, m2 "second", m3 "third" \Flagged) that
+// baseline() syncs before the test turns the server hostile.
+struct SaneFirstAccount : FakeAccountSetup {
+    SaneFirstAccount(const std::string& name, const std::string& capabilities, std::size_t messages,
+                     std::chrono::seconds timeout);
 
-// The sane mailbox the hostile-server tests sync first: the first `count` (at most 3) of m1 "first"
-// \Seen, m2 "second", m3 "third" \Flagged, in INBOX.
-void add_sane_inbox(FakeAccountSetup& account, std::size_t count);
+    // mailtwin sync ARGS, killed after the timeout.
+    ChildResult run(const std::vector<std::string>& args = {}) const { return sync_for(m_timeout, args); }
+    // The sane first sync, which must succeed, then a snapshot of every local file in `before`.
+    void baseline();
+
+    std::map<std::string, std::string> before;
+
+private:
+    std::chrono::seconds m_timeout;
+};
 
 }  // namespace mailtwin::test
