@@ -7,40 +7,16 @@
 
 #include <atomic>
 
-#include "support/fake_imap.hpp"
-#include "support/setup.hpp"
+#include "support/fake_account.hpp"
 
 namespace mailtwin::test {
 namespace {
 
 constexpr auto k_prompt = std::chrono::seconds(20);
 
-struct Flood {
-    explicit Flood(const std::string& name, const std::string& caps = "IMAP4rev1 AUTH=PLAIN UIDPLUS") : s(name) {
-        fake.capabilities = caps;
-        fake.greeting = "* OK [CAPABILITY " + caps + "] fake ready\r\n";
-        auto& inbox = fake.folders[s.folder("INBOX")];
-        inbox.add("m1", "first", "\\Seen");
-        inbox.add("m2", "second");
-        Endpoint e;
-        e.port = fake.port();
-        e.tls = "none";
-        e.user = "mallory";
-        e.password = "not-a-real-password";
-        config = s.write_config("fake.toml", e);
-    }
-
-    ChildResult run(const std::vector<std::string>& args = {}) {
-        ChildOptions o;
-        o.timeout = std::chrono::seconds(90);
-        return s.sync(args, o, config);
-    }
-
-    void baseline() {
-        auto r = run();
-        ASSERT_EQ(r.exit_code, 0) << describe(r);
-        before = s.local_files();
-    }
+struct Flood : SaneFirstAccount {
+    explicit Flood(const std::string& name, const std::string& caps = k_fake_capabilities)
+        : SaneFirstAccount(name, caps, 2, std::chrono::seconds(90)) {}
 
     // Sends `line(i)` for i = 0, 1, ... in 256 KB batches until the client hangs up or `max_bytes`.
     void flood(FakeConnection& c, const std::function<std::string(std::uint64_t)>& line,
@@ -71,10 +47,6 @@ struct Flood {
 
     void expect_local_unchanged() { EXPECT_EQ(s.local_files(), before); }
 
-    SyncSetup s;
-    FakeImapServer fake;
-    std::filesystem::path config;
-    std::map<std::string, std::string> before;
     std::atomic<std::uint64_t> sent{0};
 };
 

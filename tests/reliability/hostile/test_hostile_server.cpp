@@ -7,8 +7,7 @@
 
 #include <atomic>
 
-#include "support/fake_imap.hpp"
-#include "support/setup.hpp"
+#include "support/fake_account.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -16,35 +15,14 @@ namespace {
 constexpr long k_max_rss_kb = 100 * 1024;
 constexpr auto k_prompt = std::chrono::seconds(15);  // a limit must trip at once, not at io_timeout
 
-struct Hostile {
-    explicit Hostile(const std::string& name, const std::string& caps = "IMAP4rev1 AUTH=PLAIN UIDPLUS")
-        : s(name) {
-        fake.capabilities = caps;
-        fake.greeting = "* OK [CAPABILITY " + caps + "] fake ready\r\n";
-        auto& inbox = fake.folders[s.folder("INBOX")];
-        inbox.add("m1", "first", "\\Seen");
-        inbox.add("m2", "second");
-        inbox.add("m3", "third", "\\Flagged");
-        Endpoint e;
-        e.port = fake.port();
-        e.tls = "none";
-        e.user = "mallory";
-        e.password = "not-a-real-password";
-        config = s.write_config("fake.toml", e);
-    }
+struct Hostile : SaneFirstAccount {
+    explicit Hostile(const std::string& name, const std::string& caps = k_fake_capabilities)
+        : SaneFirstAccount(name, caps, 3, std::chrono::seconds(60)) {}
 
-    ChildResult run(const std::vector<std::string>& args = {}) {
-        ChildOptions o;
-        o.timeout = std::chrono::seconds(60);
-        return s.sync(args, o, config);
-    }
-
-    // The sane first sync, then a snapshot of every local file.
+    // The sane first sync, then a snapshot of every local file; all three messages arrived.
     void baseline() {
-        auto r = run();
-        ASSERT_EQ(r.exit_code, 0) << describe(r);
+        SaneFirstAccount::baseline();
         ASSERT_EQ(s.local().size(), 3u);
-        before = s.local_files();
     }
 
     void expect_survived(const ChildResult& r) {
@@ -64,10 +42,6 @@ struct Hostile {
         for (const auto& [path, content] : now) EXPECT_TRUE(before.count(path)) << "local file added: " << path;
     }
 
-    SyncSetup s;
-    FakeImapServer fake;
-    std::filesystem::path config;
-    std::map<std::string, std::string> before;
     std::atomic<bool> hostile{false};
 };
 

@@ -10,8 +10,7 @@
 
 #include <fstream>
 
-#include "support/fake_imap.hpp"
-#include "support/setup.hpp"
+#include "support/fake_account.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -19,27 +18,13 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-struct Fake {
-    explicit Fake(const std::string& name, const std::string& caps = "IMAP4rev1 AUTH=PLAIN UIDPLUS") : s(name) {
-        fake.capabilities = caps;
-        fake.greeting = "* OK [CAPABILITY " + caps + "] fake ready\r\n";
+struct Fake : FakeAccountSetup {
+    explicit Fake(const std::string& name, const std::string& caps = k_fake_capabilities)
+        : FakeAccountSetup(name, caps) {
         fake.folders[s.folder("INBOX")].add("m1", "first", "\\Seen");
         fake.folders[s.folder("Archive")].add("a1", "archived");
-        e.port = fake.port();
-        e.tls = "none";
-        e.user = "u";
-        e.password = "p";
-        config = s.write_config("fake.toml", e);
     }
-    ChildResult sync(const std::vector<std::string>& args = {}) {
-        ChildOptions o;
-        o.timeout = 90s;
-        return s.sync(args, o, config);
-    }
-    SyncSetup s;
-    FakeImapServer fake;
-    Endpoint e;
-    fs::path config;
+    ChildResult sync(const std::vector<std::string>& args = {}) { return sync_for(90s, args); }
 };
 
 void expect_no_internal_error(const ChildResult& r) {

@@ -10,8 +10,7 @@
 
 #include "mailtwin/state/account_lock.hpp"
 #include "mailtwin/state/state_db.hpp"
-#include "support/fake_imap.hpp"
-#include "support/setup.hpp"
+#include "support/fake_account.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -19,17 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-struct Account {
-    explicit Account(const std::string& name) : s(name) {
+struct Account : FakeAccountSetup {
+    explicit Account(const std::string& name) : FakeAccountSetup(name) {
         fake.folders[s.folder("INBOX")].add("m1", "first", "\\Seen");
         fake.folders[s.folder("INBOX")].add("m2", "second");
         fake.folders[s.folder("Sent")].add("s1", "sent");
-        Endpoint e;
-        e.port = fake.port();
-        e.tls = "none";
-        e.user = "u";
-        e.password = "p";
-        config = s.write_config("fake.toml", e);
         // A second account in the same state file, which forget must not touch.
         std::ofstream(config, std::ios::app)
             << "[accounts.other]\nmaildir = \"" << (s.dir() / "OtherMail").string()
@@ -52,9 +45,6 @@ struct Account {
         auto folders = db->list_folders(account);
         return folders ? *folders : std::vector<std::string>{};
     }
-    SyncSetup s;
-    FakeImapServer fake;
-    fs::path config;
 };
 
 TEST(ForgetCommand, ForgetsOneAccountTouchesNoMailAndTheNextSyncConverges) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/fake_account.hpp"
 #include "support/fake_imap.hpp"
 #include "support/proxy.hpp"
 #include "support/setup.hpp"
@@ -36,27 +37,29 @@ ChildResult run(const SyncSetup& s, const std::filesystem::path& config, const s
     return s.sync(args, o, config);
 }
 
+// The fixture Dovecot's account, at `port` (its own or a proxy's), in clear text.
+Endpoint plain_to(unsigned short port) {
+    Endpoint e = SyncSetup::direct();
+    e.port = port;
+    e.tls = "none";
+    e.ca_file.clear();
+    return e;
+}
+
 std::string peer(unsigned short port) { return "127.0.0.1:" + std::to_string(port); }
 
 TEST(Timeouts, AServerThatNeverGreetsFailsAfterGreetingTimeout) {
-    SyncSetup s("t-nogreet");
-    FakeImapServer fake;
-    fake.on_connect = [](FakeConnection& c) { c.linger(60s); };
-    Endpoint e;
-    e.port = fake.port();
-    e.tls = "none";
-    e.user = "u";
-    e.password = "p";
-    const auto config = s.write_config("fake.toml", e);
-    add_to(config, "[general]", "greeting_timeout = 2\n");
-    auto r = run(s, config);
+    FakeAccountSetup a("t-nogreet");
+    a.fake.on_connect = [](FakeConnection& c) { c.linger(60s); };
+    add_to(a.config, "[general]", "greeting_timeout = 2\n");
+    auto r = run(a.s, a.config);
     EXPECT_EQ(r.exit_code, 3) << describe(r);
     EXPECT_GE(r.elapsed, 2s) << describe(r);
     EXPECT_LT(r.elapsed, 2s + k_margin) << describe(r);
-    EXPECT_NE(r.output.find("mailtwin: error: test: " + peer(fake.port()) +
+    EXPECT_NE(r.output.find("mailtwin: error: test: " + peer(a.fake.port()) +
                             " sent nothing for 2 s while mailtwin waited for the greeting (greeting_timeout); the "
                             "connection was closed; if " +
-                            peer(fake.port()) +
+                            peer(a.fake.port()) +
                             " expects TLS from the first byte (port 993 usually does), set tls = \"implicit\""),
               std::string::npos)
         << describe(r);
@@ -67,11 +70,7 @@ TEST(Timeouts, AGreetingSlowedBeyondTheTimeoutByTheProxyFails) {
     FaultPlan plan;
     plan.delay = 4000ms;  // every chunk, the greeting first
     FaultProxy proxy(dovecot().port, plan);
-    Endpoint e = SyncSetup::direct();
-    e.port = proxy.port();
-    e.tls = "none";
-    e.ca_file.clear();
-    const auto config = s.write_config("proxy.toml", e);
+    const auto config = s.write_config("proxy.toml", plain_to(proxy.port()));
     add_to(config, "[accounts.test.imap]", "greeting_timeout = 1\n");
     auto r = run(s, config);
     EXPECT_EQ(r.exit_code, 3) << describe(r);
@@ -81,28 +80,35 @@ TEST(Timeouts, AGreetingSlowedBeyondTheTimeoutByTheProxyFails) {
         << describe(r);
 }
 
+// A sync of the fixture Dovecot's `upstream_port` through a proxy without faults (it only records what
+// the client sent), in the TLS mode `tls`.
+struct ThroughProxy {
+    ThroughProxy(const std::string& name, unsigned short upstream_port, const std::string& tls)
+        : s(name), proxy(upstream_port, FaultPlan{}) {
+        Endpoint e = SyncSetup::direct();
+        e.port = proxy.port();
+        e.tls = tls;
+        r = run(s, s.write_config("wrong.toml", e));
+    }
+    SyncSetup s;
+    FaultProxy proxy;
+    ChildResult r;
+};
+
 TEST(Timeouts, StarttlsOnTheImplicitTlsPortIsDetectedWithinTheDefaultGreetingTimeout) {
-    SyncSetup s("t-starttls-on-993");
-    FaultProxy proxy(dovecot().tls_port, FaultPlan{});
-    Endpoint e = SyncSetup::direct();
-    e.port = proxy.port();
-    e.tls = "starttls";
-    const auto config = s.write_config("wrong.toml", e);
-    auto r = run(s, config);
+    ThroughProxy t("t-starttls-on-993", dovecot().tls_port, "starttls");
+    const auto& r = t.r;
     EXPECT_EQ(r.exit_code, 3) << describe(r);
     EXPECT_LT(r.elapsed, 5s + k_margin) << "the default greeting_timeout is 5 s\n" << describe(r);
     EXPECT_NE(r.output.find("while mailtwin waited for the greeting (greeting_timeout)"), std::string::npos)
         << describe(r);
     EXPECT_NE(r.output.find("set tls = \"implicit\""), std::string::npos) << describe(r);
-    EXPECT_EQ(proxy.client_bytes().find(e.password), std::string::npos) << "the password went out";
+    EXPECT_EQ(t.proxy.client_bytes().find(SyncSetup::direct().password), std::string::npos) << "the password went out";
 }
 
 TEST(Timeouts, PlainOnTheImplicitTlsPortSaysToUseImplicit) {
     SyncSetup s("t-none-on-993");
-    Endpoint e = SyncSetup::direct();
-    e.tls = "none";
-    e.ca_file.clear();
-    const auto config = s.write_config("wrong.toml", e);
+    const auto config = s.write_config("wrong.toml", plain_to(SyncSetup::direct().port));
     add_to(config, "[general]", "greeting_timeout = 2\n");
     auto r = run(s, config);
     EXPECT_EQ(r.exit_code, 3) << describe(r);
@@ -111,37 +117,24 @@ TEST(Timeouts, PlainOnTheImplicitTlsPortSaysToUseImplicit) {
 }
 
 TEST(Timeouts, ImplicitTlsOnThePlainPortFailsAtOnceAndSaysToUseStarttls) {
-    SyncSetup s("t-implicit-on-143");
-    FaultProxy proxy(dovecot().port, FaultPlan{});
-    Endpoint e = SyncSetup::direct();
-    e.port = proxy.port();
-    e.tls = "implicit";
-    const auto config = s.write_config("wrong.toml", e);
-    auto r = run(s, config);
+    ThroughProxy t("t-implicit-on-143", dovecot().port, "implicit");
+    const auto& r = t.r;
     EXPECT_EQ(r.exit_code, 3) << describe(r);
     EXPECT_LT(r.elapsed, k_margin) << describe(r);
-    EXPECT_NE(r.output.find("TLS handshake with " + peer(proxy.port()) + " failed"), std::string::npos) << describe(r);
-    EXPECT_NE(r.output.find("if " + peer(proxy.port()) +
+    EXPECT_NE(r.output.find("TLS handshake with " + peer(t.proxy.port()) + " failed"), std::string::npos)
+        << describe(r);
+    EXPECT_NE(r.output.find("if " + peer(t.proxy.port()) +
                             " speaks plain IMAP or STARTTLS (port 143 usually does), set tls = \"starttls\""),
               std::string::npos)
         << describe(r);
 }
 
-struct FakeAccount {
-    explicit FakeAccount(const std::string& name) : s(name) {
+struct FakeAccount : FakeAccountSetup {
+    explicit FakeAccount(const std::string& name) : FakeAccountSetup(name) {
         fake.folders[s.folder("INBOX")].add("m1", "first");
-        Endpoint e;
-        e.port = fake.port();
-        e.tls = "none";
-        e.user = "u";
-        e.password = "p";
-        config = s.write_config("fake.toml", e);
         auto first = run(s, config);
         EXPECT_EQ(first.exit_code, 0) << describe(first);
     }
-    SyncSetup s;
-    FakeImapServer fake;
-    std::filesystem::path config;
 };
 
 bool selecting(const FakeCommand& c) { return c.name == "SELECT" || c.name == "EXAMINE"; }

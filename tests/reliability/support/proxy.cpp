@@ -33,8 +33,6 @@ int listen_loopback(unsigned short& port) {
     return fd;
 }
 
-namespace {
-
 int connect_loopback(unsigned short port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
@@ -49,6 +47,8 @@ int connect_loopback(unsigned short port) {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return fd;
 }
+
+namespace {
 
 bool send_all(int fd, const char* data, std::size_t n) {
     while (n > 0) {

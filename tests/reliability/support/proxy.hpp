@@ -69,5 +69,7 @@ private:
 
 // A listening socket on 127.0.0.1 with a free port; returns the fd and sets `port`.
 int listen_loopback(unsigned short& port);
+// A connection to 127.0.0.1:`port` (TCP_NODELAY), or -1 when nothing accepts there.
+int connect_loopback(unsigned short port);
 
 }  // namespace mailtwin::test

@@ -5,95 +5,15 @@
 // the TLS servers are `openssl s_server` children on 127.0.0.1, killed and reaped by their owner.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-
 #include "support/fake_imap.hpp"
 #include "support/proxy.hpp"
 #include "support/setup.hpp"
+#include "support/tls_server.hpp"
 
 namespace mailtwin::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-int sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
-
-// A key and a certificate in `dir`: self-signed CA:TRUE (it is its own trust anchor), for `san`,
-// valid between the two dates (openssl ca -selfsign lets the dates lie in the past).
-fs::path make_cert(const fs::path& dir, const std::string& san, const std::string& start, const std::string& end) {
-    fs::create_directories(dir);
-    std::ofstream(dir / "ca.cnf") << "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n"
-                                     "default_md = sha256\npolicy = p\ncopy_extensions = copy\n[p]\ncommonName = supplied\n";
-    std::ofstream(dir / "index.txt");
-    std::ofstream(dir / "serial") << "01\n";
-    const std::string d = "cd '" + dir.string() + "' && ";
-    if (sh(d + "openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -out req.csr -subj /CN=mailtwin-test "
-               "-addext 'subjectAltName=" + san + "' -addext 'basicConstraints=critical,CA:TRUE'") != 0 ||
-        sh(d + "openssl ca -batch -config ca.cnf -selfsign -keyfile key.pem -in req.csr -out cert.pem -startdate " +
-           start + " -enddate " + end) != 0)
-        throw std::runtime_error("openssl could not make a test certificate in " + dir.string());
-    return dir;
-}
-
-bool accepts(unsigned short port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    const bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    if (fd >= 0) ::close(fd);
-    return ok;
-}
-
-// `openssl s_server` on a free loopback port with the given certificate and extra options.
-class TlsServer {
-public:
-    TlsServer(const fs::path& cert_dir, const std::vector<std::string>& extra) {
-        int fd = listen_loopback(m_port);
-        ::close(fd);  // s_server binds it again at once; nothing else on this host races for it in tests
-        std::vector<std::string> args{"openssl", "s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(m_port),
-                                      "-cert", (cert_dir / "cert.pem").string(), "-key", (cert_dir / "key.pem").string()};
-        args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            int null = ::open("/dev/null", O_RDWR);
-            ::dup2(null, 0);
-            ::dup2(null, 1);
-            ::dup2(null, 2);
-            ::execvp("openssl", argv.data());
-            ::_exit(127);
-        }
-        // Ready when it accepts.
-        for (int i = 0; i < 100; ++i) {
-            if (accepts(m_port)) break;
-            ::usleep(50000);
-        }
-    }
-    ~TlsServer() {
-        ::kill(m_pid, SIGKILL);
-        ::waitpid(m_pid, nullptr, 0);
-    }
-    TlsServer(const TlsServer&) = delete;
-    TlsServer& operator=(const TlsServer&) = delete;
-    [[nodiscard]] unsigned short port() const { return m_port; }
-
-private:
-    unsigned short m_port = 0;
-    pid_t m_pid = -1;
-};
 
 ChildResult sync_with(SyncSetup& s, const Endpoint& e) {
     ChildOptions o;
@@ -128,15 +48,8 @@ TEST(TlsRefusals, SelfSignedCertificateWithoutPinIsRefusedAndAcceptedWithItsPin)
     EXPECT_NE(r.output.find("certificate"), std::string::npos) << describe(r);
     EXPECT_NE(r.output.find("fingerprint"), std::string::npos) << "the error says how to pin it\n" << describe(r);
     // The positive control: the same certificate, pinned, is accepted.
-    std::string fp;
-    {
-        FILE* p = ::popen(("openssl x509 -in '" + dovecot().ca_file.string() + "' -noout -fingerprint -sha256").c_str(), "r");
-        char buf[256] = {};
-        if (p && std::fgets(buf, sizeof buf, p)) fp = buf;
-        if (p) ::pclose(p);
-    }
-    ASSERT_NE(fp.find('='), std::string::npos) << fp;
-    e.fingerprint = "sha256:" + fp.substr(fp.find('=') + 1, 95);
+    e.fingerprint = sha256_fingerprint(dovecot().ca_file);
+    ASSERT_FALSE(e.fingerprint.empty()) << "openssl x509 gave no fingerprint of " << dovecot().ca_file;
     auto pinned = sync_with(s, e);
     EXPECT_EQ(pinned.exit_code, 0) << describe(pinned);
 }

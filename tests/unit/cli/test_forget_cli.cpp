@@ -3,33 +3,17 @@
 // nothing to forget (and creates none).
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <string>
 
+#include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 
 namespace mailtwin::test {
 namespace {
 
-struct Ran {
-    int exit_code = -1;
-    std::string output;
-};
-
-Ran sh(const std::string& command) {
-    Ran r;
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+// stdout and stderr together, as the user sees them.
+RunResult sh(const std::string& command) { return run_command(command + " 2>&1"); }
 
 class ForgetCli : public ::testing::Test {
 protected:
@@ -39,7 +23,7 @@ protected:
                                 << "\"\n[accounts.work.imap]\nhost = \"127.0.0.1\"\nuser = \"u\"\n"
                                    "password_cmd = \"echo p\"\n";
     }
-    Ran mailtwin(const std::string& args) {
+    RunResult mailtwin(const std::string& args) {
         return sh(std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " " + args);
     }
     TempDir m_dir{"mailtwin-forget-cli"};

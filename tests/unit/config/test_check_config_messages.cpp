@@ -11,18 +11,11 @@
 #include <sstream>
 #include <string>
 
+#include "config_text.hpp"
 #include "fixtures/temp_dir.hpp"
 
 namespace mailtwin::config {
 namespace {
-
-const std::string k_account = R"([accounts.work]
-maildir = "/tmp/mail"
-[accounts.work.imap]
-host = "imap.example.com"
-user = "me"
-password_cmd = "echo secret"
-)";
 
 struct CheckConfig {
     int exit_code = -1;
@@ -58,13 +51,13 @@ protected:
 };
 
 TEST_F(CheckConfigMessages, TheValidBaseIsAccepted) {
-    auto r = check(k_account);
+    auto r = check(k_work_account);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "mailtwin: " + file() + ": OK, 1 account\n");
 }
 
 TEST_F(CheckConfigMessages, TypoInAKey) {
-    auto r = check(k_account + "prot = 993\n");
+    auto r = check(k_work_account + "prot = 993\n");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err,
@@ -72,7 +65,7 @@ TEST_F(CheckConfigMessages, TypoInAKey) {
 }
 
 TEST_F(CheckConfigMessages, WrongType) {
-    auto r = check(k_account + "port = \"993\"\n");
+    auto r = check(k_work_account + "port = \"993\"\n");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err,
@@ -93,7 +86,7 @@ password_cmd = "echo secret"
 }
 
 TEST_F(CheckConfigMessages, BadEnumValue) {
-    auto r = check(k_account + "[accounts.work.sync]\ndirection = \"pul\"\n");
+    auto r = check(k_work_account + "[accounts.work.sync]\ndirection = \"pul\"\n");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err, "mailtwin: error: " + file() +

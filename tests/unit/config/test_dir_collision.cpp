@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config_text.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/config/loader.hpp"
 
@@ -24,14 +25,7 @@ std::string account(const std::string& name, const std::string& maildir) {
 std::string general(const std::string& state_dir) { return "[general]\nstate_dir = \"" + state_dir + "\"\n"; }
 
 // The message of the ConfigError `toml` raises, or "" when it loads.
-std::string error_of(const std::string& toml) {
-    try {
-        (void)load_string(toml, "t.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string error_of(const std::string& toml) { return config_error_of(toml, "t.toml"); }
 
 TEST(DirCollision, SameMaildirTwiceIsRefusedNamingBothAccounts) {
     EXPECT_EQ(error_of(general("/srv/state") + account("a", "/srv/mail") + account("b", "/srv/mail")),

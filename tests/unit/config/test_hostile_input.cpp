@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "config_text.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/config/loader.hpp"
 #include "mailtwin/config/render.hpp"
@@ -14,22 +15,7 @@
 namespace mailtwin::config {
 namespace {
 
-const std::string k_account = R"([accounts.work]
-maildir = "/tmp/mail"
-[accounts.work.imap]
-host = "imap.example.com"
-user = "me"
-password_cmd = "echo secret"
-)";
-
-std::string message_of(const std::string& toml) {
-    try {
-        (void)load_string(toml, "c.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string message_of(const std::string& toml) { return config_error_of(toml, "c.toml"); }
 
 TEST(Loopback, OnlyLiteralLoopbackAddressesAndLocalhost) {
     for (const char* yes : {"localhost", "LocalHost", "127.0.0.1", "127.0.0.2", "127.255.255.254", "127.1.2.3", "::1",
@@ -56,19 +42,19 @@ TEST(Loopback, PlaintextToANameThatLooksLikeLoopbackNeedsTheOptIn) {
 }
 
 TEST(Timeouts, DefaultsThenGeneralThenPerAccount) {
-    Config d = load_string(k_account, "c.toml");
+    Config d = load_string(k_work_account, "c.toml");
     EXPECT_EQ(d.general.timeouts.connect, 10);
     EXPECT_EQ(d.general.timeouts.greeting, 5);
     EXPECT_EQ(d.general.timeouts.command, 60);
     EXPECT_EQ(d.accounts[0].imap.timeouts.command, 60);
 
     const std::string general = "[general]\nconnect_timeout = 3\ngreeting_timeout = 4\ncommand_timeout = 300\n";
-    Config g = load_string(general + k_account, "c.toml");
+    Config g = load_string(general + k_work_account, "c.toml");
     EXPECT_EQ(g.accounts[0].imap.timeouts.connect, 3);
     EXPECT_EQ(g.accounts[0].imap.timeouts.greeting, 4);
     EXPECT_EQ(g.accounts[0].imap.timeouts.command, 300);
 
-    Config a = load_string(general + k_account + "greeting_timeout = 20\n", "c.toml");
+    Config a = load_string(general + k_work_account + "greeting_timeout = 20\n", "c.toml");
     EXPECT_EQ(a.accounts[0].imap.timeouts.connect, 3);
     EXPECT_EQ(a.accounts[0].imap.timeouts.greeting, 20);
     EXPECT_EQ(a.accounts[0].imap.timeouts.command, 300);
@@ -80,9 +66,9 @@ TEST(Timeouts, DefaultsThenGeneralThenPerAccount) {
 }
 
 TEST(Timeouts, OutOfRangeAndTyposAreRefused) {
-    EXPECT_EQ(message_of("[general]\ncommand_timeout = 0\n" + k_account),
+    EXPECT_EQ(message_of("[general]\ncommand_timeout = 0\n" + k_work_account),
               "c.toml:2:19: key 'general.command_timeout' must be between 1 and 86400, not 0");
-    EXPECT_EQ(message_of(k_account + "conect_timeout = 5\n"),
+    EXPECT_EQ(message_of(k_work_account + "conect_timeout = 5\n"),
               "c.toml:7:1: unknown key 'accounts.work.imap.conect_timeout'; did you mean 'connect_timeout'?");
 }
 
@@ -120,7 +106,7 @@ TEST_F(ConfigFiles, ADirectoryIsNotAConfigFile) {
 
 TEST_F(ConfigFiles, MissingOrUnusableCaFileIsAConfigError) {
     auto check = [&](const std::string& ca) -> std::string {
-        const auto path = write("c.toml", k_account + "ca_file = \"" + ca + "\"\n");
+        const auto path = write("c.toml", k_work_account + "ca_file = \"" + ca + "\"\n");
         try {
             check_referenced_files(load_file(path));
         } catch (const ConfigError& e) {
@@ -155,7 +141,7 @@ TEST_F(ConfigFiles, AReadablePasswordIsWarnedAbout) {
     ASSERT_EQ(load_file(group).warnings.size(), 1u);
     EXPECT_NE(load_file(group).warnings[0].find("readable by its group (mode 0640)"), std::string::npos);
     EXPECT_TRUE(load_file(write("private.toml", with_password, 0600)).warnings.empty());
-    EXPECT_TRUE(load_file(write("cmd.toml", k_account, 0644)).warnings.empty()) << "password_cmd is not a secret";
+    EXPECT_TRUE(load_file(write("cmd.toml", k_work_account, 0644)).warnings.empty()) << "password_cmd is not a secret";
 }
 
 }  // namespace

@@ -4,19 +4,14 @@
 
 #include <cstdlib>
 
+#include "config_text.hpp"
 #include "mailtwin/config/render.hpp"
 
 namespace mailtwin::config {
 namespace {
 
-const char* k_minimal = R"(
-[accounts.work]
-maildir = "/tmp/mail"
-[accounts.work.imap]
-host = "imap.example.com"
-user = "me"
-password_cmd = "echo secret"
-)";
+// The leading empty line is part of the line numbers the messages below quote.
+const std::string k_minimal = "\n" + k_work_account;
 
 // Expects a ConfigError whose message contains every fragment.
 void expect_error(const std::string& toml, std::initializer_list<std::string> fragments) {

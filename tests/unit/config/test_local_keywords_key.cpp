@@ -1,20 +1,14 @@
 // [accounts.NAME.sync] local_keywords: "auto" (default) | "kept" | "dropped".
 #include <gtest/gtest.h>
 
+#include "config_text.hpp"
 #include "mailtwin/config/loader.hpp"
 #include "mailtwin/config/render.hpp"
 
 namespace mailtwin::config {
 namespace {
 
-const std::string k_account = R"([accounts.work]
-maildir = "/tmp/mail"
-[accounts.work.imap]
-host = "imap.example.com"
-user = "me"
-password_cmd = "echo secret"
-[accounts.work.sync]
-)";
+const std::string k_account = k_work_account + "[accounts.work.sync]\n";
 
 TEST(LocalKeywordsKey, DefaultsToAutoAndReadsEachValue) {
     EXPECT_EQ(load_string(k_account, "t.toml").accounts[0].sync.local_keywords, LocalKeywords::automatic);
