@@ -343,6 +343,24 @@ void Scenario::local_move(const std::string& from, const std::string& to, const 
                                       maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
 }
 
+void for_each_kill_point(const std::function<std::unique_ptr<Scenario>(int step)>& prepare,
+                         const std::function<void(Scenario&, int step, const RunResult& killed,
+                                                  const RunResult& clean)>& check) {
+    for (int step = 1;; ++step) {
+        auto s = prepare(step);
+        auto killed = s->sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=" + std::to_string(step));
+        const bool finished = killed.exit_code == 0;
+        if (!finished) {
+            ASSERT_EQ(killed.exit_code, 99) << killed.output;
+        }
+        auto clean = s->sync();
+        ASSERT_EQ(clean.exit_code, 0) << "after a kill at step " << step << ": " << clean.output;
+        check(*s, step, killed, clean);
+        if (finished) break;  // the run had fewer steps than `step`: every kill point was tried
+        ASSERT_LT(step, 40) << "more steps than expected";
+    }
+}
+
 void Scenario::local_rewrite(const std::string& from, const std::string& to, const std::string& id,
                              const std::string& letters, const std::string& extra_header) {
     auto path = find_local(from, id);

@@ -8,7 +8,9 @@
 // <personal namespace prefix><scenario prefix><delimiter><leaf with the server's delimiter>, from
 // NAMESPACE and LIST ("E-x/Lists/dev" on Dovecot, "INBOX.E-x.Lists.dev" on Cyrus); locally it is
 // <maildir>/<scenario prefix>/<leaf>, since mailtwin strips the personal prefix locally.
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -102,6 +104,13 @@ private:
     std::unique_ptr<net::Connection> m_conn;
     std::unique_ptr<net::Session> m_session;
 };
+
+// Crash tests: for step = 1, 2, ... the scenario `prepare(step)` makes is synced with the run stopped
+// after its step-th state commit (MAILTWIN_TEST_STOP_AFTER_STEP, exit 99), then synced again (exit 0),
+// and `check` looks at the result; until a run ends before that step, so every kill point is tried.
+void for_each_kill_point(const std::function<std::unique_ptr<Scenario>(int step)>& prepare,
+                         const std::function<void(Scenario&, int step, const RunResult& killed,
+                                                  const RunResult& clean)>& check);
 
 std::string message_text(const std::string& id, const std::string& body = "hello");
 std::string body_digest(std::string_view text);
