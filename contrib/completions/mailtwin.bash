@@ -24,7 +24,7 @@ _mailtwin() {
         cword=$COMP_CWORD
     fi
 
-    local commands="sync watch status folders check-config forget"
+    local commands="sync watch status folders check-config forget help"
     local global_opts="--config -c --verbose -v --quiet -q --log-format --progress --ext-exit --help -h --version"
 
     case $prev in
@@ -38,8 +38,10 @@ _mailtwin() {
         --progress)
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
             return ;;
-        --folder)
+        --folder|--idle-folder)
             return ;;  # remote names: ask `mailtwin folders ACCOUNT`
+        --interval|--debounce)
+            return ;;  # a number
     esac
 
     # Find the command and the config file named so far.
@@ -48,7 +50,7 @@ _mailtwin() {
         case ${words[i]} in
             --config|-c) config=${words[i+1]}; ((i++)) ;;
             --config=*) config=${words[i]#--config=} ;;
-            --log-format|--progress|--folder) ((i++)) ;;
+            --log-format|--progress|--folder|--interval|--idle-folder|--debounce) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $command ]]; then command=${words[i]}; else ((accounts_given++)); fi ;;
@@ -69,7 +71,8 @@ _mailtwin() {
         sync) opts="--folder --dry-run --full --force --ext-exit" ;;
         forget) opts="--folder" ;;
         status) opts="--json --offline" ;;
-        watch|folders|check-config) opts="" ;;
+        watch) opts="--interval --idle-folder --debounce --no-notify" ;;
+        folders|check-config|help) opts="" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -77,6 +80,9 @@ _mailtwin() {
     fi
     case $command in
         check-config) return ;;
+        help)
+            ((accounts_given > 0)) || COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+            return ;;
         folders|forget) ((accounts_given > 0)) && return ;;
     esac
     local IFS=$'\n'

@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "command_help.hpp"
+
 #include "mailtwin/config/loader.hpp"
 #include "mailtwin/util/log.hpp"
 
@@ -7,17 +9,17 @@ namespace mailtwin::app {
 
 po::options_description global_options(GlobalOptions& g) {
     po::options_description desc("global options");
-    desc.add_options()
-        ("help,h", "show this help")
-        ("version", "print the version")
-        ("config,c", po::value(&g.config_path)->value_name("FILE"),
-         "config file (default $XDG_CONFIG_HOME/mailtwin/config.toml)")
-        ("verbose,v", po::bool_switch(&g.verbose), "show protocol-level steps (passwords masked)")
-        ("quiet,q", po::bool_switch(&g.quiet), "errors only")
-        ("log-format", po::value(&g.log_format)->value_name("text|json"), "log as text or JSON lines")
-        ("progress", po::value(&g.progress)->value_name("auto|always|never"), "live progress on a terminal")
-        ("ext-exit", po::bool_switch(&g.ext_exit),
-         "sync: add 32 (messages copied), 64 (flags changed), 128 (messages deleted) to the exit code");
+    auto add = desc.add_options();
+    add("help,h", "show this help");
+    add("version", "print the version");
+    add("config,c", po::value(&g.config_path)->value_name("FILE"),
+        "config file (default $XDG_CONFIG_HOME/mailtwin/config.toml)");
+    add("verbose,v", po::bool_switch(&g.verbose), "show protocol-level steps (passwords masked)");
+    add("quiet,q", po::bool_switch(&g.quiet), "errors only");
+    add("log-format", po::value(&g.log_format)->value_name("text|json"), "log as text or JSON lines");
+    add("progress", po::value(&g.progress)->value_name("auto|always|never"), "live progress on a terminal");
+    add("ext-exit", po::bool_switch(&g.ext_exit),
+        "sync: add 32 (messages copied), 64 (flags changed), 128 (messages deleted) to the exit code");
     return desc;
 }
 
@@ -46,13 +48,22 @@ std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, c
     return out;
 }
 
-void parse_command(const std::vector<std::string>& args, po::options_description& desc,
+void parse_command(const std::string& command, const std::vector<std::string>& args, po::options_description desc,
                    std::vector<std::string>& accounts) {
     desc.add_options()("account", po::value(&accounts));
     po::positional_options_description pos;
     pos.add("account", -1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    } catch (const po::unknown_option& e) {
+        // An option of another command, or of none: say which, and where this command's are listed.
+        const std::string option = e.get_option_name();
+        const std::string owners = and_list(commands_taking(option));
+        throw UsageError("'" + option + "' is not an option of " + command +
+                         (owners.empty() ? "" : " (it is one of " + owners + ")") + "; 'mailtwin help " + command +
+                         "' lists its options");
+    }
     po::notify(vm);
 }
 

@@ -46,8 +46,9 @@ config::Config load_config(const GlobalOptions& g);
 // The named accounts (UsageError for an unknown name), or every account when none is named.
 std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, const std::vector<std::string>& names);
 
-// Parses a command's arguments: `desc` plus ACCOUNT... positionals into `accounts`.
-void parse_command(const std::vector<std::string>& args, po::options_description& desc,
+// Parses `command`'s arguments: `desc` plus ACCOUNT... positionals into `accounts`. An unknown option
+// is a UsageError that names the commands it belongs to.
+void parse_command(const std::string& command, const std::vector<std::string>& args, po::options_description desc,
                    std::vector<std::string>& accounts);
 
 }  // namespace mailtwin::app

@@ -1,6 +1,7 @@
 // `mailtwin folders ACCOUNT`: remote folders, their local paths, and whether the globs include them.
 #include <iostream>
 
+#include "command_options.hpp"
 #include "commands.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/status_format.hpp"
@@ -9,9 +10,8 @@
 namespace mailtwin::app {
 
 int run_folders(const GlobalOptions& g, const std::vector<std::string>& args) {
-    po::options_description desc("folders options");
     std::vector<std::string> names;
-    parse_command(args, desc, names);
+    parse_command("folders", args, no_options("folders"), names);
     if (names.size() != 1) throw UsageError("folders takes exactly one ACCOUNT");
     auto cfg = load_config(g);
     const auto* account = chosen_accounts(cfg, names).front();

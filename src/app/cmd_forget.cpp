@@ -1,6 +1,7 @@
 // `mailtwin forget ACCOUNT [--folder NAME]...`: drop one account's (or folder's) sync state.
 #include <iostream>
 
+#include "command_options.hpp"
 #include "commands.hpp"
 #include "mailtwin/engine/forget.hpp"
 #include "mailtwin/util/log.hpp"
@@ -8,11 +9,10 @@
 namespace mailtwin::app {
 
 int run_forget(const GlobalOptions& g, const std::vector<std::string>& args) {
-    po::options_description desc("forget options");
-    std::vector<std::string> names;
-    engine::ForgetRequest request;
-    desc.add_options()("folder", po::value(&request.folders));
-    parse_command(args, desc, names);
+    ForgetArgs parsed;
+    parse_command("forget", args, forget_options(parsed), parsed.accounts);
+    const auto& names = parsed.accounts;
+    auto& request = parsed.request;
     if (names.size() != 1)
         throw UsageError("forget takes exactly one ACCOUNT (and --folder NAME to forget only folders)");
     request.account = names.front();

@@ -2,6 +2,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "command_options.hpp"
 #include "commands.hpp"
 #include "mailtwin/engine/status.hpp"
 #include "mailtwin/engine/status_format.hpp"
@@ -9,13 +10,11 @@
 namespace mailtwin::app {
 
 int run_status(const GlobalOptions& g, const std::vector<std::string>& args) {
-    po::options_description desc("status options");
-    std::vector<std::string> names;
-    bool json = false;
-    engine::StatusOptions options;
-    desc.add_options()("json", po::bool_switch(&json))("offline", po::bool_switch(&options.offline));
-    parse_command(args, desc, names);
-    json = json || g.log_format == "json";
+    StatusArgs parsed;
+    parse_command("status", args, status_options(parsed), parsed.accounts);
+    const auto& names = parsed.accounts;
+    const auto& options = parsed.options;
+    const bool json = parsed.json || g.log_format == "json";
     auto cfg = load_config(g);
 
     std::vector<engine::AccountStatus> report;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <iostream>
 
+#include "command_options.hpp"
 #include "commands.hpp"
 #include "mailtwin/engine/account_sync.hpp"
 #include "mailtwin/engine/engine_error.hpp"
@@ -16,14 +17,11 @@
 namespace mailtwin::app {
 
 int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
-    po::options_description desc("sync options");
-    std::vector<std::string> accounts;
-    engine::SyncRequest request;
-    bool ext_exit = g.ext_exit;
-    desc.add_options()("folder", po::value(&request.folders))("dry-run", po::bool_switch(&request.dry_run))(
-        "full", po::bool_switch(&request.full))("force", po::bool_switch(&request.force))(
-        "ext-exit", po::bool_switch(&ext_exit)->default_value(g.ext_exit));
-    parse_command(args, desc, accounts);
+    SyncArgs parsed;
+    parse_command("sync", args, sync_options(parsed, g.ext_exit), parsed.accounts);
+    auto& request = parsed.request;
+    const auto& accounts = parsed.accounts;
+    const bool ext_exit = parsed.ext_exit;
     auto cfg = load_config(g);
     const bool json = g.log_format == "json";
     const auto display = ProgressDisplay::for_options(g);

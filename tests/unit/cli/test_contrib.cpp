@@ -99,7 +99,7 @@ TEST(Contrib, BashCompletionOffersCommandsOptionsAndAccounts) {
     auto r = shell("bash " + (dir / "t.sh").string());
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_EQ(r.out,
-              "sync watch status folders check-config forget\n"
+              "sync watch status folders check-config forget help\n"
               "work me@home\n"
               "--json --offline\n"
               "auto always never\n"
