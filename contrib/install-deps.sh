@@ -20,6 +20,8 @@ PACKAGES=(
   isync offlineimap3
   # a mail reader that drops keyword letters when it renames (mu4e's `mu server`): reader tests
   maildir-utils
+  # the real cron daemon the shipped crontab line is run under (tests/fixtures/cron-private.sh)
+  cron
   # the terminal the progress display is checked in (tmux capture-pane)
   tmux
   # checks of contrib/: unit files (systemd-analyze verify), the man page (man -l), completions

@@ -76,7 +76,10 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             continue;
         }
         if (result.fatal) {
-            above([&] { util::log_error(account->name + ": " + result.fatal->describe()); });
+            // Under -q a lock clash is silent (exit 4 still tells): the run before is still at work, so
+            // nothing is wrong, and cron mails whatever a job prints.
+            const bool quiet_clash = g.quiet && result.failure == engine::AccountFailure::locked;
+            if (!quiet_clash) above([&] { util::log_error(account->name + ": " + result.fatal->describe()); });
             int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
                        : result.failure == engine::AccountFailure::connection ? k_exit_connection
                        : result.failure == engine::AccountFailure::config     ? k_exit_usage

@@ -137,6 +137,19 @@ TEST(DailyStatus, DoesNotWaitForTheAccountLock) {
     EXPECT_EQ(s.mailtwin("sync").exit_code, 4);
 }
 
+TEST(DailyLock, AClashIsSilentUnderQuietAndNamedOtherwise) {
+    DailySetup s("quiet-lock");
+    s.server_create("A");
+    auto lock = state::AccountLock::acquire(s.state_dir(), "test");
+    ASSERT_TRUE(lock) << lock.error().describe();
+    const auto quiet = s.mailtwin("-q sync");
+    EXPECT_EQ(quiet.exit_code, 4);
+    EXPECT_EQ(quiet.out + quiet.err, "");
+    const auto plain = s.mailtwin("sync");
+    EXPECT_EQ(plain.exit_code, 4);
+    EXPECT_NE(plain.err.find("another mailtwin (pid "), std::string::npos) << plain.err;
+}
+
 TEST(DailyFolders, ListsMappingFilterSpecialUseAndLocalOnlyFolders) {
     DailySetup s("folders");
     s.server_create("A");
