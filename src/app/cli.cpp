@@ -3,6 +3,7 @@
 #include "command_help.hpp"
 
 #include "mailtwin/config/loader.hpp"
+#include "mailtwin/config/suggest.hpp"
 #include "mailtwin/util/log.hpp"
 
 namespace mailtwin::app {
@@ -34,6 +35,18 @@ config::Config load_config(const GlobalOptions& g) {
     return cfg;
 }
 
+std::string no_such_account(const config::Config& cfg, const std::string& name) {
+    std::vector<std::string_view> names;
+    std::string list;
+    for (const auto& a : cfg.accounts) {
+        names.push_back(a.name);
+        list += (list.empty() ? "" : ", ") + a.name;
+    }
+    const std::string near = config::nearest(name, names);
+    return "no account '" + name + "' in " + cfg.source.string() +
+           (near.empty() ? "" : "; did you mean '" + near + "'?") + " (accounts: " + list + ")";
+}
+
 std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, const std::vector<std::string>& names) {
     std::vector<const config::Account*> out;
     if (names.empty()) {
@@ -42,7 +55,7 @@ std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, c
     }
     for (const auto& n : names) {
         const auto* a = cfg.find_account(n);
-        if (!a) throw UsageError("no account '" + n + "' in " + cfg.source.string());
+        if (!a) throw UsageError(no_such_account(cfg, n));
         out.push_back(a);
     }
     return out;

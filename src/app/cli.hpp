@@ -43,6 +43,8 @@ po::options_description global_options(GlobalOptions& g);
 std::string resolved_config_path(const GlobalOptions& g);
 config::Config load_config(const GlobalOptions& g);
 
+// "no account 'x' in FILE; did you mean 'y'? (accounts: a, b)".
+std::string no_such_account(const config::Config& cfg, const std::string& name);
 // The named accounts (UsageError for an unknown name), or every account when none is named.
 std::vector<const config::Account*> chosen_accounts(const config::Config& cfg, const std::vector<std::string>& names);
 

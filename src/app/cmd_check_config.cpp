@@ -10,8 +10,9 @@ int run_check_config(const GlobalOptions& g, const std::vector<std::string>& arg
     if (!args.empty()) throw UsageError("check-config takes no arguments (got '" + args.front() + "')");
     auto cfg = load_config(g);
     std::cout << config::render_resolved(cfg);
-    std::cerr << "mailtwin: " << cfg.source.string() << ": OK, " << cfg.accounts.size() << " account"
-              << (cfg.accounts.size() == 1 ? "" : "s") << "\n";
+    if (!g.quiet)  // -q: errors only; the exit code says it is fine
+        std::cerr << "mailtwin: " << cfg.source.string() << ": OK, " << cfg.accounts.size() << " account"
+                  << (cfg.accounts.size() == 1 ? "" : "s") << "\n";
     return k_exit_ok;
 }
 

@@ -126,8 +126,9 @@ int main(int argc, char** argv) {
     } catch (const app::UsageError& e) {
         // A message that already says where to look needs no pointer to the general usage.
         const std::string message = e.what();
-        const bool points_to_help =
-            message.find("'mailtwin ") != std::string::npos || message.find("(commands: ") != std::string::npos;
+        const bool points_to_help = message.find("'mailtwin ") != std::string::npos ||
+                                    message.find("(commands: ") != std::string::npos ||
+                                    message.find("(accounts: ") != std::string::npos;
         util::log_error(points_to_help ? message : message + " (mailtwin --help shows the usage)");
         return app::k_exit_usage;
     } catch (const boost::program_options::error& e) {

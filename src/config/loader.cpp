@@ -397,7 +397,7 @@ Config build(const toml::table& root, const std::string& file) {
     const toml::table* accounts = top.table("accounts");
     if (!accounts || accounts->empty())
         throw ConfigError(file + ": no account configured; add an [accounts.NAME] table (see " +
-                          "etc/mailtwin.toml.example)");
+                          std::string(MAILTWIN_EXAMPLE_CONFIG) + ")");
     for (auto&& [name, node] : *accounts) {
         const std::string account_path = "accounts." + std::string(name.str());
         if (!node.is_table()) top.fail(node.source(), "'" + account_path + "' must be a table ([" + account_path + "])");
@@ -504,7 +504,7 @@ Config load_file(const std::filesystem::path& path) {
     if (!in)
         throw ConfigError(path.string() + ": cannot read the config file (" +
                           (std::filesystem::exists(path) ? "permission denied" : "no such file") +
-                          "); pass --config FILE or create it (see etc/mailtwin.toml.example)");
+                          "); pass --config FILE or create it (see " + MAILTWIN_EXAMPLE_CONFIG + ")");
     std::stringstream ss;
     ss << in.rdbuf();
     Config cfg = parse(ss.str(), path.string());
