@@ -13,10 +13,23 @@ _mailtwin_accounts() {
             -e 's/^[[:space:]]*\[accounts\."([^"]+)"\][[:space:]]*(#.*)?$/\1/p' "$config"
 }
 
+# Remote folder names the state remembers, for --folder: `mailtwin status --offline --json` (it reads
+# the state only: no server, no lock). $1 is the mailtwin being completed, $2 the config, the rest the
+# accounts named so far (none: every account).
+_mailtwin_folders() {
+    local program=$1 config=$2
+    shift 2
+    local -a with_config=()
+    [[ -n $config ]] && with_config=(--config "$config")
+    "$program" "${with_config[@]}" status --offline --json "$@" 2>/dev/null |
+        sed -nE 's/^\{"event":"folder",.*"folder":"(([^"\\]|\\.)*)".*$/\1/p'
+}
+
 _mailtwin() {
     local cur prev words cword
     if declare -F _init_completion >/dev/null; then
-        _init_completion || return
+        # "--config=FILE" stays one word (bash-completion would split it at "=").
+        _init_completion -n = || return
     else
         cur=${COMP_WORDS[COMP_CWORD]}
         prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -39,13 +52,20 @@ _mailtwin() {
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
             return ;;
         --folder|--idle-folder)
-            return ;;  # remote names: ask `mailtwin folders ACCOUNT`
+            ;;  # remote names from the state, once the command line is read below
         --interval|--debounce)
             return ;;  # a number
     esac
 
-    # Find the command and the config file named so far.
+    if [[ $cur == --config=* ]]; then
+        COMPREPLY=($(compgen -f -P --config= -- "${cur#--config=}"))
+        compopt -o filenames 2>/dev/null
+        return
+    fi
+
+    # Find the command, the config file and the accounts named so far.
     local i command="" config="" accounts_given=0
+    local -a accounts=()
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --config|-c) config=${words[i+1]}; ((i++)) ;;
@@ -53,7 +73,7 @@ _mailtwin() {
             --log-format|--progress|--folder|--interval|--idle-folder|--debounce) ((i++)) ;;
             -*) ;;
             *)
-                if [[ -z $command ]]; then command=${words[i]}; else ((accounts_given++)); fi ;;
+                if [[ -z $command ]]; then command=${words[i]}; else accounts+=("${words[i]}"); ((accounts_given++)); fi ;;
         esac
     done
 
@@ -63,6 +83,12 @@ _mailtwin() {
         else
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         fi
+        return
+    fi
+
+    if [[ $prev == --folder || $prev == --idle-folder ]]; then
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -W "$(_mailtwin_folders "${words[0]}" "$config" "${accounts[@]}")" -- "$cur"))
         return
     fi
 
@@ -85,8 +111,16 @@ _mailtwin() {
             return ;;
         folders|forget) ((accounts_given > 0)) && return ;;
     esac
+    # Accounts not named yet.
+    local name given
+    local -a left=()
+    while read -r name; do
+        [[ -n $name ]] || continue
+        for given in "${accounts[@]}"; do [[ $given == "$name" ]] && continue 2; done
+        left+=("$name")
+    done < <(_mailtwin_accounts "$config")
     local IFS=$'\n'
-    COMPREPLY=($(compgen -W "$(_mailtwin_accounts "$config")" -- "$cur"))
+    COMPREPLY=($(compgen -W "${left[*]}" -- "$cur"))
 }
 
 complete -F _mailtwin mailtwin

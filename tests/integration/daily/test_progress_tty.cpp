@@ -18,17 +18,12 @@
 #include <vector>
 
 #include "daily_setup.hpp"
+#include "tmux.hpp"
 
 namespace mailtwin::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -38,38 +33,6 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 bool is_progress_line(const std::string& line) { return line.find(" msgs ") != std::string::npos; }
-
-// A tmux server of our own (its own socket, no user configuration), killed with the object.
-class Tmux {
-public:
-    Tmux() : m_prefix("tmux -L mailtwin-test-" + std::to_string(::getpid()) + " -f /dev/null ") {}
-    ~Tmux() { (void)run("kill-server"); }
-    Tmux(const Tmux&) = delete;
-    Tmux& operator=(const Tmux&) = delete;
-
-    // A detached session whose only pane runs `command` on a terminal of columns x rows.
-    bool start(const std::string& command, int columns, int rows) {
-        return std::system((m_prefix + "new-session -d -s t -x " + std::to_string(columns) + " -y " +
-                            std::to_string(rows) + " " + shell_quote(command))
-                               .c_str()) == 0;
-    }
-    // The visible screen of the pane, one line per row (trailing blanks trimmed by tmux).
-    std::string capture() { return run("capture-pane -p -t t"); }
-    // Lines that scrolled off the top of the pane into its history.
-    int scrolled_off() { return std::atoi(run("display-message -p -t t '#{history_size}'").c_str()); }
-
-private:
-    std::string run(const std::string& args) {
-        std::string out;
-        FILE* p = ::popen((m_prefix + args + " 2>/dev/null").c_str(), "r");
-        if (!p) return out;
-        std::array<char, 4096> buf;
-        while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-        ::pclose(p);
-        return out;
-    }
-    std::string m_prefix;
-};
 
 TEST(ProgressTty, LiveLinesInATerminalVanishAndNeverScroll) {
     if (std::system("command -v tmux >/dev/null 2>&1") != 0)

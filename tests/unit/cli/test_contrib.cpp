@@ -96,6 +96,9 @@ TEST(Contrib, BashCompletionOffersCommandsOptionsAndAccounts) {
                                "t mailtwin --config " + (dir / "c.toml").string() + " sync ''\n"
                                "t mailtwin status --\n"
                                "t mailtwin --progress ''\n"
+                               "t mailtwin --config " + (dir / "c.toml").string() + " sync work ''\n"
+                               "t mailtwin --config=" + (dir / "c.toml").string() + " status ''\n"
+                               "t mailtwin --config=" + (dir / "c.").string() + "\n"
                                "complete -p mailtwin\n";
     std::ofstream(dir / "t.sh") << script;
     auto r = shell("bash " + (dir / "t.sh").string());
@@ -105,6 +108,9 @@ TEST(Contrib, BashCompletionOffersCommandsOptionsAndAccounts) {
               "work me@home\n"
               "--json --offline\n"
               "auto always never\n"
+              "me@home\n"  // an account already named is not offered again
+              "work me@home\n"  // --config=FILE is read like --config FILE
+              "--config=" + (dir / "c.toml").string() + "\n"
               "complete -F _mailtwin mailtwin\n");
 }
 
