@@ -50,7 +50,7 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             std::cout << engine::folder_json(account, r) << "\n";
         } else if (r.failed()) {
             util::log_error(account + "/" + engine::folder_summary(r));
-        } else if (!g.quiet && (r.outcome != engine::FolderOutcome::unchanged || g.verbose)) {
+        } else if (!g.quiet && (engine::worth_reporting(r) || g.verbose)) {
             std::cout << account << "/" << engine::folder_summary(r) << "\n";
         }
         std::cout.flush();

@@ -1,5 +1,6 @@
 #include "mailtwin/engine/report.hpp"
 
+#include "mailtwin/sync/plan_format.hpp"
 #include "mailtwin/util/log.hpp"
 
 namespace mailtwin::engine {
@@ -46,18 +47,38 @@ std::string folder_summary(const FolderResult& r) {
     if (c.pairs) add("matched " + std::to_string(c.pairs));
     if (c.skips) add("skipped " + std::to_string(c.skips));
     if (r.outcome == FolderOutcome::planned) add("(planned)");
-    out += parts.empty() ? std::string("in sync") : parts;
+    std::string refusals;
     for (const auto& a : r.plan.actions)
         if (const auto* refuse = std::get_if<sync::Refuse>(&a))
-            out += "; REFUSED " + std::to_string(refuse->count) + " deletions: " + refuse->reason;
+            refusals += (refusals.empty() ? "" : "; ") + sync::refusal_text(*refuse);
+    // One word for a folder with nothing to do, whether its checkpoint said so or a visit did.
+    out += parts.empty() && refusals.empty() ? std::string("unchanged") : parts;
+    if (!refusals.empty()) out += (parts.empty() ? "" : "; ") + refusals;
     for (const auto& w : r.plan.warnings) out += "; warning: " + w;
     return out;
 }
 
+bool changed_anything(const FolderResult& r) {
+    const auto& c = r.plan.counters;
+    using util::Side;
+    return c.downloads || c.uploads || r.moved_in || c.flag_changes[Side::local] || c.flag_changes[Side::remote] ||
+           c.expunges[Side::local] || c.expunges[Side::remote] || c.pairs || c.skips;
+}
+
+bool worth_reporting(const FolderResult& r) {
+    return r.failed() || changed_anything(r) || !r.plan.warnings.empty();
+}
+
 std::string folder_json(const std::string& account, const FolderResult& r) {
     const auto& c = r.plan.counters;
+    // "refused" rather than "synced" when the rail held deletions back; "unchanged" for a visit that
+    // found nothing to do, as for a folder the checkpoint skipped.
+    const std::string_view outcome = r.outcome != FolderOutcome::failed && r.plan.refused() ? "refused"
+                                     : r.outcome == FolderOutcome::synced && !changed_anything(r)
+                                         ? "unchanged"
+                                         : outcome_name(r.outcome);
     std::string out = "{\"event\":\"folder\",\"account\":" + util::json_quote(account) +
-                      ",\"folder\":" + util::json_quote(r.folder) + ",\"outcome\":\"" + std::string(outcome_name(r.outcome)) + "\"";
+                      ",\"folder\":" + util::json_quote(r.folder) + ",\"outcome\":\"" + std::string(outcome) + "\"";
     out += ",\"incremental\":" + std::string(r.incremental ? "true" : "false");
     out += ",\"downloads\":" + std::to_string(c.downloads) + ",\"uploads\":" + std::to_string(c.uploads);
     out += ",\"flag_changes\":" + std::to_string(c.flag_changes[util::Side::remote] + c.flag_changes[util::Side::local]);

@@ -201,4 +201,17 @@ std::vector<std::string> format_plan(const Plan& plan, PlanFormat format) {
     return lines;
 }
 
+std::string refusal_text(const Refuse& r) {
+    const bool local_gone = r.gone == util::Side::local;
+    std::string out = "REFUSED " + std::to_string(r.count) + " of " + std::to_string(r.paired) +
+                      " deletions seen " + (local_gone ? "in the Maildir" : "on the server");
+    if (r.cause == RefuseCause::over_limit && r.paired > 0) {
+        out += " (" + std::to_string(r.count * 100 / r.paired) + " %, over max_delete_percent = " +
+               std::to_string(r.limit_percent) + ")";
+        return out + ": " + (local_gone ? "the server" : "the Maildir") +
+               " keeps them; run with --force to carry them out";
+    }
+    return out + ": " + r.reason + "; " + (local_gone ? "the server" : "the Maildir") + " keeps them";
+}
+
 }  // namespace mailtwin::sync

@@ -265,7 +265,7 @@ private:
         const bool too_many = exceeds_delete_limit(expunges.size(), m_paired, m_policy);
         if (too_many) {
             emit(Refuse{gone, expunges.size(), m_paired, k_over_limit_reason, RefuseCause::over_limit,
-                        std::move(expunges)});
+                        std::move(expunges), m_policy.max_delete_percent});
             m_plan.hold_checkpoint[gone] = true;
         }
         for (const auto& d : list) {

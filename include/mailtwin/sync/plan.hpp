@@ -150,6 +150,7 @@ struct Refuse {
     std::string reason;
     RefuseCause cause = RefuseCause::over_limit;
     std::vector<Expunge> held;  // the withheld expunges (on the other side of `gone`)
+    int limit_percent = 0;      // over_limit: the max_delete_percent it was over, for the report
     friend bool operator==(const Refuse&, const Refuse&) = default;
 };
 

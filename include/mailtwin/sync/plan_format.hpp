@@ -21,4 +21,8 @@ enum class PlanFormat { text, json };
 // One line per action, in plan order, without trailing newlines.
 [[nodiscard]] std::vector<std::string> format_plan(const Plan& plan, PlanFormat format);
 
+// What the safety rail held back, for a person: "REFUSED 7 of 10 deletions seen in the Maildir (70 %,
+// over max_delete_percent = 50): the server keeps them; run with --force to carry them out".
+[[nodiscard]] std::string refusal_text(const Refuse& refuse);
+
 }  // namespace mailtwin::sync

@@ -209,7 +209,7 @@ protected:
         ASSERT_EQ(second.exit_code, 0) << second.output;
         std::istringstream lines(second.output);
         for (std::string line; std::getline(lines, line);)
-            EXPECT_TRUE(line.ends_with(": in sync") || line.ends_with(": unchanged")) << second.output;
+            EXPECT_TRUE(line.ends_with(": unchanged")) << second.output;
         EXPECT_EQ(all_files(s.maildir()), files);
         EXPECT_EQ(s.server_modseqs(), modseqs);
     }
@@ -355,7 +355,7 @@ TEST(IdentityUpgrade, RowsOfTheOldRuleAreRecomputedNotComparedNorDuplicated) {
     std::this_thread::sleep_for(std::chrono::milliseconds(3000));
     auto noop = s.sync();
     ASSERT_EQ(noop.exit_code, 0) << noop.output;
-    EXPECT_NE(noop.output.find("in sync"), std::string::npos) << noop.output;
+    EXPECT_EQ(noop.output, "") << "a run that changes nothing prints nothing";
 
     s.server_recreate("INBOX");
     for (int i = 0; i < 4; ++i) s.server_append("INBOX", "u" + std::to_string(i), i % 2 ? "\\Seen" : "");
