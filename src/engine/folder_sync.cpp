@@ -122,7 +122,8 @@ util::Expected<void> plan_late_appends(state::StateDb& db, const FolderKey& wher
     auto& plan = p.result.plan;
     const bool reset = std::any_of(plan.actions.begin(), plan.actions.end(),
                                    [](const sync::Action& a) { return std::holds_alternative<sync::ResetUids>(a); });
-    p.late_appends.drop = recognise_late_copies(plan, *watches, reset, now);
+    p.late_appends.drop =
+        recognise_late_copies(plan, new_server_copies(p.remote.view, p.last.pairs), *watches, reset, now);
     // Every UID the listing did not show is at least the first new UID the uploads may get.
     const model::Uid above = p.append_expect.first_new_uid == 0 ? 0 : p.append_expect.first_new_uid - 1;
     p.late_appends.add = watches_for_unresolved_uploads(plan, p.last.pairs, where.folder, above, now);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <type_traits>
+#include <variant>
 
 #include "mailtwin/engine/identity.hpp"
 
@@ -49,7 +51,53 @@ util::Expected<std::vector<LateAppendWatch>> load_late_append_watches(state::Sta
     return out;
 }
 
-std::vector<state::IntentId> recognise_late_copies(sync::Plan& plan, const std::vector<LateAppendWatch>& watches,
+std::vector<NewServerCopy> new_server_copies(const model::RemoteView& view, const model::FolderState& last) {
+    std::set<model::Uid> known;
+    if (view.uidvalidity == last.uidvalidity)
+        for (const auto& row : last.pairs)
+            if (row.uid != 0) known.insert(row.uid);
+    std::vector<NewServerCopy> out;
+    for (const auto& m : view.messages)
+        if (m.identity && !known.count(m.uid)) out.push_back({m.uid, *m.identity});
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+    return out;
+}
+
+namespace {
+
+// The UIDs the plan does something with other than download or skip them: a pair found by identity
+// (an intent row takes its copy before any watch does), or an expunge of a message marked deleted.
+std::set<model::Uid> claimed_uids(const sync::Plan& plan) {
+    std::set<model::Uid> out;
+    for (const auto& action : plan.actions)
+        std::visit(
+            [&out](const auto& a) {
+                using A = std::decay_t<decltype(a)>;
+                if constexpr (std::is_same_v<A, sync::Download>) {
+                    if (a.restore) out.insert(a.uid);
+                } else if constexpr (!std::is_same_v<A, sync::Skip> && requires { a.uid; }) {
+                    out.insert(a.uid);
+                }
+            },
+            action);
+    return out;
+}
+
+// Replaces whatever the plan meant to do with `uid` (download, skip) by its expunge on the server.
+void expunge_instead(sync::Plan& plan, model::Uid uid) {
+    std::erase_if(plan.actions, [uid](const sync::Action& action) {
+        if (const auto* d = std::get_if<sync::Download>(&action)) return d->uid == uid;
+        if (const auto* k = std::get_if<sync::Skip>(&action)) return k->side == util::Side::remote && k->uid == uid;
+        return false;
+    });
+    // Ours, so no user made it: expunged on the server, never moved to `trash` (server_marked).
+    plan.actions.push_back(sync::Expunge{util::Side::remote, uid, "", true});
+}
+
+}  // namespace
+
+std::vector<state::IntentId> recognise_late_copies(sync::Plan& plan, const std::vector<NewServerCopy>& fresh,
+                                                   const std::vector<LateAppendWatch>& watches,
                                                    bool uidvalidity_changed, std::int64_t now) {
     std::vector<state::IntentId> drop;
     if (watches.empty()) return drop;
@@ -58,24 +106,18 @@ std::vector<state::IntentId> recognise_late_copies(sync::Plan& plan, const std::
         for (const auto& w : watches) drop.push_back(w.id);
         return drop;
     }
-    // Candidates: downloads of server messages the state does not know, lowest UID first, so that
-    // the first copy to land is the one a watch takes (any of them would do: they are one message).
-    std::vector<std::size_t> candidates;
-    for (std::size_t i = 0; i < plan.actions.size(); ++i)
-        if (const auto* d = std::get_if<sync::Download>(&plan.actions[i]); d && !d->restore && d->identity)
-            candidates.push_back(i);
-    std::sort(candidates.begin(), candidates.end(), [&plan](std::size_t a, std::size_t b) {
-        return std::get<sync::Download>(plan.actions[a]).uid < std::get<sync::Download>(plan.actions[b]).uid;
-    });
+    // Lowest UID first, so that the first copy to land is the one a watch takes (any would do: they
+    // are one message). A new copy is a candidate whether the plan downloads it or, by direction or a
+    // filter, leaves it on the server: either way it would stay a second copy there.
+    const auto claimed = claimed_uids(plan);
     std::set<std::size_t> used;  // indexes into `watches`
-    for (std::size_t at : candidates) {
-        const auto d = std::get<sync::Download>(plan.actions[at]);
+    for (const auto& copy : fresh) {
+        if (claimed.count(copy.uid)) continue;
         for (std::size_t w = 0; w < watches.size(); ++w) {
-            if (used.count(w) || watches[w].identity != *d.identity || d.uid <= watches[w].above) continue;
+            if (used.count(w) || watches[w].identity != copy.identity || copy.uid <= watches[w].above) continue;
             used.insert(w);
             drop.push_back(watches[w].id);
-            // Ours, so no user made it: expunged on the server, never moved to `trash` (server_marked).
-            plan.actions[at] = sync::Expunge{util::Side::remote, d.uid, "", true};
+            expunge_instead(plan, copy.uid);
             break;
         }
     }

@@ -15,10 +15,10 @@
 //   is above it: UIDs only grow). It says: "one more copy of ours with this identity may still
 //   appear, above this UID". One watch per interrupted APPEND: a message interrupted twice gets two.
 // Rule 2 (recognise). A later run that finds a new server message with a watched identity above the
-//   watch's UID (one the planner would download: nothing else claimed it by identity first, so an
-//   unresolved intent row still pairs with the first copy found) takes it for that late copy: it is
-//   expunged from the server (never moved to `trash`, like any server-side expunge of a copy that is
-//   not the user's) instead of downloaded, and the watch is dropped with it. Each watch takes one copy.
+//   watch's UID takes it for that late copy, if nothing claimed it first (an unresolved intent row
+//   still pairs by identity with the first copy found): whether the plan would download it or leave
+//   it on the server (direction, a filter), it is expunged from the server instead (never moved to
+//   `trash`: no user made it), and the watch is dropped with it. Each watch takes one copy.
 // Rule 3 (forget). A watch is dropped once a listing taken k_late_append_window after it was written
 //   shows no such copy (a server finishes a dead session's command within seconds; the window is
 //   generous), and at once when the folder's UIDVALIDITY changes (its UIDs mean nothing any more).
@@ -61,9 +61,19 @@ struct LateAppends {
 // The watches of one folder, oldest first.
 util::Expected<std::vector<LateAppendWatch>> load_late_append_watches(state::StateDb& db, const FolderKey& where);
 
-// Rule 2 and 3 on a folder's plan (pure): each Download of a new server message that a watch
-// recognises becomes a server-side Expunge; returns the watches to drop (used or expired).
-std::vector<state::IntentId> recognise_late_copies(sync::Plan& plan, const std::vector<LateAppendWatch>& watches,
+// A server message the state does not know, with its identity (every new one is described).
+struct NewServerCopy {
+    model::Uid uid = 0;
+    model::Identity identity;
+};
+// The view's messages the state does not know (all of them after a UIDVALIDITY change), by UID.
+std::vector<NewServerCopy> new_server_copies(const model::RemoteView& view, const model::FolderState& last);
+
+// Rules 2 and 3 on a folder's plan (pure): each new server copy that a watch recognises, and that the
+// plan would download or leave alone (direction, filters), is expunged on the server instead;
+// returns the watches to drop (used or expired).
+std::vector<state::IntentId> recognise_late_copies(sync::Plan& plan, const std::vector<NewServerCopy>& fresh,
+                                                   const std::vector<LateAppendWatch>& watches,
                                                    bool uidvalidity_changed, std::int64_t now);
 
 // Rule 1 (pure): the watches this plan needs, for its uploads and forgets of rows whose upload

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "mailtwin/engine/identity.hpp"
 
 namespace mailtwin::engine {
@@ -20,6 +22,20 @@ sync::Download download(model::Uid uid, std::optional<model::Identity> identity,
     d.identity = identity;
     d.restore = restore;
     return d;
+}
+
+// Every Download of the plan is a new server copy (as the planner makes them), plus `extra`.
+std::vector<NewServerCopy> fresh_of(const sync::Plan& plan, std::vector<NewServerCopy> extra = {}) {
+    for (const auto& a : plan.actions)
+        if (const auto* d = std::get_if<sync::Download>(&a); d && !d->restore && d->identity)
+            extra.push_back({d->uid, *d->identity});
+    std::sort(extra.begin(), extra.end(), [](const auto& x, const auto& y) { return x.uid < y.uid; });
+    return extra;
+}
+
+std::vector<state::IntentId> recognise(sync::Plan& plan, const std::vector<LateAppendWatch>& watches,
+                                       bool reset = false, std::int64_t now = k_now) {
+    return recognise_late_copies(plan, fresh_of(plan), watches, reset, now);
 }
 
 LateAppendWatch watch(state::IntentId id, model::Uid above, std::int64_t created = k_now) {
@@ -40,11 +56,12 @@ int expunges(const sync::Plan& plan) {
 TEST(LateAppends, ANewCopyAboveTheWatchedUidIsExpungedInsteadOfDownloaded) {
     sync::Plan plan;
     plan.actions = {download(7, k_ours), download(8, k_other)};
-    auto drop = recognise_late_copies(plan, {watch(1, 5)}, false, k_now);
+    auto drop = recognise(plan, {watch(1, 5)});
     EXPECT_EQ(drop, std::vector<state::IntentId>{1});
-    ASSERT_TRUE(std::holds_alternative<sync::Expunge>(plan.actions[0]));
-    EXPECT_EQ(std::get<sync::Expunge>(plan.actions[0]).uid, 7U);
-    EXPECT_TRUE(std::holds_alternative<sync::Download>(plan.actions[1]));  // another message: downloaded
+    ASSERT_EQ(plan.actions.size(), 2U);
+    EXPECT_TRUE(std::holds_alternative<sync::Download>(plan.actions[0]));  // another message: downloaded
+    ASSERT_TRUE(std::holds_alternative<sync::Expunge>(plan.actions[1]));
+    EXPECT_EQ(std::get<sync::Expunge>(plan.actions[1]).uid, 7U);
     EXPECT_EQ(plan.counters.expunges[util::Side::remote], 1U);
     EXPECT_EQ(plan.counters.downloads, 1U);
 }
@@ -52,7 +69,7 @@ TEST(LateAppends, ANewCopyAboveTheWatchedUidIsExpungedInsteadOfDownloaded) {
 TEST(LateAppends, ACopyAtOrBelowTheWatchedUidWasListedBeforeAndIsNotOurs) {
     sync::Plan plan;
     plan.actions = {download(5, k_ours), download(3, k_ours)};
-    auto drop = recognise_late_copies(plan, {watch(1, 5)}, false, k_now);
+    auto drop = recognise(plan, {watch(1, 5)});
     EXPECT_TRUE(drop.empty());
     EXPECT_EQ(expunges(plan), 0);
 }
@@ -62,9 +79,10 @@ TEST(LateAppends, EachWatchTakesOneCopyTheLowestFirst) {
     // a message of its own.
     sync::Plan plan;
     plan.actions = {download(12, k_ours), download(10, k_ours), download(11, k_ours)};
-    auto drop = recognise_late_copies(plan, {watch(1, 5), watch(2, 5)}, false, k_now);
+    auto drop = recognise(plan, {watch(1, 5), watch(2, 5)});
     EXPECT_EQ(drop.size(), 2U);
     EXPECT_EQ(expunges(plan), 2);
+    ASSERT_EQ(plan.actions.size(), 3U);
     ASSERT_TRUE(std::holds_alternative<sync::Download>(plan.actions[0]));
     EXPECT_EQ(std::get<sync::Download>(plan.actions[0]).uid, 12U);
 }
@@ -72,26 +90,39 @@ TEST(LateAppends, EachWatchTakesOneCopyTheLowestFirst) {
 TEST(LateAppends, RestoresAndMessagesWithoutIdentityAreNeverTaken) {
     sync::Plan plan;
     plan.actions = {download(7, k_ours, true), download(8, std::nullopt)};
-    EXPECT_TRUE(recognise_late_copies(plan, {watch(1, 5)}, false, k_now).empty());
+    EXPECT_TRUE(recognise(plan, {watch(1, 5)}).empty());
     EXPECT_EQ(expunges(plan), 0);
+}
+
+TEST(LateAppends, ACopyTheServerWouldKeepIsTakenTooButNotOneAPairClaimed) {
+    // direction = push (no download planned) or a filter's Skip: the late copy would stay on the
+    // server as a second copy. A Pair: an unresolved intent row found its copy by identity.
+    sync::Plan plan;
+    plan.actions = {sync::Skip{util::Side::remote, 8, "", "larger than max_size"},
+                    sync::Pair{9, "k", {}, {}, 1, k_ours}};
+    auto drop = recognise_late_copies(plan, {{7, k_ours}, {8, k_ours}, {9, k_ours}},
+                                      {watch(1, 5), watch(2, 5), watch(3, 5)}, false, k_now);
+    EXPECT_EQ(drop, (std::vector<state::IntentId>{1, 2}));
+    EXPECT_EQ(expunges(plan), 2);
+    for (const auto& a : plan.actions) EXPECT_FALSE(std::holds_alternative<sync::Skip>(a));
+    EXPECT_TRUE(std::holds_alternative<sync::Pair>(plan.actions[0]));
 }
 
 TEST(LateAppends, AWatchEndsWhenAListingPastTheWindowShowsNoCopy) {
     sync::Plan plan;
     const std::int64_t written = k_now - k_late_append_window;
-    EXPECT_TRUE(recognise_late_copies(plan, {watch(1, 5, written + 1)}, false, k_now).empty());
-    EXPECT_EQ(recognise_late_copies(plan, {watch(1, 5, written)}, false, k_now), std::vector<state::IntentId>{1});
+    EXPECT_TRUE(recognise(plan, {watch(1, 5, written + 1)}).empty());
+    EXPECT_EQ(recognise(plan, {watch(1, 5, written)}), std::vector<state::IntentId>{1});
     // Past the window, a copy that does land is still taken (the run after a long pause sees it).
     plan.actions = {download(9, k_ours)};
-    EXPECT_EQ(recognise_late_copies(plan, {watch(1, 5, written - 86400)}, false, k_now),
-              std::vector<state::IntentId>{1});
+    EXPECT_EQ(recognise(plan, {watch(1, 5, written - 86400)}), std::vector<state::IntentId>{1});
     EXPECT_EQ(expunges(plan), 1);
 }
 
 TEST(LateAppends, AUidValidityChangeEndsEveryWatchAndTakesNothing) {
     sync::Plan plan;
     plan.actions = {download(9, k_ours)};
-    EXPECT_EQ(recognise_late_copies(plan, {watch(1, 5), watch(2, 5)}, true, k_now).size(), 2U);
+    EXPECT_EQ(recognise(plan, {watch(1, 5), watch(2, 5)}, true).size(), 2U);
     EXPECT_EQ(expunges(plan), 0);
 }
 
