@@ -177,6 +177,37 @@ TEST_P(LateAppend, AnUploadInterruptedByAKillEndsExactlyOnceOnEachSide) {
     EXPECT_EQ(s.server_bodies("box"), expected);
 }
 
+// direction = "push": no new server message is ever downloaded, so the late copy would stay on the
+// server as a second copy for good; it is ours, so it is expunged there all the same.
+class LateAppendPush : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LateAppendPush, ALateCopyThatWouldStayOnTheServerIsRemovedToo) {
+    Scenario s("late-push", "direction = \"push\"\n", engine_server(GetParam()));
+    s.server_create("box");
+    for (const char* sub : {"tmp", "new", "cur"}) std::filesystem::create_directories(s.local_dir("box") / sub);
+    s.local_deliver("box", "seed");
+    ASSERT_EQ(s.sync().exit_code, 0);
+    s.local_deliver("box", "late-1");
+    const auto expected = s.local_bodies("box");
+    AppendRelay late(engine_server(GetParam()).port);
+    {
+        BackgroundSync killed(relay_config(s, late.port(), "relay1.toml"), config_of(s).parent_path() / "k.log");
+        ASSERT_TRUE(late.wait_held(60)) << read_file(config_of(s).parent_path() / "k.log");
+        killed.kill();
+    }
+    ASSERT_EQ(s.sync().exit_code, 0);  // uploads again
+    ASSERT_TRUE(late.release());
+    auto after = s.sync();
+    EXPECT_EQ(after.exit_code, 0) << after.output;
+    EXPECT_EQ(s.server_bodies("box"), expected);
+    EXPECT_EQ(s.local_bodies("box"), expected);
+    auto further = s.sync("--ext-exit");
+    EXPECT_EQ(further.exit_code, 0) << further.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, LateAppendPush, ::testing::Values("dovecot", "degraded"),
+                         [](const auto& param_info) { return std::string(param_info.param); });
+
 // The crash tests: the run that uploads again is stopped after each of its state commits in turn
 // (for_each_kill_point), so it leaves every state it can (the watch written or not, its own APPEND in
 // doubt too); a clean run follows, then the first run's APPEND lands. Still once on each side.
