@@ -114,8 +114,9 @@ std::optional<util::Error> not_finished(const PlannedFolder& p, const ExecStats&
                            "were synced)"};
 }
 
-// Late APPENDs (late_appends.hpp): our own late copies leave the plan's downloads for expunges, and
-// the uploads whose outcome is in doubt get their watches. Before the rows are trimmed to the plan.
+// Late APPENDs (late_appends.hpp): our own late copies are expunged instead of downloaded (or left on
+// the server), and the uploads whose outcome is in doubt get their watches. Before the rows are
+// trimmed to what the plan names.
 util::Expected<void> plan_late_appends(state::StateDb& db, const FolderKey& where, PlannedFolder& p, std::int64_t now) {
     auto watches = load_late_append_watches(db, where);
     if (!watches) return util::unexpected(std::move(watches).error());
