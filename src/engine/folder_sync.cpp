@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/engine/late_appends.hpp"
 #include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/stamp.hpp"
@@ -113,6 +114,23 @@ std::optional<util::Error> not_finished(const PlannedFolder& p, const ExecStats&
                            "were synced)"};
 }
 
+// Late APPENDs (late_appends.hpp): our own late copies are expunged instead of downloaded (or left on
+// the server), and the uploads whose outcome is in doubt get their watches. Before the rows are
+// trimmed to what the plan names.
+util::Expected<void> plan_late_appends(state::StateDb& db, const FolderKey& where, PlannedFolder& p, std::int64_t now) {
+    auto watches = load_late_append_watches(db, where);
+    if (!watches) return util::unexpected(std::move(watches).error());
+    auto& plan = p.result.plan;
+    const bool reset = std::any_of(plan.actions.begin(), plan.actions.end(),
+                                   [](const sync::Action& a) { return std::holds_alternative<sync::ResetUids>(a); });
+    p.late_appends.drop =
+        recognise_late_copies(plan, new_server_copies(p.remote.view, p.last.pairs), *watches, reset, now);
+    // Every UID the listing did not show is at least the first new UID the uploads may get.
+    const model::Uid above = p.append_expect.first_new_uid == 0 ? 0 : p.append_expect.first_new_uid - 1;
+    p.late_appends.add = watches_for_unresolved_uploads(plan, p.last.pairs, where.folder, above, now);
+    return {};
+}
+
 bool needs_selected_folder(const sync::Plan& plan, net::Session& session) {
     for (const auto& action : plan.actions) {
         if (std::holds_alternative<sync::Download>(action)) return true;
@@ -167,6 +185,8 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
             co_return fail(std::move(r).error());
     p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
     p.append_expect = append_expectation(p);
+    if (auto r = plan_late_appends(db, FolderKey{account, job.remote_name}, p, options.now); !r)
+        co_return fail(std::move(r).error());
     if (options.dry_run)  // a real run would fail the folder with these (not_finished)
         for (const auto& why : p.local.not_carried) p.result.plan.warnings.push_back("would not be synced: " + why);
     if (p.last.unreadable > 0)
@@ -206,10 +226,13 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
         });
         if (!erased) co_return fail(std::move(erased).error());
     }
+    // Queued before the plan: the APPEND step commits them with its intent rows, before the APPEND.
+    if (auto r = queue_new_watches(batch, where, p.late_appends); !r) co_return fail(std::move(r).error());
     ExecContext ctx{session, batch.db(), batch, where, p.job.local_dir, *p.keywords, p.local, p.last, options.trash, options.progress};
     ctx.append_expect = p.append_expect;
     auto stats = co_await execute_plan(ctx, result.plan);
     if (!stats) co_return fail(std::move(stats).error());
+    if (auto r = queue_dropped_watches(batch, where, p.late_appends); !r) co_return fail(std::move(r).error());
     result.stats = *stats;
     // The summary and the exit code count the copies that were made, not those that were planned.
     result.plan.counters.downloads = stats->downloaded;

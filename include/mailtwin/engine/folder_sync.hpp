@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mailtwin/engine/executor.hpp"
+#include "mailtwin/engine/late_appends.hpp"
 #include "mailtwin/engine/progress.hpp"
 #include "mailtwin/net/session.hpp"
 #include "mailtwin/state/state_db.hpp"
@@ -58,6 +59,7 @@ struct PlannedFolder {
     RemoteSnapshot remote;
     FolderResult result;  // plan filled in; outcome failed if planning failed
     net::AppendExpectation append_expect;  // what the UIDs of its uploads must be (server_claims.hpp)
+    LateAppends late_appends;              // watches of uploads in doubt to add and drop (late_appends.hpp)
 };
 
 asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
