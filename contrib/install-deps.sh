@@ -16,6 +16,10 @@ PACKAGES=(
   # the second server of the integration tests (tests/fixtures/cyrus-up.sh): cyrus-imapd itself
   # conflicts with dovecot-imapd, so its imapd is unpacked privately by tests/fixtures/cyrus-extract.sh
   cyrus-common cyrus-admin sasl2-bin
+  # the third server (tests/fixtures/courier-up.sh): courier-imap conflicts with dovecot-imapd too, so
+  # its imapd and imaplogin are unpacked privately by tests/fixtures/courier-extract.sh; these do not
+  # conflict (couriertcpd and couriertls, authdaemond, the userdb module)
+  courier-base courier-authdaemon courier-authlib-userdb
   # the synchronizers users migrate from: the migration tests fill a Maildir with each
   isync offlineimap3
   # a mail reader that drops keyword letters when it renames (mu4e's `mu server`): reader tests
@@ -62,7 +66,8 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2
   $SUDO systemctl stop dovecot || true
 fi
 # Likewise cyrus-common enables a system-wide Cyrus (and sasl2-bin a saslauthd); the tests never use them.
-for svc in cyrus-imapd saslauthd; do
+# courier-authdaemon does the same with a system-wide authdaemond (the fixture runs its own).
+for svc in cyrus-imapd saslauthd courier-authdaemon; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet "$svc" 2>/dev/null; then
     $SUDO systemctl disable --now "$svc" || true
   fi

@@ -12,9 +12,9 @@
 
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
+#include "mailtwin/maildir/content_hash.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/filename.hpp"
-#include "mailtwin/maildir/content_hash.hpp"
 #include "mailtwin/maildir/message_info.hpp"
 
 namespace mailtwin::test {
@@ -30,6 +30,7 @@ namespace {
 // the last test (before the shared Dovecot, which main() stops).
 struct EngineServers {
     std::unique_ptr<CyrusServer> cyrus;
+    std::unique_ptr<CourierServer> courier;
     std::map<std::string, std::unique_ptr<DovecotServer>> dovecots;
 };
 EngineServers& engine_servers() {
@@ -40,6 +41,7 @@ class EngineServersEnvironment final : public ::testing::Environment {
 public:
     void TearDown() override {
         engine_servers().cyrus.reset();
+        engine_servers().courier.reset();
         engine_servers().dovecots.clear();
     }
 };
@@ -64,6 +66,10 @@ const DovecotInfo& engine_server(const std::string& name) {
     if (name == "cyrus") {
         if (!servers.cyrus) servers.cyrus = std::make_unique<CyrusServer>();
         return servers.cyrus->info();
+    }
+    if (name == "courier") {
+        if (!servers.courier) servers.courier = std::make_unique<CourierServer>();
+        return servers.courier->info();
     }
     const char* profile = dovecot_profile(name);
     if (!profile) throw std::logic_error("no engine test server named " + name);
@@ -331,7 +337,8 @@ void Scenario::local_deliver(const std::string& leaf, const std::string& id, con
 void Scenario::local_rename_flags(const std::string& leaf, const std::string& id, const std::string& letters) {
     auto path = find_local(leaf, id);
     auto name = maildir::parse_file_name(path.filename().string());
-    auto target = local_dir(leaf) / "cur" / maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters));
+    auto target =
+        local_dir(leaf) / "cur" / maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters));
     std::filesystem::rename(path, target);  // what mutt does: new/ -> cur/ with the new info suffix
 }
 
@@ -339,13 +346,14 @@ void Scenario::local_move(const std::string& from, const std::string& to, const 
                           const std::string& letters) {
     auto path = find_local(from, id);
     auto name = maildir::parse_file_name(path.filename().string());
-    std::filesystem::rename(path, local_dir(to) / "cur" /
-                                      maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
+    std::filesystem::rename(
+        path,
+        local_dir(to) / "cur" / maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
 }
 
-void for_each_kill_point(const std::function<std::unique_ptr<Scenario>(int step)>& prepare,
-                         const std::function<void(Scenario&, int step, const RunResult& killed,
-                                                  const RunResult& clean)>& check) {
+void for_each_kill_point(
+    const std::function<std::unique_ptr<Scenario>(int step)>& prepare,
+    const std::function<void(Scenario&, int step, const RunResult& killed, const RunResult& clean)>& check) {
     for (int step = 1;; ++step) {
         auto s = prepare(step);
         auto killed = s->sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=" + std::to_string(step));
@@ -374,7 +382,9 @@ void Scenario::local_rewrite(const std::string& from, const std::string& to, con
     std::filesystem::remove(path);
 }
 
-void Scenario::local_delete(const std::string& leaf, const std::string& id) { std::filesystem::remove(find_local(leaf, id)); }
+void Scenario::local_delete(const std::string& leaf, const std::string& id) {
+    std::filesystem::remove(find_local(leaf, id));
+}
 
 SideContents Scenario::local() const {
     SideContents out;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures/courier_server.hpp"
 #include "fixtures/cyrus_server.hpp"
 #include "fixtures/dovecot_server.hpp"
 #include "fixtures/run_command.hpp"
@@ -30,9 +31,11 @@ using SideContents = std::map<std::string, std::multimap<std::string, std::strin
 
 // The servers the engine suite runs on, by name, each started on first use and once per binary
 // (stopped after the last test): "dovecot" (the shared fixture), "cyrus" (a private Cyrus IMAP 3.6:
-// personal prefix "INBOX.", delimiter "."), "degraded" (a Dovecot announcing none of CONDSTORE,
-// QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+, ESEARCH, MULTIAPPEND, so every fallback runs) and
-// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set).
+// personal prefix "INBOX.", delimiter "."), "courier" (a private Courier-IMAP 5.0: the same prefix
+// and delimiter, and truly without CONDSTORE, QRESYNC, MOVE, LIST-STATUS, ESEARCH and LITERAL+),
+// "degraded" (a Dovecot announcing none of CONDSTORE, QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+,
+// ESEARCH, MULTIAPPEND, so every fallback runs) and "condstore_only" (CONDSTORE without QRESYNC,
+// Gmail's set).
 const DovecotInfo& engine_server(const std::string& name);
 
 class Scenario {
@@ -65,10 +68,11 @@ public:
     // Deletes and creates the folder again: its messages are gone and it gets a new UIDVALIDITY.
     void server_recreate(const std::string& leaf);
     void server_append(const std::string& leaf, const std::string& id, const std::string& flags = "");
-    void server_flags(const std::string& leaf, const std::string& id, const std::string& add, const std::string& remove);
+    void server_flags(const std::string& leaf, const std::string& id, const std::string& add,
+                      const std::string& remove);
     void server_expunge(const std::string& leaf, const std::string& id);
     void server_move(const std::string& from, const std::string& to, const std::string& id);
-    SideContents server() ;
+    SideContents server();
     // Local side (as a mail reader would).
     void local_deliver(const std::string& leaf, const std::string& id, const std::string& letters = "");
     void local_rename_flags(const std::string& leaf, const std::string& id, const std::string& letters);
@@ -89,7 +93,7 @@ private:
     T run(boost::asio::awaitable<util::Expected<T>> task);
     void connect();
     [[nodiscard]] std::string root() const { return m_ns_prefix + m_prefix; }  // server-side prefix folder
-    [[nodiscard]] std::string to_server(std::string leaf) const;  // "/" -> the server's delimiter
+    [[nodiscard]] std::string to_server(std::string leaf) const;               // "/" -> the server's delimiter
     std::filesystem::path find_local(const std::string& leaf, const std::string& id) const;
 
     DovecotInfo m_server;
@@ -108,9 +112,9 @@ private:
 // Crash tests: for step = 1, 2, ... the scenario `prepare(step)` makes is synced with the run stopped
 // after its step-th state commit (MAILTWIN_TEST_STOP_AFTER_STEP, exit 99), then synced again (exit 0),
 // and `check` looks at the result; until a run ends before that step, so every kill point is tried.
-void for_each_kill_point(const std::function<std::unique_ptr<Scenario>(int step)>& prepare,
-                         const std::function<void(Scenario&, int step, const RunResult& killed,
-                                                  const RunResult& clean)>& check);
+void for_each_kill_point(
+    const std::function<std::unique_ptr<Scenario>(int step)>& prepare,
+    const std::function<void(Scenario&, int step, const RunResult& killed, const RunResult& clean)>& check);
 
 std::string message_text(const std::string& id, const std::string& body = "hello");
 std::string body_digest(std::string_view text);

@@ -158,7 +158,7 @@ TEST_P(ReaderKeywords, MuRefilingAMessageKeepsItsServerKeywords) {
     EXPECT_EQ(s.server(), s.local());
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, ReaderKeywords, ::testing::Values("dovecot", "cyrus"),
+INSTANTIATE_TEST_SUITE_P(Servers, ReaderKeywords, ::testing::Values("dovecot", "cyrus", "courier"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The sync engine end to end: the real binary, real servers (Dovecot, Cyrus, and a Dovecot that
-// announces no optional extension), real Maildirs. Each test is one scenario of the shared spec's
+// The sync engine end to end: the real binary, real servers (Dovecot, Cyrus, Courier, and a Dovecot
+// that announces no optional extension), real Maildirs. Each test is one scenario of the shared spec's
 // reconciliation rules, run on every server.
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@
 namespace mailtwin::test {
 namespace {
 
-// Every test runs on each server: dovecot, cyrus, degraded (see engine_server() in scenario.hpp).
+// Every test runs on each server: dovecot, cyrus, courier, degraded (see engine_server() in scenario.hpp).
 class Sync : public ::testing::TestWithParam<std::string> {
 protected:
     const DovecotInfo& server() { return engine_server(GetParam()); }
@@ -539,7 +539,7 @@ TEST_P(Sync, KilledAfterEveryStepConverges) {
         });
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, Sync, ::testing::Values("dovecot", "cyrus", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, Sync, ::testing::Values("dovecot", "cyrus", "courier", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace
