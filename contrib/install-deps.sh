@@ -16,6 +16,10 @@ PACKAGES=(
   # the second server of the integration tests (tests/fixtures/cyrus-up.sh): cyrus-imapd itself
   # conflicts with dovecot-imapd, so its imapd is unpacked privately by tests/fixtures/cyrus-extract.sh
   cyrus-common cyrus-admin sasl2-bin
+  # the third (tests/fixtures/mailutils-up.sh): mailutils-imap4d conflicts with dovecot-imapd too, so
+  # its imap4d is unpacked privately by tests/fixtures/mailutils-extract.sh; these are its libraries
+  # (none of them removes dovecot-imapd), and util-linux's unshare gives it a private /etc/passwd
+  libmailutils9 mailutils-common libgsasl18 libwrap0 util-linux
   # the synchronizers users migrate from: the migration tests fill a Maildir with each
   isync offlineimap3
   # a mail reader that drops keyword letters when it renames (mu4e's `mu server`): reader tests
