@@ -214,6 +214,14 @@ void Scenario::server_append_text(const std::string& leaf, const std::string& te
     if (wanted == model::FlagSet{} || uids.empty() || !uids.front()) return;
     run(m_session->select(folder(leaf)));
     run(m_session->store_flags(imap::SeqSet::from_range(*uids.front(), *uids.front()), imap::StoreMode::add, wanted));
+    publish_flag_changes(leaf);
+}
+
+void Scenario::publish_flag_changes(const std::string& leaf) {
+    // Mailutils imap4d keeps a STORE in memory and writes it to its Maildir only when the folder is
+    // closed (SELECT, EXAMINE, LOGOUT; CHECK does nothing): until then no other client, mailtwin
+    // included, sees it. Selecting the folder again closes it first.
+    run(m_session->select(folder(leaf)));
 }
 
 bool Scenario::server_keeps_keywords(const std::string& leaf) {
@@ -239,6 +247,7 @@ void Scenario::server_flags(const std::string& leaf, const std::string& id, cons
     for (std::string f; ir >> f;) r.add_imap(f);
     if (!add.empty()) run(m_session->store_flags(imap::SeqSet::from_range(*uid, *uid), imap::StoreMode::add, a));
     if (!remove.empty()) run(m_session->store_flags(imap::SeqSet::from_range(*uid, *uid), imap::StoreMode::remove, r));
+    publish_flag_changes(leaf);
 }
 
 void Scenario::server_expunge(const std::string& leaf, const std::string& id) {

@@ -96,6 +96,7 @@ private:
     [[nodiscard]] std::string root() const { return m_ns_prefix + m_prefix; }  // server-side prefix folder
     [[nodiscard]] std::string to_server(std::string leaf) const;  // "/" -> the server's delimiter
     std::filesystem::path find_local(const std::string& leaf, const std::string& id) const;
+    void publish_flag_changes(const std::string& leaf);  // after a STORE: other clients see it
 
     DovecotInfo m_server;
     std::string m_prefix;
