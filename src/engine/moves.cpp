@@ -129,9 +129,15 @@ asio::awaitable<util::Expected<void>> execute_local_moves(net::Session& session,
                     !r)
                     co_return r;
             // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
+            // No STORE can reach that copy now, so it holds what the original held (COPY keeps flags):
+            // the row records that as both sides' base, and the next run sees the file's merged flags
+            // as a local change and stores them. Recording the merged flags instead claimed the server
+            // had them, and the next run read their absence as a removal there (found on Mailutils).
+            const bool copy_unknown = new_uid == 0;
+            const auto& base_remote = copy_unknown ? m->now[util::Side::remote] : m->target[util::Side::remote];
+            const auto& base_local = copy_unknown ? m->now[util::Side::remote] : m->target[util::Side::local];
             MovedRow row{from, m->to, m->uid, m->old_key,
-                         model::PairState{new_uid, m->key, m->target[util::Side::remote], m->target[util::Side::local],
-                                          0, m->identity, false}};
+                         model::PairState{new_uid, m->key, base_remote, base_local, 0, m->identity, false}};
             std::vector<net::StoreRequest> stores;
             if (new_uid != 0) add_stores(stores, new_uid, m->now[util::Side::remote], m->target[util::Side::remote]);
             if (stores.empty()) {

@@ -34,9 +34,11 @@ model::UidValidity announced_uidvalidity(const DovecotInfo& d, const std::string
 }
 
 // What imap4d does when it loses a folder's property file, made deterministic: the folder's
-// UIDVALIDITY becomes a new value while its messages and UIDs stay. Returns the new value as the
-// server announces it.
-model::UidValidity change_uidvalidity(const DovecotInfo& d, const std::string& folder) {
+// UIDVALIDITY becomes `next` while its messages and UIDs stay. Returns the value the server then
+// announces. (An imap4d process that had the folder open may later write its older value back when
+// it closes it: each imap4d process rewrites `.mu-prop` from what it read. Callers pass a value above
+// every one seen so far, so each change is a new value all the same.)
+model::UidValidity change_uidvalidity(const DovecotInfo& d, const std::string& folder, model::UidValidity next) {
     const auto prop = d.mail_root / d.user / folder / ".mu-prop";
     std::ifstream in(prop);
     std::stringstream text;
@@ -45,7 +47,6 @@ model::UidValidity change_uidvalidity(const DovecotInfo& d, const std::string& f
     const std::string before = text.str();
     if (!std::regex_search(before, m, std::regex("uid-validity: ([0-9]+)")))
         throw std::runtime_error("no uid-validity in " + prop.string() + ":\n" + before);
-    const auto next = std::stoull(m[1].str()) + 1;
     std::ofstream(prop, std::ios::trunc) << m.prefix() << "uid-validity: " << next << m.suffix();
     return announced_uidvalidity(d, folder);
 }
@@ -104,7 +105,7 @@ TEST(MailutilsUidvalidity, ChangedFourTimesAcrossKilledRuns) {
         s.server_append("INBOX", "srv" + std::to_string(change));
         s.local_deliver("INBOX", "loc" + std::to_string(change));  // unflagged, as above
         s.local_deliver("Other", "oloc" + std::to_string(change));
-        seen.insert(change_uidvalidity(mailutils(), s.folder("INBOX")));
+        seen.insert(change_uidvalidity(mailutils(), s.folder("INBOX"), *seen.rbegin() + 1));
         auto killed = s.sync("", "MAILTWIN_TEST_STOP_AFTER_STEP=" + std::to_string(change));
         ASSERT_TRUE(killed.exit_code == 99 || killed.exit_code == 0) << killed.output;
     }
