@@ -534,8 +534,17 @@ TEST_P(Sync, KilledAfterEveryStepConverges) {
             auto server = s.server();
             std::string ids;
             for (const auto& [id, flags] : server["INBOX"]) ids += id + " ";
-            EXPECT_EQ(server["INBOX"].size(), 4u) << "step " << step << ": " << ids << "\nkilled run: "
-                                                   << killed.output << "\nclean run: " << clean.output;
+            // Mailutils imap4d announced a new UIDVALIDITY for INBOX after most of these kills (issue
+            // 20 item 4). Across such a change mailtwin matches by identity and puts back a message
+            // deleted on the server meanwhile rather than risk a loss (README, "UIDVALIDITY change or
+            // lost state"): base1 may then be on both sides, once. Without one it must be gone.
+            const bool new_uidvalidity =
+                (killed.output + clean.output).find("UIDVALIDITY changed") != std::string::npos;
+            const std::size_t restored = new_uidvalidity ? server["INBOX"].count("base1") : 0;
+            EXPECT_LE(restored, 1u);
+            EXPECT_EQ(server["INBOX"].size(), 4u + restored)
+                << "step " << step << ": " << ids << "\nkilled run: " << killed.output
+                << "\nclean run: " << clean.output;
             for (const char* id : {"base0", "base2", "srvnew", "locnew"})  // base1 and base3 were deleted
                 EXPECT_EQ(server["INBOX"].count(id), 1u) << id << " after a kill at step " << step;
             EXPECT_EQ(server["Other"].count("other1"), 1u);
