@@ -224,6 +224,10 @@ void Scenario::publish_flag_changes(const std::string& leaf) {
     run(m_session->select(folder(leaf)));
 }
 
+model::UidValidity Scenario::server_uidvalidity(const std::string& leaf) {
+    return run(m_session->select(folder(leaf))).uidvalidity;
+}
+
 bool Scenario::server_keeps_keywords(const std::string& leaf) {
     return run(m_session->select(folder(leaf))).permanent_flags.keywords_allowed;
 }

@@ -62,6 +62,7 @@ public:
     void server_append_text(const std::string& leaf, const std::string& text, const std::string& flags = "");
     // Whether the server can store keywords in the folder ("\\*" in its PERMANENTFLAGS).
     bool server_keeps_keywords(const std::string& leaf);
+    model::UidValidity server_uidvalidity(const std::string& leaf);
     void server_append_many(const std::string& leaf, const std::vector<std::string>& ids);
     std::map<std::string, model::ModSeq> server_modseqs();
     // SHA-256 of every message body (CR removed), as a multiset: loss and duplication both show.
