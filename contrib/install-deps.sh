@@ -20,6 +20,10 @@ PACKAGES=(
   # its imapd and imaplogin are unpacked privately by tests/fixtures/courier-extract.sh; these do not
   # conflict (couriertcpd and couriertls, authdaemond, the userdb module)
   courier-base courier-authdaemon courier-authlib-userdb
+  # the fourth (tests/fixtures/mailutils-up.sh): mailutils-imap4d conflicts with dovecot-imapd too, so
+  # its imap4d is unpacked privately by tests/fixtures/mailutils-extract.sh; these are its libraries
+  # (none of them removes dovecot-imapd), and util-linux's unshare gives it a private /etc/passwd
+  libmailutils9 mailutils-common libgsasl18 libwrap0 util-linux
   # the synchronizers users migrate from: the migration tests fill a Maildir with each
   isync offlineimap3
   # a mail reader that drops keyword letters when it renames (mu4e's `mu server`): reader tests

@@ -6,6 +6,7 @@
 #include "mailtwin/engine/executor.hpp"
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/message_info.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -90,6 +91,37 @@ struct PendingStores {
     }
 };
 
+// Without COPYUID (Mailutils imap4d sends none) a copy's UID is unknown. The copy is found in its
+// target by the one message carrying the file's Message-ID at or above the target's UIDNEXT of the
+// plan (above every UID known there): none or several, and it stays unknown (the next run pairs it
+// by identity). Only copies whose flags still need a STORE are looked for.
+asio::awaitable<util::Expected<void>> find_unreported_copies(net::Session& session,
+                                                             const std::vector<PlannedFolder>& planned,
+                                                             const std::vector<const sync::LocalMove*>& group,
+                                                             std::map<model::Uid, model::Uid>& mapping) {
+    for (const auto* m : group) {
+        const auto& to = planned[m->to];
+        const model::Uid lowest = to.append_expect.first_new_uid;
+        if (m->to == m->from || mapping.count(m->uid) || lowest == 0) continue;
+        if (m->target[util::Side::remote] == m->now[util::Side::remote]) continue;
+        auto where = maildir::find_message(to.job.local_dir, m->key, hint_of(to, m->key));
+        if (!where) continue;
+        auto id = maildir::MessageInfo(where->path).message_id();
+        if (!id || !*id || (*id)->empty()) continue;
+        if (session.selected() != to.job.remote_name) {
+            auto sel = co_await session.select(to.job.remote_name);
+            if (!sel) co_return util::unexpected(std::move(sel).error());
+        }
+        auto found = co_await session.search_message_id(**id);
+        if (!found) co_return util::unexpected(std::move(found).error());
+        std::vector<model::Uid> fresh;
+        for (model::Uid u : *found)
+            if (u >= lowest) fresh.push_back(u);
+        if (fresh.size() == 1) mapping[m->uid] = fresh.front();
+    }
+    co_return util::Expected<void>{};
+}
+
 asio::awaitable<util::Expected<void>> execute_local_moves(net::Session& session, std::vector<PlannedFolder>& planned,
                                                           const std::vector<sync::LocalMove>& moves,
                                                           MoveRecorder& recorder) {
@@ -114,6 +146,7 @@ asio::awaitable<util::Expected<void>> execute_local_moves(net::Session& session,
             auto moved = co_await session.move_many(requests);
             if (!moved) co_return util::unexpected(std::move(moved).error());
             mapping = std::move(*moved);
+            if (auto r = co_await find_unreported_copies(session, planned, group, mapping); !r) co_return r;
         }
         std::vector<MovedRow> done_now;
         for (const auto* m : group) {
@@ -129,9 +162,15 @@ asio::awaitable<util::Expected<void>> execute_local_moves(net::Session& session,
                     !r)
                     co_return r;
             // Without COPYUID the new UID is unknown: a key-only row makes the next run pair it by identity.
+            // No STORE can reach that copy now, so it holds what the original held (COPY keeps flags):
+            // the row records that as both sides' base, and the next run sees the file's merged flags
+            // as a local change and stores them. Recording the merged flags instead claimed the server
+            // had them, and the next run read their absence as a removal there (found on Mailutils).
+            const bool copy_unknown = new_uid == 0;
+            const auto& base_remote = copy_unknown ? m->now[util::Side::remote] : m->target[util::Side::remote];
+            const auto& base_local = copy_unknown ? m->now[util::Side::remote] : m->target[util::Side::local];
             MovedRow row{from, m->to, m->uid, m->old_key,
-                         model::PairState{new_uid, m->key, m->target[util::Side::remote], m->target[util::Side::local],
-                                          0, m->identity, false}};
+                         model::PairState{new_uid, m->key, base_remote, base_local, 0, m->identity, false}};
             std::vector<net::StoreRequest> stores;
             if (new_uid != 0) add_stores(stores, new_uid, m->now[util::Side::remote], m->target[util::Side::remote]);
             if (stores.empty()) {

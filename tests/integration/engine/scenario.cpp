@@ -1,6 +1,7 @@
 #include "scenario.hpp"
 
 #include <gtest/gtest.h>
+#include <strings.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -31,6 +32,7 @@ namespace {
 struct EngineServers {
     std::unique_ptr<CyrusServer> cyrus;
     std::unique_ptr<CourierServer> courier;
+    std::unique_ptr<MailutilsServer> mailutils;
     std::map<std::string, std::unique_ptr<DovecotServer>> dovecots;
 };
 EngineServers& engine_servers() {
@@ -42,6 +44,7 @@ public:
     void TearDown() override {
         engine_servers().cyrus.reset();
         engine_servers().courier.reset();
+        engine_servers().mailutils.reset();
         engine_servers().dovecots.clear();
     }
 };
@@ -70,6 +73,10 @@ const DovecotInfo& engine_server(const std::string& name) {
     if (name == "courier") {
         if (!servers.courier) servers.courier = std::make_unique<CourierServer>();
         return servers.courier->info();
+    }
+    if (name == "mailutils") {
+        if (!servers.mailutils) servers.mailutils = std::make_unique<MailutilsServer>();
+        return servers.mailutils->info();
     }
     const char* profile = dovecot_profile(name);
     if (!profile) throw std::logic_error("no engine test server named " + name);
@@ -178,6 +185,21 @@ void Scenario::server_append(const std::string& leaf, const std::string& id, con
     server_append_text(leaf, message_text(id), flags);
 }
 
+namespace {
+// The Message-ID header field of a message text ("" when it has none).
+std::string header_message_id(const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line) && line != "\r" && !line.empty();) {
+        if (line.size() > 11 && strncasecmp(line.c_str(), "Message-ID:", 11) == 0) {
+            auto first = line.find('<'), last = line.find('>');
+            if (first != std::string::npos && last != std::string::npos && last > first)
+                return line.substr(first, last - first + 1);
+        }
+    }
+    return {};
+}
+}  // namespace
+
 void Scenario::server_append_text(const std::string& leaf, const std::string& text, const std::string& flags) {
     std::vector<net::AppendItem> items(1);
     // Bare LF becomes CRLF (the wire form); text that already has CRLF is sent as it is.
@@ -190,7 +212,30 @@ void Scenario::server_append_text(const std::string& leaf, const std::string& te
     std::istringstream in(flags);
     for (std::string f; in >> f;) items[0].message.flags.add_imap(f);
     items[0].message.internal_date = imap::AppendDate{1672740000, 0};
-    run(m_session->append(folder(leaf), std::move(items)));
+    items[0].message_id = header_message_id(text);  // finds the new UID on a server without UIDPLUS
+    const model::FlagSet wanted = items[0].message.flags;
+    auto uids = run(m_session->append(folder(leaf), std::move(items)));
+    // Some servers (Mailutils imap4d) ignore the flag list of an APPEND: set the flags the way any
+    // other client would then, so that the test starts from the server state it asked for.
+    if (wanted == model::FlagSet{} || uids.empty() || !uids.front()) return;
+    run(m_session->select(folder(leaf)));
+    run(m_session->store_flags(imap::SeqSet::from_range(*uids.front(), *uids.front()), imap::StoreMode::add, wanted));
+    publish_flag_changes(leaf);
+}
+
+void Scenario::publish_flag_changes(const std::string& leaf) {
+    // Mailutils imap4d keeps a STORE in memory and writes it to its Maildir only when the folder is
+    // closed (SELECT, EXAMINE, LOGOUT; CHECK does nothing): until then no other client, mailtwin
+    // included, sees it. Selecting the folder again closes it first.
+    run(m_session->select(folder(leaf)));
+}
+
+model::UidValidity Scenario::server_uidvalidity(const std::string& leaf) {
+    return run(m_session->select(folder(leaf))).uidvalidity;
+}
+
+bool Scenario::server_keeps_keywords(const std::string& leaf) {
+    return run(m_session->select(folder(leaf))).permanent_flags.keywords_allowed;
 }
 
 namespace {
@@ -212,6 +257,7 @@ void Scenario::server_flags(const std::string& leaf, const std::string& id, cons
     for (std::string f; ir >> f;) r.add_imap(f);
     if (!add.empty()) run(m_session->store_flags(imap::SeqSet::from_range(*uid, *uid), imap::StoreMode::add, a));
     if (!remove.empty()) run(m_session->store_flags(imap::SeqSet::from_range(*uid, *uid), imap::StoreMode::remove, r));
+    publish_flag_changes(leaf);
 }
 
 void Scenario::server_expunge(const std::string& leaf, const std::string& id) {

@@ -18,6 +18,7 @@
 #include "fixtures/courier_server.hpp"
 #include "fixtures/cyrus_server.hpp"
 #include "fixtures/dovecot_server.hpp"
+#include "fixtures/mailutils_server.hpp"
 #include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/model/flags.hpp"
@@ -33,9 +34,10 @@ using SideContents = std::map<std::string, std::multimap<std::string, std::strin
 // (stopped after the last test): "dovecot" (the shared fixture), "cyrus" (a private Cyrus IMAP 3.6:
 // personal prefix "INBOX.", delimiter "."), "courier" (a private Courier-IMAP 5.0: the same prefix
 // and delimiter, and truly without CONDSTORE, QRESYNC, MOVE, LIST-STATUS, ESEARCH and LITERAL+),
-// "degraded" (a Dovecot announcing none of CONDSTORE, QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+,
-// ESEARCH, MULTIAPPEND, so every fallback runs) and "condstore_only" (CONDSTORE without QRESYNC,
-// Gmail's set).
+// "mailutils" (a private GNU Mailutils imap4d 3.15: none of the extensions mailtwin uses but IDLE and
+// LITERAL+, no keywords, APPEND drops flags), "degraded" (a Dovecot announcing none of CONDSTORE,
+// QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+, ESEARCH, MULTIAPPEND, so every fallback runs) and
+// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set).
 const DovecotInfo& engine_server(const std::string& name);
 
 class Scenario {
@@ -59,7 +61,11 @@ public:
 
     // Server side (over IMAP, as another client).
     void server_create(const std::string& leaf);
+    // Flags given are the message's on the server afterwards, also where APPEND ignores them.
     void server_append_text(const std::string& leaf, const std::string& text, const std::string& flags = "");
+    // Whether the server can store keywords in the folder ("\\*" in its PERMANENTFLAGS).
+    bool server_keeps_keywords(const std::string& leaf);
+    model::UidValidity server_uidvalidity(const std::string& leaf);
     void server_append_many(const std::string& leaf, const std::vector<std::string>& ids);
     std::map<std::string, model::ModSeq> server_modseqs();
     // SHA-256 of every message body (CR removed), as a multiset: loss and duplication both show.
@@ -95,6 +101,7 @@ private:
     [[nodiscard]] std::string root() const { return m_ns_prefix + m_prefix; }  // server-side prefix folder
     [[nodiscard]] std::string to_server(std::string leaf) const;               // "/" -> the server's delimiter
     std::filesystem::path find_local(const std::string& leaf, const std::string& id) const;
+    void publish_flag_changes(const std::string& leaf);  // after a STORE: other clients see it
 
     DovecotInfo m_server;
     std::string m_prefix;

@@ -72,7 +72,7 @@ TEST_P(KilledUpload, KilledAfterEveryUploadStepLeavesEachMessageOnceOnTheServer)
     EXPECT_GT(last_step, 3) << "the upload run must have state commits between its APPEND batches";
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, KilledUpload, ::testing::Values("dovecot", "cyrus", "courier", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, KilledUpload, ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace

@@ -205,7 +205,7 @@ TEST_P(LateAppendPush, ALateCopyThatWouldStayOnTheServerIsRemovedToo) {
     EXPECT_EQ(further.exit_code, 0) << further.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, LateAppendPush, ::testing::Values("dovecot", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, LateAppendPush, ::testing::Values("dovecot", "degraded", "courier"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 // The crash tests: the run that uploads again is stopped after each of its state commits in turn
@@ -244,11 +244,11 @@ TEST_P(LateAppendKilledAgain, EveryKillOfTheRunThatUploadsAgainStillEndsOnce) {
         });
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, LateAppendKilledAgain, ::testing::Values("dovecot", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, LateAppendKilledAgain, ::testing::Values("dovecot", "degraded", "courier"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 // The servers this runs on. A server fixture merged later (e.g. "courier") is one more name here.
-const std::vector<std::string> k_servers = {"dovecot", "degraded", "cyrus"};
+const std::vector<std::string> k_servers = {"dovecot", "degraded", "cyrus", "courier"};
 
 INSTANTIATE_TEST_SUITE_P(Servers, LateAppend,
                          ::testing::Combine(::testing::ValuesIn(k_servers),

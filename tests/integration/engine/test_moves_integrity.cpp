@@ -197,7 +197,7 @@ TEST_P(Moves, KilledAfterEveryStepOfTheMovesConverges) {
     EXPECT_GT(steps, 3) << "the run with the moves must have state commits to be killed after";
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, Moves, ::testing::Values("dovecot", "cyrus", "courier", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, Moves, ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace

@@ -312,6 +312,9 @@ TEST_P(Sync, UidvalidityChangeRematchesWithoutDownloadingAgain) {
 TEST_P(Sync, KeywordsTravelThroughDovecotKeywords) {
     Scenario s("keywords", "", server());
     s.server_create("INBOX");
+    // A server without "\\*" in PERMANENTFLAGS (Mailutils imap4d) refuses keywords outright (APPEND
+    // and STORE answer BAD): there is nothing to carry.
+    if (!s.server_keeps_keywords("INBOX")) GTEST_SKIP() << "the server cannot store keywords (PERMANENTFLAGS)";
     s.server_append("INBOX", "k1", "\\Seen $label1 Junk");
     ASSERT_EQ(s.sync().exit_code, 0);
     std::ifstream kw(s.local_dir("INBOX") / "dovecot-keywords");
@@ -510,6 +513,7 @@ TEST_P(Sync, KilledTwelveTimesDuringALargeSyncConverges) {
 // Changes on both sides, then a run killed right after its N-th committed step, for every N the
 // run has; each time a clean run must converge with nothing lost and nothing duplicated.
 TEST_P(Sync, KilledAfterEveryStepConverges) {
+    std::map<int, model::UidValidity> synced_uidvalidity;  // INBOX's, after the first sync of each step
     for_each_kill_point(
         [&](int step) {
             auto s = std::make_unique<Scenario>("crash" + std::to_string(step), "", server());
@@ -517,6 +521,7 @@ TEST_P(Sync, KilledAfterEveryStepConverges) {
             s->server_create("Other");
             for (int i = 0; i < 4; ++i) s->server_append("INBOX", "base" + std::to_string(i), "\\Seen");
             EXPECT_EQ(s->sync().exit_code, 0);
+            synced_uidvalidity[step] = s->server_uidvalidity("INBOX");
             s->server_append("INBOX", "srvnew", "\\Flagged");
             s->server_append("Other", "other1");
             s->server_flags("INBOX", "base0", "\\Answered", "");
@@ -526,20 +531,28 @@ TEST_P(Sync, KilledAfterEveryStepConverges) {
             s->local_delete("INBOX", "base3");
             return s;
         },
-        [](Scenario& s, int step, const RunResult& killed, const RunResult& clean) {
+        [&](Scenario& s, int step, const RunResult& killed, const RunResult& clean) {
             expect_converged(s);
             auto server = s.server();
             std::string ids;
             for (const auto& [id, flags] : server["INBOX"]) ids += id + " ";
-            EXPECT_EQ(server["INBOX"].size(), 4u) << "step " << step << ": " << ids << "\nkilled run: "
-                                                   << killed.output << "\nclean run: " << clean.output;
+            // Mailutils imap4d announced a new UIDVALIDITY for INBOX in most of these runs (issue 20
+            // item 4). Across such a change mailtwin matches by identity and puts back a message
+            // deleted on the server meanwhile rather than risk a loss (README, "UIDVALIDITY change or
+            // lost state"): base1 may then be on both sides, once. Without one it must be gone.
+            const bool new_uidvalidity = s.server_uidvalidity("INBOX") != synced_uidvalidity[step];
+            const std::size_t restored = new_uidvalidity ? server["INBOX"].count("base1") : 0;
+            EXPECT_LE(restored, 1u);
+            EXPECT_EQ(server["INBOX"].size(), 4u + restored)
+                << "step " << step << ": " << ids << "\nkilled run: " << killed.output
+                << "\nclean run: " << clean.output;
             for (const char* id : {"base0", "base2", "srvnew", "locnew"})  // base1 and base3 were deleted
                 EXPECT_EQ(server["INBOX"].count(id), 1u) << id << " after a kill at step " << step;
             EXPECT_EQ(server["Other"].count("other1"), 1u);
         });
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, Sync, ::testing::Values("dovecot", "cyrus", "courier", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, Sync, ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace
