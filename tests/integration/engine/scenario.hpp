@@ -32,7 +32,8 @@ using SideContents = std::map<std::string, std::multimap<std::string, std::strin
 // (stopped after the last test): "dovecot" (the shared fixture), "cyrus" (a private Cyrus IMAP 3.6:
 // personal prefix "INBOX.", delimiter "."), "degraded" (a Dovecot announcing none of CONDSTORE,
 // QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+, ESEARCH, MULTIAPPEND, so every fallback runs) and
-// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set).
+// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set) and "noflags" (a Dovecot whose ACL lets
+// the user keep only \Seen and \Deleted: other flags and keywords are dropped without a word).
 const DovecotInfo& engine_server(const std::string& name);
 
 class Scenario {
