@@ -3,6 +3,16 @@
 #include "mailtwin/util/ascii.hpp"
 
 namespace mailtwin::model {
+namespace {
+
+constexpr std::uint8_t every_flag_bit() {
+    std::uint8_t bits = 0;
+    for (const auto& fl : k_flag_letters) bits = static_cast<std::uint8_t>(bits | static_cast<std::uint8_t>(fl.flag));
+    return bits;
+}
+static_assert(every_flag_bit() == StorableFlags::k_every_flag, "a new Flag must be in k_every_flag");
+
+}  // namespace
 
 bool StorableFlags::keeps(Flag f) const noexcept { return (bits & static_cast<std::uint8_t>(f)) != 0; }
 

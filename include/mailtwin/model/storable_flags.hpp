@@ -11,9 +11,11 @@
 namespace mailtwin::model {
 
 struct StorableFlags {
+    static constexpr std::uint8_t k_every_flag = 0x3F;  // every Flag bit (flags.hpp)
+
     // The flags with a Maildir letter (Flag bits) the server keeps. $Forwarded, a keyword in IMAP,
     // counts as kept when it is listed by name or any keyword may be created.
-    std::uint8_t bits = 0xFF;
+    std::uint8_t bits = k_every_flag;
     bool any_keyword = true;         // "\*": new keywords may be created
     std::set<std::string> keywords;  // keywords listed by name (kept even without "\*")
 
@@ -25,7 +27,7 @@ struct StorableFlags {
     // The part of `flags` the server keeps, and the part it cannot.
     [[nodiscard]] FlagSet kept(const FlagSet& flags) const;
     [[nodiscard]] FlagSet not_kept(const FlagSet& flags) const;
-    [[nodiscard]] bool keeps_all() const noexcept { return bits == 0xFF && any_keyword; }
+    [[nodiscard]] bool keeps_all() const noexcept { return (bits & k_every_flag) == k_every_flag && any_keyword; }
 
     friend bool operator==(const StorableFlags&, const StorableFlags&) = default;
 };
