@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "mailtwin/engine/appended_flags.hpp"
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -385,9 +386,11 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
     }
     // 1. Intents: a row per key without a UID, with the identity that finds the copy after a crash.
     //    An APPEND is not idempotent, so they are committed (with everything queued) before it.
+    //    No remote flags yet: what the server keeps of those sent is known only once read back
+    //    (appended_flags.hpp), and a flag recorded there that it dropped would read as a removal.
     std::vector<model::PairState> intent_rows;
     for (const auto& p : prepared)
-        intent_rows.push_back(model::PairState{0, p.action->key, p.action->flags, p.action->local_flags, p.rfc822_size,
+        intent_rows.push_back(model::PairState{0, p.action->key, model::FlagSet{}, p.action->local_flags, p.rfc822_size,
                                                p.identity, false});
     auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
         for (const auto& row : rows) {
@@ -421,13 +424,18 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         if (items.empty()) continue;
         auto uids = co_await ctx.session.append(ctx.where.folder, std::move(items), expect);
         if (!uids) co_return util::unexpected(std::move(uids).error());
+        std::map<model::Uid, model::FlagSet> flags_sent;
+        for (std::size_t j = 0; j < sent.size(); ++j)
+            if (const auto& uid = (*uids)[j]) flags_sent[*uid] = sent[j]->action->flags;
+        auto held = co_await flags_held_after_append(ctx.session, ctx.where.folder, flags_sent);
+        if (!held) co_return util::unexpected(std::move(held).error());  // intent rows resolve it next run
         std::vector<model::PairState> rows;
         for (std::size_t j = 0; j < sent.size(); ++j) {
             const auto& uid = (*uids)[j];
             if (!uid) continue;  // unknown: the intent row stays and identity resolves it next run
             expect.first_new_uid = std::max(expect.first_new_uid, *uid + 1);  // later ones are newer still
             const Prepared& p = *sent[j];
-            rows.push_back(model::PairState{*uid, p.action->key, p.action->flags, p.action->local_flags, p.rfc822_size,
+            rows.push_back(model::PairState{*uid, p.action->key, held->at(*uid), p.action->local_flags, p.rfc822_size,
                                             p.identity, false});
         }
         auto recorded = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {

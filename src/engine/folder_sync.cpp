@@ -136,10 +136,28 @@ bool needs_selected_folder(const sync::Plan& plan, net::Session& session) {
         if (std::holds_alternative<sync::Download>(action)) return true;
         if (const auto* f = std::get_if<sync::SetFlags>(&action); f && f->side == util::Side::remote) return true;
         if (const auto* e = std::get_if<sync::Expunge>(&action); e && e->side == util::Side::remote) return true;
-        // Without UIDPLUS the new UIDs are found by a search in the selected folder.
-        if (std::holds_alternative<sync::Upload>(action) && !session.connection().capabilities().uidplus()) return true;
+        // Without UIDPLUS the new UIDs are found by a search in the selected folder; the flags an
+        // upload carried are read back there (appended_flags.hpp).
+        if (const auto* u = std::get_if<sync::Upload>(&action))
+            if (!session.connection().capabilities().uidplus() || u->flags != model::FlagSet{}) return true;
     }
     return false;
+}
+
+// Whether the plan asks the server to keep flags: only then does what it can keep matter.
+bool asks_server_for_flags(const sync::Plan& plan) {
+    for (const auto& action : plan.actions) {
+        if (const auto* f = std::get_if<sync::SetFlags>(&action);
+            f && f->side == util::Side::remote && f->add != model::FlagSet{})
+            return true;
+        if (const auto* u = std::get_if<sync::Upload>(&action); u && u->flags != model::FlagSet{}) return true;
+    }
+    return false;
+}
+
+util::Error uidvalidity_changed(const std::string& folder) {
+    return util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
+                       "UIDVALIDITY of " + folder + " changed during the run; run again"};
 }
 
 }  // namespace
@@ -184,6 +202,16 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
             !r)
             co_return fail(std::move(r).error());
     p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
+    if (!p.remote.view.storable && job.remote_exists && asks_server_for_flags(p.result.plan)) {
+        // Planned without a SELECT (the server said nothing changed), so what it can keep
+        // (PERMANENTFLAGS) is not known, and the plan asks it to keep flags. The SELECT its execution
+        // needs anyway tells; the plan is made again with it (sync/server_flags.hpp).
+        auto sel = co_await session.select(job.remote_name, std::nullopt, options.dry_run);  // EXAMINE in a dry run
+        if (!sel) co_return fail(std::move(sel).error());
+        if (sel->uidvalidity != p.remote.view.uidvalidity) co_return fail(uidvalidity_changed(job.remote_name));
+        p.remote.view.storable = storable_flags(sel->permanent_flags);
+        p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
+    }
     p.append_expect = append_expectation(p);
     if (auto r = plan_late_appends(db, FolderKey{account, job.remote_name}, p, options.now); !r)
         co_return fail(std::move(r).error());
@@ -213,9 +241,7 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
     if (needs_selected_folder(result.plan, session) && session.selected() != p.job.remote_name) {
         auto sel = co_await session.select(p.job.remote_name);
         if (!sel) co_return fail(std::move(sel).error());
-        if (sel->uidvalidity != p.remote.view.uidvalidity)
-            co_return fail(util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
-                                       "UIDVALIDITY of " + p.job.remote_name + " changed during the run; run again"});
+        if (sel->uidvalidity != p.remote.view.uidvalidity) co_return fail(uidvalidity_changed(p.job.remote_name));
     }
     if (p.last.unreadable > 0) {
         // First of the folder's records: the unreadable ones go, the plan's rows replace them.

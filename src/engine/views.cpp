@@ -213,6 +213,17 @@ RemoteSnapshot unchanged_remote_view(const imap::StatusData& status, const state
     return out;
 }
 
+model::StorableFlags storable_flags(const std::optional<imap::FlagList>& permanent_flags) {
+    if (!permanent_flags) return model::StorableFlags::all();
+    model::StorableFlags out;
+    out.any_keyword = permanent_flags->keywords_allowed;
+    model::FlagSet listed = permanent_flags->flags;
+    if (out.any_keyword) listed.set(model::Flag::forwarded);  // $Forwarded is a keyword in IMAP
+    out.bits = listed.bits();
+    out.keywords = permanent_flags->flags.keywords;
+    return out;
+}
+
 asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
                                                                   const LoadedFolder& last, bool full) {
     RemoteSnapshot out;
@@ -227,6 +238,7 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
     view.uidvalidity = sel->uidvalidity;
     view.highestmodseq = sel->highestmodseq;
     view.uidnext = sel->uidnext;
+    view.storable = storable_flags(sel->permanent_flags);
     const bool same_uidvalidity = sel->uidvalidity == state.uidvalidity;
     const bool has_modseq = sel->highestmodseq != 0 && !sel->nomodseq;
     net::Connection& conn = session.connection();

@@ -181,6 +181,7 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
                     result.changed.clear();
                     result.vanished = imap::UidSet{};
                     result.exists = 0;
+                    result.permanent_flags.reset();
                     break;
                 case imap::CodeKind::permanentflags:
                     if (auto pf = r.code->permanent_flags()) result.permanent_flags = std::move(*pf);
@@ -215,19 +216,29 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
 // Reading messages
 
 asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags(std::optional<model::ModSeq> since) {
-    FlagChanges out;
-    const bool condstore = m_conn.condstore_enabled();
-    std::vector<std::string_view> items{"UID", "FLAGS"};
-    if (condstore) items.push_back("MODSEQ");
     imap::FetchModifiers modifiers;
-    if (since && condstore) {
+    if (since && m_conn.condstore_enabled()) {
         modifiers.changed_since = *since;
         modifiers.vanished = m_conn.qresync_enabled();
     }
+    co_return co_await fetch_flags_in(imap::SeqSet::from_to_highest(1), modifiers);
+}
+
+asio::awaitable<util::Expected<std::vector<MessageFlags>>> Session::fetch_flags_of(const imap::SeqSet& uids) {
+    auto flags = co_await fetch_flags_in(uids, {});
+    if (!flags) co_return util::unexpected(std::move(flags).error());
+    co_return std::move(flags->changed);
+}
+
+asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags_in(const imap::SeqSet& uids,
+                                                                     const imap::FetchModifiers& modifiers) {
+    FlagChanges out;
+    std::vector<std::string_view> items{"UID", "FLAGS"};
+    if (m_conn.condstore_enabled()) items.push_back("MODSEQ");
     std::optional<std::string> fault;  // server_claims.hpp: the first claim that cannot be
     UidUniqueness unique;
-    auto reply = co_await run_ok(
-        m_conn.encoder().uid_fetch(imap::SeqSet::from_to_highest(1), items, modifiers), [&](imap::Response& r) {
+    auto reply =
+        co_await run_ok(m_conn.encoder().uid_fetch(uids, items, modifiers), [&](imap::Response& r) {
             const auto& limits = m_conn.answer_limits();
             if (auto f = imap::decode_fetch(r)) {
                 if (!f->uid || !f->flags) return;  // not ours: an unsolicited update

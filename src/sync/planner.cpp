@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "entries.hpp"
+#include "mailtwin/sync/server_flags.hpp"
 
 namespace mailtwin::sync {
 
@@ -57,7 +58,11 @@ class FolderPlanner {
 public:
     FolderPlanner(const model::RemoteView& remote, const model::LocalView& local, const Policy& policy,
                   std::int64_t now)
-        : m_remote(remote), m_local(local), m_policy(policy), m_now(now) {}
+        : m_remote(remote),
+          m_local(local),
+          m_policy(policy),
+          m_now(now),
+          m_storable(remote.storable.value_or(model::StorableFlags::all())) {}
 
     Plan run(detail::Gathered& g) {
         m_paired = g.paired_at_last_sync;
@@ -141,6 +146,7 @@ private:
         const SideFlags base = base_of(e);
         SideFlags meant = now;
         meant[Side::local] = local_flags_meant(now[Side::local], base[Side::local], m_policy);
+        meant[Side::remote] = remote_flags_meant(now[Side::remote], base[Side::remote], m_storable);
         SideFlags target = merge_flags(meant, base, m_policy);
         if (!m_policy.may_change(Side::local)) target[Side::local] = now[Side::local];
         // Case: marked deleted (T, \Deleted) on a side: a deletion the user asked for (policy.hpp).
@@ -156,6 +162,8 @@ private:
                 for (Side s : util::k_both_sides) target[s].set(model::Flag::deleted, false);
                 break;
         }
+        // What the server cannot keep is never asked of it (server_flags.hpp).
+        target[Side::remote] = remote_target_held(target[Side::remote], now[Side::remote], m_storable);
         for (Side s : util::k_both_sides) {
             if (now[s] == target[s]) continue;
             emit(SetFlags{s, e.uid, e.key, minus(target[s], now[s]), minus(now[s], target[s])});
@@ -190,6 +198,7 @@ private:
     model::FlagSet survivor_now(const Entry& e, Side keep) const {
         model::FlagSet flags = e.now[keep].flags;
         if (keep == Side::local) flags = local_flags_meant(flags, survivor_base(e, keep), m_policy);
+        else flags = remote_flags_meant(flags, survivor_base(e, keep), m_storable);
         if (!survivor_base(e, keep).has(model::Flag::deleted)) flags.set(model::Flag::deleted, false);
         return flags;
     }
@@ -226,7 +235,7 @@ private:
         const auto& c = e.now[from];
         const auto flags = flags_to_copy(c.flags, m_policy);
         if (from == Side::remote) emit(Download{e.uid, flags, c.flags, c.date, c.size, c.identity, restore});
-        else emit(Upload{e.key, flags, c.flags, c.date, c.size, c.identity, restore});
+        else emit(Upload{e.key, m_storable.kept(flags), c.flags, c.date, c.size, c.identity, restore});
     }
 
     // A side "appears empty" when its full view has no message although the last sync paired some.
@@ -284,6 +293,7 @@ private:
     const model::LocalView& m_local;
     const Policy& m_policy;
     std::int64_t m_now;
+    model::StorableFlags m_storable;  // what the server keeps (server_flags.hpp)
     std::size_t m_paired = 0;
     model::Uid m_newest_floor = 0;
     util::PerSide<std::vector<PendingDeletion>> m_deletions;

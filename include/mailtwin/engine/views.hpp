@@ -52,6 +52,9 @@ bool remote_unchanged(const imap::StatusData& status, const state::FolderState& 
 // mod-sequence. Planning a folder changed only locally then costs no command at all.
 RemoteSnapshot unchanged_remote_view(const imap::StatusData& status, const state::FolderState& record);
 
+// What the server keeps, from a SELECT's PERMANENTFLAGS (none sent: every flag, RFC 3501 §7.1).
+model::StorableFlags storable_flags(const std::optional<imap::FlagList>& permanent_flags);
+
 // SELECTs the folder and reads what changed since the state's mod-sequence (or everything).
 asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& session, const std::string& folder,
                                                                   const LoadedFolder& last, bool full);

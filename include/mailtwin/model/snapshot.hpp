@@ -3,12 +3,14 @@
 // the last sync left behind (FolderState). Plain data: the stores fill the views, the state module
 // converts its records to and from FolderState.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mailtwin/model/flags.hpp"
 #include "mailtwin/model/ids.hpp"
 #include "mailtwin/model/message.hpp"
+#include "mailtwin/model/storable_flags.hpp"
 
 namespace mailtwin::model {
 
@@ -26,6 +28,10 @@ struct RemoteView {
     ModSeq changed_since = 0;  // changes_since only
     std::vector<RemoteMessage> messages;
     std::vector<Uid> vanished;  // changes_since only
+    // What the server keeps (PERMANENTFLAGS); nullopt when the view was built without a SELECT. The
+    // planner then takes every flag as kept; the driver selects first when that could matter
+    // (engine/folder_sync.cpp).
+    std::optional<StorableFlags> storable;
 };
 
 enum class LocalViewKind : std::uint8_t {

@@ -43,7 +43,9 @@ struct SelectResult {
     bool nomodseq = false;
     std::uint32_t exists = 0;
     bool read_only = false;
-    imap::FlagList permanent_flags;
+    // PERMANENTFLAGS: the flags the server keeps on this folder's messages; nullopt when it sent
+    // none, which RFC 3501 §7.1 reads as "every flag".
+    std::optional<imap::FlagList> permanent_flags;
     // QRESYNC select: what changed since the given modseq (RFC 7162 §3.2.5.1).
     imap::UidSet vanished;
     std::vector<imap::FetchData> changed;
@@ -127,6 +129,8 @@ public:
     // Flags of the selected folder: all of them, or (CONDSTORE) those changed since `since`,
     // with VANISHED (EARLIER) when QRESYNC is enabled.
     asio::awaitable<util::Expected<FlagChanges>> fetch_flags(std::optional<model::ModSeq> since = std::nullopt);
+    // Flags of these messages only (UID FETCH uids (UID FLAGS)), one entry per UID the server reported.
+    asio::awaitable<util::Expected<std::vector<MessageFlags>>> fetch_flags_of(const imap::SeqSet& uids);
     // Every UID in the selected folder (ESEARCH when offered): the deletion diff without QRESYNC.
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_all_uids();
     asio::awaitable<util::Expected<std::vector<model::Uid>>> search_message_id(const std::string& message_id);
@@ -178,6 +182,9 @@ private:
     // AnswerLimits checks for the handlers that accumulate (Connection::within_limit).
     bool within_search_limit(std::uint64_t uids);
     bool keywords_within_limit(const imap::FetchData& fetched);
+    // UID FETCH `uids` (UID FLAGS [MODSEQ]) with `modifiers`: the body of fetch_flags and fetch_flags_of.
+    asio::awaitable<util::Expected<FlagChanges>> fetch_flags_in(const imap::SeqSet& uids,
+                                                                const imap::FetchModifiers& modifiers);
 
     asio::awaitable<util::Expected<Reply>> run(util::Expected<imap::Command> command,
                                                const UntaggedHandler& on_untagged = {});

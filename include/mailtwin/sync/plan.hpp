@@ -17,7 +17,8 @@
 //   Record     the row (by uid, else key) gets these flags.
 //   Expunge    store operation, then drop the row (by uid, else key).
 //   Download   deliver, then drop rows with this uid and write {uid, new key, remote_flags, flags}.
-//   Upload     APPEND, then drop rows with this key and write {new uid, key, flags, local_flags}.
+//   Upload     APPEND, then drop rows with this key and write {new uid, key, flags the server holds,
+//              local_flags} (read back: a server may drop an APPEND's flags; engine/appended_flags.hpp).
 //   Skip, Refuse  nothing (reported).
 #include <cstddef>
 #include <cstdint>
@@ -111,7 +112,7 @@ struct Download {
 // Local -> remote (APPEND with flags and INTERNALDATE = mtime).
 struct Upload {
     std::string key;
-    model::FlagSet flags;
+    model::FlagSet flags;  // what the server gets: the local flags it can keep (server_flags.hpp)
     model::FlagSet local_flags;
     std::int64_t internaldate = 0;
     std::uint64_t size = 0;

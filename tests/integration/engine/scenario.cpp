@@ -34,6 +34,7 @@ struct EngineServers {
     std::unique_ptr<CourierServer> courier;
     std::unique_ptr<MailutilsServer> mailutils;
     std::map<std::string, std::unique_ptr<DovecotServer>> dovecots;
+    std::unique_ptr<TempDir> config_files;  // files a Dovecot profile's settings name
 };
 EngineServers& engine_servers() {
     static EngineServers servers;
@@ -46,19 +47,38 @@ public:
         engine_servers().courier.reset();
         engine_servers().mailutils.reset();
         engine_servers().dovecots.clear();
+        engine_servers().config_files.reset();
     }
 };
 [[maybe_unused]] ::testing::Environment* const k_engine_env =
     ::testing::AddGlobalTestEnvironment(new EngineServersEnvironment);
 
-const char* dovecot_profile(const std::string& name) {
+// "noflags": a global ACL gives the owner every right but "w" in every folder, so the server
+// keeps only \Seen and \Deleted (PERMANENTFLAGS (\Deleted \Seen), no keywords) and drops the
+// other flags of an APPEND or a STORE without a word, as Dovecot's acl plugin does.
+std::string noflags_profile() {
+    auto& files = engine_servers().config_files;
+    if (!files) files = std::make_unique<TempDir>("mailtwin-engine-conf");
+    const auto acl = files->path() / "global-acl";
+    std::ofstream(acl) << "* owner lrsitekxpa\n";
+    // The mail processes run as the mail user: they must reach and read it.
+    std::filesystem::permissions(files->path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                                    std::filesystem::perms::group_exec |
+                                                    std::filesystem::perms::others_read |
+                                                    std::filesystem::perms::others_exec);
+    return "mail_plugins = acl\nprotocol imap {\n  mail_plugins = acl imap_zlib\n}\nplugin {\n  acl = vfile:" +
+           acl.string() + "\n}\n";
+}
+
+std::string dovecot_profile(const std::string& name) {
+    if (name == "noflags") return noflags_profile();
     if (name == "degraded")
         return "imap_capability = IMAP4rev1 SASL-IR ID ENABLE IDLE NAMESPACE LIST-EXTENDED SPECIAL-USE CHILDREN "
                "UNSELECT\n";
     if (name == "condstore_only")
         return "imap_capability = IMAP4rev1 SASL-IR ID ENABLE IDLE NAMESPACE LIST-EXTENDED LIST-STATUS SPECIAL-USE "
                "CHILDREN UNSELECT CONDSTORE UIDPLUS MOVE LITERAL+ ESEARCH MULTIAPPEND\n";
-    return nullptr;
+    return {};
 }
 
 }  // namespace
@@ -78,10 +98,12 @@ const DovecotInfo& engine_server(const std::string& name) {
         if (!servers.mailutils) servers.mailutils = std::make_unique<MailutilsServer>();
         return servers.mailutils->info();
     }
-    const char* profile = dovecot_profile(name);
-    if (!profile) throw std::logic_error("no engine test server named " + name);
     auto& slot = servers.dovecots[name];
-    if (!slot) slot = std::make_unique<DovecotServer>(profile, "IMAP4REV1");
+    if (!slot) {
+        const std::string profile = dovecot_profile(name);
+        if (profile.empty()) throw std::logic_error("no engine test server named " + name);
+        slot = std::make_unique<DovecotServer>(profile, "IMAP4REV1");
+    }
     return slot->info();
 }
 

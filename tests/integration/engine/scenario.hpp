@@ -37,7 +37,8 @@ using SideContents = std::map<std::string, std::multimap<std::string, std::strin
 // "mailutils" (a private GNU Mailutils imap4d 3.15: none of the extensions mailtwin uses but IDLE and
 // LITERAL+, no keywords, APPEND drops flags), "degraded" (a Dovecot announcing none of CONDSTORE,
 // QRESYNC, MOVE, UIDPLUS, LIST-STATUS, LITERAL+, ESEARCH, MULTIAPPEND, so every fallback runs) and
-// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set).
+// "condstore_only" (CONDSTORE without QRESYNC, Gmail's set) and "noflags" (a Dovecot whose ACL lets
+// the user keep only \Seen and \Deleted: other flags and keywords are dropped without a word).
 const DovecotInfo& engine_server(const std::string& name);
 
 class Scenario {

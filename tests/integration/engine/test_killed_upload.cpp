@@ -72,7 +72,10 @@ TEST_P(KilledUpload, KilledAfterEveryUploadStepLeavesEachMessageOnceOnTheServer)
     EXPECT_GT(last_step, 3) << "the upload run must have state commits between its APPEND batches";
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, KilledUpload, ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
+// Not on Mailutils: after a killed session imap4d may report a lower UIDNEXT under the same
+// UIDVALIDITY (its .mu-prop was not written), and mailtwin rightly refuses that folder until
+// `sync --full` (README, the Mailutils row); Sync.KilledAfterEveryStepConverges runs there.
+INSTANTIATE_TEST_SUITE_P(Servers, KilledUpload, ::testing::Values("dovecot", "cyrus", "courier", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace

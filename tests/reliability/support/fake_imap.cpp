@@ -229,6 +229,20 @@ std::string mailbox_arg(const std::string& args) {
 
 std::string flag_list(const std::string& flags) { return "(" + flags + ")"; }
 
+// `list` less what `permanent` (a PERMANENTFLAGS list; nullopt: everything) does not keep.
+std::string kept_flags(const std::string& list, const std::optional<std::string>& permanent) {
+    if (!permanent) return list;
+    std::istringstream in(list), perm(*permanent);
+    std::vector<std::string> allowed;
+    for (std::string f; perm >> f;) allowed.push_back(f);
+    const bool any_keyword = std::find(allowed.begin(), allowed.end(), "\\*") != allowed.end();
+    std::string out;
+    for (std::string f; in >> f;)
+        if (std::find(allowed.begin(), allowed.end(), f) != allowed.end() || (f.front() != '\\' && any_keyword))
+            out += (out.empty() ? "" : " ") + f;
+    return out;
+}
+
 void apply_flags(std::string& flags, const std::string& op, const std::string& list) {
     std::istringstream in(list);
     std::vector<std::string> have;
@@ -305,9 +319,10 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
         c.selected = it->first;
         const auto& f = it->second;
         std::string out = "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* " +
-                          std::to_string(f.messages.size()) + " EXISTS\r\n* OK [UIDVALIDITY " + std::to_string(f.uidvalidity) +
-                          "] v\r\n* OK [UIDNEXT " + std::to_string(f.uidnext) +
-                          "] n\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] p\r\n";
+                          std::to_string(f.messages.size()) + " EXISTS\r\n* OK [UIDVALIDITY " +
+                          std::to_string(f.uidvalidity) + "] v\r\n* OK [UIDNEXT " + std::to_string(f.uidnext) +
+                          "] n\r\n";
+        if (permanent_flags) out += "* OK [PERMANENTFLAGS (" + *permanent_flags + ")] p\r\n";
         if (condstore) out += "* OK [HIGHESTMODSEQ " + std::to_string(f.highestmodseq) + "] m\r\n";
         c.send(out + t + " OK [READ-WRITE] selected\r\n");
     } else if (n == "UID SEARCH" || n == "SEARCH") {
@@ -377,7 +392,7 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
         std::string out;
         for (std::uint32_t uid : parse_uid_set(set, f)) {
             auto m = std::find_if(f.messages.begin(), f.messages.end(), [&](const FakeMessage& x) { return x.uid == uid; });
-            apply_flags(m->flags, op_upper, list);
+            apply_flags(m->flags, op_upper, op_upper == "-FLAGS" ? list : kept_flags(list, permanent_flags));
             m->modseq = ++f.highestmodseq;
             out += "* " + std::to_string(m - f.messages.begin() + 1) + " FETCH (UID " + std::to_string(uid) + " FLAGS " +
                    flag_list(m->flags) + (condstore ? " MODSEQ (" + std::to_string(m->modseq) + ")" : "") + ")\r\n";
@@ -414,7 +429,8 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
             m.text = text;
             m.modseq = ++it->second.highestmodseq;
             const auto lp = cmd.line.find('('), rp = cmd.line.find(')');
-            if (lp != std::string::npos && rp != std::string::npos && rp > lp) m.flags = cmd.line.substr(lp + 1, rp - lp - 1);
+            if (append_keeps_flags && lp != std::string::npos && rp != std::string::npos && rp > lp)
+                m.flags = kept_flags(cmd.line.substr(lp + 1, rp - lp - 1), permanent_flags);
             uids += (uids.empty() ? "" : ",") + std::to_string(m.uid);
             it->second.messages.push_back(std::move(m));
         }

@@ -88,6 +88,11 @@ public:
     std::string greeting = "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN UIDPLUS] fake ready\r\n";
     std::string capabilities = "IMAP4rev1 AUTH=PLAIN UIDPLUS";
     char delimiter = '/';
+    // What SELECT announces as PERMANENTFLAGS (nullopt: none sent). A flag it does not list (a
+    // keyword without "\\*") is dropped from every STORE and APPEND, as a server without room for it does.
+    std::optional<std::string> permanent_flags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*";
+    // false: APPEND stores the message without the flags it carried (GNU Mailutils).
+    bool append_keeps_flags = true;
     std::map<std::string, FakeFolder> folders;  // guarded by mutex() while clients run
     Hook hook;
     std::function<void(FakeConnection&)> on_connect;  // replaces the greeting when set
