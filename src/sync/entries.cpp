@@ -173,6 +173,10 @@ void match_by_identity(Gathered& g) {
                 into.row->local_flags = from.row->local_flags;
                 into.base_known = into.base_known && from.base_known;
             }
+            // A copy of unknown outcome (a row without its uid or its key) never saw what the other
+            // side kept of the flags sent (a server may drop an APPEND's flags): no base, so each
+            // flag on only one side is a change there (set wins), and a dropped flag is set again.
+            if (into.row && (into.row->uid == 0 || into.row->key.empty())) into.base_known = false;
             into.matched = true;
             absorbed[lacking_uid[k]] = true;
         }

@@ -131,8 +131,22 @@ void AppendRelay::from_client(ClientStream& stream, int server, const char* data
         return;
     }
     std::size_t hold_from = n;
+    const auto hold_here = [&](std::size_t i) {
+        hold_from = i;
+        stream.holding = true;
+        m_hold = Hold::holding;
+        m_holding_server = server;
+        m_tag = stream.command_start.substr(0, stream.command_start.find(' '));
+        m_changed.notify_all();
+    };
     for (std::size_t i = 0; i < n && m_hold == Hold::armed; ++i) {
         if (stream.literal_left > 0) {
+            // The last byte of an APPEND's message: held, so the server cannot store it yet (Courier
+            // stores a message as soon as its literal is complete, before the command's line end).
+            if (stream.literal_left == 1 && is_append(stream.command_start)) {
+                hold_here(i);
+                break;
+            }
             --stream.literal_left;
             continue;
         }
@@ -144,14 +158,8 @@ void AppendRelay::from_client(ClientStream& stream, int server, const char* data
             stream.line.clear();
             continue;
         }
-        if (is_append(stream.command_start)) {
-            // The server has the whole message and waits for this line end to store it.
-            hold_from = i;
-            stream.holding = true;
-            m_hold = Hold::holding;
-            m_holding_server = server;
-            m_tag = stream.command_start.substr(0, stream.command_start.find(' '));
-            m_changed.notify_all();
+        if (is_append(stream.command_start)) {  // an APPEND without literal: hold its line end
+            hold_here(i);
             break;
         }
         stream.command_start.clear();

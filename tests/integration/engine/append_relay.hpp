@@ -1,8 +1,9 @@
 #pragma once
 // A relay on 127.0.0.1 between mailtwin (tls = "none") and a test server's plain port that can make
-// an APPEND finish late: it forwards everything, but holds the line end that closes the first APPEND
-// command it sees (after its literals: the server has the whole message and waits for that end), and
-// everything the client sends after it, until release(). The client may die meanwhile (SIGKILL): the
+// an APPEND finish late: it forwards everything, but holds the last byte of the first APPEND's
+// message (the server has all of it but that byte; Courier stores a message as soon as its literal
+// is complete, so the line end alone would not do), and everything the client sends after it,
+// until release(). The client may die meanwhile (SIGKILL): the
 // server side stays open, so release() completes the dead session's APPEND when the test chooses —
 // after the next run's listing, during its upload, after it. release() returns once the server has
 // answered that APPEND (its tagged reply), so what comes next sees the late copy.

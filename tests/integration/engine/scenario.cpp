@@ -257,7 +257,9 @@ model::UidValidity Scenario::server_uidvalidity(const std::string& leaf) {
 }
 
 bool Scenario::server_keeps_keywords(const std::string& leaf) {
-    return run(m_session->select(folder(leaf))).permanent_flags.keywords_allowed;
+    // No PERMANENTFLAGS at all means every flag is kept (RFC 3501 7.1).
+    const auto permanent = run(m_session->select(folder(leaf))).permanent_flags;
+    return !permanent || permanent->keywords_allowed;
 }
 
 namespace {
