@@ -358,6 +358,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
         std::filesystem::path file;
         model::Identity identity;
         std::uint64_t rfc822_size;  // as the APPEND literal counts it: every bare LF sent as CRLF
+        std::string message_id;     // without UIDPLUS the session finds the new UID by it ("" if none)
     };
     std::vector<Prepared> prepared;
     for (const auto* u : uploads) {
@@ -377,12 +378,14 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             stats.not_carried.push_back(cannot_read(where->path, id.error()));
             continue;
         }
-        auto size = maildir::MessageInfo(where->path).rfc822_size();
+        maildir::MessageInfo info(where->path);
+        auto size = info.rfc822_size();
         if (!size) {
             stats.not_carried.push_back(cannot_read(where->path, size.error()));
             continue;
         }
-        prepared.push_back({u, where->path, *id, *size});
+        auto message_id = info.message_id();
+        prepared.push_back({u, where->path, *id, *size, message_id && *message_id ? **message_id : std::string()});
     }
     // 1. Intents: a row per key without a UID, with the identity that finds the copy after a crash.
     //    An APPEND is not idempotent, so they are committed (with everything queued) before it.
@@ -418,6 +421,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             net::AppendItem item;
             item.message.body = *payload;
             item.message.flags = prepared[j].action->flags;
+            item.message_id = prepared[j].message_id;
             if (prepared[j].action->internaldate > 0) item.message.internal_date = imap::AppendDate{prepared[j].action->internaldate, 0};
             items.push_back(std::move(item));
         }
