@@ -79,7 +79,8 @@ std::string flags_text(const model::FlagSet& flags) {
     std::string out;
     for (const auto& fl : model::k_flag_letters)
         if (flags.has(fl.flag)) out += fl.letter;
-    for (const auto& k : flags.keywords) out += "," + k;
+    // Letters, then keywords, comma-separated: "FS,Work", or "Work" alone (never ",Work").
+    for (const auto& k : flags.keywords) out += (out.empty() ? "" : ",") + k;
     return out.empty() ? "-" : out;
 }
 
