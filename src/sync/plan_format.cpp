@@ -79,8 +79,7 @@ std::string flags_text(const model::FlagSet& flags) {
     std::string out;
     for (const auto& fl : model::k_flag_letters)
         if (flags.has(fl.flag)) out += fl.letter;
-    // Letters, then keywords, comma-separated: "FS,Work", or "Work" alone (never ",Work").
-    for (const auto& k : flags.keywords) out += (out.empty() ? "" : ",") + k;
+    for (const auto& k : flags.keywords) out += "," + k;
     return out.empty() ? "-" : out;
 }
 

@@ -11,21 +11,6 @@ TEST(PlanFormat, FlagsText) {
     EXPECT_EQ(flags_text(model::FlagSet{}), "-");
     EXPECT_EQ(flags_text(test::parse_flags("FS,$work")), "FS,$work");
     EXPECT_EQ(test::parse_flags(flags_text(test::parse_flags("DT,$a,b"))), test::parse_flags("DT,$a,b"));
-    // Keywords alone read as keywords, not as an empty letter list (was ",$work").
-    model::FlagSet keyword_only;
-    keyword_only.keywords.insert("$work");
-    EXPECT_EQ(flags_text(keyword_only), "$work");
-    EXPECT_EQ(to_text(SetFlags{util::Side::remote, 7, "k", {}, keyword_only}), "set-flags remote uid=7 key=k -$work");
-}
-
-TEST(PlanFormat, RefusalTextGivesTheNumbersTheShareAndTheLimit) {
-    EXPECT_EQ(refusal_text(Refuse{util::Side::local, 70, 100, k_over_limit_reason, RefuseCause::over_limit, {}, 50}),
-              "REFUSED 70 of 100 deletions seen in the Maildir (70 %, over max_delete_percent = 50): the server keeps "
-              "them; run with --force to carry them out");
-    EXPECT_EQ(refusal_text(Refuse{
-                  util::Side::remote, 3, 3, "the folder appears empty on that side", RefuseCause::appears_empty, {}}),
-              "REFUSED 3 of 3 deletions seen on the server: the folder appears empty on that side; the Maildir keeps "
-              "them");
 }
 
 TEST(PlanFormat, TextLines) {
@@ -40,8 +25,7 @@ TEST(PlanFormat, TextLines) {
 TEST(PlanFormat, JsonLines) {
     EXPECT_EQ(to_json(SetFlags{util::Side::local, 7, "k\"1", test::parse_flags("S,$a"), {}}),
               R"({"action":"set-flags","side":"local","uid":7,"key":"k\"1","add":["\\Seen","$a"],"remove":[]})");
-    EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}),
-              R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
+    EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}), R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
     EXPECT_EQ(to_json(Refuse{util::Side::local, 3, 4, "why\n", RefuseCause::over_limit, {}}),
               R"({"action":"refuse","gone":"local","count":3,"paired":4,"reason":"why\n"})");
 }
@@ -49,8 +33,8 @@ TEST(PlanFormat, JsonLines) {
 TEST(PlanFormat, OneLinePerActionInOrder) {
     Plan plan;
     plan.actions = {Forget{1, "a"}, Expunge{util::Side::local, 2, "b"}};
-    EXPECT_EQ(format_plan(plan, PlanFormat::text),
-              (std::vector<std::string>{"forget uid=1 key=a", "expunge local uid=2 key=b"}));
+    EXPECT_EQ(format_plan(plan, PlanFormat::text), (std::vector<std::string>{"forget uid=1 key=a",
+                                                                              "expunge local uid=2 key=b"}));
     const auto json = format_plan(plan, PlanFormat::json);
     ASSERT_EQ(json.size(), 2u);
     EXPECT_EQ(json[0], R"({"action":"forget","uid":1,"key":"a"})");
