@@ -13,6 +13,16 @@ TEST(PlanFormat, FlagsText) {
     EXPECT_EQ(test::parse_flags(flags_text(test::parse_flags("DT,$a,b"))), test::parse_flags("DT,$a,b"));
 }
 
+TEST(PlanFormat, RefusalTextGivesTheNumbersTheShareAndTheLimit) {
+    EXPECT_EQ(refusal_text(Refuse{util::Side::local, 70, 100, k_over_limit_reason, RefuseCause::over_limit, {}, 50}),
+              "REFUSED 70 of 100 deletions seen in the Maildir (70 %, over max_delete_percent = 50): the server keeps "
+              "them; run with --force to carry them out");
+    EXPECT_EQ(refusal_text(Refuse{util::Side::remote, 3, 3, "the folder appears empty on that side",
+                                  RefuseCause::appears_empty, {}}),
+              "REFUSED 3 of 3 deletions seen on the server: the folder appears empty on that side; the Maildir keeps "
+              "them");
+}
+
 TEST(PlanFormat, TextLines) {
     EXPECT_EQ(to_text(SetFlags{util::Side::remote, 7, "k", test::parse_flags("S"), test::parse_flags("F")}),
               "set-flags remote uid=7 key=k +S -F");
