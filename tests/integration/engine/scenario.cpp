@@ -20,6 +20,24 @@
 
 namespace mailtwin::test {
 
+FolderAsSeen look_at_folder(const DovecotInfo& server, const std::string& folder, const std::string& id) {
+    boost::asio::io_context io;
+    net::Connection conn(io.get_executor(), settings_for(server));
+    if (auto r = run_awaitable(io, conn.open()); !r) throw std::runtime_error(r.error().describe());
+    net::Session session(conn);
+    auto sel = run_awaitable(io, session.select(folder));
+    if (!sel) throw std::runtime_error(sel.error().describe());
+    FolderAsSeen out{*sel, std::nullopt};
+    if (!id.empty() && sel->exists != 0) {
+        auto meta = run_awaitable(io, session.fetch_meta(imap::SeqSet::from_to_highest(1)));
+        if (!meta) throw std::runtime_error(meta.error().describe());
+        for (const auto& m : *meta)
+            if (m.message_id == "<" + id + "@scenario.test>") out.flags = m.flags;
+    }
+    run_awaitable(io, conn.logout());
+    return out;
+}
+
 std::string message_text(const std::string& id, const std::string& body) {
     return "From: Alice <alice@example.org>\nTo: bob@example.org\nSubject: " + id + "\nMessage-ID: <" + id +
            "@scenario.test>\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n\n" + body + "\n";

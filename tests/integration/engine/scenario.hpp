@@ -125,6 +125,14 @@ void for_each_kill_point(
     const std::function<void(Scenario&, int step, const RunResult& killed, const RunResult& clean)>& check);
 
 std::string message_text(const std::string& id, const std::string& body = "hello");
+
+// What a fresh connection of its own sees in `folder` on `server`: the SELECT answer, and the flags
+// (IMAP names) of the scenario message `id` (nullopt when it is not there; `id` empty: not looked up).
+struct FolderAsSeen {
+    net::SelectResult selected;
+    std::optional<model::FlagSet> flags;
+};
+FolderAsSeen look_at_folder(const DovecotInfo& server, const std::string& folder, const std::string& id = "");
 std::string body_digest(std::string_view text);
 
 }  // namespace mailtwin::test

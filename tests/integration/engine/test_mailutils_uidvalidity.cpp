@@ -23,14 +23,7 @@ const DovecotInfo& mailutils() { return engine_server("mailutils"); }
 
 // The UIDVALIDITY a fresh connection is told when it selects `folder`.
 model::UidValidity announced_uidvalidity(const DovecotInfo& d, const std::string& folder) {
-    boost::asio::io_context io;
-    net::Connection conn(io.get_executor(), settings_for(d));
-    if (auto r = run_awaitable(io, conn.open()); !r) throw std::runtime_error(r.error().describe());
-    net::Session session(conn);
-    auto sel = run_awaitable(io, session.select(folder));
-    if (!sel) throw std::runtime_error(sel.error().describe());
-    run_awaitable(io, conn.logout());
-    return sel->uidvalidity;
+    return look_at_folder(d, folder).selected.uidvalidity;
 }
 
 // What imap4d does when it loses a folder's property file, made deterministic: the folder's

@@ -21,21 +21,8 @@ protected:
 
 // The flags (keywords included) of the message `id` in `folder`, read over a connection of its own.
 std::string server_flags_of(const DovecotInfo& d, const std::string& folder, const std::string& id) {
-    boost::asio::io_context io;
-    net::Connection conn(io.get_executor(), settings_for(d));
-    if (auto r = run_awaitable(io, conn.open()); !r) throw std::runtime_error(r.error().describe());
-    net::Session session(conn);
-    auto sel = run_awaitable(io, session.select(folder));
-    if (!sel) throw std::runtime_error(sel.error().describe());
-    std::string out = "(missing)";
-    if (sel->exists != 0) {
-        auto meta = run_awaitable(io, session.fetch_meta(imap::SeqSet::from_to_highest(1)));
-        if (!meta) throw std::runtime_error(meta.error().describe());
-        for (const auto& m : *meta)
-            if (m.message_id == "<" + id + "@scenario.test>") out = m.flags.to_imap();
-    }
-    run_awaitable(io, conn.logout());
-    return out;
+    const auto seen = look_at_folder(d, folder, id);
+    return seen.flags ? seen.flags->to_imap() : std::string("(missing)");
 }
 
 // The file holding message `id` in folder_dir's cur/ or new/, and its flag letters ("FSab").

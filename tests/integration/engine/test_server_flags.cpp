@@ -31,24 +31,13 @@ struct ServerSide {
 };
 
 ServerSide server_side(const DovecotInfo& d, const std::string& folder, const std::string& id) {
-    boost::asio::io_context io;
-    net::Connection conn(io.get_executor(), settings_for(d));
-    if (auto r = run_awaitable(io, conn.open()); !r) throw std::runtime_error(r.error().describe());
-    net::Session session(conn);
-    auto sel = run_awaitable(io, session.select(folder));
-    if (!sel) throw std::runtime_error(sel.error().describe());
-    ServerSide out{std::nullopt, sel->permanent_flags};
-    if (sel->exists != 0) {
-        auto meta = run_awaitable(io, session.fetch_meta(imap::SeqSet::from_to_highest(1)));
-        if (!meta) throw std::runtime_error(meta.error().describe());
-        for (const auto& m : *meta) {
-            if (m.message_id != "<" + id + "@scenario.test>") continue;
-            std::istringstream names(m.flags.to_imap());
-            out.flags.emplace();
-            for (std::string n; names >> n;) out.flags->insert(n);
-        }
+    const auto seen = look_at_folder(d, folder, id);
+    ServerSide out{std::nullopt, seen.selected.permanent_flags};
+    if (seen.flags) {
+        std::istringstream names(seen.flags->to_imap());
+        out.flags.emplace();
+        for (std::string n; names >> n;) out.flags->insert(n);
     }
-    run_awaitable(io, conn.logout());
     return out;
 }
 
