@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 class Demo : public ::testing::Test {
 protected:
     void SetUp() override {
-        m_env = "DEMO_DIR=" + shell_quote(demo_dir().string()) + " DEMO_MESSAGES=24 DEMO_FOLDERS=4 DEMO_PORT=" +
-                std::to_string(free_loopback_port()) + " DEMO_TLS_PORT=" + std::to_string(free_loopback_port()) +
+        m_env = "DEMO_DIR=" + shell_quote(demo_dir().string()) +
+                " DEMO_MESSAGES=24 DEMO_FOLDERS=4 DEMO_PORT=" + std::to_string(free_loopback_port()) +
+                " DEMO_TLS_PORT=" + std::to_string(free_loopback_port()) +
                 " MAILTWIN_BIN=" + shell_quote(MAILTWIN_BINARY) + " ";
     }
     void TearDown() override { demo("--stop"); }
