@@ -8,4 +8,5 @@ bash contrib/install-deps.sh
 # shellcheck disable=SC2086  # MAILTWIN_CMAKE_ARGS is a list of options
 cmake -S . -B "$BUILD" -G Ninja ${MAILTWIN_CMAKE_ARGS:-}
 cmake --build "$BUILD"
-ctest --test-dir "$BUILD" --output-on-failure ${MAILTWIN_CTEST_ARGS:-}
+# Suites that may share the machine run side by side (tests/CMakeLists.txt says which); the rest alone.
+ctest --test-dir "$BUILD" --output-on-failure --parallel "${MAILTWIN_TEST_JOBS:-$(nproc)}" ${MAILTWIN_CTEST_ARGS:-}
