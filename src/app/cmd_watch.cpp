@@ -4,6 +4,7 @@
 #include "command_options.hpp"
 #include "commands.hpp"
 #include "mailtwin/engine/watch.hpp"
+#include "mailtwin/engine/watch_report.hpp"
 
 namespace mailtwin::app {
 
@@ -21,6 +22,8 @@ int run_watch(const GlobalOptions& g, const std::vector<std::string>& args) {
     options.debounce = std::chrono::milliseconds(std::max(0L, parsed.debounce_ms));
     if (!parsed.idle_folders.empty()) options.idle_folders = parsed.idle_folders;
     options.use_notify = !parsed.no_notify;
+    // From here on every line is watch's log, the config's warnings included.
+    engine::prepare_watch_log();
     auto cfg = load_config(g);
     options.reload = [&g] { return load_config(g); };
     return engine::run_watch(cfg, chosen_accounts(cfg, accounts), options);

@@ -49,7 +49,13 @@ const std::vector<CommandInfo> k_commands = {
      "Stay connected and sync as changes arrive: NOTIFY where the server offers it, else IDLE, plus a "
      "periodic full pass; local changes are noticed with inotify. SIGTERM and SIGINT finish the current "
      "step and exit; SIGHUP reloads the configuration. Under systemd (Type=notify) it reports readiness "
-     "and feeds the watchdog.",
+     "and feeds the watchdog.\n\n"
+     "Its log goes to stderr, one line per event: ACCOUNT/FOLDER: ... about a folder (as sync prints it), "
+     "ACCOUNT: ... about an account. Each line starts with the time of day on a terminal, with a syslog "
+     "priority (<3> error ... <7> debug) and no time in the systemd journal, and with the date, time and UTC "
+     "offset anywhere else (2026-12-07T10:16:40+01:00). With --log-format json every line goes to stdout "
+     "as one JSON object with an \"event\" key: a folder's change is the {\"event\":\"folder\",...} object "
+     "sync prints; watch's own are listening, connected, disconnected, error and the like.",
      watch_help},
     {"status", "status [ACCOUNT...] [--json] [--offline]",
      "per folder: UIDVALIDITY, HIGHESTMODSEQ, counts, last sync, pending changes",

@@ -5,12 +5,16 @@
 #include <cstdio>
 #include <mutex>
 
+#include "mailtwin/util/log_line.hpp"
+
 namespace mailtwin::util {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::info};
 std::atomic<LogFormat> g_format{LogFormat::text};
-std::mutex g_write_mutex;  // one line at a time from parallel folder workers
+std::mutex g_write_mutex;  // one line at a time from parallel folder workers; guards the two below
+std::FILE* g_stream = stderr;
+LineStart g_line_start;
 
 constexpr std::string_view level_name(LogLevel l) {
     switch (l) {
@@ -22,12 +26,34 @@ constexpr std::string_view level_name(LogLevel l) {
     return "info";
 }
 
+// "1765100102.123": seconds since the epoch, to the millisecond.
+std::string json_time(std::chrono::system_clock::time_point now) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    return std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1);
+}
+
+void write_line(const std::string& line) {
+    std::lock_guard lock(g_write_mutex);
+    std::fwrite(line.data(), 1, line.size(), g_stream);
+    std::fflush(g_stream);  // stdout is block-buffered in a pipe; a log line is read as it happens
+}
+
 }  // namespace
 
 void set_log_level(LogLevel level) noexcept { g_level = level; }
 void set_log_format(LogFormat format) noexcept { g_format = format; }
 LogLevel log_level() noexcept { return g_level; }
 LogFormat log_format() noexcept { return g_format; }
+
+void set_log_stream(std::FILE* stream) noexcept {
+    std::lock_guard lock(g_write_mutex);
+    g_stream = stream;
+}
+
+void set_log_line_start(const LineStart& start) noexcept {
+    std::lock_guard lock(g_write_mutex);
+    g_line_start = start;
+}
 
 std::string json_quote(std::string_view s) {
     std::string out = "\"";
@@ -54,21 +80,30 @@ std::string json_quote(std::string_view s) {
 
 void log(LogLevel level, std::string_view message) {
     if (level > g_level.load()) return;
+    const auto now = std::chrono::system_clock::now();
     std::string line;
     if (g_format.load() == LogFormat::json) {
-        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
-        line = "{\"ts\":" + std::to_string(now / 1000) + "." + std::to_string(1000 + now % 1000).substr(1) +
-               ",\"level\":\"" + std::string(level_name(level)) + "\",\"msg\":" + json_quote(message) + "}\n";
+        line = "{\"event\":\"log\",\"ts\":" + json_time(now) + ",\"level\":\"" + std::string(level_name(level)) +
+               "\",\"msg\":" + json_quote(message) + "}\n";
     } else {
-        line = "mailtwin: ";
+        {
+            std::lock_guard lock(g_write_mutex);
+            line = line_start_text(g_line_start, level, now);
+        }
+        line += "mailtwin: ";
         if (level == LogLevel::error) line += "error: ";
         else if (level == LogLevel::warning) line += "warning: ";
         line += message;
         line += '\n';
     }
-    std::lock_guard lock(g_write_mutex);
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    write_line(line);
+}
+
+void log_json_event(LogLevel level, std::string_view object) {
+    if (level > g_level.load() || object.size() < 2 || object.back() != '}') return;
+    std::string line(object.substr(0, object.size() - 1));
+    line += ",\"ts\":" + json_time(std::chrono::system_clock::now()) + "}\n";
+    write_line(line);
 }
 
 }  // namespace mailtwin::util

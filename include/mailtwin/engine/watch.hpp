@@ -17,6 +17,7 @@
 // so the watcher settles. Likewise the server's echo of the pass's own APPENDs costs one no-op pass.
 // Stopping: SIGTERM/SIGINT let the pass in progress run to its end (sync_account has no cancellation
 // point), then the account loops stop; listening connections are dropped, not logged out.
+// What it reports, and how (text lines, the journal, JSON events): watch_report.hpp.
 #include <array>
 #include <chrono>
 #include <functional>
@@ -46,7 +47,7 @@ struct WatchOptions {
     // std::exception) when it is invalid; empty: config::load_file(config.source).
     std::function<config::Config()> reload;
     // Per-folder results and notices of every pass; called on the sync worker thread. Empty
-    // callbacks: a summary line per changed or failed folder, notices at info level.
+    // callbacks: watch's folder and notice events (watch_report.hpp).
     Reporter reporter;
 };
 
