@@ -15,7 +15,8 @@ po::options_description global_options(GlobalOptions& g) {
     add("version", "print the version");
     add("config,c", po::value(&g.config_path)->value_name("FILE"),
         "config file (default $XDG_CONFIG_HOME/mailtwin/config.toml)");
-    add("verbose,v", po::bool_switch(&g.verbose), "show protocol-level steps (passwords masked)");
+    add("verbose,v", po::bool_switch(&g.verbose),
+        "show protocol-level steps (passwords masked); sync: every folder, a dry run's actions");
     add("quiet,q", po::bool_switch(&g.quiet), "errors only");
     add("log-format", po::value(&g.log_format)->value_name("text|json"), "log as text or JSON lines");
     add("progress", po::value(&g.progress)->value_name("auto|always|never"), "live progress on a terminal");

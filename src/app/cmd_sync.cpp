@@ -1,6 +1,8 @@
-// `mailtwin sync`: one pass over the chosen accounts; one line (or JSON object) per folder, and on a
-// terminal a live progress line per running folder above which those lines are printed.
+// `mailtwin sync`: one pass over the chosen accounts; one line (or JSON object) per folder and a closing
+// total for the whole run, and on a terminal a live progress line per running folder above which those
+// lines are printed.
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <iostream>
 
@@ -34,18 +36,21 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             write();
     };
 
+    const auto started = std::chrono::steady_clock::now();
+    engine::RunTotals totals;
     engine::Reporter reporter;
-    const auto print_folder = [&](const std::string& account, const engine::FolderResult& r) {
-        if (request.dry_run) {
-            auto lines = sync::format_plan(r.plan, json ? sync::PlanFormat::json : sync::PlanFormat::text);
-            for (const auto& line : lines) {
-                if (json)
-                    std::cout << "{\"account\":" << util::json_quote(account)
-                              << ",\"folder\":" << util::json_quote(r.folder) << ",\"plan\":" << line << "}\n";
-                else
-                    std::cout << account << "/" << r.folder << ": " << line << "\n";
-            }
+    // A dry run's actions: every one as JSON; as text only with -v (a first run plans one per message).
+    const auto print_plan = [&](const std::string& account, const engine::FolderResult& r) {
+        if (json) {
+            for (const auto& line : sync::format_plan(r.plan, sync::PlanFormat::json))
+                std::cout << engine::plan_json(account, r.folder, line) << "\n";
+        } else if (g.verbose) {
+            for (const auto& line : sync::format_plan(r.plan, sync::PlanFormat::display))
+                std::cout << account << "/" << r.folder << ": " << line << "\n";
         }
+    };
+    const auto print_folder = [&](const std::string& account, const engine::FolderResult& r) {
+        if (request.dry_run) print_plan(account, r);
         if (json) {
             std::cout << engine::folder_json(account, r) << "\n";
         } else if (r.failed()) {
@@ -56,6 +61,7 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
         std::cout.flush();
     };
     reporter.folder_done = [&](const std::string& account, const engine::FolderResult& r) {
+        totals.add(r);
         above([&] { print_folder(account, r); });
     };
     reporter.notice = [&](const std::string& account, const std::string& text) {
@@ -64,7 +70,6 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
 
     int exit_code = k_exit_ok;
     int change_bits = 0;
-    std::size_t folders = 0, failed = 0, changed = 0;
     const auto chosen = chosen_accounts(cfg, accounts);
     // With several accounts, --folder NAME may name a folder of only some of them: an account
     // without it is skipped with a note, and it is an error only when no account has it.
@@ -88,22 +93,24 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             continue;
         }
         change_bits |= engine::change_bits(result.folders);
-        for (const auto& f : result.folders) {
-            ++folders;
-            if (f.failed()) ++failed;
-            if (f.outcome == engine::FolderOutcome::synced && !f.plan.changes_nothing()) ++changed;
-        }
     }
     const bool none_has_it = !not_found.empty() && not_found.size() == chosen.size();
     for (const auto& line : not_found)
         above([&] { none_has_it ? util::log_error(line) : util::log_info(line + "; account skipped"); });
     if (none_has_it) exit_code = std::max(exit_code, static_cast<int>(k_exit_usage));
     if (display) display->close();
-    if (failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
+    if (totals.folders_failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
     if (ext_exit) exit_code |= change_bits;
-    if (json)
-        std::cout << "{\"event\":\"summary\",\"folders\":" << folders << ",\"changed\":" << changed
-                  << ",\"failed\":" << failed << ",\"exit\":" << exit_code << "}\n";
+    // One total for the run, over all its accounts (each folder line names its account).
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (json) {
+        std::cout << engine::totals_json(totals, request.dry_run, seconds) << "\n";
+        std::cout << "{\"event\":\"summary\",\"folders\":" << totals.folders
+                  << ",\"changed\":" << totals.folders_changed << ",\"failed\":" << totals.folders_failed
+                  << ",\"exit\":" << exit_code << "}\n";
+    } else if (!g.quiet && totals.worth_a_line(request.dry_run, g.verbose)) {
+        std::cout << engine::totals_line(totals, request.dry_run, seconds) << "\n";
+    }
     return exit_code;
 }
 

@@ -39,7 +39,12 @@ const std::vector<CommandInfo> k_commands = {
      "One bidirectional pass over every account, or over the ACCOUNTs named, then exit. New messages are "
      "copied to the other side, flag changes are merged flag by flag, deletions are carried out as the "
      "account's expunge setting says, and a message moved between local folders is moved on the server.\n\n"
-     "A folder that changed prints one line with what was done; a run that changed nothing prints nothing. "
+     "A folder that changed prints one line with what was done, such as \"work/INBOX: +3 down flags 1 up\" "
+     "(down: in the Maildir, up: on the server; arrows under a UTF-8 locale), and the run ends with one total "
+     "over every account: the messages and bytes copied each way, flags, deletions, the folders changed and "
+     "failed, and the time taken. A run that changed nothing prints nothing; -q prints only errors, -v every "
+     "folder and the total. With --dry-run each folder that would change prints one line, then \"would change N "
+     "folders: ...\" or \"would change nothing\"; -v adds each planned action.\n\n"
      "Exit 0 on success, 1 when some folders failed or the safety rail held deletions back, 2 for usage "
      "and config errors, 3 when the server could not be reached or refused the login, 4 when another "
      "mailtwin holds the account lock.",

@@ -10,7 +10,8 @@ po::options_description sync_options(SyncArgs& args, bool ext_exit_default) {
     add("folder", po::value(&r.folders)->value_name("NAME"),
         "only this folder, by its remote name (repeatable); the folders globs are not consulted");
     add("dry-run", po::bool_switch(&r.dry_run),
-        "print what the sync would do and change nothing: not the Maildir, not the server, not the state");
+        "print what the sync would do and change nothing: not the Maildir, not the server, not the state; one "
+        "line per folder and a total (-v: each planned action)");
     add("full", po::bool_switch(&r.full),
         "ignore the CONDSTORE/QRESYNC fast path and the Maildir directory stamps; compare every message");
     add("force", po::bool_switch(&r.force), "carry out deletions the safety rail (max_delete_percent) held back");

@@ -73,15 +73,24 @@ std::string format_rate(double bytes_per_second) {
     return number(scaled(bytes_per_second, u), u) + " " + k_units[u] + "/s";
 }
 
-std::string format_eta(double seconds) {
-    if (!(seconds >= 0) || seconds >= 100.0 * 3600) return "--:--";
-    const auto s = static_cast<long>(std::ceil(seconds));
+std::string format_size(std::uint64_t bytes) {
+    const std::size_t u = unit_for(static_cast<double>(bytes));
+    return number(scaled(static_cast<double>(bytes), u), u) + " " + k_units[u];
+}
+
+std::string format_duration(double seconds) {
+    const auto s = static_cast<long>(std::ceil(std::max(seconds, 0.0)));
     char buf[32];
     if (s >= 3600)
         std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
     else
         std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
     return buf;
+}
+
+std::string format_eta(double seconds) {
+    if (!(seconds >= 0) || seconds >= 100.0 * 3600) return "--:--";
+    return format_duration(seconds);
 }
 
 std::string fit_line(const std::string& name, const std::string& numbers, std::size_t columns) {

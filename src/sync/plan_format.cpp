@@ -14,11 +14,14 @@ using util::Overload;
 
 std::string side_text(util::Side s) { return std::string(util::side_name(s)); }
 
+// How one line writes a set of flags: flags_text (the notation scenario tables parse) or display_flags.
+using FlagsWriter = std::string (*)(const model::FlagSet&);
+
 // "+S -F,$junk" for a SetFlags; parts that are empty are left out.
-std::string delta_text(const model::FlagSet& add, const model::FlagSet& remove) {
+std::string delta_text(const model::FlagSet& add, const model::FlagSet& remove, FlagsWriter flags) {
     std::string out;
-    if (add.bits() != 0 || !add.keywords.empty()) out += " +" + flags_text(add);
-    if (remove.bits() != 0 || !remove.keywords.empty()) out += " -" + flags_text(remove);
+    if (add.bits() != 0 || !add.keywords.empty()) out += " +" + flags(add);
+    if (remove.bits() != 0 || !remove.keywords.empty()) out += " -" + flags(remove);
     return out;
 }
 
@@ -73,6 +76,44 @@ private:
     std::string m_text;
 };
 
+std::string action_text(const Action& action, FlagsWriter flags) {
+    return std::visit(
+        Overload{
+            [](const ResetUids& a) {
+                return "reset-uids uidvalidity " + std::to_string(a.old_uidvalidity) + " -> " +
+                       std::to_string(a.new_uidvalidity);
+            },
+            [flags](const Pair& a) {
+                return "pair " + id_text(a.uid, a.key) + " flags=" + flags(a.remote_flags) + "/" + flags(a.local_flags);
+            },
+            [](const Detach& a) { return "detach " + id_text(a.uid, a.key) + " gone=" + side_text(a.gone); },
+            [](const Forget& a) { return "forget " + id_text(a.uid, a.key); },
+            [flags](const SetFlags& a) {
+                return "set-flags " + side_text(a.side) + " " + id_text(a.uid, a.key) +
+                       delta_text(a.add, a.remove, flags);
+            },
+            [flags](const Record& a) {
+                return "record " + id_text(a.uid, a.key) + " flags=" + flags(a.remote_flags) + "/" +
+                       flags(a.local_flags);
+            },
+            [](const Expunge& a) { return "expunge " + side_text(a.side) + " " + id_text(a.uid, a.key); },
+            [flags](const Download& a) {
+                return std::string(a.restore ? "restore-" : "") + "download uid=" + std::to_string(a.uid) +
+                       " flags=" + flags(a.flags) + " size=" + std::to_string(a.size);
+            },
+            [flags](const Upload& a) {
+                return std::string(a.restore ? "restore-" : "") + "upload key=" + a.key + " flags=" + flags(a.flags) +
+                       " size=" + std::to_string(a.size);
+            },
+            [](const Skip& a) { return "skip " + side_text(a.side) + " " + id_text(a.uid, a.key) + " " + a.reason; },
+            [](const Refuse& a) {
+                return "refuse deletions seen on " + side_text(a.gone) + ": " + std::to_string(a.count) + " of " +
+                       std::to_string(a.paired) + " (" + a.reason + ")";
+            },
+        },
+        action);
+}
+
 }  // namespace
 
 std::string flags_text(const model::FlagSet& flags) {
@@ -83,43 +124,21 @@ std::string flags_text(const model::FlagSet& flags) {
     return out.empty() ? "-" : out;
 }
 
-std::string to_text(const Action& action) {
-    return std::visit(
-        Overload{
-            [](const ResetUids& a) {
-                return "reset-uids uidvalidity " + std::to_string(a.old_uidvalidity) + " -> " +
-                       std::to_string(a.new_uidvalidity);
-            },
-            [](const Pair& a) {
-                return "pair " + id_text(a.uid, a.key) + " flags=" + flags_text(a.remote_flags) + "/" +
-                       flags_text(a.local_flags);
-            },
-            [](const Detach& a) { return "detach " + id_text(a.uid, a.key) + " gone=" + side_text(a.gone); },
-            [](const Forget& a) { return "forget " + id_text(a.uid, a.key); },
-            [](const SetFlags& a) {
-                return "set-flags " + side_text(a.side) + " " + id_text(a.uid, a.key) + delta_text(a.add, a.remove);
-            },
-            [](const Record& a) {
-                return "record " + id_text(a.uid, a.key) + " flags=" + flags_text(a.remote_flags) + "/" +
-                       flags_text(a.local_flags);
-            },
-            [](const Expunge& a) { return "expunge " + side_text(a.side) + " " + id_text(a.uid, a.key); },
-            [](const Download& a) {
-                return std::string(a.restore ? "restore-" : "") + "download uid=" + std::to_string(a.uid) +
-                       " flags=" + flags_text(a.flags) + " size=" + std::to_string(a.size);
-            },
-            [](const Upload& a) {
-                return std::string(a.restore ? "restore-" : "") + "upload key=" + a.key +
-                       " flags=" + flags_text(a.flags) + " size=" + std::to_string(a.size);
-            },
-            [](const Skip& a) { return "skip " + side_text(a.side) + " " + id_text(a.uid, a.key) + " " + a.reason; },
-            [](const Refuse& a) {
-                return "refuse deletions seen on " + side_text(a.gone) + ": " + std::to_string(a.count) + " of " +
-                       std::to_string(a.paired) + " (" + a.reason + ")";
-            },
-        },
-        action);
+std::string display_flags(const model::FlagSet& flags) {
+    std::string out;
+    const auto add = [&out](std::string_view name) {
+        if (!out.empty()) out += ',';
+        out += name;
+    };
+    for (const auto& fl : model::k_flag_letters)
+        if (flags.has(fl.flag)) add(fl.imap_name);
+    for (const auto& k : flags.keywords) add(k);
+    return out.empty() ? "-" : out;
 }
+
+std::string to_text(const Action& action) { return action_text(action, flags_text); }
+
+std::string to_display_text(const Action& action) { return action_text(action, display_flags); }
 
 std::string to_json(const Action& action) {
     return std::visit(
@@ -197,7 +216,8 @@ std::string to_json(const Action& action) {
 std::vector<std::string> format_plan(const Plan& plan, PlanFormat format) {
     std::vector<std::string> lines;
     lines.reserve(plan.actions.size());
-    for (const auto& a : plan.actions) lines.push_back(format == PlanFormat::json ? to_json(a) : to_text(a));
+    const auto line = format == PlanFormat::json ? to_json : format == PlanFormat::display ? to_display_text : to_text;
+    for (const auto& a : plan.actions) lines.push_back(line(a));
     return lines;
 }
 

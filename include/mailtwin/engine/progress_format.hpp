@@ -14,7 +14,11 @@ namespace mailtwin::engine {
 std::string format_size_pair(std::uint64_t done, std::uint64_t total);
 // "12.3 MiB/s": the unit is chosen by the rate itself.
 std::string format_rate(double bytes_per_second);
-// "0:31", "12:05", "1:02:03"; "--:--" for no estimate (negative) or one beyond 100 hours.
+// "612 B", "4.2 KiB", "424 MiB": the unit is chosen by the size itself.
+std::string format_size(std::uint64_t bytes);
+// "0:31", "12:05", "1:02:03": whole seconds, rounded up.
+std::string format_duration(double seconds);
+// As format_duration; "--:--" for no estimate (negative) or one beyond 100 hours.
 std::string format_eta(double seconds);
 // `name` + `numbers` in at most `columns` characters (UTF-8 code points): the name is shortened from
 // its left with "..." so that the numbers, the part that changes, stay visible.

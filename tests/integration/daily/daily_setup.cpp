@@ -9,6 +9,7 @@
 
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
+#include "fixtures/run_command.hpp"
 
 namespace mailtwin::test {
 
@@ -43,10 +44,10 @@ T DailySetup::run(boost::asio::awaitable<util::Expected<T>> task) {
     return std::move(*r);
 }
 
-CommandResult DailySetup::mailtwin(const std::string& args) const {
+CommandResult DailySetup::mailtwin(const std::string& args, const std::string& env) const {
     const auto err_file = m_dir / "stderr.txt";
-    std::string cmd = std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " " + args + " 2>" +
-                      err_file.string();
+    std::string cmd = std::string(k_utf8_locale) + " " + env + " " + MAILTWIN_BINARY + " --config " +
+                      m_config.string() + " " + args + " 2>" + err_file.string();
     CommandResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;

@@ -35,8 +35,8 @@ public:
     [[nodiscard]] const std::filesystem::path& state_dir() const { return m_state; }
     [[nodiscard]] const std::filesystem::path& config_path() const { return m_config; }
 
-    // `mailtwin --config <ours> ARGS`.
-    CommandResult mailtwin(const std::string& args) const;
+    // `mailtwin --config <ours> ARGS` under a UTF-8 locale, with `env` (e.g. "LC_ALL=C") put before it.
+    CommandResult mailtwin(const std::string& args, const std::string& env = "") const;
 
     void server_create(const std::string& leaf);
     // A folder outside the prefix (e.g. "Sent"); one that exists already is left as it is.

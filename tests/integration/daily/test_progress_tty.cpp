@@ -87,6 +87,8 @@ TEST(ProgressTty, LiveLinesInATerminalVanishAndNeverScroll) {
     }
     EXPECT_NE(screen.find("test/" + s.folder("INBOX") + ": +400"), std::string::npos) << screen;
     EXPECT_NE(screen.find("test/" + s.folder("Archive") + ": +400"), std::string::npos) << screen;
+    // The run's total comes after them, below where the progress block was.
+    EXPECT_NE(screen.find("\ntotal: 2 folders changed in "), std::string::npos) << screen;
     EXPECT_LE(non_empty, 10u) << screen;
     EXPECT_EQ(tmux.scrolled_off(), 0) << screen;
     std::printf("[ screen   ] after the run:\n%s", screen.c_str());

@@ -203,8 +203,8 @@ T Scenario::run(boost::asio::awaitable<util::Expected<T>> task) {
 }
 
 RunResult Scenario::sync(const std::string& args, const std::string& env) const {
-    return run_command(env + " " + std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " sync " + args +
-                       " 2>&1");
+    return run_command(std::string(k_utf8_locale) + " " + env + " " + MAILTWIN_BINARY + " --config " +
+                       m_config.string() + " sync " + args + " 2>&1");
 }
 
 void Scenario::server_create(const std::string& leaf) {

@@ -46,7 +46,7 @@ TEST_P(Degraded, ChangesOnBothSidesConverge) {
     EXPECT_EQ(server_side["Other"].count("g5"), 1u);
     EXPECT_EQ(server_side["INBOX"].find("g1")->second, "\\Flagged \\Seen");
     EXPECT_EQ(server_side["INBOX"].find("g3")->second, "\\Answered \\Seen");
-    auto again = s.sync("--dry-run");
+    auto again = s.sync("--dry-run -v");
     EXPECT_EQ(again.exit_code, 0);
     EXPECT_EQ(again.output.find("download"), std::string::npos) << again.output;
     EXPECT_EQ(again.output.find("upload"), std::string::npos) << again.output;

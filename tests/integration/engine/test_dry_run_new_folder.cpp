@@ -36,7 +36,7 @@ TEST_P(DryRunNewFolder, PlansTheCreationAndWhatFollowsIt) {
     const auto server_before = s.server();
     const auto local_before = s.local();
 
-    auto dry = s.sync("--dry-run");
+    auto dry = s.sync("--dry-run -v");
     ASSERT_EQ(dry.exit_code, 0) << dry.output;
     EXPECT_NE(dry.output.find("creating server folder \"" + s.folder("Sent") + "\" (dry run: not done)"),
               std::string::npos)
@@ -62,7 +62,7 @@ TEST_P(DryRunNewFolder, PlansTheCreationAndWhatFollowsIt) {
     EXPECT_EQ(after["Sent"].count("s1"), 1u);
     EXPECT_EQ(s.local()["Archive"].count("a1"), 1u);
     EXPECT_EQ(after, s.local());
-    auto quiet = s.sync("--dry-run");
+    auto quiet = s.sync("--dry-run -v");
     EXPECT_EQ(quiet.exit_code, 0) << quiet.output;
     EXPECT_EQ(quiet.output.find(": upload"), std::string::npos) << quiet.output;
     EXPECT_EQ(quiet.output.find(": download"), std::string::npos) << quiet.output;

@@ -62,7 +62,7 @@ TEST_P(KilledUpload, KilledAfterEveryUploadStepLeavesEachMessageOnceOnTheServer)
             expect_each_once_on_both_sides(s, "Sent", k_sent_uploads, step, killed, clean);
             // Flags came along, and a further run has nothing left to carry.
             EXPECT_EQ(s.server(), s.local()) << "after a kill at step " << step;
-            auto again = s.sync("--dry-run");
+            auto again = s.sync("--dry-run -v");
             EXPECT_EQ(again.exit_code, 0) << again.output;
             EXPECT_EQ(again.output.find("upload"), std::string::npos) << "step " << step << ": " << again.output;
             EXPECT_EQ(again.output.find("download"), std::string::npos) << "step " << step << ": " << again.output;

@@ -82,7 +82,7 @@ TEST(MailutilsUidvalidity, DISABLED_FolderRecreatedByAnotherClientBetweenRuns) {
     // Nothing to upload afterwards. imap4d may still give a message a new UID after its .mu-prop was
     // rewritten under it (seen once in CI: UID 47 gone, UID 51 there, same message): to IMAP that is an
     // expunge and a new message, so mailtwin replaces the local copy; each message stays once.
-    auto again = s.sync("--dry-run");
+    auto again = s.sync("--dry-run -v");
     EXPECT_EQ(again.output.find("upload"), std::string::npos) << again.output;
     ASSERT_EQ(s.sync().exit_code, 0);
     EXPECT_EQ(s.server(), s.local());
@@ -121,7 +121,7 @@ TEST(MailutilsUidvalidity, DISABLED_ChangedFourTimesAcrossKilledRuns) {
     // Nothing to upload afterwards. imap4d may still give a message a new UID after its .mu-prop was
     // rewritten under it (seen once in CI: UID 47 gone, UID 51 there, same message): to IMAP that is an
     // expunge and a new message, so mailtwin replaces the local copy; each message stays once.
-    auto again = s.sync("--dry-run");
+    auto again = s.sync("--dry-run -v");
     EXPECT_EQ(again.output.find("upload"), std::string::npos) << again.output;
     ASSERT_EQ(s.sync().exit_code, 0);
     EXPECT_EQ(s.server(), s.local());

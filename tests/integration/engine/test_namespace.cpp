@@ -145,7 +145,7 @@ TEST_F(Namespace, PrefixIsStrippedLocallyAndAddedBackOnTheServer) {
     EXPECT_EQ(local_files(m_maildir / "New" / "Sub"), 1u);
 
     // Converged: nothing left to do, in either direction.
-    auto again = mailtwin("sync --dry-run");
+    auto again = mailtwin("sync --dry-run -v");
     EXPECT_EQ(again.exit_code, 0) << again.output;
     for (const char* word : {"download", "upload", "creating", "delete", "expunge", "flags"})
         EXPECT_EQ(again.output.find(word), std::string::npos) << word << " in:\n" << again.output;

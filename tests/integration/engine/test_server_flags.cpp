@@ -112,7 +112,7 @@ TEST_P(ServerFlags, ARestoredMessageKeepsTheUsersFlagsOnBothSides) {
         EXPECT_EQ(local_flags(dir, "r1"), k_users_flags) << "run " << run;
     }
     // And nothing left to do: no flag is sent again on every run.
-    auto plan = s.sync("--dry-run");
+    auto plan = s.sync("--dry-run -v");
     ASSERT_EQ(plan.exit_code, 0) << plan.output;
     EXPECT_EQ(plan.output.find("set-flags "), std::string::npos) << plan.output;
     EXPECT_EQ(plan.output.find("record uid"), std::string::npos) << plan.output;

@@ -97,7 +97,7 @@ TEST_P(Sync, NoOpResyncTouchesNoFolder) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the same-tick window
     ASSERT_EQ(s.sync().exit_code, 0);
     auto json = s.sync("", "");
-    auto r = s.sync("--dry-run");
+    auto r = s.sync("--dry-run -v");
     ASSERT_EQ(r.exit_code, 0);
     // Fast path: LIST-STATUS and two stats per folder say nothing changed; no plan lines at all.
     EXPECT_EQ(r.output.find("download"), std::string::npos) << r.output;
@@ -219,14 +219,14 @@ TEST_P(Sync, DryRunChangesNothing) {
     Scenario s("dryrun", "", server());
     s.server_create("INBOX");
     s.server_append("INBOX", "d1");
-    auto r = s.sync("--dry-run");
+    auto r = s.sync("--dry-run -v");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("download"), std::string::npos) << r.output;
     EXPECT_EQ(total(s.local()), 0u);
     for (const char* d : {"cur", "new", "tmp"}) std::filesystem::create_directories(s.local_dir("INBOX") / d);
     s.local_deliver("INBOX", "d2");  // would be uploaded by a real run
     auto server_before = s.server();
-    auto r2 = s.sync("--dry-run");
+    auto r2 = s.sync("--dry-run -v");
     EXPECT_NE(r2.output.find("upload"), std::string::npos) << r2.output;
     EXPECT_EQ(s.server(), server_before);
     auto json = s.sync("--dry-run --log-format json");
@@ -329,7 +329,7 @@ TEST_P(Sync, KeywordsTravelThroughDovecotKeywords) {
     EXPECT_TRUE(lettered);
     // A second run changes nothing: the keywords are not lost on the server.
     ASSERT_EQ(s.sync().exit_code, 0);
-    auto r = s.sync("--dry-run --full");
+    auto r = s.sync("--dry-run --full -v");
     EXPECT_EQ(r.output.find("set-flags"), std::string::npos) << r.output;
 }
 
@@ -353,7 +353,7 @@ TEST_P(Sync, LocalMoveBecomesAServerMove) {
     EXPECT_EQ(server["A"].count("mv1"), 0u);
     ASSERT_EQ(server["B"].count("mv1"), 1u);
     EXPECT_EQ(server["B"].find("mv1")->second, "\\Flagged \\Seen");
-    auto again = s.sync("--dry-run");
+    auto again = s.sync("--dry-run -v");
     EXPECT_EQ(again.output.find("move remote"), std::string::npos) << again.output;
 }
 
@@ -506,7 +506,7 @@ TEST_P(Sync, KilledTwelveTimesDuringALargeSyncConverges) {
     }
     EXPECT_EQ(s.server_bodies("INBOX").size(), 1501u);
     EXPECT_EQ(s.server_bodies("Archive").size(), 501u);
-    auto again = s.sync("--dry-run");
+    auto again = s.sync("--dry-run -v");
     EXPECT_EQ(again.output.find("download"), std::string::npos) << again.output;
 }
 

@@ -2,6 +2,7 @@
 // in the wrong place gets a message that says where it belongs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "fixtures/run_command.hpp"
@@ -37,6 +38,22 @@ TEST(Help, EachCommandHasItsOwnHelpWithItsOptionsExplained) {
     // The help of different commands differs.
     EXPECT_NE(mailtwin("help sync").output, mailtwin("help status").output);
     EXPECT_EQ(mailtwin("help").output, mailtwin("--help").output);
+}
+
+// Issue 18 item 5: the help says what the closing total, the dry run's summary and the arrows are,
+// in ASCII (help is read under any locale).
+TEST(Help, SyncHelpExplainsTheTotalTheDryRunSummaryAndTheArrows) {
+    const auto sync = mailtwin("help sync");
+    std::string text = sync.output;
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    for (const char* words :
+         {"\"work/INBOX: +3 down flags 1 up\" (down: in the Maildir, up: on the server; arrows under "
+          "a UTF-8 locale)",
+          "the run ends with one total over every account: the messages and bytes copied each way",
+          "With --dry-run each folder that would change prints one line, then \"would change N "
+          "folders: ...\" or \"would change nothing\"; -v adds each planned action."})
+        EXPECT_NE(text.find(words), std::string::npos) << words << "\n" << sync.output;
+    EXPECT_TRUE(std::all_of(sync.output.begin(), sync.output.end(), [](char c) { return (c & 0x80) == 0; }));
 }
 
 TEST(Help, LinesAreWrappedAtWordBoundaries) {

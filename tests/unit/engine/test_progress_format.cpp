@@ -34,6 +34,16 @@ TEST(ProgressFormat, RatesUseTheirOwnUnit) {
     EXPECT_EQ(format_rate(-5), "0 B/s");
 }
 
+TEST(ProgressFormat, SizeAndDuration) {
+    EXPECT_EQ(format_size(612), "612 B");
+    EXPECT_EQ(format_size(2048), "2.0 KiB");
+    EXPECT_EQ(format_size(static_cast<std::uint64_t>(1.4 * k_mib)), "1.4 MiB");
+    EXPECT_EQ(format_duration(0), "0:00");
+    EXPECT_EQ(format_duration(0.2), "0:01");  // rounded up, as the ETA
+    EXPECT_EQ(format_duration(3723), "1:02:03");
+    EXPECT_EQ(format_duration(1e6), "277:46:40");  // a duration has no ceiling, unlike an estimate
+}
+
 TEST(ProgressFormat, EtaIsMinutesSecondsOrHours) {
     EXPECT_EQ(format_eta(31), "0:31");
     EXPECT_EQ(format_eta(30.2), "0:31");  // rounded up: "0:00" only when nothing is left

@@ -32,6 +32,26 @@ TEST(PlanFormat, TextLines) {
     EXPECT_EQ(to_text(ResetUids{1, 2}), "reset-uids uidvalidity 1 -> 2");
 }
 
+// For people (--dry-run -v): IMAP names, and a keyword alone reads as itself, not as ",Work".
+TEST(PlanFormat, DisplayLinesNameTheFlags) {
+    EXPECT_EQ(display_flags(model::FlagSet{}), "-");
+    EXPECT_EQ(display_flags(test::parse_flags(",Work")), "Work");
+    EXPECT_EQ(display_flags(test::parse_flags("FS,$label1,Work")), "\\Flagged,\\Seen,$label1,Work");
+    EXPECT_EQ(to_display_text(SetFlags{util::Side::remote, 7, "k", {}, test::parse_flags(",Work")}),
+              "set-flags remote uid=7 key=k -Work");
+    EXPECT_EQ(to_display_text(SetFlags{util::Side::local, 7, "k", test::parse_flags("S,Work"), test::parse_flags("F")}),
+              "set-flags local uid=7 key=k +\\Seen,Work -\\Flagged");
+    EXPECT_EQ(to_display_text(Download{9, test::parse_flags(",Work"), {}, 0, 1200, std::nullopt, false}),
+              "download uid=9 flags=Work size=1200");
+    // The notation the scenario tables parse stays as it is.
+    EXPECT_EQ(to_text(SetFlags{util::Side::remote, 7, "k", {}, test::parse_flags(",Work")}),
+              "set-flags remote uid=7 key=k -,Work");
+    Plan plan;
+    plan.actions = {Record{1, "k", test::parse_flags("S,Work"), test::parse_flags(",Work")}};
+    EXPECT_EQ(format_plan(plan, PlanFormat::display),
+              (std::vector<std::string>{"record uid=1 key=k flags=\\Seen,Work/Work"}));
+}
+
 TEST(PlanFormat, JsonLines) {
     EXPECT_EQ(to_json(SetFlags{util::Side::local, 7, "k\"1", test::parse_flags("S,$a"), {}}),
               R"({"action":"set-flags","side":"local","uid":7,"key":"k\"1","add":["\\Seen","$a"],"remove":[]})");
