@@ -1,5 +1,7 @@
 #include "watch_binary.hpp"
 
+#include "fixtures/run_command.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -18,12 +20,14 @@ namespace mailtwin::test {
 namespace {
 
 // The child's environment: ours without JOURNAL_STREAM (the test runner may itself run under
-// systemd), plus `journal_stream` when it is not empty.
+// systemd), plus `journal_stream` when it is not empty, and a UTF-8 locale (the expected lines have
+// arrows; CI runs with no LANG at all, where mailtwin prints words instead).
 std::vector<std::string> child_environment(const std::string& journal_stream) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e)
-        if (std::strncmp(*e, "JOURNAL_STREAM=", 15) != 0) env.emplace_back(*e);
+        if (std::strncmp(*e, "JOURNAL_STREAM=", 15) != 0 && std::strncmp(*e, "LC_ALL=", 7) != 0) env.emplace_back(*e);
     if (!journal_stream.empty()) env.push_back("JOURNAL_STREAM=" + journal_stream);
+    env.emplace_back(k_utf8_locale);
     return env;
 }
 
