@@ -119,14 +119,17 @@ std::size_t matched_in(const std::string& output) {
 
 // One row of a README migration table: the old tool's setting, and the layout README gives for it.
 struct Row {
-    std::string name;
-    std::string tool;                 // "mbsync" | "offlineimap"
-    std::string tool_settings;        // the Maildir part of its configuration; @ROOT is the Maildir root
-    std::string layout;               // mailtwin's layout for it, as README's table says
-    std::set<std::string> tool_tree;  // the Maildir folders the tool writes
-    std::string convert;              // a shell command README says to run once before mailtwin ("": none)
-    std::vector<std::string> folders = k_nested;
+    std::string name{};
+    std::string tool{};                           // "mbsync" | "offlineimap"
+    std::string tool_settings{};                  // the Maildir part of its configuration; @ROOT is the Maildir root
+    std::string layout{};                         // mailtwin's layout for it, as README's table says
+    std::set<std::string> tool_tree{};            // the Maildir folders the tool writes
+    std::string convert{};                        // a shell command README says to run once before mailtwin ("": none)
+    std::vector<std::string> folders = k_nested;  // on the server
 };
+
+// Test names and failure messages show the row by name.
+void PrintTo(const Row& row, std::ostream* out) { *out << row.name; }
 
 std::string with_root(std::string text, const fs::path& root) {
     for (auto at = text.find("@ROOT"); at != std::string::npos; at = text.find("@ROOT"))
@@ -138,18 +141,17 @@ class MigrationLayout : public ::testing::Test {
 protected:
     // The server gets every folder of the row with three messages each (flags differ); the tool fills
     // the Maildir; the tree is checked; README's conversion, if any, runs.
-    void fill_with_the_tool(Server& server, const Row& row, const std::vector<std::string>& extra_folders = {}) {
+    void fill_with_the_tool(Server& server, const Row& row) {
         ASSERT_EQ(std::system(("command -v " + row.tool + " >/dev/null").c_str()), 0)
             << row.tool << " missing: run contrib/install-deps.sh (isync, offlineimap3)";
-        std::vector<std::string> folders = row.folders;
-        folders.insert(folders.end(), extra_folders.begin(), extra_folders.end());
-        for (const auto& folder : folders) {
+        for (const auto& folder : row.folders) {
             server.create(folder);
             for (int i = 0; i < 3; ++i) {
                 const char* flags[] = {"", "\\Seen", "\\Seen \\Flagged"};
                 server.append(folder, row.name + "-" + std::to_string(m_total++), flags[i]);
             }
         }
+        fs::create_directories(m_root);  // mbsync's Path must exist
         const auto& d = server.info();
         std::string command;
         if (row.tool == "mbsync") {
@@ -241,50 +243,57 @@ TEST_P(ReadmeRow, FirstRunPairsEverythingAndChangesNothing) {
     expect_mailtwin_takes_over(server, GetParam());
 }
 
+const Row k_offlineimap_default{.name = "OfflineimapDefault",
+                                .tool = "offlineimap",
+                                .tool_settings = "",
+                                .layout = "dotted",
+                                .tool_tree = {"INBOX", "Lists.dev", "Archive.2024", "Sent"}};
+
 INSTANTIATE_TEST_SUITE_P(
     Tools, ReadmeRow,
-    ::testing::Values(
-        Row{"MbsyncVerbatim",
-            "mbsync",
-            k_mbsync_path + "SubFolders Verbatim\n",
-            "verbatim",
-            {"INBOX", "Lists/dev", "Archive/2024", "Sent"}},
-        Row{"MbsyncMaildirPlusPlus",
-            "mbsync",
-            "Inbox @ROOT\nSubFolders Maildir++\n",
-            "maildir++",
-            {".", ".Lists.dev", ".Archive.2024", ".Sent"}},
-        Row{"MbsyncLegacyConverted",
-            "mbsync",
-            k_mbsync_path + "SubFolders Legacy\n",
-            "verbatim",
-            {"INBOX", "Lists/dev", "Archive/2024", "Sent"},
-            k_legacy_to_verbatim},
-        // Without `SubFolders` mbsync stops at the first sub-folder; an account without any is verbatim.
-        Row{"MbsyncNoSubFoldersFlatAccount",
-            "mbsync",
-            k_mbsync_path,
-            "verbatim",
-            {"INBOX", "Sent", "Drafts"},
-            "",
-            k_flat},
-        Row{"MbsyncFlattenDot",
-            "mbsync",
-            k_mbsync_path + "Flatten .\n",
-            "dotted",
-            {"INBOX", "Lists.dev", "Archive.2024", "Sent"}},
-        Row{"OfflineimapDefault", "offlineimap", "", "dotted", {"INBOX", "Lists.dev", "Archive.2024", "Sent"}},
-        Row{"OfflineimapSepSlash",
-            "offlineimap",
-            "sep = /\n",
-            "verbatim",
-            {"INBOX", "Lists/dev", "Archive/2024", "Sent"}}),
-    [](const auto& info) { return info.param.name; });
+    ::testing::Values(Row{.name = "MbsyncVerbatim",
+                          .tool = "mbsync",
+                          .tool_settings = k_mbsync_path + "SubFolders Verbatim\n",
+                          .layout = "verbatim",
+                          .tool_tree = {"INBOX", "Lists/dev", "Archive/2024", "Sent"}},
+                      Row{.name = "MbsyncMaildirPlusPlus",
+                          .tool = "mbsync",
+                          .tool_settings = "Inbox @ROOT\nSubFolders Maildir++\n",
+                          .layout = "maildir++",
+                          .tool_tree = {".", ".Lists.dev", ".Archive.2024", ".Sent"}},
+                      Row{.name = "MbsyncLegacyConverted",
+                          .tool = "mbsync",
+                          .tool_settings = k_mbsync_path + "SubFolders Legacy\n",
+                          .layout = "verbatim",
+                          .tool_tree = {"INBOX", "Lists/dev", "Archive/2024", "Sent"},
+                          .convert = k_legacy_to_verbatim},
+                      // Without `SubFolders` mbsync stops at the first sub-folder: an account without any.
+                      Row{.name = "MbsyncNoSubFoldersFlatAccount",
+                          .tool = "mbsync",
+                          .tool_settings = k_mbsync_path,
+                          .layout = "verbatim",
+                          .tool_tree = {"INBOX", "Sent", "Drafts"},
+                          .folders = k_flat},
+                      Row{.name = "MbsyncFlattenDot",
+                          .tool = "mbsync",
+                          .tool_settings = k_mbsync_path + "Flatten .\n",
+                          .layout = "dotted",
+                          .tool_tree = {"INBOX", "Lists.dev", "Archive.2024", "Sent"}},
+                      k_offlineimap_default,
+                      Row{.name = "OfflineimapSepSlash",
+                          .tool = "offlineimap",
+                          .tool_settings = "sep = /\n",
+                          .layout = "verbatim",
+                          .tool_tree = {"INBOX", "Lists/dev", "Archive/2024", "Sent"}}),
+    [](const auto& param_info) { return param_info.param.name; });
 
 // The Legacy tree itself, before README's renaming: sub-folders are dot-directories inside their parent.
 TEST_F(MigrationLayout, MbsyncLegacyTreeBeforeTheRenaming) {
     Server server;
-    Row row{"MbsyncLegacy", "mbsync", k_mbsync_path + "SubFolders Legacy\n", "verbatim", {}};
+    const Row row{.name = "MbsyncLegacy",
+                  .tool = "mbsync",
+                  .tool_settings = k_mbsync_path + "SubFolders Legacy\n",
+                  .layout = "verbatim"};
     ASSERT_NO_FATAL_FAILURE(fill_with_the_tool(server, row));
     EXPECT_EQ(tree_of(m_root).folders, (std::set<std::string>{"INBOX", "Lists/.dev", "Archive/.2024", "Sent"}));
 }
@@ -294,9 +303,8 @@ TEST_F(MigrationLayout, MbsyncLegacyTreeBeforeTheRenaming) {
 // the directory offlineimap would have written for it.
 TEST_F(MigrationLayout, OfflineimapDefaultThenNewFoldersOnBothSides) {
     Server server;
-    const Row row{"OfflineimapDefault", "offlineimap", "", "dotted", {"INBOX", "Lists.dev", "Archive.2024", "Sent"}};
-    ASSERT_NO_FATAL_FAILURE(fill_with_the_tool(server, row));
-    expect_mailtwin_takes_over(server, row);
+    ASSERT_NO_FATAL_FAILURE(fill_with_the_tool(server, k_offlineimap_default));
+    expect_mailtwin_takes_over(server, k_offlineimap_default);
 
     for (const char* sub : {"cur", "new", "tmp"}) fs::create_directories(m_root / "Lists.new" / sub);
     std::ofstream(m_root / "Lists.new" / "new" / "1700000000.hand.host") << sample_message("by-hand");
@@ -328,8 +336,12 @@ TEST_F(MigrationLayout, OfflineimapDefaultThenNewFoldersOnBothSides) {
 // directory alike, reports both (exit 1), and copies, creates and deletes nothing; the others sync.
 TEST_F(MigrationLayout, OfflineimapDefaultWithADotInAServerNameIsRefusedNotGuessed) {
     Server server(k_dots_allowed);
-    const Row row{"OfflineimapDots", "offlineimap", "", "dotted", {}};
-    ASSERT_NO_FATAL_FAILURE(fill_with_the_tool(server, row, {"INBOX", "Sent", "v1.2", "Lists/a.b"}));
+    const Row row{.name = "OfflineimapDots",
+                  .tool = "offlineimap",
+                  .tool_settings = "",
+                  .layout = "dotted",
+                  .folders = {"INBOX", "Sent", "v1.2", "Lists/a.b"}};
+    ASSERT_NO_FATAL_FAILURE(fill_with_the_tool(server, row));
     const auto server_before = server.state();
     const auto local_before = tree_of(m_root);
     ASSERT_EQ(local_before.folders, (std::set<std::string>{"INBOX", "Sent", "v1.2", "Lists.a.b"}))
