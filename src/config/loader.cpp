@@ -197,7 +197,8 @@ constexpr std::array k_auth_values{std::pair{std::string_view("plain"), Auth::pl
                                    std::pair{std::string_view("login"), Auth::login},
                                    std::pair{std::string_view("xoauth2"), Auth::xoauth2}};
 constexpr std::array k_layout_values{std::pair{std::string_view("verbatim"), Layout::verbatim},
-                                     std::pair{std::string_view("maildir++"), Layout::maildir_plus_plus}};
+                                     std::pair{std::string_view("maildir++"), Layout::maildir_plus_plus},
+                                     std::pair{std::string_view("dotted"), Layout::dotted}};
 constexpr std::array k_direction_values{std::pair{std::string_view("both"), Direction::both},
                                         std::pair{std::string_view("pull"), Direction::pull},
                                         std::pair{std::string_view("push"), Direction::push}};

@@ -42,8 +42,17 @@ std::string_view to_string(Auth v) {
     return name_of(v, {{Auth::plain, "plain"}, {Auth::login, "login"}, {Auth::xoauth2, "xoauth2"}});
 }
 std::string_view to_string(Layout v) {
-    return name_of(v, {{Layout::verbatim, "verbatim"}, {Layout::maildir_plus_plus, "maildir++"}});
+    return name_of(
+        v, {{Layout::verbatim, "verbatim"}, {Layout::maildir_plus_plus, "maildir++"}, {Layout::dotted, "dotted"}});
 }
+namespace {
+// Where INBOX and Lists/dev go, after the layout in the resolved config.
+std::string_view layout_example(Layout v) {
+    return name_of(v, {{Layout::verbatim, "INBOX -> <maildir>/INBOX, Lists/dev -> <maildir>/Lists/dev"},
+                       {Layout::maildir_plus_plus, "INBOX -> <maildir> itself, Lists/dev -> <maildir>/.Lists.dev"},
+                       {Layout::dotted, "INBOX -> <maildir>/INBOX, Lists/dev -> <maildir>/Lists.dev"}});
+}
+}  // namespace
 std::string_view to_string(Direction v) {
     return name_of(v, {{Direction::both, "both"}, {Direction::pull, "pull"}, {Direction::push, "push"}});
 }
@@ -74,7 +83,7 @@ std::string render_resolved(const Config& config) {
         const std::string p = "accounts." + a.name;
         out << "\n[" << p << "]\n";
         out << "maildir = " << toml_string(a.maildir.string()) << "\n";
-        out << "layout = " << toml_string(to_string(a.layout)) << "\n";
+        out << "layout = " << toml_string(to_string(a.layout)) << "  # " << layout_example(a.layout) << "\n";
         if (a.provider) out << "provider = " << toml_string(to_string(*a.provider)) << "  # preset for the [imap] settings\n";
         out << "\n[" << p << ".imap]\n";
         out << "host = " << toml_string(a.imap.host) << "\n";

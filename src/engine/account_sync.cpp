@@ -11,6 +11,7 @@
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/forget.hpp"
+#include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/secret.hpp"
@@ -261,9 +262,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
 
     // A missing root while the state remembers mail is an unmounted disk or a typo, never "the user
     // deleted everything": nothing may be deleted on the server because of it.
-    const maildir::Layout layout(acc.maildir, acc.layout == config::Layout::verbatim
-                                                  ? maildir::LayoutKind::verbatim
-                                                  : maildir::LayoutKind::maildir_plus_plus);
+    const maildir::Layout layout = local_layout(acc);
     // Local names go back to the remote folders (listed or remembered) that own them; with a personal
     // namespace prefix, folders outside it keep their full names and could clash with personal ones.
     std::vector<std::string> remote_names;
@@ -327,6 +326,12 @@ asio::awaitable<void> run_account(AccountRun& run) {
     const bool may_create_remote = sync_cfg.direction != config::Direction::pull;
     const bool may_create_local = sync_cfg.direction != config::Direction::push;
     std::vector<MappedFolder> mapped;
+    // Directories another tool keeps a folder in that the layout refuses (the server folder "v1.2"
+    // in offlineimap's v1.2/ under layout = "dotted"): no other folder is synced through them. Every
+    // name counts, the excluded ones too: excluding "v1.2" must not make its directory "v1/2".
+    std::map<std::filesystem::path, std::string> taken;
+    for (const auto& name : remote_names)
+        if (auto path = naming.taken_path(layout, name)) taken.emplace(path->lexically_normal(), name);
     for (const auto& [name, f] : folders) {
         if ((f.remote && !f.selectable) || claims.clashing.contains(name)) continue;
         if (auto dir = naming.local_path(layout, name)) mapped.push_back({name, *dir});
@@ -344,6 +349,11 @@ asio::awaitable<void> run_account(AccountRun& run) {
             auto dir = naming.local_path(layout, name);
             if (!dir) {
                 run.done(skipped_folder(name, dir.error().message, false));  // the message has its own advice
+                continue;
+            }
+            if (auto t = taken.find(dir->lexically_normal()); t != taken.end()) {
+                util::Error why{EngineError::folder_name_collision, describe_taken(name, t->second, *dir)};
+                run.done(FolderResult{name, FolderOutcome::failed, false, {}, {}, std::move(why)});
                 continue;
             }
             if (auto c = collisions.find(name); c != collisions.end()) {

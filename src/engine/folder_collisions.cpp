@@ -31,4 +31,13 @@ std::string describe_collision(const std::string& name, const std::vector<std::s
            "with a \"!name\" rule in sync.folders";
 }
 
+std::string describe_taken(const std::string& name, const std::string& refused_name,
+                           const std::filesystem::path& local_path) {
+    return "the folder \"" + name + "\" maps to the local folder " + local_path.string() +
+           ", which is also where offlineimap's layout keeps the server folder \"" + refused_name +
+           "\" (a '.' in a name reads as a level in the dotted layout), so its mail may be either folder's: "
+           "neither is synced. Rename the directory or one of the server folders, or exclude \"" +
+           name + "\" with a \"!" + name + "\" rule in sync.folders";
+}
+
 }  // namespace mailtwin::engine

@@ -6,7 +6,9 @@
 #include <map>
 #include <utility>
 
+#include "mailtwin/engine/folder_collisions.hpp"
 #include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/imap/response.hpp"
 #include "mailtwin/maildir/layout.hpp"
@@ -21,9 +23,7 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
 FolderMap map_folders(const config::Account& account, const std::vector<net::FolderInfo>& remote,
                       const maildir::FolderListing& local, const FolderNaming& naming) {
     const char delimiter = naming.delimiter;
-    const maildir::Layout layout(account.maildir, account.layout == config::Layout::verbatim
-                                                      ? maildir::LayoutKind::verbatim
-                                                      : maildir::LayoutKind::maildir_plus_plus);
+    const maildir::Layout layout = local_layout(account);
     FolderMap out;
     out.account = account.name;
     out.delimiter = delimiter;
@@ -44,6 +44,10 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
     std::vector<std::string> remote_names;
     for (const auto& f : remote) remote_names.push_back(f.name);
     const NameClaims claims = naming.claim_local_names(remote_names);
+    // Directories that hold a folder the layout refuses (see FolderNaming::taken_path()).
+    std::map<std::filesystem::path, std::string> taken;
+    for (const auto& [name, e] : entries)
+        if (auto path = naming.taken_path(layout, name)) taken.emplace(path->lexically_normal(), name);
     for (auto& [name, e] : entries) {
         e.name = name;
         if (claims.clashing.contains(name)) {
@@ -54,6 +58,10 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
                 e.local_path = *p;
             else
                 e.unmappable = p.error().message;
+        }
+        if (auto t = taken.find(e.local_path.lexically_normal()); !e.local_path.empty() && t != taken.end()) {
+            e.unmappable = describe_taken(name, t->second, e.local_path);
+            e.local_path.clear();
         }
         // A hierarchy node is never synced, whatever the globs say: report it as not included; nor is
         // a special-use folder the config skips.
@@ -69,9 +77,7 @@ util::Expected<FolderMap> gather_folders(const config::Account& account) {
     if (!listed) return util::unexpected(std::move(listed).error());
     maildir::FolderListing local;
     if (std::filesystem::is_directory(account.maildir)) {
-        const maildir::Layout layout(account.maildir, account.layout == config::Layout::verbatim
-                                                          ? maildir::LayoutKind::verbatim
-                                                          : maildir::LayoutKind::maildir_plus_plus);
+        const maildir::Layout layout = local_layout(account);
         std::vector<std::string> remote_names;
         for (const auto& f : listed->folders) remote_names.push_back(f.name);
         auto found = listed->naming.list_local(layout, listed->naming.claim_local_names(remote_names));

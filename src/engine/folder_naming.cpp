@@ -62,6 +62,13 @@ util::Expected<std::filesystem::path> FolderNaming::local_path(const maildir::La
     return layout.local_path(*local, delimiter);
 }
 
+std::optional<std::filesystem::path> FolderNaming::taken_path(const maildir::Layout& layout,
+                                                              std::string_view remote) const {
+    auto local = to_local(remote);
+    if (!local) return std::nullopt;
+    return layout.taken_path(*local, delimiter);
+}
+
 bool FolderNaming::selected(std::string_view remote, const std::vector<std::string>& patterns) const {
     return folder_selected(remote, stripped(remote), patterns, delimiter);
 }

@@ -7,6 +7,7 @@
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/engine/views.hpp"
@@ -16,13 +17,6 @@
 
 namespace mailtwin::engine {
 namespace {
-
-maildir::Layout layout_of(const config::Account& account) {
-    return maildir::Layout(account.maildir, account.layout == config::Layout::verbatim
-                                                ? maildir::LayoutKind::verbatim
-                                                : maildir::LayoutKind::maildir_plus_plus);
-}
-
 
 struct StoredFolder {
     state::FolderState record;
@@ -153,7 +147,7 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
             out.state_error = std::move(read).error();
     }
 
-    const maildir::Layout layout = layout_of(account);
+    const maildir::Layout layout = local_layout(account);
     FolderNaming naming = offline_naming(layout, stored);
     std::vector<net::FolderInfo> remote;
     if (!options.offline) {

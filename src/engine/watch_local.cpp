@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/watch_report.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "watcher.hpp"
@@ -21,9 +22,7 @@ void Watcher::rearm_inotify(AccountWatch& a) {
                        asio::detached);
     }
     const auto& account = account_config(a);
-    const maildir::Layout layout(account.maildir, account.layout == config::Layout::verbatim
-                                                      ? maildir::LayoutKind::verbatim
-                                                      : maildir::LayoutKind::maildir_plus_plus);
+    const maildir::Layout layout = local_layout(account);
     std::map<std::string, std::filesystem::path> folders;
     if (auto listing = a.naming.list_local(layout))
         for (const auto& f : listing->folders)

@@ -39,6 +39,8 @@ util::Expected<FolderListing> list_folders(const Layout& layout, char delimiter)
                 add(layout, delimiter, it->path(), out);
         }
     } else {
+        // verbatim, and dotted: there every folder is a directory right under the root, and a deeper
+        // Maildir (a verbatim tree under the wrong setting) is reported by remote_name(), not ignored.
         fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
         for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
             if (!is_real_dir(*it)) continue;  // the iterator does not descend into symbolic links

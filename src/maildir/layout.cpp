@@ -110,6 +110,19 @@ util::Unexpected unsafe(std::string_view name, std::string_view why) {
                                            "with a \"!name\" rule in sync.folders"));
 }
 
+// Why the dotted layout refuses a name with a '.' in a level: its directory names another folder.
+std::string dotted_ambiguity(std::string_view name, char delimiter) {
+    const std::string why = "holds a '.', which the dotted layout reads as a level separator: ";
+    const std::string advice = "; layout = \"verbatim\" keeps such names";
+    if (delimiter == k_no_delimiter) return why + "its directory would have levels, which this server has not" + advice;
+    std::string read_back(name);
+    std::replace(read_back.begin(), read_back.end(), '.', delimiter);
+    return why + "its directory would be read back as the folder '" + read_back +
+           "' (offlineimap's default layout cannot tell the two apart either), and syncing it could copy its mail "
+           "twice" +
+           advice;
+}
+
 util::Unexpected unmappable(const std::filesystem::path& dir, std::string_view why) {
     return util::unexpected(make_error(Errc::unmappable_folder_name,
                                        "local folder '" + dir.string() + "' " + std::string(why) +
@@ -119,18 +132,38 @@ util::Unexpected unmappable(const std::filesystem::path& dir, std::string_view w
 }  // namespace
 
 std::optional<LayoutKind> parse_layout_kind(std::string_view text) noexcept {
-    if (text == "verbatim") return LayoutKind::verbatim;
-    if (text == "maildir++") return LayoutKind::maildir_plus_plus;
+    for (auto kind : {LayoutKind::verbatim, LayoutKind::maildir_plus_plus, LayoutKind::dotted})
+        if (text == layout_kind_name(kind)) return kind;
     return std::nullopt;
 }
 
 std::string_view layout_kind_name(LayoutKind kind) noexcept {
-    return kind == LayoutKind::verbatim ? "verbatim" : "maildir++";
+    switch (kind) {
+        case LayoutKind::verbatim:
+            return "verbatim";
+        case LayoutKind::maildir_plus_plus:
+            return "maildir++";
+        case LayoutKind::dotted:
+            return "dotted";
+    }
+    return "?";
 }
 
 Layout::Layout(std::filesystem::path root, LayoutKind kind) : m_root(std::move(root)), m_kind(kind) {}
 
 util::Expected<std::filesystem::path> Layout::local_path(std::string_view remote_name, char delimiter) const {
+    return spell(remote_name, delimiter, false);
+}
+
+std::optional<std::filesystem::path> Layout::taken_path(std::string_view remote_name, char delimiter) const {
+    if (m_kind != LayoutKind::dotted || local_path(remote_name, delimiter)) return std::nullopt;
+    auto spelled = spell(remote_name, delimiter, true);
+    if (!spelled) return std::nullopt;
+    return *spelled;
+}
+
+util::Expected<std::filesystem::path> Layout::spell(std::string_view remote_name, char delimiter,
+                                                    bool separator_allowed) const {
     if (remote_name.empty()) return unsafe(remote_name, "is empty");
     if (remote_name.find('\0') != std::string_view::npos || has_control(remote_name))
         return unsafe(remote_name, "holds a control character");
@@ -144,6 +177,8 @@ util::Expected<std::filesystem::path> Layout::local_path(std::string_view remote
         if (part == "." || part == "..") return unsafe(remote_name, "has a '.' or '..' level (path traversal)");
         if (m_kind == LayoutKind::verbatim && i > 0 && (part == "cur" || part == "new" || part == "tmp"))
             return unsafe(remote_name, "has a nested level named cur, new or tmp, which are Maildir's own");
+        if (m_kind == LayoutKind::dotted && !separator_allowed && part.find('.') != std::string_view::npos)
+            return unsafe(remote_name, dotted_ambiguity(remote_name, delimiter));
         escaped.push_back(i == 0 && iequals(part, k_inbox) ? std::string(k_inbox) : escape(part, m_kind));
         if (escaped.back().size() > k_name_max) return unsafe(remote_name, "has a level longer than 255 bytes");
     }
@@ -151,6 +186,11 @@ util::Expected<std::filesystem::path> Layout::local_path(std::string_view remote
     std::filesystem::path out = m_root;
     if (m_kind == LayoutKind::verbatim) {
         for (const auto& e : escaped) out /= e;
+    } else if (m_kind == LayoutKind::dotted) {
+        std::string dir;
+        for (const auto& e : escaped) dir += (dir.empty() ? "" : ".") + e;
+        if (dir.size() > k_name_max) return unsafe(remote_name, "is longer than 255 bytes as a dotted directory");
+        out /= dir;
     } else if (escaped.size() != 1 || escaped[0] != k_inbox) {
         std::string dir;
         for (const auto& e : escaped) dir += "." + e;
@@ -181,6 +221,12 @@ util::Expected<std::string> Layout::remote_name(const std::filesystem::path& fol
     if (m_kind == LayoutKind::verbatim) {
         if (rel.empty()) return unmappable(folder_dir, "is the root itself, which has no name in the verbatim layout");
         for (const auto& c : rel) components.push_back(c.string());
+    } else if (m_kind == LayoutKind::dotted) {
+        if (rel.empty()) return unmappable(folder_dir, "is the root itself, which has no name in the dotted layout");
+        const auto dir = rel.string();
+        if (std::distance(rel.begin(), rel.end()) != 1)
+            return unmappable(folder_dir, "is not a dotted folder (\"Name.Sub\" directly under the root)");
+        for (auto c : split(dir, '.')) components.emplace_back(c);
     } else {
         if (rel.empty()) return std::string(k_inbox);
         const auto dir = rel.string();

@@ -12,7 +12,7 @@ namespace mailtwin::config {
 enum class Tls { implicit, starttls, none };
 enum class Compress { automatic, always, never };
 enum class Auth { plain, login, xoauth2 };
-enum class Layout { verbatim, maildir_plus_plus };
+enum class Layout { verbatim, maildir_plus_plus, dotted };
 enum class Direction { both, pull, push };
 enum class Expunge { both, none, local, remote };
 enum class OnConflict { keep, del };

@@ -26,4 +26,12 @@ std::map<std::string, std::vector<std::string>> colliding_folders(const std::vec
 std::string describe_collision(const std::string& name, const std::vector<std::string>& others,
                                const std::filesystem::path& local_path);
 
+// The same rule for a directory that the layout reads as one folder while another tool keeps a
+// different server folder in it: with layout = "dotted", <root>/v1.2 is the folder "v1/2", and also
+// where offlineimap's default layout keeps the server folder "v1.2" (which mailtwin refuses, see
+// maildir::Layout::taken_path()). Whatever the directory holds may be either folder's mail, so
+// "v1/2" is not synced through it either (exit 1) until one of the names changes.
+std::string describe_taken(const std::string& name, const std::string& refused_name,
+                           const std::filesystem::path& local_path);
+
 }  // namespace mailtwin::engine

@@ -59,6 +59,10 @@ struct FolderNaming {
     // The folder directory for a remote name.
     [[nodiscard]] util::Expected<std::filesystem::path> local_path(const maildir::Layout& layout,
                                                                    std::string_view remote) const;
+    // The directory a name the layout refuses would share with another folder (see
+    // maildir::Layout::taken_path()); nullopt for every other name.
+    [[nodiscard]] std::optional<std::filesystem::path> taken_path(const maildir::Layout& layout,
+                                                                  std::string_view remote) const;
     // The `folders` globs, tried on the full name and on the prefix-stripped name (per rule: a rule
     // matches if it matches either; later rules win).
     [[nodiscard]] bool selected(std::string_view remote, const std::vector<std::string>& patterns) const;

@@ -125,6 +125,25 @@ TEST(ConfigLoader, BadEnumValueSuggestsTheNearest) {
     expect_error(t, {"test.toml:9:", "accounts.work.sync.direction", "did you mean \"pull\""});
 }
 
+// offlineimap's default tree; check-config says where INBOX and Lists/dev go under each layout.
+TEST(ConfigLoader, LayoutDottedIsReadAndRenderedWithItsTree) {
+    auto with_layout = [](const std::string& layout) {
+        std::string t = k_work_account;
+        t.insert(t.find("[accounts.work.imap]"), "layout = \"" + layout + "\"\n");
+        return t;
+    };
+    const Config c = load_string(with_layout("dotted"), "t");
+    EXPECT_EQ(c.accounts[0].layout, Layout::dotted);
+    EXPECT_NE(
+        render_resolved(c).find("layout = \"dotted\"  # INBOX -> <maildir>/INBOX, Lists/dev -> <maildir>/Lists.dev\n"),
+        std::string::npos)
+        << render_resolved(c);
+    EXPECT_NE(render_resolved(load_string(with_layout("maildir++"), "t")).find("Lists/dev -> <maildir>/.Lists.dev"),
+              std::string::npos);
+    expect_error(with_layout("doted"),
+                 {"accounts.work.layout", "\"verbatim\", \"maildir++\", \"dotted\"", "did you mean \"dotted\""});
+}
+
 TEST(ConfigLoader, TomlSyntaxErrorHasLineAndColumn) {
     expect_error("[general\nx=1\n", {"test.toml:1:"});
 }

@@ -63,6 +63,33 @@ TEST(FolderMap, MaildirPlusPlusPutsInboxAtTheRoot) {
     EXPECT_EQ(map.folders[1].local_path, "/m/.Lists.dev");
 }
 
+TEST(FolderMap, DottedIsOfflineimapsTree) {
+    auto map = map_folders(account(config::Layout::dotted, {"*"}),
+                           {remote("INBOX"), remote("Lists/dev"), remote("INBOX/sub")}, {}, '/');
+    ASSERT_EQ(map.folders.size(), 3u);
+    EXPECT_EQ(map.folders[0].local_path, "/m/INBOX");
+    EXPECT_EQ(map.folders[1].local_path, "/m/INBOX.sub");
+    EXPECT_EQ(map.folders[2].local_path, "/m/Lists.dev");
+}
+
+// The server folder "v1.2" has no dotted spelling; the directory offlineimap keeps it in, v1.2,
+// reads as the folder "v1/2". Neither is included: its mail may be either folder's.
+TEST(FolderMap, DottedNameWithADotAndTheDirectoryItWouldTakeAreNotIncluded) {
+    maildir::FolderListing local;
+    local.folders.push_back({"v1/2", "/m/v1.2"});
+    auto map = map_folders(account(config::Layout::dotted, {"*"}), {remote("v1.2"), remote("Sent")}, local, '/');
+    ASSERT_EQ(map.folders.size(), 3u);
+    EXPECT_EQ(map.folders[0].name, "Sent");
+    EXPECT_TRUE(map.folders[0].included);
+    EXPECT_EQ(map.folders[1].name, "v1.2");
+    EXPECT_FALSE(map.folders[1].included);
+    EXPECT_NE(map.folders[1].unmappable.find("read back as the folder 'v1/2'"), std::string::npos)
+        << map.folders[1].unmappable;
+    EXPECT_EQ(map.folders[2].name, "v1/2");
+    EXPECT_FALSE(map.folders[2].included);
+    EXPECT_NE(map.folders[2].unmappable.find("server folder \"v1.2\""), std::string::npos) << map.folders[2].unmappable;
+}
+
 TEST(FolderMap, UnsafeNamesHaveNoLocalPathAndAreNotIncluded) {
     auto map = map_folders(account(config::Layout::verbatim, {"*"}), {remote("a/../b")}, {}, '/');
     ASSERT_EQ(map.folders.size(), 1u);

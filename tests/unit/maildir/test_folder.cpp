@@ -181,6 +181,39 @@ TEST(FolderList, MaildirPlusPlusRootIsInbox) {
     EXPECT_EQ(listing->folders[2].remote_name, "Sent");
 }
 
+// offlineimap's default tree: every folder right under the root, INBOX among them; a deeper
+// Maildir or a maildir++ directory has no dotted name and is reported, never guessed.
+TEST(FolderList, DottedFoldersAreTheRootsChildren) {
+    test::TempDir dir;
+    const Layout layout(dir.path(), LayoutKind::dotted);
+    for (auto name : {"INBOX", "Lists/dev", "Archive/2024", "Sent"}) {
+        auto p = layout.local_path(name, '/');
+        ASSERT_TRUE(p) << name;
+        ASSERT_TRUE(create_folder(*p));
+    }
+    ASSERT_TRUE(create_folder(dir / "Lists.new"));    // made by the user: the server folder Lists/new
+    ASSERT_TRUE(create_folder(dir / ".Lists.old"));   // maildir++ spelling: no dotted name
+    ASSERT_TRUE(create_folder(dir / "Sent/nested"));  // below a folder: not one of the layout's
+    std::filesystem::create_directories(dir / "plain");
+    auto listing = list_folders(layout, '/');
+    ASSERT_TRUE(listing);
+    std::vector<std::pair<std::string, std::filesystem::path>> found;
+    for (const auto& f : listing->folders) found.emplace_back(f.remote_name, f.path);
+    EXPECT_EQ(found, (std::vector<std::pair<std::string, std::filesystem::path>>{{"Archive/2024", dir / "Archive.2024"},
+                                                                                 {"INBOX", dir / "INBOX"},
+                                                                                 {"Lists/dev", dir / "Lists.dev"},
+                                                                                 {"Lists/new", dir / "Lists.new"},
+                                                                                 {"Sent", dir / "Sent"}}));
+    ASSERT_EQ(listing->skipped.size(), 2u);
+    std::string messages;
+    for (const auto& e : listing->skipped) {
+        EXPECT_EQ(e.code, Errc::unmappable_folder_name);
+        messages += e.message + "\n";
+    }
+    EXPECT_NE(messages.find(".Lists.old"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("Sent/nested"), std::string::npos) << messages;
+}
+
 TEST(FolderList, MissingRootIsAnErrorNotAnEmptyList) {
     test::TempDir dir;
     auto listing = list_folders(Layout(dir / "unmounted", LayoutKind::verbatim), '/');
