@@ -44,8 +44,10 @@ util::Expected<StoredState> read_state(const std::filesystem::path& file, const 
     auto txn = db->begin_read();
     if (!txn) return util::unexpected(std::move(txn).error());
     auto runs = db->load_runs(*txn, account);
-    if (!runs) return util::unexpected(std::move(runs).error());
-    out.runs = std::move(*runs);
+    if (runs)
+        out.runs = std::move(*runs);
+    else if (!state::is_unreadable_record(runs.error()))  // a damaged one: the next sync writes it afresh
+        return util::unexpected(std::move(runs).error());
     auto names = db->list_folders(*txn, account);
     if (!names) return util::unexpected(std::move(names).error());
     for (const auto& name : *names) {
