@@ -64,11 +64,13 @@ const std::vector<CommandInfo> k_commands = {
      watch_help},
     {"status", "status [ACCOUNT...] [--json] [--offline]",
      "per folder: UIDVALIDITY, HIGHESTMODSEQ, counts, last sync, pending changes",
-     "Per account and folder: UIDVALIDITY and HIGHESTMODSEQ of the last sync, the messages on the server "
-     "now (marked * when the server changed since the last sync), the messages paired at the last sync, "
-     "the files in the Maildir now, the local changes the next sync would carry (+added, -removed, "
-     "~renamed to change flags) and the time of the last successful sync. It takes no lock and changes "
-     "nothing anywhere.",
+     "Per account and folder: UIDVALIDITY of the last sync and the HIGHESTMODSEQ it left the server at, "
+     "the messages on the server now (marked * when the server changed since the last sync left it; "
+     "mailtwin's own changes do not count), the messages paired at the last sync, the files in the "
+     "Maildir now, the local changes the next sync would carry (+added, -removed, ~renamed to change "
+     "flags) and the last run that synced the folder or found it unchanged (marked ! when a later run "
+     "failed it, with its error). Messages max_size kept from being copied are counted per folder, with "
+     "how to copy them. It takes no lock and changes nothing anywhere.",
      status_help},
     {"folders", "folders ACCOUNT", "list remote folders and how each maps to a local Maildir path",
      "Every folder the server lists and every Maildir folder under the account's root: the remote name, "

@@ -14,6 +14,7 @@
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/remote_list.hpp"
+#include "mailtwin/engine/run_record.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -78,6 +79,7 @@ struct AccountRun {
     std::vector<std::unique_ptr<net::Connection>> connections{};  // kept open between the phases
     std::vector<PlannedFolder> planned{};
     bool streaming = false;  // no folder can be a move's source: execute each as soon as it is planned
+    net::WriteLog writes{};  // what this run's commands did to each server folder (own_changes.hpp)
 
     void notice(const std::string& text) {
         result.notices.push_back(text);
@@ -149,7 +151,7 @@ asio::awaitable<void> execute_one(AccountRun& run, std::size_t slot, PlannedFold
         run.done(std::move(p.result));
         co_return;
     }
-    net::Session session(**conn);
+    net::Session session(**conn, &run.writes);
     try {
         if (!p.result.plan.changes_nothing()) (void)maildir::clean_tmp(p.job.local_dir);
         run.done(co_await execute_folder_job(session, run.batch, run.account.name, p, run.options));
@@ -174,7 +176,7 @@ asio::awaitable<void> planner(AccountRun& run, std::size_t slot) {
             planned.result.outcome = FolderOutcome::failed;
             planned.result.error = std::move(conn).error();
         } else {
-            net::Session session(**conn);
+            net::Session session(**conn, &run.writes);
             try {
                 planned = co_await plan_folder_job(session, run.db, run.account.name, job, run.options);
             } catch (const std::filesystem::filesystem_error& e) {
@@ -205,7 +207,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
         run.result.failure = AccountFailure::connection;
         co_return;
     }
-    net::Session session(*conn);
+    net::Session session(*conn, &run.writes);
     auto remote_listing = co_await list_remote(session, true);
     if (!remote_listing) {
         run.result.fatal = std::move(remote_listing).error();
@@ -538,7 +540,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
                 auto conn = co_await connection_for(run, 0);
                 util::Expected<void> r = conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
                 if (conn) {
-                    net::Session session(**conn);
+                    net::Session session(**conn, &run.writes);
                     r = co_await execute_moves(session, batch, account.name, run.planned, moves);
                 }
                 if (!r) {
@@ -556,10 +558,25 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         for (std::size_t i = 0; i < workers; ++i) asio::co_spawn(io, executor(run, i), guard);
         run_phase();
     }
+    // The run record (run_record.hpp) goes with what is still queued: for a run that found nothing
+    // changed, this is its only write transaction.
+    util::Expected<void> committed = {};
+    if (!request.dry_run)
+        committed = batch.add([&batch, name = account.name, now = options.now,
+                               run_result = result](state::WriteTxn& txn) -> util::Expected<void> {
+            auto& state = batch.db();
+            auto before = state.load_runs(txn, name);
+            if (!before && !state::is_unreadable_record(before.error())) return util::unexpected(before.error());
+            auto known = state.list_folders(txn, name);
+            if (!known) return util::unexpected(known.error());
+            const std::optional<state::AccountRuns> last = before ? *before : std::nullopt;  // unreadable: afresh
+            return state.save_runs(txn, name, merge_run(last, now, run_result, *known));
+        });
     // What is still queued records work already done on both sides; a failure here only makes the
     // next run re-check that work (state_batch.hpp), but the user should hear of it.
-    if (auto r = batch.commit(); !r && !result.fatal) {
-        result.fatal = std::move(r).error();
+    if (committed) committed = batch.commit();
+    if (!committed && !result.fatal) {
+        result.fatal = std::move(committed).error();
         result.fatal->message = "could not record this run in the state database: " + result.fatal->message +
                                 "; the next run checks that work again, without duplicates";
         result.failure = AccountFailure::other;

@@ -6,6 +6,7 @@
 
 #include "mailtwin/engine/engine_error.hpp"
 #include "mailtwin/engine/late_appends.hpp"
+#include "mailtwin/engine/own_changes.hpp"
 #include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/stamp.hpp"
@@ -14,11 +15,27 @@
 namespace mailtwin::engine {
 namespace {
 
+// The server's side of the folder as the plan saw it: the checkpoint's counters.
+ServerCounters checkpoint_counters(const PlannedFolder& p) {
+    return ServerCounters{p.remote.view.uidvalidity, p.remote.view.uidnext, p.remote.view.highestmodseq,
+                          p.remote.selected.exists};
+}
+
+// What the folder looked like after the run's own writes, and those writes (own_changes.hpp).
+struct AfterOwnWrites {
+    ServerCounters checkpoint;
+    net::FolderWrites writes;
+    FolderAfterWrites after;
+};
+
 // The checkpoint: what the next run compares against. Taken from the views as they were BEFORE this
 // run's own changes, so that changes others made meanwhile are never skipped; our own changes then
 // show up next time as no-ops. A side whose changes were held back keeps its old checkpoint.
+// The after-run counters (`status` compares the live folder with them) are the checkpoint's, unless
+// `own` shows every later change on the server to be this run's own; that check reads the rows this
+// run recorded, so it runs in the commit's transaction, after them.
 util::Expected<void> save_checkpoint(StateBatch& batch, const FolderKey& where, const PlannedFolder& p,
-                                     std::int64_t now) {
+                                     std::int64_t now, std::optional<AfterOwnWrites> own) {
     state::FolderState record = p.last.record.value_or(state::FolderState{});
     const auto& plan = p.result.plan;
     if (!plan.hold_checkpoint[util::Side::remote]) {
@@ -31,9 +48,28 @@ util::Expected<void> save_checkpoint(StateBatch& batch, const FolderKey& where, 
     record.local_path = p.job.local_dir.string();
     record.last_sync = now;
     record.message_count = p.remote.selected.exists;
+    record.after_run_highestmodseq = record.highestmodseq;
+    record.after_run_uidnext = record.uidnext;
+    record.after_run_messages = record.message_count;
+    record.skipped_remote = p.skipped.remote;
+    record.skipped_local = p.skipped.local;
     // Queued after the folder's records, so a commit never holds the checkpoint without them.
-    return batch.add([&batch, where, record](state::WriteTxn& txn) {
-        return batch.db().save_folder(txn, where.account, where.folder, record);
+    return batch.add([&batch, where, record, own = std::move(own)](state::WriteTxn& txn) -> util::Expected<void> {
+        state::FolderState saved = record;
+        if (own) {
+            auto& db = batch.db();
+            auto recorded = [&](model::Uid uid) -> std::optional<model::FlagSet> {
+                auto row = db.get_by_uid(txn, where.account, where.folder, uid);
+                if (!row || !*row) return std::nullopt;  // an unreadable row explains nothing either
+                return (*row)->remote_flags;
+            };
+            if (only_own_changes(own->checkpoint, own->writes, own->after, recorded)) {
+                saved.after_run_highestmodseq = own->after.counters.highestmodseq;
+                saved.after_run_uidnext = own->after.counters.uidnext;
+                saved.after_run_messages = own->after.counters.messages;
+            }
+        }
+        return batch.db().save_folder(txn, where.account, where.folder, saved);
     });
 }
 
@@ -155,6 +191,19 @@ bool asks_server_for_flags(const sync::Plan& plan) {
     return false;
 }
 
+// The folder read again after this run's last write to it, when it wrote there (own_changes.hpp).
+// Not reading it is no failure of the folder: `status` then shows `*` until the next sync.
+asio::awaitable<std::optional<AfterOwnWrites>> read_after_own_writes(net::Session& session, const PlannedFolder& p) {
+    const net::WriteLog* log = session.writes();
+    if (!log || p.result.plan.hold_checkpoint[util::Side::remote]) co_return std::nullopt;
+    auto written = log->find(p.job.remote_name);
+    if (written == log->end() || written->second.uncertain) co_return std::nullopt;
+    const ServerCounters checkpoint = checkpoint_counters(p);
+    auto after = co_await read_folder_after_writes(session, p.job.remote_name, checkpoint);
+    if (!after) co_return std::nullopt;
+    co_return AfterOwnWrites{checkpoint, written->second, std::move(*after)};
+}
+
 util::Error uidvalidity_changed(const std::string& folder) {
     return util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
                        "UIDVALIDITY of " + folder + " changed during the run; run again"};
@@ -213,6 +262,9 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
         p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
     }
     p.append_expect = append_expectation(p);
+    // Before the views are trimmed: the list carries over what the views do not show again.
+    const bool same_uids = p.last.record && p.last.record->uidvalidity == p.remote.view.uidvalidity;
+    p.skipped = skipped_after_plan(same_uids ? &*p.last.record : nullptr, p.remote.view, p.local.view, p.result.plan);
     if (auto r = plan_late_appends(db, FolderKey{account, job.remote_name}, p, options.now); !r)
         co_return fail(std::move(r).error());
     if (options.dry_run)  // a real run would fail the folder with these (not_finished)
@@ -264,7 +316,9 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
     result.plan.counters.downloads = stats->downloaded;
     result.plan.counters.uploads = stats->uploaded;
     if (auto left = not_finished(p, *stats)) co_return fail(std::move(*left));
-    if (auto r = save_checkpoint(batch, where, p, options.now); !r) co_return fail(std::move(r).error());
+    auto own = co_await read_after_own_writes(session, p);
+    if (auto r = save_checkpoint(batch, where, p, options.now, std::move(own)); !r)
+        co_return fail(std::move(r).error());
     result.outcome = FolderOutcome::synced;
     co_return std::move(result);
 }

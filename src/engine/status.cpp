@@ -23,23 +23,32 @@ struct StoredFolder {
     std::vector<model::PairState> rows;
 };
 
+struct StoredState {
+    std::map<std::string, StoredFolder> folders;
+    std::optional<state::AccountRuns> runs;
+};
+
 // Everything the state holds about the account, read in one read transaction: a consistent snapshot
 // even while a sync commits steps. The state file is opened only if it exists, so that asking for
 // the status of an account never creates one.
-util::Expected<std::map<std::string, StoredFolder>> read_state(const std::filesystem::path& file,
-                                                               const std::string& account) {
-    std::map<std::string, StoredFolder> out;
+util::Expected<StoredState> read_state(const std::filesystem::path& file, const std::string& account) {
+    StoredState out;
     auto db = state::StateDb::open(file);
     if (!db) return util::unexpected(std::move(db).error());
     auto txn = db->begin_read();
     if (!txn) return util::unexpected(std::move(txn).error());
+    auto runs = db->load_runs(*txn, account);
+    if (runs)
+        out.runs = std::move(*runs);
+    else if (!state::is_unreadable_record(runs.error()))  // a damaged one: the next sync writes it afresh
+        return util::unexpected(std::move(runs).error());
     auto names = db->list_folders(*txn, account);
     if (!names) return util::unexpected(std::move(names).error());
     for (const auto& name : *names) {
         auto record = db->load_folder(*txn, account, name);
         if (!record) return util::unexpected(std::move(record).error());
         if (!*record) continue;
-        StoredFolder& f = out[name];
+        StoredFolder& f = out.folders[name];
         f.record = std::move(**record);
         auto collect = [&f](const state::MessageRecord& r) {
             f.rows.push_back(pair_state_of(r));
@@ -115,18 +124,24 @@ PendingChanges pending_changes(const model::LocalView& now, const std::vector<mo
 std::optional<bool> FolderStatus::remote_changed() const {
     if (!record || !remote) return std::nullopt;
     if (remote->uidvalidity && *remote->uidvalidity != record->uidvalidity) return true;
-    if (remote->highestmodseq && record->highestmodseq != 0) return *remote->highestmodseq != record->highestmodseq;
+    if (remote->highestmodseq && record->after_run_highestmodseq != 0)
+        return *remote->highestmodseq != record->after_run_highestmodseq;
     // Without mod-sequences, the next UID and the count tell new mail and expunges (not flag changes).
-    if (remote->uidnext && *remote->uidnext != record->uidnext) return true;
-    if (remote->messages) return *remote->messages != state_pairs;
+    if (remote->uidnext && *remote->uidnext != record->after_run_uidnext) return true;
+    if (remote->messages) return *remote->messages != record->after_run_messages;
     return std::nullopt;
+}
+
+std::optional<std::int64_t> FolderStatus::last_sync() const {
+    std::int64_t latest = record ? record->last_sync : 0;
+    if (run) latest = std::max(latest, run->checked_ok);
+    return latest > 0 ? std::optional<std::int64_t>(latest) : std::nullopt;
 }
 
 std::optional<std::int64_t> AccountStatus::last_sync() const {
     std::optional<std::int64_t> latest;
     for (const auto& f : folders)
-        if (f.record && f.record->last_sync > 0 && (!latest || f.record->last_sync > *latest))
-            latest = f.record->last_sync;
+        if (auto t = f.last_sync(); t && (!latest || *t > *latest)) latest = t;
     return latest;
 }
 
@@ -137,14 +152,20 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     out.maildir = account.maildir;
     out.host = account.imap.host;
     const auto state_file = config.general.state_dir / "state.mdb";
+    out.max_size = account.sync.max_size;
     out.state_found = std::filesystem::exists(state_file);
-    std::map<std::string, StoredFolder> stored;
+    StoredState saved;
     if (out.state_found) {
         auto read = read_state(state_file, account.name);
         if (read)
-            stored = std::move(*read);
+            saved = std::move(*read);
         else
             out.state_error = std::move(read).error();
+    }
+    const std::map<std::string, StoredFolder>& stored = saved.folders;
+    if (saved.runs) {
+        out.last_run = saved.runs->last_run;
+        out.last_run_error = saved.runs->last_run_error;
     }
 
     const maildir::Layout layout = local_layout(account);
@@ -183,13 +204,16 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
         if (auto local = naming.list_local(layout, claims))
             for (const auto& lf : local->folders)
                 if (selected(lf.remote_name)) folders[lf.remote_name].local_path = lf.path;
-    for (auto& [name, f] : stored) {
+    for (const auto& [name, f] : stored) {
         FolderStatus& s = folders[name];
         s.record = f.record;
         s.state_pairs = static_cast<std::size_t>(std::count_if(
             f.rows.begin(), f.rows.end(), [](const model::PairState& r) { return r.uid != 0 && !r.detached; }));
     }
 
+    if (saved.runs)  // a folder the run record names but the state not: a failure before its first sync
+        for (const auto& [name, run] : saved.runs->folders)
+            if (stored.contains(name) || (run.failed_at > 0 && selected(name))) folders[name].run = run;
     for (auto& [name, s] : folders) {
         s.name = name;
         s.selected = selected(name);

@@ -69,9 +69,29 @@ std::string pending_text(const FolderStatus& f) {
     return "+" + std::to_string(p.added) + " -" + std::to_string(p.removed) + " ~" + std::to_string(p.renamed);
 }
 
+// The last good sync; "!" when a later run failed the folder (explained below the table).
 std::string last_sync_text(const FolderStatus& f, std::int64_t now) {
-    if (!f.record || f.record->last_sync <= 0) return "never";
-    return format_age(f.record->last_sync, now) + " (" + format_iso_utc(f.record->last_sync) + ")";
+    const auto last = f.last_sync();
+    std::string out = last ? format_age(*last, now) + " (" + format_iso_utc(*last) + ")" : std::string("never");
+    return f.failed_last_run() ? out + " !" : out;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// "D/A: 2 messages over max_size = 1K were not copied (1 on the server, 1 in the Maildir)".
+std::string skipped_text(const AccountStatus& a, const FolderStatus& f) {
+    const std::size_t n = f.skipped_count();
+    std::string limit = a.max_size != 0 ? "max_size = " + format_size(a.max_size) : "the max_size of the last sync";
+    std::string out = f.name + ": " + plural(n, "message", "messages") + " over " + limit +
+                      (n == 1 ? " was" : " were") + " not copied (";
+    const std::size_t server = f.record->skipped_remote.size();
+    const std::size_t local = f.record->skipped_local.size();
+    if (server > 0) out += std::to_string(server) + " on the server";
+    if (server > 0 && local > 0) out += ", ";
+    if (local > 0) out += std::to_string(local) + " in the Maildir";
+    return out + ")";
 }
 
 std::string folder_json(const AccountStatus& a, const FolderStatus& f) {
@@ -80,13 +100,26 @@ std::string folder_json(const AccountStatus& a, const FolderStatus& f) {
     o << "{\"event\":\"folder\",\"account\":" << util::json_quote(a.account)
       << ",\"folder\":" << util::json_quote(f.name) << ",\"local_path\":" << util::json_quote(f.local_path.string())
       << ",\"selected\":" << json_bool(f.selected) << ",\"synced_before\":" << json_bool(r != nullptr);
+    const auto last = f.last_sync();
     o << ",\"uidvalidity\":" << (r ? std::to_string(r->uidvalidity) : "null")
       << ",\"highestmodseq\":" << (r ? std::to_string(r->highestmodseq) : "null")
-      << ",\"uidnext\":" << (r ? std::to_string(r->uidnext) : "null")
-      << ",\"last_sync\":" << (r && r->last_sync > 0 ? std::to_string(r->last_sync) : "null")
-      << ",\"last_sync_iso\":" << (r && r->last_sync > 0 ? util::json_quote(format_iso_utc(r->last_sync)) : "null")
-      << ",\"remote_messages_last\":" << (r ? std::to_string(r->message_count) : "null")
-      << ",\"synced_messages\":" << f.state_pairs;
+      << ",\"uidnext\":" << (r ? std::to_string(r->uidnext) : "null") << ",\"last_sync\":" << json_number(last)
+      << ",\"last_sync_iso\":" << (last ? util::json_quote(format_iso_utc(*last)) : "null")
+      << ",\"remote_messages_last\":" << (r ? std::to_string(r->message_count) : "null");
+    if (r)
+        o << ",\"after_run\":{\"highestmodseq\":" << r->after_run_highestmodseq
+          << ",\"uidnext\":" << r->after_run_uidnext << ",\"messages\":" << r->after_run_messages << "}";
+    else
+        o << ",\"after_run\":null";
+    o << ",\"synced_messages\":" << f.state_pairs
+      << ",\"skipped_over_max_size\":{\"server\":" << (r ? r->skipped_remote.size() : 0)
+      << ",\"local\":" << (r ? r->skipped_local.size() : 0) << "}";
+    if (f.failed_last_run())
+        o << ",\"last_failure\":{\"at\":" << f.run->failed_at
+          << ",\"at_iso\":" << util::json_quote(format_iso_utc(f.run->failed_at))
+          << ",\"error\":" << util::json_quote(f.run->failure) << "}";
+    else
+        o << ",\"last_failure\":null";
     if (f.remote) {
         o << ",\"remote\":{\"messages\":" << json_number(f.remote->messages)
           << ",\"uidvalidity\":" << json_number(f.remote->uidvalidity)
@@ -117,6 +150,12 @@ std::string format_age(std::int64_t then, std::int64_t now) {
     if (d < 3600) return std::to_string(d / 60) + " min ago";
     if (d < 2 * 86400) return std::to_string(d / 3600) + " h ago";
     return std::to_string(d / 86400) + " days ago";
+}
+
+std::string format_size(std::uint64_t bytes) {
+    for (auto [shift, unit] : {std::pair{30, 'G'}, std::pair{20, 'M'}, std::pair{10, 'K'}})
+        if (bytes != 0 && bytes % (std::uint64_t{1} << shift) == 0) return std::to_string(bytes >> shift) + unit;
+    return std::to_string(bytes);
 }
 
 std::string format_iso_utc(std::int64_t unix_seconds) {
@@ -165,13 +204,29 @@ std::string render_status_table(const std::vector<AccountStatus>& accounts, std:
             if (f.local_count) local_total += *f.local_count;
             if (f.pending) pending_total += f.pending->total();
             table.add({f.name + (f.selected ? "" : " (not selected)"), r ? std::to_string(r->uidvalidity) : k_none,
-                       r ? std::to_string(r->highestmodseq) : k_none, server,
+                       r ? std::to_string(r->after_run_highestmodseq) : k_none, server,
                        r ? std::to_string(f.state_pairs) : k_none, or_none(f.local_count), pending_text(f),
                        last_sync_text(f, now)});
         }
         out += table.render("  ");
+        bool any_failed = false;
+        std::size_t skipped_total = 0;
         for (const auto& f : a.folders)
             if (!f.problem.empty()) out += "  " + f.name + ": " + f.problem + "\n";
+        for (const auto& f : a.folders)
+            if (f.failed_last_run()) {
+                out += "  " + f.name + ": the run " + format_age(f.run->failed_at, now) + " failed: " + f.run->failure +
+                       "\n";
+                any_failed = true;
+            }
+        for (const auto& f : a.folders)
+            if (f.skipped_count() > 0) {
+                out += "  " + skipped_text(a, f) + "\n";
+                skipped_total += f.skipped_count();
+            }
+        if (skipped_total > 0)
+            out += "  to copy " + std::string(skipped_total == 1 ? "it" : "them") + ", raise max_size in [accounts." +
+                   a.account + ".sync] and run: mailtwin sync --full " + a.account + "\n";
         out += "  " + std::to_string(a.folders.size()) + " folder" + (a.folders.size() == 1 ? "" : "s") + ": ";
         out +=
             (a.remote_checked ? std::to_string(remote_total) : std::string("?")) + " on the server, " +
@@ -180,20 +235,25 @@ std::string render_status_table(const std::vector<AccountStatus>& accounts, std:
             " pending";
         if (auto last = a.last_sync()) out += "; last sync " + format_age(*last, now);
         out += "\n";
+        if (!a.last_run_error.empty())
+            out += "  the last run (" + format_age(a.last_run, now) + ") stopped: " + a.last_run_error + "\n";
         if (any_changed) out += "  * changed on the server since the last sync\n";
+        if (any_failed) out += "  ! failed in the last run that visited it; LAST SYNC is its last good sync\n";
     }
     return out;
 }
 
 std::string render_status_json(const std::vector<AccountStatus>& accounts, std::int64_t now) {
     std::string out;
-    std::size_t folders = 0, pending = 0, changed = 0, errors = 0;
+    std::size_t folders = 0, pending = 0, changed = 0, errors = 0, skipped = 0, failed = 0;
     for (const auto& a : accounts) {
         for (const auto& f : a.folders) {
             out += folder_json(a, f) + "\n";
             ++folders;
             if (f.pending) pending += f.pending->total();
             if (f.remote_changed().value_or(false)) ++changed;
+            skipped += f.skipped_count();
+            if (f.failed_last_run()) ++failed;
         }
         if (a.remote_error || a.state_error) ++errors;
         auto last = a.last_sync();
@@ -205,11 +265,18 @@ std::string render_status_json(const std::vector<AccountStatus>& accounts, std::
                ",\"state_error\":" +
                json_string(a.state_error ? std::optional<std::string>(a.state_error->describe()) : std::nullopt) +
                ",\"folders\":" + std::to_string(a.folders.size()) + ",\"last_sync\":" + json_number(last) +
-               ",\"last_sync_iso\":" + (last ? util::json_quote(format_iso_utc(*last)) : std::string("null")) + "}\n";
+               ",\"last_sync_iso\":" + (last ? util::json_quote(format_iso_utc(*last)) : std::string("null")) +
+               ",\"last_run\":" + (a.last_run > 0 ? std::to_string(a.last_run) : std::string("null")) +
+               ",\"last_run_iso\":" +
+               (a.last_run > 0 ? util::json_quote(format_iso_utc(a.last_run)) : std::string("null")) +
+               ",\"last_run_error\":" +
+               json_string(a.last_run_error.empty() ? std::nullopt : std::optional<std::string>(a.last_run_error)) +
+               ",\"max_size\":" + std::to_string(a.max_size) + "}\n";
     }
     out += "{\"event\":\"summary\",\"accounts\":" + std::to_string(accounts.size()) +
            ",\"folders\":" + std::to_string(folders) + ",\"pending\":" + std::to_string(pending) +
            ",\"remote_changed\":" + std::to_string(changed) + ",\"errors\":" + std::to_string(errors) +
+           ",\"skipped_over_max_size\":" + std::to_string(skipped) + ",\"failed_last_run\":" + std::to_string(failed) +
            ",\"now\":" + std::to_string(now) + "}\n";
     return out;
 }

@@ -279,6 +279,10 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
         if (!all) co_return util::unexpected(std::move(all).error());
         for (const auto& p : state.pairs)
             if (p.uid != 0 && !std::binary_search(all->begin(), all->end(), p.uid)) view.vanished.push_back(p.uid);
+        // Messages max_size kept back have no row: listed here, a gone one leaves the skipped list.
+        if (last.record)
+            for (model::Uid uid : last.record->skipped_remote)
+                if (!std::binary_search(all->begin(), all->end(), uid)) view.vanished.push_back(uid);
         out.incremental = true;
     } else {
         auto all = co_await session.fetch_flags();

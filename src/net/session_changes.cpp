@@ -16,8 +16,23 @@ constexpr std::size_t k_appends_per_batch = 50;
 
 }  // namespace
 
+Session::WriteCount::WriteCount(WriteLog* log, const std::string& folder) {
+    if (!log) return;
+    m_entry = &(*log)[folder];  // std::map: the entry stays where it is while others are added
+    m_was_uncertain = m_entry->uncertain;
+    m_entry->uncertain = true;
+}
+
+void Session::WriteCount::done(std::uint64_t added, std::uint64_t removed) {
+    if (!m_entry) return;
+    m_entry->added += added;
+    m_entry->removed += removed;
+    m_entry->uncertain = m_was_uncertain;
+}
+
 asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items,
                                                           AppendExpectation expect) {
+    WriteCount written(m_writes, folder);
     UidMapping uids(items.size());
     const bool multi = m_conn.capabilities().multiappend();
     std::vector<imap::Command> batch;
@@ -57,6 +72,7 @@ asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& f
         for (std::size_t i = 0; i < uids.size(); ++i)
             if (!told[i] && uids[i] && expect.first_new_uid != 0 && *uids[i] < expect.first_new_uid) uids[i].reset();
     }
+    written.done(items.size(), 0);
     co_return uids;
 }
 
@@ -81,6 +97,7 @@ asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::S
                                                                    std::optional<model::ModSeq> unchanged_since) {
     imap::UidSet modified;
     if (uids.empty()) co_return modified;
+    WriteCount written(m_writes, m_selected.value_or(""));
     std::vector<imap::Command> batch;
     if (auto r = add_store_commands(batch, uids, mode, flags, unchanged_since); !r) co_return util::unexpected(std::move(r).error());
     auto replies = co_await m_conn.pipeline(std::move(batch));
@@ -91,6 +108,7 @@ asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::S
             if (auto m = r.code->modified())
                 for (const auto& range : m->ranges()) modified.add(range);
     }
+    written.done(0, 0);
     co_return modified;
 }
 
@@ -113,10 +131,12 @@ asio::awaitable<util::Expected<void>> Session::store_many(const std::vector<Stor
             if (auto added = add_store_commands(batch, r.uids, r.mode, r.flags, std::nullopt); !added)
                 co_return util::unexpected(std::move(added).error());
     if (batch.empty()) co_return util::Expected<void>{};
+    WriteCount written(m_writes, m_selected.value_or(""));
     auto replies = co_await m_conn.pipeline(std::move(batch));
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies)
         if (!r.ok()) co_return util::unexpected(r.to_error());
+    written.done(0, 0);
     co_return util::Expected<void>{};
 }
 
@@ -171,6 +191,16 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
             batch.push_back(std::move(*cmd));
         }
     if (batch.empty()) co_return mapping;
+    // Each target gains the messages; with MOVE the selected folder loses them (the fallback's
+    // expunge counts itself).
+    std::vector<std::pair<WriteCount, std::uint64_t>> targets;
+    for (const auto& [uids, target] : copies) targets.emplace_back(WriteCount(m_writes, target), uids.count());
+    std::optional<WriteCount> source;
+    std::uint64_t moved_out = 0;
+    if (native_move) {
+        source.emplace(m_writes, m_selected.value_or(""));
+        for (const auto& [uids, target] : copies) moved_out += uids.count();
+    }
     // MOVE reports COPYUID in an untagged OK before the expunges (RFC 6851 §4.3); COPY in its tagged OK.
     auto replies = co_await m_conn.pipeline(std::move(batch), [&](imap::Response& r) {
         if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
@@ -181,6 +211,8 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
         if (r.code && r.code->kind == imap::CodeKind::copyuid) record(*r.code);
     }
     if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
+    for (auto& [target, n] : targets) target.done(n, 0);
+    if (source) source->done(0, moved_out);
     co_return mapping;
 }
 
@@ -203,6 +235,7 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_
 
 asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids) {
     if (uids.empty()) co_return util::Expected<void>{};
+    WriteCount written(m_writes, m_selected.value_or(""));
     // UID EXPUNGE removes only the messages of the set that carry \Deleted (RFC 4315 §2.1).
     model::FlagSet deleted;
     deleted.set(model::Flag::deleted);
@@ -210,7 +243,11 @@ asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids)
     // a server may run pipelined commands in parallel (RFC 3501 §5.5) — Dovecot did, leaving the
     // message marked \Deleted and not expunged (found by the kill storm).
     if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
-    if (!m_conn.capabilities().uidplus()) co_return co_await expunge_without_uidplus(uids);
+    if (!m_conn.capabilities().uidplus()) {
+        auto plain = co_await expunge_without_uidplus(uids);
+        if (plain) written.done(0, uids.count());
+        co_return plain;
+    }
     std::vector<imap::Command> batch;
     for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
         auto cmd = m_conn.encoder().uid_expunge(part);
@@ -221,6 +258,7 @@ asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids)
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies)
         if (!r.ok()) co_return util::unexpected(r.to_error());
+    written.done(0, uids.count());
     co_return util::Expected<void>{};
 }
 

@@ -116,6 +116,9 @@ void get_hashes(ByteReader& r, std::optional<MessageIdHash>& mid, std::optional<
 // folders v1: ver, u32 uidvalidity, u64 highestmodseq, u32 uidnext, i64 new_mtime_ns, i64 cur_mtime_ns,
 // bytes local_path, i64 last_sync, u32 message_count, bytes scan_blob.
 // v2: the same, then u32 checksum.
+// v3: the v1 fields, then u64 after_run_highestmodseq, u32 after_run_uidnext, u32 after_run_messages,
+// varint count + that many varint UID gaps (skipped_remote, each UID minus the previous one), varint
+// count + that many bytes (skipped_local), then u32 checksum.
 std::string encode(const FolderState& f) {
     ByteWriter w;
     w.u8(k_folder_version);
@@ -128,6 +131,17 @@ std::string encode(const FolderState& f) {
     w.i64(f.last_sync);
     w.u32(f.message_count);
     w.bytes(f.scan_blob);
+    w.u64(f.after_run_highestmodseq);
+    w.u32(f.after_run_uidnext);
+    w.u32(f.after_run_messages);
+    w.varint(f.skipped_remote.size());
+    model::Uid previous = 0;
+    for (model::Uid uid : f.skipped_remote) {
+        w.varint(uid - previous);  // ascending: small gaps, a byte or two each
+        previous = uid;
+    }
+    w.varint(f.skipped_local.size());
+    for (const auto& key : f.skipped_local) w.bytes(key);
     seal(w, "");
     return w.take();
 }
@@ -153,6 +167,24 @@ util::Expected<FolderState> decode_folder(std::string_view value) {
     f.last_sync = r.i64();
     f.message_count = r.u32();
     f.scan_blob = std::string(r.bytes());
+    if (*version >= 3) {
+        f.after_run_highestmodseq = r.u64();
+        f.after_run_uidnext = r.u32();
+        f.after_run_messages = r.u32();
+        const std::uint64_t remote = r.varint();
+        model::Uid uid = 0;
+        for (std::uint64_t i = 0; i < remote && !r.failed(); ++i) {
+            uid += static_cast<model::Uid>(r.varint());
+            f.skipped_remote.push_back(uid);
+        }
+        const std::uint64_t local = r.varint();
+        for (std::uint64_t i = 0; i < local && !r.failed(); ++i) f.skipped_local.emplace_back(r.bytes());
+    } else {
+        // Written before mailtwin told its own writes apart: the server as the checkpoint saw it.
+        f.after_run_highestmodseq = f.highestmodseq;
+        f.after_run_uidnext = f.uidnext;
+        f.after_run_messages = f.message_count;
+    }
     if (auto e = finish(r, "folders"); !e) return util::unexpected(std::move(e).error());
     return f;
 }
@@ -236,6 +268,47 @@ util::Expected<Intent> decode_intent(std::string_view value, IntentId id) {
                                       "intents record has unknown kind " + std::to_string(kind)));
     i.kind = static_cast<IntentKind>(kind);
     return i;
+}
+
+// runs v1: ver, i64 last_run, bytes last_run_error, varint count, that many { bytes folder,
+// i64 checked_ok, i64 failed_at, bytes failure }, u32 checksum.
+std::string encode(const AccountRuns& runs) {
+    ByteWriter w;
+    w.u8(k_runs_version);
+    w.i64(runs.last_run);
+    w.bytes(runs.last_run_error);
+    w.varint(runs.folders.size());
+    for (const auto& [folder, run] : runs.folders) {
+        w.bytes(folder);
+        w.i64(run.checked_ok);
+        w.i64(run.failed_at);
+        w.bytes(run.failure);
+    }
+    seal(w, "");
+    return w.take();
+}
+
+util::Expected<AccountRuns> decode_runs(std::string_view value) {
+    ByteReader peek(value);
+    if (auto v = check_version(peek, k_runs_version, "runs"); !v) return util::unexpected(std::move(v).error());
+    auto body = unseal(value, "", "runs");
+    if (!body) return util::unexpected(std::move(body).error());
+    ByteReader r(*body);
+    r.u8();  // the version, read above
+    AccountRuns runs;
+    runs.last_run = r.i64();
+    runs.last_run_error = std::string(r.bytes());
+    const std::uint64_t n = r.varint();
+    for (std::uint64_t i = 0; i < n && !r.failed(); ++i) {
+        std::string folder(r.bytes());
+        FolderRun run;
+        run.checked_ok = r.i64();
+        run.failed_at = r.i64();
+        run.failure = std::string(r.bytes());
+        runs.folders.emplace(std::move(folder), std::move(run));
+    }
+    if (auto e = finish(r, "runs"); !e) return util::unexpected(std::move(e).error());
+    return runs;
 }
 
 std::string encode_meta_u64(std::uint64_t v) {

@@ -75,9 +75,17 @@ Expected<void> migrate_from_2(WriteTxn& txn, const Dbis& dbis) {
     });
 }
 
+// Version 4 adds the runs database; the v3 folders record that comes with it is written as folders
+// change (the decoder reads v1 and v2). Created here and in open_dbis, as keyed was.
+Expected<void> migrate_from_3(WriteTxn& txn, const Dbis& /*dbis*/) {
+    auto runs = Dbi::open(txn, k_runs_db, MDB_CREATE);
+    if (!runs) return util::unexpected(std::move(runs).error());
+    return {};
+}
+
 // k_migrations[N] migrates version N to N + 1; all of them run in the one open-time write txn, so a
 // crash mid-migration leaves the old version intact and the next open starts again.
-constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2};
+constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2, migrate_from_3};
 static_assert(std::size(k_migrations) == k_version, "one migration per version step");
 
 Expected<bool> empty(Txn& txn, MDB_dbi dbi) {
@@ -105,6 +113,7 @@ Expected<Dbis> open_dbis(WriteTxn& txn) {
         {&d.by_message_id, k_by_message_id_db, MDB_CREATE | MDB_DUPSORT},
         {&d.intents, k_intents_db, MDB_CREATE},
         {&d.keyed, k_keyed_db, MDB_CREATE},
+        {&d.runs, k_runs_db, MDB_CREATE},
     };
     for (const auto& s : specs) {
         auto dbi = Dbi::open(txn, s.name, s.flags);
@@ -128,6 +137,10 @@ Expected<std::uint64_t> stored_version(Txn& txn, const Dbis& dbis) {
 Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where) {
     auto version = stored_version(txn, dbis);
     if (!version) return util::unexpected(std::move(version).error());
+    auto marked = txn.get(dbis.meta, k_schema_version_key);
+    if (!marked) return util::unexpected(std::move(marked).error());
+    // Already current and recorded: nothing to write (a fresh file records its version here once).
+    if (*version == k_version && marked->has_value()) return {};
     if (*version > k_version)
         return util::unexpected(error(Errc::newer_schema,
                                       "state written by a newer mailtwin: " + std::string(where) + " has schema version " +

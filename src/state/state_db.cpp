@@ -69,6 +69,23 @@ Expected<void> StateDb::save_folder(WriteTxn& txn, std::string_view account, std
     return {};
 }
 
+Expected<std::optional<AccountRuns>> StateDb::load_runs(Txn& txn, std::string_view account) {
+    if (auto c = keys::check_names(account, ""); !c) return util::unexpected(std::move(c).error());
+    auto raw = txn.get(m_dbis.runs, keys::account_prefix(account));
+    if (!raw) return util::unexpected(std::move(raw).error());
+    if (!raw->has_value()) return std::optional<AccountRuns>{};
+    auto decoded = codec::decode_runs(**raw);
+    if (!decoded) return util::unexpected(std::move(decoded).error());
+    return std::optional<AccountRuns>{std::move(*decoded)};
+}
+
+Expected<void> StateDb::save_runs(WriteTxn& txn, std::string_view account, const AccountRuns& runs) {
+    if (auto c = keys::check_names(account, ""); !c) return c;
+    auto r = txn.put(m_dbis.runs, keys::account_prefix(account), codec::encode(runs));
+    if (!r) return util::unexpected(std::move(r).error());
+    return {};
+}
+
 Expected<bool> StateDb::erase_folder(WriteTxn& txn, std::string_view account, std::string_view folder) {
     if (auto c = keys::check_names(account, folder); !c) return util::unexpected(std::move(c).error());
     const std::string prefix = keys::folder(account, folder);

@@ -41,7 +41,7 @@ Expected<StateDb::Forgotten> StateDb::forget_account(WriteTxn& txn, std::string_
     auto intents = erase_prefix(txn, m_dbis.intents, prefix);
     if (!intents) return util::unexpected(std::move(intents).error());
     out.intents = *intents;
-    for (MDB_dbi index : {m_dbis.by_local_key, m_dbis.by_message_id})
+    for (MDB_dbi index : {m_dbis.by_local_key, m_dbis.by_message_id, m_dbis.runs})
         if (auto r = erase_prefix(txn, index, prefix); !r) return util::unexpected(std::move(r).error());
     return out;
 }
@@ -67,6 +67,13 @@ Expected<StateDb::Forgotten> StateDb::forget_folder(WriteTxn& txn, std::string_v
             if (!removed) return util::unexpected(std::move(removed).error());
             if (*removed) ++out.intents;
         }
+    // Its entry in the run record: a failure of the forgotten folder is no longer news.
+    auto runs = load_runs(txn, account);
+    if (!runs) {
+        if (!is_unreadable_record(runs.error())) return util::unexpected(std::move(runs).error());
+    } else if (*runs && (*runs)->folders.erase(std::string(folder)) > 0) {
+        if (auto r = save_runs(txn, account, **runs); !r) return util::unexpected(std::move(r).error());
+    }
     return out;
 }
 

@@ -216,7 +216,7 @@ private:
         if (!m_policy.may_change(to)) return;  // direction: not a filter, nothing to report
         const auto& c = e.now[from];
         if (m_policy.max_size != 0 && c.size > m_policy.max_size) {
-            emit(Skip{from, e.uid, e.key, "larger than max_size"});
+            emit(Skip{from, e.uid, e.key, k_skip_larger_than_max_size});
         } else if (m_policy.max_age_days > 0 && c.date > 0 &&
                    c.date < m_now - std::int64_t{m_policy.max_age_days} * k_seconds_per_day) {
             emit(Skip{from, e.uid, e.key, "older than max_age_days"});

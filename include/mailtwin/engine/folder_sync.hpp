@@ -11,6 +11,7 @@
 #include "mailtwin/engine/executor.hpp"
 #include "mailtwin/engine/late_appends.hpp"
 #include "mailtwin/engine/progress.hpp"
+#include "mailtwin/engine/skipped.hpp"
 #include "mailtwin/net/session.hpp"
 #include "mailtwin/state/state_db.hpp"
 #include "mailtwin/sync/plan.hpp"
@@ -60,6 +61,7 @@ struct PlannedFolder {
     FolderResult result;  // plan filled in; outcome failed if planning failed
     net::AppendExpectation append_expect;  // what the UIDs of its uploads must be (server_claims.hpp)
     LateAppends late_appends;              // watches of uploads in doubt to add and drop (late_appends.hpp)
+    SkippedMessages skipped;               // what max_size keeps back, for the checkpoint (skipped.hpp)
 };
 
 asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,

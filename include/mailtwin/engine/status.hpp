@@ -36,6 +36,7 @@ struct FolderStatus {
     std::filesystem::path local_path;          // empty when the name has no local spelling
     bool selected = true;                      // the `folders` globs include it
     std::optional<state::FolderState> record;  // the last sync's checkpoint; nullopt: never synced
+    std::optional<state::FolderRun> run;       // what the account's runs found (run_record.hpp)
     std::size_t state_pairs = 0;               // server messages paired with a local file at the last sync
     std::optional<imap::StatusData> remote;    // live LIST-STATUS; nullopt: offline, failed or not listed
     bool remote_listed = false;                // the live listing named this folder
@@ -43,9 +44,17 @@ struct FolderStatus {
     std::optional<PendingChanges> pending;     // nullopt: never synced, or no Maildir folder to compare
     std::string problem;                       // why a value is missing (a scan or state error), "" if none
 
-    // The server changed since the last sync (new UIDVALIDITY or HIGHESTMODSEQ, or other counts);
-    // nullopt when that cannot be told (never synced or no live answer).
+    // The server changed since the last sync left it (new UIDVALIDITY or HIGHESTMODSEQ, or other
+    // counts), compared with the record's after-run counters, so that mailtwin's own writes do not
+    // count (own_changes.hpp); nullopt when that cannot be told (never synced or no live answer).
     [[nodiscard]] std::optional<bool> remote_changed() const;
+    // The last run that synced the folder or found it unchanged (unix s); nullopt: none.
+    [[nodiscard]] std::optional<std::int64_t> last_sync() const;
+    // The last run that visited the folder failed it (after its last good sync).
+    [[nodiscard]] bool failed_last_run() const noexcept { return run && run->failed_at > 0; }
+    [[nodiscard]] std::size_t skipped_count() const noexcept {
+        return record ? record->skipped_remote.size() + record->skipped_local.size() : 0;
+    }
 };
 
 struct AccountStatus {
@@ -57,6 +66,9 @@ struct AccountStatus {
     std::optional<util::Error> remote_error;  // password_cmd or connection failure (exit 3)
     std::optional<util::Error> state_error;   // the state could not be read (exit 1)
     std::vector<FolderStatus> folders;        // by remote name
+    std::int64_t last_run = 0;                // when the last sync run started (unix s); 0: none recorded
+    std::string last_run_error;               // why that run stopped before its folders; "" if it did not
+    std::uint64_t max_size = 0;               // the account's max_size now (bytes; 0: no limit)
 
     [[nodiscard]] std::optional<std::int64_t> last_sync() const;  // latest folder sync, unix seconds
 };

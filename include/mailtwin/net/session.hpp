@@ -24,6 +24,7 @@
 #include "mailtwin/model/ids.hpp"
 #include "mailtwin/net/connection.hpp"
 #include "mailtwin/net/server_claims.hpp"
+#include "mailtwin/net/write_log.hpp"
 
 namespace mailtwin::net {
 
@@ -112,8 +113,11 @@ using UidMapping = std::vector<std::optional<model::Uid>>;
 class Session {
 public:
     explicit Session(Connection& connection) : m_conn(connection) {}
+    // With `writes`, every command that changes a folder counts what it did there (write_log.hpp).
+    Session(Connection& connection, WriteLog* writes) : m_conn(connection), m_writes(writes) {}
 
     Connection& connection() noexcept { return m_conn; }
+    [[nodiscard]] const WriteLog* writes() const noexcept { return m_writes; }
 
     // With `namespaces`, NAMESPACE goes in the same pipeline as the LIST (one round trip for both)
     // and fills it; without the NAMESPACE capability it gets one personal namespace "" (RFC 2342 absent).
@@ -204,8 +208,21 @@ private:
                                                                   const std::vector<AppendItem>& items,
                                                                   UidMapping& uids);
 
+    // Marks `folder` written and its effect unknown until done() says how many messages it added
+    // and removed; a command that returns early (an error) leaves it uncertain.
+    class WriteCount {
+    public:
+        WriteCount(WriteLog* log, const std::string& folder);
+        void done(std::uint64_t added, std::uint64_t removed);
+
+    private:
+        FolderWrites* m_entry = nullptr;
+        bool m_was_uncertain = false;
+    };
+
     Connection& m_conn;
     std::optional<std::string> m_selected;
+    WriteLog* m_writes = nullptr;
 };
 
 }  // namespace mailtwin::net

@@ -15,8 +15,10 @@ namespace mailtwin::state::codec {
 // every byte before it, and for messages of the uid from the key first (big-endian), so a record
 // moved under another uid fails too. A record that fails it decodes to Errc::checksum_mismatch:
 // its bytes changed on disk, and nothing in it may be trusted (the engine treats it as unknown).
-// Folders records: version 2 (written) is version 1 plus the checksum; version 1 still decodes.
-inline constexpr std::uint8_t k_folder_version = 2;
+// Folders records: version 3 (written, schema 4) adds the server's counters after the run and the
+// messages max_size kept back; version 2 is version 1 plus the checksum. Versions 1 and 2 still
+// decode, with the after-run counters equal to the checkpoint and nothing skipped.
+inline constexpr std::uint8_t k_folder_version = 3;
 inline constexpr std::uint8_t k_oldest_folder_version = 1;
 // Messages records: version 3 (written) is version 2 plus the checksum; version 2 is version 1 plus
 // a trailing u8 row_flags; version 1 records (written before detached rows existed) still decode,
@@ -26,11 +28,16 @@ inline constexpr std::uint8_t k_oldest_message_version = 1;
 inline constexpr std::uint8_t k_row_detached = 1U << 0;  // row_flags bit 0
 inline constexpr std::uint8_t k_intent_version = 1;
 inline constexpr std::uint8_t k_meta_version = 1;
+inline constexpr std::uint8_t k_runs_version = 1;  // with a checksum, as folders v2+
 
 std::string encode(const FolderState& folder);
 util::Expected<FolderState> decode_folder(std::string_view value);
 
-// Always writes version 2. `uid` comes from the key (0 for a keyed row).
+// The account's run record (schema 4).
+std::string encode(const AccountRuns& runs);
+util::Expected<AccountRuns> decode_runs(std::string_view value);
+
+// Always writes version 3. `uid` comes from the key (0 for a keyed row).
 std::string encode(const MessageRecord& message);
 util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid uid);
 

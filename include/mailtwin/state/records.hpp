@@ -3,8 +3,10 @@
 // Byte layouts are in codec.hpp and docs/state-schema.md.
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mailtwin/model/flags.hpp"
 #include "mailtwin/model/ids.hpp"
@@ -27,8 +29,40 @@ struct FolderState {
     std::int64_t last_sync = 0;     // unix seconds of the last successful sync
     std::uint32_t message_count = 0;
     std::string scan_blob;          // opaque, small: whatever the Maildir scan wants to remember
+    // The server's counters as the last sync left the folder, its own writes included. They equal
+    // the checkpoint above (taken before those writes) unless the run proved that every change the
+    // server made since the checkpoint was its own (engine/own_changes.hpp). `status` compares the
+    // live folder with these, so mailtwin's own uploads, STOREs and expunges do not read as "changed
+    // on the server"; the sync's fast path keeps using the checkpoint.
+    model::ModSeq after_run_highestmodseq = 0;
+    model::Uid after_run_uidnext = 0;
+    std::uint32_t after_run_messages = 0;
+    // Messages the max_size filter kept from being copied, as of this checkpoint: server UIDs
+    // (ascending) and Maildir keys (sorted). Reported by `status` (engine/skipped.hpp).
+    std::vector<model::Uid> skipped_remote;
+    std::vector<std::string> skipped_local;
 
     friend bool operator==(const FolderState&, const FolderState&) = default;
+};
+
+// One folder in the account's run record (AccountRuns).
+struct FolderRun {
+    std::int64_t checked_ok = 0;  // unix s of the last run that synced it or found it unchanged; 0: none
+    std::int64_t failed_at = 0;   // unix s of the last run that failed it, if later than checked_ok; else 0
+    std::string failure;          // why that run failed it
+
+    friend bool operator==(const FolderRun&, const FolderRun&) = default;
+};
+
+// What the account's sync runs found, one record per account (database `runs`), written once per
+// run that is not a dry run: an unchanged folder is recorded here instead of in its own record, so
+// a run that finds nothing changed makes one small write, not one per folder.
+struct AccountRuns {
+    std::int64_t last_run = 0;                 // unix s when the last run started
+    std::string last_run_error;                // why it stopped before its folders; "" when it got to them
+    std::map<std::string, FolderRun> folders;  // by remote name
+
+    friend bool operator==(const AccountRuns&, const AccountRuns&) = default;
 };
 
 // One remote/local message pair as of the last sync (model::PairState). Stored in `messages` when it

@@ -12,7 +12,10 @@ namespace mailtwin::state::schema {
 // Version 2: adds keyed (rows without a uid) and the v2 messages record (row_flags: detached).
 // Version 3: every folders, messages and keyed record ends with a checksum (codec.hpp); the
 // migration rewrites the records of version 2 with it.
-inline constexpr std::uint64_t k_version = 3;
+// Version 4: adds runs (one record per account: what its last runs found, folder by folder) and
+// the v3 folders record (server counters after the run, messages skipped by max_size); the
+// migration creates runs, and folders records become v3 when next written.
+inline constexpr std::uint64_t k_version = 4;
 
 inline constexpr const char* k_meta_db = "meta";
 inline constexpr const char* k_folders_db = "folders";
@@ -21,12 +24,13 @@ inline constexpr const char* k_by_local_key_db = "by_local_key";    // MDB_DUPSO
 inline constexpr const char* k_by_message_id_db = "by_message_id";  // MDB_DUPSORT
 inline constexpr const char* k_intents_db = "intents";
 inline constexpr const char* k_keyed_db = "keyed";  // since version 2
+inline constexpr const char* k_runs_db = "runs";    // since version 4
 
 inline constexpr std::string_view k_schema_version_key = "schema_version";
 inline constexpr std::string_view k_intent_seq_key = "intent_seq";
 
 struct Dbis {
-    Dbi meta, folders, messages, by_local_key, by_message_id, intents, keyed;
+    Dbi meta, folders, messages, by_local_key, by_message_id, intents, keyed, runs;
 };
 
 // Opens (creating) every database in `txn`. The handles become usable outside it once it commits.
@@ -37,8 +41,10 @@ Expected<Dbis> open_dbis(WriteTxn& txn);
 Expected<std::uint64_t> stored_version(Txn& txn, const Dbis& dbis);
 
 // Brings the schema to k_version inside `txn`: runs migrate_from_N for N = stored .. k_version-1 and
-// records the new version. A stored version above k_version fails with Errc::newer_schema ("state
-// written by a newer mailtwin"); nothing is changed then. `where` names the file in messages.
+// records the new version, only when it changed: opening a current file writes nothing, so a run
+// that finds nothing to do commits no transaction for it. A stored version above k_version fails
+// with Errc::newer_schema ("state written by a newer mailtwin"); nothing is changed then. `where`
+// names the file in messages.
 Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where);
 
 // Drops and rebuilds by_local_key and by_message_id from messages (migration 0 -> 1, and repair).

@@ -120,6 +120,10 @@ public:
     Expected<std::vector<Intent>> list_intents(Txn& txn, std::string_view account);
     Expected<std::vector<Intent>> list_intents(std::string_view account);
 
+    // ---- the account's run record (AccountRuns; database runs) ----
+    Expected<std::optional<AccountRuns>> load_runs(Txn& txn, std::string_view account);
+    Expected<void> save_runs(WriteTxn& txn, std::string_view account, const AccountRuns& runs);
+
     // ---- forgetting (mailtwin forget): drops state only, never touches mail ----
     struct Forgotten {
         std::size_t folders = 0;   // folder records
@@ -128,9 +132,10 @@ public:
         [[nodiscard]] bool any() const noexcept { return folders + messages + intents > 0; }
     };
     // Every row of the account in every database: folders, messages and their index entries, keyed
-    // rows, intents. Other accounts' rows are not touched. The next sync matches both sides afresh.
+    // rows, intents, its run record. Other accounts' rows are not touched. The next sync matches both sides afresh.
     Expected<Forgotten> forget_account(WriteTxn& txn, std::string_view account);
-    // One folder's record, messages, keyed rows, and the intents that name it as source or target.
+    // One folder's record, messages, keyed rows, the intents that name it as source or target, and
+    // its entry in the account's run record.
     Expected<Forgotten> forget_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
 
 private:

@@ -121,6 +121,9 @@ struct Upload {
     friend bool operator==(const Upload&, const Upload&) = default;
 };
 
+// Skip::reason of the max_size filter (the one `status` reports message by message).
+inline constexpr const char* k_skip_larger_than_max_size = "larger than max_size";
+
 // A message new on `side` that a filter (max_size, max_age_days, max_messages) keeps from copying.
 struct Skip {
     util::Side side = util::Side::remote;

@@ -52,13 +52,16 @@ TEST(PendingChanges, DetachedRowsAndDownloadsInFlightAreNotPending) {
     EXPECT_EQ(pending_changes(now, last), PendingChanges{});
 }
 
-TEST(FolderStatus, RemoteChangedComparesTheCheckpointWithTheLiveStatus) {
+TEST(FolderStatus, RemoteChangedComparesTheCountersAfterTheLastRunWithTheLiveStatus) {
     FolderStatus f;
     EXPECT_FALSE(f.remote_changed().has_value());
     f.record = state::FolderState{};
     f.record->uidvalidity = 7;
-    f.record->highestmodseq = 100;
-    f.record->uidnext = 12;
+    f.record->highestmodseq = 90;  // the checkpoint, before the run's own writes
+    f.record->uidnext = 10;
+    f.record->after_run_highestmodseq = 100;  // after them
+    f.record->after_run_uidnext = 12;
+    f.record->after_run_messages = 3;
     f.remote = imap::StatusData{};
     f.remote->uidvalidity = 7;
     f.remote->highestmodseq = 100;
@@ -69,13 +72,15 @@ TEST(FolderStatus, RemoteChangedComparesTheCheckpointWithTheLiveStatus) {
     f.remote->uidvalidity = 8;
     EXPECT_EQ(f.remote_changed(), true);
     // No mod-sequences: UIDNEXT and the count still tell new mail and expunges.
-    f.record->highestmodseq = 0;
+    f.record->highestmodseq = f.record->after_run_highestmodseq = 0;
     f.remote = imap::StatusData{};
     f.remote->uidnext = 12;
     f.remote->messages = 3;
-    f.state_pairs = 3;
     EXPECT_EQ(f.remote_changed(), false);
     f.remote->messages = 2;
+    EXPECT_EQ(f.remote_changed(), true);
+    f.remote->messages = 3;
+    f.remote->uidnext = 13;
     EXPECT_EQ(f.remote_changed(), true);
 }
 
@@ -101,7 +106,9 @@ AccountStatus sample_account() {
     inbox.local_path = "/home/me/Mail/work/INBOX";
     inbox.record = state::FolderState{};
     inbox.record->uidvalidity = 1700000000;
-    inbox.record->highestmodseq = 1234;
+    inbox.record->highestmodseq = 1230;
+    inbox.record->after_run_highestmodseq = 1234;
+    inbox.record->after_run_messages = 120;
     inbox.record->last_sync = 1714557600;
     inbox.state_pairs = 120;
     inbox.remote = imap::StatusData{};
@@ -138,20 +145,27 @@ TEST(StatusFormat, JsonHasOneObjectPerFolderThenAccountAndSummary) {
     for (std::size_t pos = 0, nl; (nl = out.find('\n', pos)) != std::string::npos; pos = nl + 1)
         lines.push_back(out.substr(pos, nl - pos));
     ASSERT_EQ(lines.size(), 4u);
-    EXPECT_EQ(lines[0],
-              "{\"event\":\"folder\",\"account\":\"work\",\"folder\":\"INBOX\",\"local_path\":\"/home/me/Mail/work/INBOX\","
-              "\"selected\":true,\"synced_before\":true,\"uidvalidity\":1700000000,\"highestmodseq\":1234,\"uidnext\":0,"
-              "\"last_sync\":1714557600,\"last_sync_iso\":\"2024-05-01T10:00:00Z\",\"remote_messages_last\":0,"
-              "\"synced_messages\":120,\"remote\":{\"messages\":121,\"uidvalidity\":1700000000,\"uidnext\":null,"
-              "\"highestmodseq\":1240},\"remote_changed\":true,\"local_messages\":121,"
-              "\"pending\":{\"added\":1,\"removed\":0,\"renamed\":2}}");
+    EXPECT_EQ(
+        lines[0],
+        "{\"event\":\"folder\",\"account\":\"work\",\"folder\":\"INBOX\",\"local_path\":\"/home/me/Mail/work/INBOX\","
+        "\"selected\":true,\"synced_before\":true,\"uidvalidity\":1700000000,\"highestmodseq\":1230,\"uidnext\":0,"
+        "\"last_sync\":1714557600,\"last_sync_iso\":\"2024-05-01T10:00:00Z\",\"remote_messages_last\":0,"
+        "\"after_run\":{\"highestmodseq\":1234,\"uidnext\":0,\"messages\":120},"
+        "\"synced_messages\":120,\"skipped_over_max_size\":{\"server\":0,\"local\":0},"
+        "\"last_failure\":null,\"remote\":{\"messages\":121,\"uidvalidity\":1700000000,\"uidnext\":null,"
+        "\"highestmodseq\":1240},\"remote_changed\":true,\"local_messages\":121,"
+        "\"pending\":{\"added\":1,\"removed\":0,\"renamed\":2}}");
     EXPECT_NE(lines[1].find("\"folder\":\"Lists/dev\""), std::string::npos);
     EXPECT_NE(lines[1].find("\"uidvalidity\":null"), std::string::npos);
     EXPECT_NE(lines[1].find("\"pending\":null"), std::string::npos);
     EXPECT_EQ(lines[2].rfind("{\"event\":\"account\",\"account\":\"work\"", 0), 0u);
     EXPECT_NE(lines[2].find("\"last_sync\":1714557600"), std::string::npos);
-    EXPECT_EQ(lines[3], "{\"event\":\"summary\",\"accounts\":1,\"folders\":2,\"pending\":3,\"remote_changed\":1,"
-                        "\"errors\":0,\"now\":1714557780}");
+    EXPECT_NE(lines[2].find("\"last_run\":null,\"last_run_iso\":null,\"last_run_error\":null,\"max_size\":0}"),
+              std::string::npos)
+        << lines[2];
+    EXPECT_EQ(lines[3],
+              "{\"event\":\"summary\",\"accounts\":1,\"folders\":2,\"pending\":3,\"remote_changed\":1,"
+              "\"errors\":0,\"skipped_over_max_size\":0,\"failed_last_run\":0,\"now\":1714557780}");
 }
 
 // gather_status against a real state file and Maildir, offline.
@@ -204,7 +218,11 @@ TEST_F(GatherStatus, MatchesTheStateAndTheMaildir) {
                 m.remote_flags = m.local_flags;
                 if (auto r = db->put_message(txn, "acc", "INBOX", m); !r) return r;
             }
-            return {};
+            // A later run found INBOX unchanged: no new checkpoint, one run record.
+            state::AccountRuns runs;
+            runs.last_run = 1714557600 + 600;
+            runs.folders["INBOX"] = state::FolderRun{1714557600 + 600, 0, ""};
+            return db->save_runs(txn, "acc", runs);
         });
         ASSERT_TRUE(w) << w.error().describe();
     }
@@ -228,7 +246,10 @@ TEST_F(GatherStatus, MatchesTheStateAndTheMaildir) {
     EXPECT_EQ(f.local_count, 3u);
     ASSERT_TRUE(f.pending.has_value());
     EXPECT_EQ(*f.pending, (PendingChanges{1, 1, 1}));
-    EXPECT_EQ(s.last_sync(), 1714557600);
+    EXPECT_EQ(f.last_sync(), 1714557600 + 600);  // the unchanged run, not the last checkpoint
+    EXPECT_FALSE(f.failed_last_run());
+    EXPECT_EQ(s.last_sync(), 1714557600 + 600);
+    EXPECT_EQ(s.last_run, 1714557600 + 600);
 }
 
 TEST_F(GatherStatus, NeverCreatesAStateFile) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "mailtwin/state/bytes.hpp"
 #include "mailtwin/state/codec.hpp"
 #include "mailtwin/state/records.hpp"
 
@@ -67,6 +68,23 @@ inline std::string encode_message_v1(const MessageRecord& m) {
     bytes.pop_back();
     bytes[0] = 1;
     return bytes;
+}
+
+// `f` as a version-1 folders value (before checksums and the after-run fields): the fields up to
+// scan_blob. Decoded, its after-run counters are the checkpoint's and nothing is skipped.
+inline std::string encode_folder_v1(const FolderState& f) {
+    ByteWriter w;
+    w.u8(1);
+    w.u32(f.uidvalidity);
+    w.u64(f.highestmodseq);
+    w.u32(f.uidnext);
+    w.i64(f.new_mtime_ns);
+    w.i64(f.cur_mtime_ns);
+    w.bytes(f.local_path);
+    w.i64(f.last_sync);
+    w.u32(f.message_count);
+    w.bytes(f.scan_blob);
+    return w.take();
 }
 
 // A row without a uid, as put_keyed stores it.

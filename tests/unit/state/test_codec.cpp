@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mailtwin/state/error.hpp"
+#include "mailtwin/state/state_db.hpp"
 #include "state_test_util.hpp"
 
 namespace mailtwin::state {
@@ -89,6 +90,11 @@ TEST(Codec, FolderAndIntentRoundTrip) {
     f.new_mtime_ns = -5;
     f.local_path = "/m/INBOX";
     f.scan_blob = std::string(40, '\0');
+    f.after_run_highestmodseq = 0xFFFFFFFFFFFFFFFEULL;
+    f.after_run_uidnext = 0xFFFFFFFF;
+    f.after_run_messages = 7;
+    f.skipped_remote = {1, 2, 300, 0xFFFFFFFE};
+    f.skipped_local = {"1700000000.M1P2Q3.host", ""};
     auto fb = codec::decode_folder(codec::encode(f));
     ASSERT_TRUE(fb);
     EXPECT_EQ(*fb, f);
@@ -125,8 +131,30 @@ TEST(Codec, UnknownVersionIsAClearError) {
     }
 
     std::string folder = codec::encode(FolderState{});
-    folder[0] = 3;
+    folder[0] = 4;
     EXPECT_EQ(codec::decode_folder(folder).error().code, make_error_code(Errc::unknown_record_version));
+    std::string runs = codec::encode(AccountRuns{});
+    runs[0] = 2;
+    EXPECT_EQ(codec::decode_runs(runs).error().code, make_error_code(Errc::unknown_record_version));
+}
+
+TEST(Codec, AccountRunsRoundTripAndCarryAChecksum) {
+    AccountRuns runs;
+    runs.last_run = 1'700'000'123;
+    runs.last_run_error = "server not reached";
+    runs.folders["INBOX"] = FolderRun{1'700'000'123, 0, ""};
+    runs.folders["Lists/d\xc3\xa9v"] = FolderRun{1'600'000'000, 1'700'000'123, "UIDVALIDITY changed"};
+    const std::string bytes = codec::encode(runs);
+    auto back = codec::decode_runs(bytes);
+    ASSERT_TRUE(back) << back.error().describe();
+    EXPECT_EQ(*back, runs);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        std::string bad = bytes;
+        bad[i] = static_cast<char>(static_cast<unsigned char>(bad[i]) ^ 0x20);
+        auto decoded = codec::decode_runs(bad);
+        ASSERT_FALSE(decoded) << "byte " << i << " went unnoticed";
+        EXPECT_TRUE(is_unreadable_record(decoded.error())) << decoded.error().describe();
+    }
 }
 
 TEST(Codec, TruncatedAndTrailingBytesAreRejected) {

@@ -42,7 +42,11 @@ protected:
             intent.folder = folder;
             intent.local_key = keyed.local_key;
             if (auto id = m_db->add_intent(txn, account, intent); !id) return util::unexpected(id.error());
-            return {};
+            auto runs = m_db->load_runs(txn, account);
+            if (!runs) return util::unexpected(runs.error());
+            AccountRuns record = runs->value_or(AccountRuns{});
+            record.folders[folder].checked_ok = 1'700'000'000;
+            return m_db->save_runs(txn, account, record);
         });
         ASSERT_TRUE(r) << r.error().describe();
     }
@@ -63,12 +67,20 @@ protected:
         EXPECT_TRUE(r);
         return n;
     }
+    std::optional<AccountRuns> runs(const std::string& account) {
+        auto txn = m_db->begin_read();
+        EXPECT_TRUE(txn);
+        auto r = m_db->load_runs(*txn, account);
+        EXPECT_TRUE(r);
+        return r ? *r : std::nullopt;
+    }
     bool intact(const std::string& account) {
         auto folders = m_db->list_folders(account);
         auto intents = m_db->list_intents(account);
         auto by_key = m_db->find_by_local_key(account, account + "-INBOX-1");
+        auto run = runs(account);
         return folders && folders->size() == 2 && messages(account, "INBOX") == 3 && messages(account, "Sent") == 3 &&
-               intents && intents->size() == 2 && by_key && by_key->size() == 1;
+               intents && intents->size() == 2 && by_key && by_key->size() == 1 && run && run->folders.size() == 2;
     }
 
     TempDir m_dir{"mailtwin-forget"};
@@ -87,6 +99,7 @@ TEST_F(ForgetTest, AnAccountGoesFromEveryDatabaseAndOnlyIt) {
     EXPECT_TRUE(m_db->find_by_local_key("a", "a-INBOX-1")->empty());
     EXPECT_TRUE(m_db->find_by_message_id_hash("a", test::mid_hash(1))->empty());
     EXPECT_FALSE(m_db->get_keyed("a", "INBOX", "a-INBOX-keyed")->has_value());
+    EXPECT_FALSE(runs("a").has_value());
     EXPECT_TRUE(intact("ab")) << "an account whose name extends the forgotten one is untouched";
     EXPECT_TRUE(intact("b"));
     EXPECT_FALSE(forget("a").any()) << "forgetting twice finds nothing";
@@ -102,6 +115,9 @@ TEST_F(ForgetTest, AFolderGoesWithItsIntentsAndOnlyIt) {
     EXPECT_EQ(messages("a", "Sent"), 0u);
     ASSERT_EQ(m_db->list_intents("a")->size(), 1u);
     EXPECT_EQ(m_db->list_intents("a")->front().folder, "INBOX");
+    ASSERT_TRUE(runs("a").has_value());
+    EXPECT_EQ(runs("a")->folders.size(), 1u);
+    EXPECT_TRUE(runs("a")->folders.contains("INBOX"));
     EXPECT_TRUE(intact("ab"));
     EXPECT_TRUE(intact("b"));
 }

@@ -117,9 +117,10 @@ TEST(Schema, FreshDatabaseStartsAtTheCurrentVersion) {
         ASSERT_TRUE(db) << db.error().describe();
         EXPECT_EQ(version_of(*db), schema::k_version);
     }
-    EXPECT_EQ(schema::k_version, 3U);
+    EXPECT_EQ(schema::k_version, 4U);
     // Checked after closing: one Env per file per process.
     EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
+    EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_runs_db));
 }
 
 TEST(Schema, VersionZeroIsMigratedByRebuildingIndexes) {
@@ -146,7 +147,7 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 3U);
+        EXPECT_EQ(version_of(*db), 4U);
         // Version 2 -> 3 rewrites the records with their checksums (v3); read as not detached.
         EXPECT_EQ(stored_message_version(*db, 5), 3);
         auto m = db->get_by_uid("acc", "INBOX", 5);
@@ -176,10 +177,45 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
         EXPECT_TRUE(db->get_keyed("acc", "INBOX", "upload-1")->has_value());
     }
     ASSERT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
+    ASSERT_TRUE(has_database(dir / "state.mdb", schema::k_runs_db));
     auto again = StateDb::open(dir / "state.mdb");
     ASSERT_TRUE(again) << again.error().describe();
-    EXPECT_EQ(version_of(*again), 3U);
+    EXPECT_EQ(version_of(*again), 4U);
     EXPECT_EQ(**again->get_keyed("acc", "INBOX", "upload-1"), test::sample_keyed("upload-1", false));
+}
+
+// The id of the last committed write transaction: it grows by one per commit that wrote pages.
+std::size_t last_txn_id(const std::filesystem::path& file) {
+    auto env = Env::open(file);
+    EXPECT_TRUE(env) << env.error().describe();
+    if (!env) return 0;
+    MDB_envinfo info{};
+    mdb_env_info(env->handle(), &info);
+    return info.me_last_txnid;
+}
+
+TEST(Schema, Version3IsMigratedByAddingRunsAndAReopenWritesNothing) {
+    TempDir dir;
+    fabricate(dir / "state.mdb", 3);
+    ASSERT_FALSE(has_database(dir / "state.mdb", schema::k_runs_db));
+    {
+        auto db = StateDb::open(dir / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        EXPECT_EQ(version_of(*db), 4U);
+        AccountRuns runs;
+        runs.last_run = 5;
+        runs.folders["INBOX"].checked_ok = 5;
+        ASSERT_TRUE(db->write([&](WriteTxn& txn) { return db->save_runs(txn, "acc", runs); }));
+        auto txn = db->begin_read();
+        ASSERT_TRUE(txn);
+        EXPECT_EQ(**db->load_runs(*txn, "acc"), runs);
+        EXPECT_FALSE(db->load_runs(*txn, "other")->has_value());
+    }
+    // A file at the current version: opening it commits no transaction (a sync that finds nothing to
+    // do writes only its run record).
+    const std::size_t before = last_txn_id(dir / "state.mdb");
+    ASSERT_TRUE(StateDb::open(dir / "state.mdb"));
+    EXPECT_EQ(last_txn_id(dir / "state.mdb"), before);
 }
 
 TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
@@ -189,8 +225,8 @@ TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     ASSERT_FALSE(db);
     EXPECT_EQ(db.error().code, make_error_code(Errc::newer_schema));
     EXPECT_NE(db.error().message.find("state written by a newer mailtwin"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("schema version 4"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("understands up to 3"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("schema version 5"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("understands up to 4"), std::string::npos) << db.error().message;
     EXPECT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a refused open creates nothing";
 
     auto env = Env::open(dir / "state.mdb");
