@@ -1,0 +1,198 @@
+#include "mailtwin/engine/notmuch_cli.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "mailtwin/engine/child_process.hpp"
+#include "mailtwin/engine/engine_error.hpp"
+
+namespace mailtwin::engine {
+namespace {
+
+// A first `notmuch new` over a large mail store takes minutes; a notmuch that is still running after
+// this long is stuck (a hung file system), and the account's lock must not be held forever.
+constexpr std::chrono::minutes k_notmuch_timeout{30};
+// `notmuch show` of a first run over every message of an account: far more than 100,000 messages.
+constexpr std::size_t k_max_notmuch_output = std::size_t{1} << 30;
+
+util::Unexpected notmuch_failure(const std::string& what) {
+    return util::unexpected(EngineError::notmuch_failed, what);
+}
+
+std::string first_line(const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) return line;
+    return {};
+}
+
+util::Expected<std::string> run_notmuch(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"notmuch"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::string shown = "notmuch " + args.front();
+    auto child = run_child(argv, k_notmuch_timeout, k_max_notmuch_output);
+    if (!child) {
+        if (child.error().code == std::errc::no_such_file_or_directory)
+            return notmuch_failure(
+                "notmuch is not installed (no \"notmuch\" program in PATH): install it (Debian: apt install "
+                "notmuch), or set notmuch_tags = false");
+        return notmuch_failure(shown + ": " + child.error().describe());
+    }
+    if (child->timed_out) return notmuch_failure(shown + " did not finish within 30 minutes");
+    if (child->exit_code != 0) {
+        const std::string said = first_line(child->err);
+        return notmuch_failure(shown + " failed (exit " + std::to_string(child->exit_code) + ")" +
+                               (said.empty() ? std::string() : ": " + said));
+    }
+    return std::move(child->out);
+}
+
+bool safe_in_batch(unsigned char c) {
+    return std::isalnum(c) || c == '+' || c == '-' || c == '_' || c == '@' || c == '=' || c == '.';
+}
+
+}  // namespace
+
+util::Expected<void> NotmuchCli::index() const {
+    auto out = run_notmuch({"new", "--quiet"});
+    if (!out) return util::unexpected(std::move(out).error());
+    return {};
+}
+
+util::Expected<std::vector<std::string>> NotmuchCli::config_values(const std::string& key) const {
+    auto out = run_notmuch({"config", "get", key});
+    if (!out) return util::unexpected(std::move(out).error());
+    std::vector<std::string> values;
+    std::istringstream lines(*out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) values.push_back(line);
+    return values;
+}
+
+util::Expected<std::filesystem::path> NotmuchCli::mail_root() const {
+    for (const char* key : {"database.mail_root", "database.path"}) {
+        auto values = config_values(key);
+        if (!values) return util::unexpected(std::move(values).error());
+        if (!values->empty()) return std::filesystem::path(values->front());
+    }
+    // notmuch without a configuration prints nothing and succeeds.
+    return notmuch_failure(
+        "notmuch has no configuration (it reads $NOTMUCH_CONFIG, else ~/.notmuch-config): run \"notmuch setup\" "
+        "and give it a mail root that holds this account's Maildir");
+}
+
+util::Expected<NotmuchRevision> NotmuchCli::revision() const {
+    // "<count>\t<uuid>\t<lastmod>"
+    auto out = run_notmuch({"count", "--lastmod", "--exclude=false", "--", "*"});
+    if (!out) return util::unexpected(std::move(out).error());
+    const std::string line = first_line(*out);
+    const auto tab1 = line.find('\t');
+    const auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+    NotmuchRevision rev;
+    if (tab2 != std::string::npos) {
+        rev.uuid = line.substr(tab1 + 1, tab2 - tab1 - 1);
+        const char* end = line.data() + line.size();
+        if (std::from_chars(line.data() + tab2 + 1, end, rev.lastmod).ptr == end && !rev.uuid.empty()) return rev;
+    }
+    return notmuch_failure("notmuch count --lastmod printed \"" + line + "\", not a count, uuid and revision");
+}
+
+util::Expected<std::uint64_t> NotmuchCli::count(const std::string& query) const {
+    auto out = run_notmuch({"count", "--exclude=false", "--", query});
+    if (!out) return util::unexpected(std::move(out).error());
+    const std::string line = first_line(*out);
+    std::uint64_t n = 0;
+    if (std::from_chars(line.data(), line.data() + line.size(), n).ptr != line.data() + line.size() || line.empty())
+        return notmuch_failure("notmuch count printed \"" + line + "\", not a number");
+    return n;
+}
+
+util::Expected<std::vector<std::string>> NotmuchCli::ids(const std::string& query) const {
+    auto out = run_notmuch({"search", "--output=messages", "--format=text0", "--exclude=false", "--", query});
+    if (!out) return util::unexpected(std::move(out).error());
+    std::vector<std::string> ids;
+    std::size_t pos = 0;
+    for (std::size_t end; (end = out->find('\0', pos)) != std::string::npos; pos = end + 1) {
+        std::string_view id(out->data() + pos, end - pos);
+        if (id.starts_with("id:")) id.remove_prefix(3);
+        ids.emplace_back(id);
+    }
+    return ids;
+}
+
+util::Expected<std::vector<NotmuchMessage>> NotmuchCli::messages(const std::string& query) const {
+    auto out = run_notmuch({"show", "--format=sexp", "--format-version=5", "--body=false", "--entire-thread=false",
+                            "--exclude=false", "--", query});
+    if (!out) return util::unexpected(std::move(out).error());
+    return parse_notmuch_show(*out);
+}
+
+util::Expected<void> NotmuchCli::tag(const std::string& batch, const std::filesystem::path& scratch_file) const {
+    {
+        std::ofstream file(scratch_file, std::ios::binary | std::ios::trunc);
+        file << batch;
+        if (!file.flush()) return util::unexpected(util::system_error(errno, "cannot write " + scratch_file.string()));
+    }
+    auto out = run_notmuch({"tag", "--batch", "--input=" + scratch_file.string()});
+    std::error_code ignored;
+    std::filesystem::remove(scratch_file, ignored);
+    if (!out) return util::unexpected(std::move(out).error());
+    return {};
+}
+
+std::string notmuch_hex_encode(std::string_view text) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : text) {
+        if (safe_in_batch(c)) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> notmuch_hex_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        unsigned value = 0;
+        if (i + 2 >= text.size()) return std::nullopt;
+        auto r = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+        if (r.ptr != text.data() + i + 3) return std::nullopt;
+        out += static_cast<char>(value);
+        i += 2;
+    }
+    return out;
+}
+
+std::string notmuch_term(std::string_view prefix, std::string_view value) {
+    std::string out(prefix);
+    out += ":\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string notmuch_batch_line(const std::vector<std::string>& add, const std::vector<std::string>& remove,
+                               const std::string& id) {
+    if (add.empty() && remove.empty()) return {};
+    std::string line;
+    for (const auto& t : add) line += "+" + notmuch_hex_encode(t) + " ";
+    for (const auto& t : remove) line += "-" + notmuch_hex_encode(t) + " ";
+    return line + "-- " + notmuch_term("id", id) + "\n";
+}
+
+}  // namespace mailtwin::engine
