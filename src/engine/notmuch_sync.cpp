@@ -60,9 +60,9 @@ util::Expected<NotmuchStep> sync_notmuch_tags(const config::Account& account, co
     // message has keywords or tags to carry.
     if (!std::filesystem::is_directory(account.maildir)) return NotmuchStep{};
     const NotmuchCli cli;
-    if (auto r = cli.index(); !r) return util::unexpected(std::move(r).error());
-    auto root = cli.mail_root();
+    auto root = cli.mail_root();  // first: without a configuration, the way to make one
     if (!root) return util::unexpected(std::move(root).error());
+    if (auto r = cli.index(); !r) return util::unexpected(std::move(r).error());
     auto scope = scope_of(account, *root);
     if (!scope) return util::unexpected(std::move(scope).error());
     auto never_sent = cli.config_values("new.tags");
@@ -75,8 +75,11 @@ util::Expected<NotmuchStep> sync_notmuch_tags(const config::Account& account, co
     if (!base) return util::unexpected(std::move(base).error());
 
     const bool incremental = base->uuid == revision->uuid;
-    const std::string query =
-        incremental ? "(" + scope->query + ") and lastmod:" + std::to_string(base->lastmod + 1) + ".." : scope->query;
+    // notmuch reads "*" as "every message" only as the whole query, not inside one.
+    const std::string changed = "lastmod:" + std::to_string(base->lastmod + 1) + "..";
+    const std::string query = !incremental          ? scope->query
+                              : scope->query == "*" ? changed
+                                                    : "(" + scope->query + ") and " + changed;
     auto messages = cli.messages(query);
     if (!messages) return util::unexpected(std::move(messages).error());
 
