@@ -179,11 +179,13 @@ constexpr std::array<std::string_view, 14> k_imap_keys{"host",
                                                        "connect_timeout",
                                                        "greeting_timeout",
                                                        "command_timeout"};
-constexpr std::array<std::string_view, 13> k_sync_keys{
-    "direction",   "expunge",        "folders",      "on_conflict",
-    "max_size",    "max_age_days",   "max_messages", "max_delete_percent",
-    "keywords",    "local_keywords", "trash",        "skip_special_use",
-    "notmuch_tags"};
+constexpr std::array<std::string_view, 14> k_sync_keys{"direction",    "expunge",
+                                                       "folders",      "on_conflict",
+                                                       "max_size",     "max_age_days",
+                                                       "max_messages", "max_delete_percent",
+                                                       "keywords",     "local_keywords",
+                                                       "trash",        "skip_special_use",
+                                                       "notmuch_tags", "notmuch_ignore_tags"};
 // RFC 6154 special-use attributes (and Gmail's \Important), in their canonical spelling.
 constexpr std::array<std::string_view, 8> k_special_use_names{"\\All",  "\\Archive", "\\Drafts", "\\Flagged",
                                                               "\\Junk", "\\Sent",    "\\Trash",  "\\Important"};
@@ -331,6 +333,7 @@ void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const
 // removed, so it needs the letters (keywords = "dovecot") and every letter removal taken as the
 // user's (local_keywords = "kept", its default then).
 void read_notmuch_tags(const Section& s, Sync& sync) {
+    if (auto ignored = s.string_array("notmuch_ignore_tags")) sync.notmuch_ignore_tags = *ignored;
     auto v = s.boolean("notmuch_tags");
     if (!v || !*v) return;
     sync.notmuch_tags = true;

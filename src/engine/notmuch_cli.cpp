@@ -57,57 +57,49 @@ bool safe_in_batch(unsigned char c) {
 }  // namespace
 
 util::Expected<void> NotmuchCli::index() const {
-    auto out = run_notmuch({"new", "--quiet"});
+    // Without the user's hooks: a pre-new hook that runs mailtwin would wait for this run's lock, and
+    // the user's own `notmuch new` runs them (a post-new tagger finds the new messages still tagged by
+    // new.tags then).
+    auto out = run_notmuch({"new", "--quiet", "--no-hooks"});
     if (!out) return util::unexpected(std::move(out).error());
     return {};
 }
 
-util::Expected<std::vector<std::string>> NotmuchCli::config_values(const std::string& key) const {
-    auto out = run_notmuch({"config", "get", key});
+util::Expected<NotmuchSettings> NotmuchCli::settings() const {
+    auto out = run_notmuch({"config", "list"});
     if (!out) return util::unexpected(std::move(out).error());
-    std::vector<std::string> values;
+    std::filesystem::path database_path;
+    NotmuchSettings settings;
     std::istringstream lines(*out);
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) values.push_back(line);
-    return values;
-}
-
-util::Expected<std::filesystem::path> NotmuchCli::mail_root() const {
-    for (const char* key : {"database.mail_root", "database.path"}) {
-        auto values = config_values(key);
-        if (!values) return util::unexpected(std::move(values).error());
-        if (!values->empty()) return std::filesystem::path(values->front());
+    for (std::string line; std::getline(lines, line);) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+        if (key == "database.mail_root") settings.mail_root = value;
+        if (key == "database.path") database_path = value;
+        if (key != "new.tags") continue;
+        std::istringstream tags(value);
+        for (std::string tag; std::getline(tags, tag, ';');)
+            if (!tag.empty()) settings.new_tags.push_back(tag);
     }
-    // notmuch without a configuration prints nothing and succeeds.
-    return notmuch_failure(
-        "notmuch has no configuration (it reads $NOTMUCH_CONFIG, else ~/.notmuch-config): run \"notmuch setup\" "
-        "and give it a mail root that holds this account's Maildir");
+    if (settings.mail_root.empty()) settings.mail_root = database_path;
+    // notmuch without a configuration lists nothing and succeeds.
+    if (settings.mail_root.empty())
+        return notmuch_failure(
+            "notmuch has no configuration (it reads $NOTMUCH_CONFIG, else ~/.notmuch-config): run \"notmuch "
+            "setup\" and give it a mail root that holds this account's Maildir");
+    return settings;
 }
 
-util::Expected<NotmuchRevision> NotmuchCli::revision() const {
+util::Expected<NotmuchRevision> NotmuchCli::revision(const std::string& query) const {
     // "<count>\t<uuid>\t<lastmod>"
-    auto out = run_notmuch({"count", "--lastmod", "--exclude=false", "--", "*"});
+    auto out = run_notmuch({"count", "--lastmod", "--exclude=false", "--", query});
     if (!out) return util::unexpected(std::move(out).error());
-    const std::string line = first_line(*out);
-    const auto tab1 = line.find('\t');
-    const auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+    std::istringstream fields(first_line(*out));
     NotmuchRevision rev;
-    if (tab2 != std::string::npos) {
-        rev.uuid = line.substr(tab1 + 1, tab2 - tab1 - 1);
-        const char* end = line.data() + line.size();
-        if (std::from_chars(line.data() + tab2 + 1, end, rev.lastmod).ptr == end && !rev.uuid.empty()) return rev;
-    }
-    return notmuch_failure("notmuch count --lastmod printed \"" + line + "\", not a count, uuid and revision");
-}
-
-util::Expected<std::uint64_t> NotmuchCli::count(const std::string& query) const {
-    auto out = run_notmuch({"count", "--exclude=false", "--", query});
-    if (!out) return util::unexpected(std::move(out).error());
-    const std::string line = first_line(*out);
-    std::uint64_t n = 0;
-    if (std::from_chars(line.data(), line.data() + line.size(), n).ptr != line.data() + line.size() || line.empty())
-        return notmuch_failure("notmuch count printed \"" + line + "\", not a number");
-    return n;
+    if (fields >> rev.count >> rev.uuid >> rev.lastmod) return rev;
+    return notmuch_failure("notmuch count --lastmod printed \"" + first_line(*out) +
+                           "\", not a count, a uuid and a revision");
 }
 
 util::Expected<std::vector<std::string>> NotmuchCli::ids(const std::string& query) const {

@@ -60,15 +60,16 @@ util::Expected<NotmuchStep> sync_notmuch_tags(const config::Account& account, co
     // message has keywords or tags to carry.
     if (!std::filesystem::is_directory(account.maildir)) return NotmuchStep{};
     const NotmuchCli cli;
-    auto root = cli.mail_root();  // first: without a configuration, the way to make one
-    if (!root) return util::unexpected(std::move(root).error());
+    auto settings = cli.settings();  // first: without a configuration, the way to make one
+    if (!settings) return util::unexpected(std::move(settings).error());
     if (auto r = cli.index(); !r) return util::unexpected(std::move(r).error());
-    auto scope = scope_of(account, *root);
+    auto scope = scope_of(account, settings->mail_root);
     if (!scope) return util::unexpected(std::move(scope).error());
-    auto never_sent = cli.config_values("new.tags");
-    if (!never_sent) return util::unexpected(std::move(never_sent).error());
-    const TagFilter filter(*never_sent);
-    auto revision = cli.revision();
+    auto never_sent = settings->new_tags;
+    never_sent.insert(never_sent.end(), account.sync.notmuch_ignore_tags.begin(),
+                      account.sync.notmuch_ignore_tags.end());
+    const TagFilter filter(never_sent);
+    auto revision = cli.revision(scope->query);
     if (!revision) return util::unexpected(std::move(revision).error());
     const auto base_file = TagBase::file_for(state_dir, account.name);
     auto base = TagBase::load(base_file);
@@ -138,9 +139,7 @@ util::Expected<NotmuchStep> sync_notmuch_tags(const config::Account& account, co
     }
     // Messages gone from the account (expunged, deleted) leave no trace in a lastmod query: when the
     // base holds more messages than the account, the ids notmuch still has say which to drop.
-    auto count = cli.count(scope->query);
-    if (!count) return util::unexpected(std::move(count).error());
-    if (next.messages.size() > *count) {
+    if (next.messages.size() > revision->count) {
         auto ids = cli.ids(scope->query);
         if (!ids) return util::unexpected(std::move(ids).error());
         const std::set<std::string> present(ids->begin(), ids->end());

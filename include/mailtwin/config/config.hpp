@@ -73,6 +73,8 @@ struct Sync {
     std::vector<std::string> skip_special_use{"\\All"};
     // IMAP keywords <-> notmuch tags through the notmuch command line (engine/notmuch_sync.hpp).
     bool notmuch_tags = false;
+    // Tags that stay in notmuch and keywords that stay on the server, besides notmuch's own tags.
+    std::vector<std::string> notmuch_ignore_tags;
 };
 
 struct Account {

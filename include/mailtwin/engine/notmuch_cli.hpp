@@ -15,25 +15,29 @@
 
 namespace mailtwin::engine {
 
+// What the tag sync needs of notmuch's configuration.
+struct NotmuchSettings {
+    std::filesystem::path mail_root;  // database.mail_root (database.path when that is unset)
+    std::vector<std::string> new_tags;
+};
+
 // notmuch's database revision: messages changed since `lastmod` match "lastmod:<lastmod + 1>..",
 // as long as the database keeps its `uuid` (a rebuilt or compacted database gets a new one).
 struct NotmuchRevision {
+    std::uint64_t count = 0;  // of the messages the query matched
     std::string uuid;
     std::uint64_t lastmod = 0;
 };
 
 class NotmuchCli {
 public:
-    // notmuch new --quiet: index what changed in the mail store (cheap when nothing did).
+    // notmuch new --quiet --no-hooks: index what changed in the mail store (cheap when nothing did).
     [[nodiscard]] util::Expected<void> index() const;
-    // notmuch config get KEY: its values, one per line (none when it is unset).
-    [[nodiscard]] util::Expected<std::vector<std::string>> config_values(const std::string& key) const;
-    // The configured mail root (database.mail_root, else database.path), or a failure that says how
-    // to configure notmuch when it has no configuration.
-    [[nodiscard]] util::Expected<std::filesystem::path> mail_root() const;
-    [[nodiscard]] util::Expected<NotmuchRevision> revision() const;
-    // How many messages match `query`, and their ids (excluded tags included, as everywhere here).
-    [[nodiscard]] util::Expected<std::uint64_t> count(const std::string& query) const;
+    // From notmuch config list; fails with how to configure notmuch when it has no configuration.
+    [[nodiscard]] util::Expected<NotmuchSettings> settings() const;
+    // The database's revision, and how many messages match `query` (excluded tags included, as
+    // everywhere here).
+    [[nodiscard]] util::Expected<NotmuchRevision> revision(const std::string& query) const;
     [[nodiscard]] util::Expected<std::vector<std::string>> ids(const std::string& query) const;
     // The id, files and tags of every message matching `query`.
     [[nodiscard]] util::Expected<std::vector<NotmuchMessage>> messages(const std::string& query) const;

@@ -4,7 +4,8 @@
 //     "$Label1" is "$Label1"; so each round trip is exact.
 //   - notmuch's own tags never cross: those it sets itself (inbox, unread, new, attachment, signed,
 //     encrypted) or derives from the Maildir flags mailtwin already syncs as IMAP flags (replied,
-//     flagged, passed, draft; unread is \Seen), and the tags of notmuch's new.tags; nor does a tag
+//     flagged, passed, draft; unread is \Seen), the tags of notmuch's new.tags and those of the
+//     account's notmuch_ignore_tags; nor does a tag
 //     that cannot be an IMAP keyword (RFC 3501 atom: printable ASCII without space and (){%*"\]).
 //     A keyword of those names stays on the server and becomes no tag.
 //   - three-way, per name, against the base (what both sides agreed on at the last step): a name
@@ -20,7 +21,8 @@ namespace mailtwin::engine {
 
 class TagFilter {
 public:
-    // `never_sent`: tags besides notmuch's own that never cross (the new.tags of notmuch's config).
+    // `never_sent`: tags besides notmuch's own that never cross (notmuch's new.tags, the account's
+    // notmuch_ignore_tags).
     explicit TagFilter(const std::vector<std::string>& never_sent = {});
     // Whether `name` crosses between keywords and tags.
     [[nodiscard]] bool crosses(std::string_view name) const;

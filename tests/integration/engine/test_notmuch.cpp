@@ -77,16 +77,19 @@ std::set<std::string> server_keywords(const Scenario& s, const std::string& leaf
 
 using Names = std::set<std::string>;
 
-// notmuch_tags = true on a scenario, synced with the test's notmuch configuration.
-class NotmuchTags : public ::testing::Test {
+// notmuch_tags = true on a scenario, synced with the test's notmuch configuration, whose mail root is
+// the Maildir itself ("maildir") or the directory above it ("above": the account is path:Mail/**).
+class NotmuchTags : public ::testing::TestWithParam<std::string> {
 protected:
-    NotmuchTags() : s("nmtags", "notmuch_tags = true\n"), notmuch(s.maildir()) {}
+    NotmuchTags()
+        : s("nmtags", "notmuch_tags = true\nnotmuch_ignore_tags = [\"private\"]\n"),
+          notmuch(GetParam() == "above" ? s.maildir().parent_path() : s.maildir()) {}
     RunResult sync(const std::string& env = "") { return s.sync("", notmuch.env() + " " + env); }
     Scenario s;
     Notmuch notmuch;
 };
 
-TEST_F(NotmuchTags, KeywordsOnTheServerBecomeTags) {
+TEST_P(NotmuchTags, KeywordsOnTheServerBecomeTags) {
     s.server_create("INBOX");
     s.server_append("INBOX", "k1", "\\Seen Work $Label1");
     s.server_append("INBOX", "k2", "");
@@ -101,20 +104,20 @@ TEST_F(NotmuchTags, KeywordsOnTheServerBecomeTags) {
     EXPECT_EQ(server_keywords(s, "INBOX", "k1"), (Names{"$Label1", "Work"}));
 }
 
-TEST_F(NotmuchTags, TagAddedInNotmuchBecomesAKeywordOnTheServer) {
+TEST_P(NotmuchTags, TagAddedInNotmuchBecomesAKeywordOnTheServer) {
     s.server_create("INBOX");
     s.server_append("INBOX", "k1", "\\Seen");
     ASSERT_EQ(sync().exit_code, 0);
-    notmuch.tag("+Urgent +todo +'has space'", "k1");
+    notmuch.tag("+Urgent +todo +'has space' +private", "k1");
     auto r = sync();
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(server_keywords(s, "INBOX", "k1"), (Names{"Urgent", "todo"}))
-        << "a tag that is no IMAP atom stays in notmuch";
-    EXPECT_EQ(notmuch.tags("k1"), (Names{"Urgent", "has space", "inbox", "todo"}));
+        << "a tag that is no IMAP atom, and one of notmuch_ignore_tags, stay in notmuch";
+    EXPECT_EQ(notmuch.tags("k1"), (Names{"Urgent", "has space", "inbox", "private", "todo"}));
     EXPECT_EQ(s.server(), s.local());
 }
 
-TEST_F(NotmuchTags, TagRemovedInNotmuchRemovesTheKeyword) {
+TEST_P(NotmuchTags, TagRemovedInNotmuchRemovesTheKeyword) {
     s.server_create("INBOX");
     s.server_append("INBOX", "one", "\\Seen Work");  // its only keyword: local_keywords = "auto" would keep it
     s.server_append("INBOX", "two", "\\Seen Work Home");
@@ -133,7 +136,7 @@ TEST_F(NotmuchTags, TagRemovedInNotmuchRemovesTheKeyword) {
     EXPECT_EQ(server_keywords(s, "INBOX", "one"), Names{});
 }
 
-TEST_F(NotmuchTags, KeywordRemovedOnTheServerRemovesTheTag) {
+TEST_P(NotmuchTags, KeywordRemovedOnTheServerRemovesTheTag) {
     s.server_create("INBOX");
     s.server_append("INBOX", "k1", "\\Seen Work Home");
     ASSERT_EQ(sync().exit_code, 0);
@@ -145,7 +148,7 @@ TEST_F(NotmuchTags, KeywordRemovedOnTheServerRemovesTheTag) {
     EXPECT_EQ(server_keywords(s, "INBOX", "k1"), Names{"Home"});
 }
 
-TEST_F(NotmuchTags, BothSidesChangedDifferentKeywordsAndBothChangesAreKept) {
+TEST_P(NotmuchTags, BothSidesChangedDifferentKeywordsAndBothChangesAreKept) {
     s.server_create("INBOX");
     s.server_append("INBOX", "k1", "\\Seen Work Old");
     ASSERT_EQ(sync().exit_code, 0);
@@ -165,7 +168,7 @@ TEST_F(NotmuchTags, BothSidesChangedDifferentKeywordsAndBothChangesAreKept) {
     EXPECT_EQ(server_keywords(s, "INBOX", "k1"), (Names{"Laptop", "Phone"}));
 }
 
-TEST_F(NotmuchTags, DownloadedCopyInAnotherFolderKeepsItsKeywords) {
+TEST_P(NotmuchTags, DownloadedCopyInAnotherFolderKeepsItsKeywords) {
     // A message new to the tag sync has no base: its keywords and tags are merged, none removed,
     // also when notmuch indexes it for the first time with only new.tags.
     s.server_create("INBOX");
@@ -182,21 +185,27 @@ TEST_F(NotmuchTags, DownloadedCopyInAnotherFolderKeepsItsKeywords) {
     EXPECT_EQ(notmuch.tags("k2"), (Names{"Project", "inbox"}));
 }
 
-TEST_F(NotmuchTags, NotmuchNotInstalledFailsTheTagStepOnly) {
+INSTANTIATE_TEST_SUITE_P(MailRoot, NotmuchTags, ::testing::Values("maildir", "above"),
+                         [](const auto& param_info) { return std::string(param_info.param); });
+
+TEST(NotmuchTagsFailure, NotmuchNotInstalledFailsTheTagStepOnly) {
+    Scenario s("nmfail", "notmuch_tags = true\n");
+    const Notmuch notmuch(s.maildir());
     s.server_create("INBOX");
     s.server_append("INBOX", "k1", "\\Seen Work");
-    auto r = sync("PATH=/nonexistent");
+    auto r = s.sync("", notmuch.env() + " PATH=/nonexistent");
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find("notmuch is not installed"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("apt install notmuch"), std::string::npos) << r.output;
     EXPECT_EQ(s.local(), s.server()) << "the mail is synced all the same";
     // Once notmuch is there, the next sync catches up.
-    r = sync();
+    r = s.sync("", notmuch.env());
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(notmuch.tags("k1"), (Names{"Work", "inbox"}));
 }
 
-TEST_F(NotmuchTags, MaildirOutsideTheNotmuchRootIsExplained) {
+TEST(NotmuchTagsFailure, MaildirOutsideTheNotmuchRootIsExplained) {
+    Scenario s("nmfail", "notmuch_tags = true\n");
     TempDir elsewhere("mailtwin-notmuch-root");
     const Notmuch other(elsewhere.path());
     s.server_create("INBOX");
