@@ -28,6 +28,8 @@ PACKAGES=(
   isync offlineimap3
   # a mail reader that drops keyword letters when it renames (mu4e's `mu server`): reader tests
   maildir-utils
+  # the mail indexer whose tags notmuch_tags syncs with keywords, run by the engine and its tests
+  notmuch
   # the real cron daemon the shipped crontab line is run under (tests/fixtures/cron-private.sh)
   cron
   # the terminal the progress display is checked in (tmux capture-pane)

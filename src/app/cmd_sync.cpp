@@ -80,6 +80,10 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
             not_found.push_back(account->name + ": " + result.fatal->message);
             continue;
         }
+        for (const auto& e : result.errors) {
+            above([&] { util::log_error(account->name + ": " + e.describe()); });
+            exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
+        }
         if (result.fatal) {
             // Under -q a lock clash is silent (exit 4 still tells): the run before is still at work, so
             // nothing is wrong, and cron mails whatever a job prints.

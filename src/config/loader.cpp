@@ -179,10 +179,13 @@ constexpr std::array<std::string_view, 14> k_imap_keys{"host",
                                                        "connect_timeout",
                                                        "greeting_timeout",
                                                        "command_timeout"};
-constexpr std::array<std::string_view, 12> k_sync_keys{"direction",    "expunge",      "folders",
-                                                       "on_conflict",  "max_size",     "max_age_days",
-                                                       "max_messages", "max_delete_percent", "keywords",
-                                                       "local_keywords", "trash",      "skip_special_use"};
+constexpr std::array<std::string_view, 14> k_sync_keys{"direction",    "expunge",
+                                                       "folders",      "on_conflict",
+                                                       "max_size",     "max_age_days",
+                                                       "max_messages", "max_delete_percent",
+                                                       "keywords",     "local_keywords",
+                                                       "trash",        "skip_special_use",
+                                                       "notmuch_tags", "notmuch_ignore_tags"};
 // RFC 6154 special-use attributes (and Gmail's \Important), in their canonical spelling.
 constexpr std::array<std::string_view, 8> k_special_use_names{"\\All",  "\\Archive", "\\Drafts", "\\Flagged",
                                                               "\\Junk", "\\Sent",    "\\Trash",  "\\Important"};
@@ -327,6 +330,30 @@ void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const
     }
 }
 
+// notmuch_tags carries tags as keyword letters in the Maildir and removes a letter when a tag is
+// removed, so it needs the letters (keywords = "dovecot") and every letter removal taken as the
+// user's (local_keywords = "kept", its default then).
+void read_notmuch_tags(const Section& s, Sync& sync) {
+    if (auto ignored = s.string_array("notmuch_ignore_tags")) sync.notmuch_ignore_tags = *ignored;
+    auto v = s.boolean("notmuch_tags");
+    if (!v || !*v) return;
+    sync.notmuch_tags = true;
+    if (sync.keywords == Keywords::ignore)
+        s.fail(s.node("notmuch_tags")->source(),
+               "notmuch_tags = true carries tags as keywords, which keywords = \"ignore\" keeps out of the Maildir; "
+               "remove one of the two");
+    if (!s.has("local_keywords")) {
+        sync.local_keywords = LocalKeywords::kept;
+    } else if (sync.local_keywords != LocalKeywords::kept) {
+        const std::string value(to_string(sync.local_keywords));
+        s.fail(s.node("local_keywords")->source(),
+               "notmuch_tags = true removes a keyword letter when its tag is removed in notmuch, which local_keywords "
+               "= \"" +
+                   value +
+                   "\" would take for a mail reader dropping it; set local_keywords = \"kept\" or leave it out");
+    }
+}
+
 void read_sync(const Section& s, Sync& sync) {
     if (auto v = s.choice("direction", k_direction_values)) sync.direction = *v;
     if (auto v = s.choice("expunge", k_expunge_values)) sync.expunge = *v;
@@ -349,6 +376,7 @@ void read_sync(const Section& s, Sync& sync) {
     if (auto v = s.choice("keywords", k_keywords_values)) sync.keywords = *v;
     if (auto v = s.choice("local_keywords", k_local_keywords_values)) sync.local_keywords = *v;
     if (auto v = s.string("trash")) sync.trash = *v;
+    read_notmuch_tags(s, sync);
     if (auto v = s.string_array("skip_special_use")) {
         sync.skip_special_use.clear();
         for (const auto& name : *v) {

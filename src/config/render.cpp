@@ -116,6 +116,11 @@ std::string render_resolved(const Config& config) {
         out << "keywords = " << toml_string(to_string(a.sync.keywords)) << "\n";
         out << "local_keywords = " << toml_string(to_string(a.sync.local_keywords)) << "\n";
         out << "trash = " << toml_string(a.sync.trash) << "\n";
+        out << "notmuch_tags = " << (a.sync.notmuch_tags ? "true" : "false") << "\n";
+        out << "notmuch_ignore_tags = [";
+        for (std::size_t i = 0; i < a.sync.notmuch_ignore_tags.size(); ++i)
+            out << (i ? ", " : "") << toml_string(a.sync.notmuch_ignore_tags[i]);
+        out << "]\n";
         out << "skip_special_use = [";
         for (std::size_t i = 0; i < a.sync.skip_special_use.size(); ++i)
             out << (i ? ", " : "") << toml_string(a.sync.skip_special_use[i]);

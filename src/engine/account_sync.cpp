@@ -13,6 +13,7 @@
 #include "mailtwin/engine/forget.hpp"
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/moves.hpp"
+#include "mailtwin/engine/notmuch_sync.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/run_record.hpp"
 #include "mailtwin/engine/secret.hpp"
@@ -34,6 +35,25 @@ bool is_damaged_state(const util::Error& e) {
     using state::Errc;
     return e.code == Errc::corrupted || e.code == Errc::unknown_record_version || e.code == Errc::truncated_record ||
            e.code == Errc::trailing_bytes;
+}
+
+void notify(AccountResult& result, const Reporter& reporter, const std::string& text) {
+    result.notices.push_back(text);
+    if (reporter.notice) reporter.notice(result.account, text);
+}
+
+// One notmuch tag step (notmuch_sync.hpp). Its failure fails no folder: the mail is synced all the
+// same, and the next step catches up.
+void notmuch_step(const config::Account& account, const std::filesystem::path& state_dir, AccountResult& result,
+                  const Reporter& reporter) {
+    auto step = sync_notmuch_tags(account, state_dir);
+    if (!step) {
+        result.errors.push_back(std::move(step).error());
+        return;
+    }
+    for (auto& problem : step->problems) result.errors.push_back(std::move(problem));
+    for (const auto& note : step->notes) notify(result, reporter, "notmuch: " + note);
+    if (auto line = describe(*step); !line.empty()) notify(result, reporter, line);
 }
 
 // A folder as both sides and the state know it.
@@ -81,10 +101,7 @@ struct AccountRun {
     bool streaming = false;  // no folder can be a move's source: execute each as soon as it is planned
     net::WriteLog writes{};  // what this run's commands did to each server folder (own_changes.hpp)
 
-    void notice(const std::string& text) {
-        result.notices.push_back(text);
-        if (reporter.notice) reporter.notice(account.name, text);
-    }
+    void notice(const std::string& text) { notify(result, reporter, text); }
     void done(FolderResult r) {
         if (r.error && is_damaged_state(*r.error))
             r.error->message += "; to start this folder's state afresh (mail is not touched): " +
@@ -494,6 +511,10 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         result.failure = AccountFailure::connection;
         return result;
     }
+    // Tags changed in notmuch become keyword letters first, so that this sync carries them; the
+    // keywords it brings become tags after it. A dry run changes nothing, in notmuch neither.
+    const bool notmuch_tags = account.sync.notmuch_tags && !request.dry_run;
+    if (notmuch_tags) notmuch_step(account, state_dir, result, reporter);
     asio::io_context io;
     RunOptions options;
     options.policy = sync::policy_from_config(account.sync, request.force, request.full);
@@ -584,6 +605,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     for (auto& conn : run.connections)
         if (conn) asio::co_spawn(io, conn->logout(), asio::detached);
     run_phase();
+    if (notmuch_tags && !result.fatal) notmuch_step(account, state_dir, result, reporter);
     return result;
 }
 

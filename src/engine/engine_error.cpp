@@ -21,6 +21,7 @@ public:
                 return "unexpected failure";
             case EngineError::messages_not_carried: return "messages not synced";
             case EngineError::folder_name_collision: return "folder names collide locally";
+            case EngineError::notmuch_failed: return "notmuch tags not synced";
         }
         return "unknown engine error";
     }

@@ -1,11 +1,9 @@
 #include "mailtwin/engine/keyword_map.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <fstream>
 #include <sstream>
+
+#include "mailtwin/engine/atomic_file.hpp"
 
 namespace mailtwin::engine {
 
@@ -63,19 +61,7 @@ util::Expected<void> KeywordMap::save() {
     std::string text;
     for (std::size_t i = 0; i < k_letters; ++i)
         if (m_names[i]) text += std::to_string(i) + " " + *m_names[i] + "\n";
-    // Written beside and renamed over, so a reader never sees half a file.
-    auto tmp = m_file;
-    tmp += ".mailtwin-tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return util::unexpected(util::system_error(errno, "cannot write " + tmp.string()));
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    int e = errno;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), m_file.c_str()) != 0) {
-        if (ok) e = errno;
-        ::unlink(tmp.c_str());
-        return util::unexpected(util::system_error(e, "cannot write " + m_file.string()));
-    }
+    if (auto r = write_file_atomically(m_file, text); !r) return r;
     m_dirty = false;
     return {};
 }

@@ -1,17 +1,10 @@
 #include "mailtwin/engine/secret.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
-#include <cerrno>
 #include <string_view>
 #include <vector>
 
+#include "mailtwin/engine/child_process.hpp"
 #include "mailtwin/engine/engine_error.hpp"
 
 namespace mailtwin::engine {
@@ -55,65 +48,15 @@ std::string shown_error_line(std::string_view stderr_text, std::string_view stdo
 }  // namespace
 
 util::Expected<std::string> run_password_command(const std::string& command, std::chrono::milliseconds timeout) {
-    int out[2], err[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) return util::unexpected(util::system_error(errno, "pipe for password_cmd"));
-    if (::pipe2(err, O_CLOEXEC) != 0) {
-        ::close(out[0]);
-        ::close(out[1]);
-        return util::unexpected(util::system_error(errno, "pipe for password_cmd"));
-    }
-    pid_t pid = ::fork();
-    if (pid < 0) return util::unexpected(util::system_error(errno, "fork for password_cmd"));
-    if (pid == 0) {
-        ::dup2(out[1], STDOUT_FILENO);
-        ::dup2(err[1], STDERR_FILENO);
-        int devnull = ::open("/dev/null", O_RDONLY);
-        if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    ::close(out[1]);
-    ::close(err[1]);
-    std::string stdout_text, stderr_text;
-    std::array<pollfd, 2> fds{pollfd{out[0], POLLIN, 0}, pollfd{err[0], POLLIN, 0}};
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    bool timed_out = false;
-    std::array<char, 4096> buf;
-    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        int n = ::poll(fds.data(), fds.size(), static_cast<int>(left.count()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) continue;
-        for (std::size_t i = 0; i < fds.size(); ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            ssize_t got = ::read(fds[i].fd, buf.data(), buf.size());
-            if (got > 0) {
-                std::string& target = i == 0 ? stdout_text : stderr_text;
-                if (target.size() < (1 << 20)) target.append(buf.data(), static_cast<std::size_t>(got));
-            } else if (got == 0 || errno != EINTR) {
-                ::close(fds[i].fd);
-                fds[i].fd = -1;
-            }
-        }
-    }
-    for (auto& f : fds)
-        if (f.fd >= 0) ::close(f.fd);
-    if (timed_out) ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (timed_out)
+    auto child = run_child({"/bin/sh", "-c", command}, timeout);
+    if (!child) return util::unexpected(std::move(child).error());
+    if (child->timed_out)
         return secret_failure("password_cmd \"" + command + "\" did not finish within " +
                               std::to_string(timeout.count() / 1000) + " s (does it wait for input, e.g. a gpg pinentry?)");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return secret_failure("password_cmd \"" + command + "\" failed (exit " +
-                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")" +
-                              shown_error_line(stderr_text, stdout_text));
-    return stdout_text;
+    if (child->exit_code != 0)
+        return secret_failure("password_cmd \"" + command + "\" failed (exit " + std::to_string(child->exit_code) +
+                              ")" + shown_error_line(child->err, child->out));
+    return std::move(child->out);
 }
 
 util::Expected<std::string> resolve_secret(const config::Imap& imap, std::chrono::milliseconds timeout) {

@@ -195,6 +195,7 @@ asio::awaitable<WatchState> Watcher::sync_step(AccountWatch& a) {
     a.retry_at.reset();
     a.backoff.reset();  // a completed pass proves the server reachable
     go_online(a);
+    for (const auto& e : result->errors) util::log_error(a.name + ": " + e.describe());
     if (full) {
         a.full_due = false;
         a.next_full = Clock::now() + m_options.watch_interval;

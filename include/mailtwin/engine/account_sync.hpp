@@ -30,6 +30,8 @@ struct AccountResult {
     std::optional<util::Error> fatal;  // nothing was synced
     AccountFailure failure = AccountFailure::none;
     std::vector<std::string> notices;  // folders created, skipped, recreated
+    // Failures outside any folder, with the folders synced all the same (the notmuch tag steps): exit 1.
+    std::vector<util::Error> errors;
 };
 
 struct Reporter {

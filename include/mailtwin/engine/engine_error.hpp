@@ -14,6 +14,7 @@ enum class EngineError {
     unexpected,                   // an exception escaped a step: a bug, reported with what it said
     messages_not_carried,         // some messages of a folder could not be read, staged or sent
     folder_name_collision,        // two server folders map to one local folder
+    notmuch_failed,               // the notmuch tag sync could not run (notmuch_sync.hpp); mail is still synced
 };
 
 const std::error_category& engine_error_category() noexcept;

@@ -55,6 +55,7 @@ public:
     [[nodiscard]] const std::filesystem::path& maildir() const { return m_maildir; }
     [[nodiscard]] std::filesystem::path local_dir(const std::string& leaf) const { return m_maildir / m_prefix / leaf; }
     [[nodiscard]] const std::filesystem::path& state_dir() const { return m_state; }
+    [[nodiscard]] const std::filesystem::path& config() const { return m_config; }
     // What the server announces (after login): for expectations that depend on an extension.
     [[nodiscard]] const imap::Capabilities& capabilities() const { return m_conn->capabilities(); }
 
