@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/run_command.hpp"
 #include "fixtures/server_process.hpp"
 #include "fixtures/temp_dir.hpp"
@@ -34,8 +35,8 @@ protected:
                            " 2>&1");
     }
     RunResult mailtwin(const std::string& args) {
-        return run_command(std::string(MAILTWIN_BINARY) + " --config " +
-                           shell_quote((demo_dir() / "mailtwin.toml").string()) + " " + args + " 2>&1");
+        return run_command(mailtwin_binary() + " --config " + shell_quote((demo_dir() / "mailtwin.toml").string()) +
+                           " " + args + " 2>&1");
     }
 
 private:

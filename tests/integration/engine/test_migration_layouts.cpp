@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/dovecot_server.hpp"
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
@@ -191,8 +192,7 @@ protected:
     }
 
     RunResult sync() const {
-        return run_command(std::string(MAILTWIN_BINARY) + " --config " + (m_dir / "config.toml").string() +
-                           " sync 2>&1");
+        return run_command(mailtwin_binary() + " --config " + (m_dir / "config.toml").string() + " sync 2>&1");
     }
 
     // README's promise for the row: the first run pairs every message and changes nothing anywhere;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
 #include "fixtures/run_command.hpp"
@@ -55,7 +56,7 @@ protected:
     }
 
     RunResult mailtwin(const std::string& args) const {
-        return run_command(std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " " + args + " 2>&1");
+        return run_command(mailtwin_binary() + " --config " + m_config.string() + " " + args + " 2>&1");
     }
     void create(const std::string& folder) {
         auto r = run_awaitable(m_io, m_session->create_folder(folder));

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "fixtures/build_paths.hpp"
 #include "scenario.hpp"
 
 namespace mailtwin::test {
@@ -34,7 +35,7 @@ TEST(SharedMaildir, TwoAccountsOnOneMaildirAreRefusedBeforeAnythingIsSynced) {
     std::ofstream(config) << "[general]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
                           << account("alice", d.user, s.maildir(), d, folders)
                           << account("bob", "bob", s.maildir() / "E-shared", d, folders);
-    auto r = run_command(std::string(MAILTWIN_BINARY) + " --config " + config.string() + " sync 2>&1");
+    auto r = run_command(mailtwin_binary() + " --config " + config.string() + " sync 2>&1");
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("accounts.bob.maildir"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("is inside accounts.alice.maildir"), std::string::npos) << r.output;
@@ -47,7 +48,7 @@ TEST(SharedMaildir, TwoAccountsOnOneMaildirAreRefusedBeforeAnythingIsSynced) {
     std::ofstream(config, std::ios::trunc) << "[general]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
                                            << account("alice", d.user, s.maildir(), d, folders)
                                            << account("bob", "bob", bob_mail.path(), d, "E-none-for-bob/*");
-    auto ok = run_command(std::string(MAILTWIN_BINARY) + " --config " + config.string() + " sync alice 2>&1");
+    auto ok = run_command(mailtwin_binary() + " --config " + config.string() + " sync alice 2>&1");
     EXPECT_EQ(ok.exit_code, 0) << ok.output;
     auto after = s.server();
     EXPECT_EQ(after["INBOX"].count("local1"), 1u);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/temp_dir.hpp"
 
 namespace mailtwin::test {
@@ -19,7 +20,7 @@ struct RunResult {
 };
 
 RunResult run_mailtwin(const std::string& args) {
-    std::string cmd = std::string(MAILTWIN_BINARY) + " " + args + " 2>&1";
+    std::string cmd = mailtwin_binary() + " " + args + " 2>&1";
     RunResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;

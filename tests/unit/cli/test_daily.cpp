@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/temp_dir.hpp"
 
 namespace mailtwin::test {
@@ -20,7 +21,7 @@ struct Run {
 };
 
 Run mailtwin(const std::string& args) {
-    std::string cmd = std::string(MAILTWIN_BINARY) + " " + args + " 2>&1";
+    std::string cmd = mailtwin_binary() + " " + args + " 2>&1";
     Run r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -81,7 +82,8 @@ TEST_F(Daily, FailingPasswordCommandExitsThreeWithItsStderr) {
     for (const char* command : {"sync", "status", "folders a"}) {
         auto r = mailtwin(config(cmd) + command);
         EXPECT_EQ(r.exit_code, 3) << command << ": " << r.out;
-        EXPECT_NE(r.out.find("pass: mail/a is not in the password store."), std::string::npos) << command << ": " << r.out;
+        EXPECT_NE(r.out.find("pass: mail/a is not in the password store."), std::string::npos)
+            << command << ": " << r.out;
     }
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 
@@ -24,14 +25,14 @@ protected:
                                    "password_cmd = \"echo p\"\n";
     }
     RunResult mailtwin(const std::string& args) {
-        return sh(std::string(MAILTWIN_BINARY) + " --config " + m_config.string() + " " + args);
+        return sh(mailtwin_binary() + " --config " + m_config.string() + " " + args);
     }
     TempDir m_dir{"mailtwin-forget-cli"};
     std::filesystem::path m_config = m_dir / "c.toml";
 };
 
 TEST_F(ForgetCli, TheUsageNamesIt) {
-    auto r = sh(std::string(MAILTWIN_BINARY) + " --help");
+    auto r = sh(mailtwin_binary() + " --help");
     // Wrapped at 80 columns off a terminal (issue 18: help wraps at word boundaries).
     EXPECT_NE(r.output.find("  forget ACCOUNT [--folder NAME]...\n                      drop the sync state of one "
                             "account (or of these folders);\n                      mail is not touched\n"),
@@ -60,7 +61,7 @@ TEST_F(ForgetCli, WithoutAStateFileThereIsNothingToForget) {
 
 TEST_F(ForgetCli, TheBashCompletionOffersItsOptionAndTheAccounts) {
     const std::string script =
-        "source " + std::string(MAILTWIN_SOURCE_DIR) +
+        "source " + source_dir() +
         "/contrib/completions/mailtwin.bash\n"
         "t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _mailtwin; "
         "echo \"${COMPREPLY[*]}\"; }\n"

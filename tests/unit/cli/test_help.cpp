@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/run_command.hpp"
 
 namespace mailtwin::test {
 namespace {
 
-RunResult mailtwin(const std::string& args) {
-    return run_command(std::string(MAILTWIN_BINARY) + " " + args + " </dev/null 2>&1");
-}
+RunResult mailtwin(const std::string& args) { return run_command(mailtwin_binary() + " " + args + " </dev/null 2>&1"); }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 

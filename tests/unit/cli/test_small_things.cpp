@@ -5,15 +5,14 @@
 #include <fstream>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
 #include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 
 namespace mailtwin::test {
 namespace {
 
-RunResult mailtwin(const std::string& args) {
-    return run_command(std::string(MAILTWIN_BINARY) + " " + args + " </dev/null 2>&1");
-}
+RunResult mailtwin(const std::string& args) { return run_command(mailtwin_binary() + " " + args + " </dev/null 2>&1"); }
 
 class SmallThings : public ::testing::Test {
 protected:

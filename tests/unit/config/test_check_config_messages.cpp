@@ -12,6 +12,7 @@
 #include <string>
 
 #include "config_text.hpp"
+#include "fixtures/build_paths.hpp"
 #include "fixtures/temp_dir.hpp"
 
 namespace mailtwin::config {
@@ -30,7 +31,7 @@ protected:
         std::ofstream(m_file) << toml;
         const auto err_file = m_dir / "stderr.txt";
         const std::string cmd =
-            std::string(MAILTWIN_BINARY) + " --config " + m_file.string() + " check-config 2>" + err_file.string();
+            mailtwin::test::mailtwin_binary() + " --config " + m_file.string() + " check-config 2>" + err_file.string();
         CheckConfig r;
         FILE* p = ::popen(cmd.c_str(), "r");
         if (!p) return r;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config_text.hpp"
+#include "fixtures/build_paths.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/config/loader.hpp"
 
@@ -118,7 +119,8 @@ TEST(DirCollision, TheBinaryExitsTwoBeforeTouchingAnything) {
     std::ofstream(file) << general((dir / "state").string()) << account("work", (dir / "Mail").string())
                         << account("home", (dir / "Mail").string());
     for (const std::string command : {"check-config", "sync"}) {
-        const std::string cmd = std::string(MAILTWIN_BINARY) + " --config " + file.string() + " " + command + " 2>&1";
+        const std::string cmd =
+            mailtwin::test::mailtwin_binary() + " --config " + file.string() + " " + command + " 2>&1";
         FILE* p = ::popen(cmd.c_str(), "r");
         ASSERT_NE(p, nullptr);
         std::string out;

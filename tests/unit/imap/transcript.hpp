@@ -6,12 +6,14 @@
 #include <sstream>
 #include <string>
 
+#include "fixtures/build_paths.hpp"
+
 namespace mailtwin::imap::test {
 
 // Reads a transcript; line ends are normalised to CRLF so that a checkout that rewrote them cannot
 // change the literal counts.
 inline std::string transcript(const std::string& name) {
-    std::ifstream in(std::string(MAILTWIN_TEST_DATA_DIR) + "/imap/" + name, std::ios::binary);
+    std::ifstream in(mailtwin::test::test_data_dir() + "/imap/" + name, std::ios::binary);
     EXPECT_TRUE(in.good()) << name;
     std::stringstream ss;
     ss << in.rdbuf();
