@@ -64,8 +64,10 @@ util::Expected<TagBase> TagBase::load(const std::filesystem::path& file) {
 }
 
 util::Expected<void> TagBase::save(const std::filesystem::path& file) const {
-    std::string text =
-        std::string(k_magic) + " " + std::to_string(k_version) + " " + uuid + " " + std::to_string(lastmod) + "\n";
+    // Appended, not `std::string(k_magic) + ...`: GCC 12 reports a false -Warray-bounds there (bug 105651).
+    std::string text(k_magic);
+    for (const std::string& field : {std::to_string(k_version), uuid, std::to_string(lastmod)}) text += " " + field;
+    text += "\n";
     for (const auto& [id, entry] : messages) {
         if (entry.file_keys.empty()) continue;  // no file: nothing to recognise the message by
         text += notmuch_hex_encode(id) + " ";

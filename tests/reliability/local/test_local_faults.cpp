@@ -56,7 +56,11 @@ TEST(LocalFaults, DiskFullFailsTheFolderKeepsWholeMessagesAndRecovers) {
     SyncSetup s("disk-full");
     s.server_create("INBOX");
     std::vector<std::pair<std::string, std::string>> msgs;
-    for (int i = 0; i < 8; ++i) msgs.emplace_back("full" + std::to_string(i), std::string(300000, 'a' + static_cast<char>(i)) + "\n");
+    for (int i = 0; i < 8; ++i) {
+        std::string body(300000, static_cast<char>('a' + i));
+        body += '\n';
+        msgs.emplace_back("full" + std::to_string(i), std::move(body));
+    }
     s.server_append("INBOX", msgs);
     const Contents server = s.server();
     Tmpfs disk(s.maildir(), "1m");  // 8 x 300 KB does not fit
