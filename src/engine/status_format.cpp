@@ -83,7 +83,7 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 // "D/A: 2 messages over max_size = 1K were not copied (1 on the server, 1 in the Maildir)".
 std::string skipped_text(const AccountStatus& a, const FolderStatus& f) {
     const std::size_t n = f.skipped_count();
-    std::string limit = a.max_size != 0 ? "max_size = " + format_size(a.max_size) : "the max_size of the last sync";
+    std::string limit = a.max_size != 0 ? "max_size = " + format_config_size(a.max_size) : "the max_size of the last sync";
     std::string out = f.name + ": " + plural(n, "message", "messages") + " over " + limit +
                       (n == 1 ? " was" : " were") + " not copied (";
     const std::size_t server = f.record->skipped_remote.size();
@@ -152,7 +152,7 @@ std::string format_age(std::int64_t then, std::int64_t now) {
     return std::to_string(d / 86400) + " days ago";
 }
 
-std::string format_size(std::uint64_t bytes) {
+std::string format_config_size(std::uint64_t bytes) {
     for (auto [shift, unit] : {std::pair{30, 'G'}, std::pair{20, 'M'}, std::pair{10, 'K'}})
         if (bytes != 0 && bytes % (std::uint64_t{1} << shift) == 0) return std::to_string(bytes >> shift) + unit;
     return std::to_string(bytes);

@@ -269,11 +269,11 @@ TEST(StatusFreshness, AFailedFolderShowsItsLastGoodSyncMarked) {
 }
 
 TEST(StatusFreshness, SizesReadAsMaxSizeIsWritten) {
-    EXPECT_EQ(format_size(25 * 1024 * 1024), "25M");
-    EXPECT_EQ(format_size(1024), "1K");
-    EXPECT_EQ(format_size(3ULL << 30), "3G");
-    EXPECT_EQ(format_size(1500), "1500");
-    EXPECT_EQ(format_size(0), "0");
+    EXPECT_EQ(format_config_size(25 * 1024 * 1024), "25M");
+    EXPECT_EQ(format_config_size(1024), "1K");
+    EXPECT_EQ(format_config_size(3ULL << 30), "3G");
+    EXPECT_EQ(format_config_size(1500), "1500");
+    EXPECT_EQ(format_config_size(0), "0");
 }
 
 }  // namespace
