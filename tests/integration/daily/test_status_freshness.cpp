@@ -82,7 +82,7 @@ std::int64_t next_second() {
 
 std::string message_body(std::size_t bytes) {
     std::string body;
-    while (body.size() < bytes) body += std::string(76, 'x') + "\r\n";
+    while (body.size() < bytes) body.append(76, 'x').append("\r\n");
     return body;
 }
 
