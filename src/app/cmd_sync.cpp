@@ -67,6 +67,9 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
     reporter.notice = [&](const std::string& account, const std::string& text) {
         above([&] { util::log_info(account + ": " + text); });
     };
+    reporter.detail = [&](const std::string& account, const std::string& text) {
+        above([&] { util::log_debug(account + ": " + text); });
+    };
 
     int exit_code = k_exit_ok;
     int change_bits = 0;

@@ -102,6 +102,9 @@ struct AccountRun {
     net::WriteLog writes{};  // what this run's commands did to each server folder (own_changes.hpp)
 
     void notice(const std::string& text) { notify(result, reporter, text); }
+    void detail(const std::string& text) const {
+        if (reporter.detail) reporter.detail(result.account, text);
+    }
     void done(FolderResult r) {
         if (r.error && is_damaged_state(*r.error))
             r.error->message += "; to start this folder's state afresh (mail is not touched): " +
@@ -377,9 +380,10 @@ asio::awaitable<void> run_account(AccountRun& run) {
             }
             if (auto c = collisions.find(name); c != collisions.end()) {
                 // folder_collisions.hpp: never synced, and a failure (exit 1) until the names differ.
-                FolderResult failed{name, FolderOutcome::failed, false, {}, {},
-                                    util::Error{EngineError::folder_name_collision,
-                                                describe_collision(name, c->second, *dir)}};
+                FolderResult failed{
+                    name,  FolderOutcome::failed,
+                    false, {},
+                    {},    util::Error{EngineError::folder_name_collision, describe_collision(name, c->second, *dir)}};
                 run.done(std::move(failed));
                 continue;
             }
@@ -485,7 +489,8 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     }
     auto lock = state::AccountLock::acquire(state_dir, account.name);
     if (!lock) {
-        result.failure = lock.error().code == state::Errc::account_locked ? AccountFailure::locked : AccountFailure::other;
+        result.failure =
+            lock.error().code == state::Errc::account_locked ? AccountFailure::locked : AccountFailure::other;
         result.fatal = std::move(lock).error();
         return result;
     }
@@ -524,7 +529,8 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     options.trash = account.sync.trash;
     options.progress = request.progress;
     StateBatch batch(*db);
-    AccountRun run{config, account, request, reporter, *db, batch, connection_settings(account, *secret), options, result, io};
+    AccountRun run{config,  account, request, reporter, *db, batch, connection_settings(account, *secret),
+                   options, result,  io};
     const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
     run.connections.resize(max_workers);
     auto guard = [&result](std::exception_ptr e) {
@@ -555,23 +561,30 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
         const std::size_t workers = std::min(max_workers, run.jobs.size());
         // Phase 2: moves between folders, found across the plans, done first.
         sync::Moves moves = find_moves(run.planned, run.options.policy);
-        for (const auto& line : describe_moves(moves, run.planned)) run.notice((request.dry_run ? "plan: " : "") + line);
+        // One line per message moved: details (-v); the folders' lines count them ("moved in N").
+        for (const auto& line : describe_moves(moves, run.planned))
+            run.detail((request.dry_run ? "plan: " : "") + line);
+        if (request.dry_run) count_planned_moves(moves, run.planned);
         if (!moves.empty() && !request.dry_run) {
-            asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-                auto conn = co_await connection_for(run, 0);
-                util::Expected<void> r = conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
-                if (conn) {
-                    net::Session session(**conn, &run.writes);
-                    r = co_await execute_moves(session, batch, account.name, run.planned, moves);
-                }
-                if (!r) {
-                    // The moves left their plans, so nothing else touches those messages this run.
-                    for (const auto& m : moves.local) run.planned[m.from].result.error = r.error();
-                    for (const auto& m : moves.remote) run.planned[m.from].result.error = r.error();
-                    for (auto& p : run.planned)
-                        if (p.result.error) p.result.outcome = FolderOutcome::failed;
-                }
-            }, guard);
+            asio::co_spawn(
+                io,
+                [&]() -> asio::awaitable<void> {
+                    auto conn = co_await connection_for(run, 0);
+                    util::Expected<void> r =
+                        conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
+                    if (conn) {
+                        net::Session session(**conn, &run.writes);
+                        r = co_await execute_moves(session, batch, account.name, run.planned, moves);
+                    }
+                    if (!r) {
+                        // The moves left their plans, so nothing else touches those messages this run.
+                        for (const auto& m : moves.local) run.planned[m.from].result.error = r.error();
+                        for (const auto& m : moves.remote) run.planned[m.from].result.error = r.error();
+                        for (auto& p : run.planned)
+                            if (p.result.error) p.result.outcome = FolderOutcome::failed;
+                    }
+                },
+                guard);
             run_phase();
         }
         // Phase 3: execute the plans.

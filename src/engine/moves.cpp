@@ -287,6 +287,11 @@ std::vector<std::string> describe_moves(const sync::Moves& moves, const std::vec
     return out;
 }
 
+void count_planned_moves(const sync::Moves& moves, std::vector<PlannedFolder>& planned) {
+    for (const auto& m : moves.local) ++planned[m.to].result.moved_in;
+    for (const auto& m : moves.remote) ++planned[m.to].result.moved_in;
+}
+
 asio::awaitable<util::Expected<void>> execute_moves(net::Session& session, StateBatch& batch,
                                                     const std::string& account, std::vector<PlannedFolder>& planned,
                                                     const sync::Moves& moves) {

@@ -14,10 +14,14 @@ using util::Side;
 
 std::string_view outcome_name(FolderOutcome o) {
     switch (o) {
-        case FolderOutcome::unchanged: return "unchanged";
-        case FolderOutcome::synced: return "synced";
-        case FolderOutcome::planned: return "planned";
-        case FolderOutcome::failed: return "failed";
+        case FolderOutcome::unchanged:
+            return "unchanged";
+        case FolderOutcome::synced:
+            return "synced";
+        case FolderOutcome::planned:
+            return "planned";
+        case FolderOutcome::failed:
+            return "failed";
     }
     return "?";
 }
@@ -146,9 +150,7 @@ std::string folder_summary(const FolderResult& r, const Arrows& arrows) {
 
 bool changed_anything(const FolderResult& r) { return any(folder_changes(r)); }
 
-bool worth_reporting(const FolderResult& r) {
-    return r.failed() || changed_anything(r) || !r.plan.warnings.empty();
-}
+bool worth_reporting(const FolderResult& r) { return r.failed() || changed_anything(r) || !r.plan.warnings.empty(); }
 
 std::string folder_json(const std::string& account, const FolderResult& r) {
     const auto& c = r.plan.counters;
@@ -162,7 +164,8 @@ std::string folder_json(const std::string& account, const FolderResult& r) {
                       ",\"folder\":" + util::json_quote(r.folder) + ",\"outcome\":\"" + std::string(outcome) + "\"";
     out += ",\"incremental\":" + std::string(r.incremental ? "true" : "false");
     out += ",\"downloads\":" + std::to_string(c.downloads) + ",\"uploads\":" + std::to_string(c.uploads);
-    out += ",\"flag_changes\":" + std::to_string(c.flag_changes[util::Side::remote] + c.flag_changes[util::Side::local]);
+    out +=
+        ",\"flag_changes\":" + std::to_string(c.flag_changes[util::Side::remote] + c.flag_changes[util::Side::local]);
     out += ",\"expunged_remote\":" + std::to_string(c.expunges[util::Side::remote]);
     out += ",\"expunged_local\":" + std::to_string(c.expunges[util::Side::local]);
     out += ",\"refused\":" + std::to_string(c.refused);
@@ -180,7 +183,8 @@ void RunTotals::add(const FolderResult& r) {
     ++folders;
     changes += folder_changes(r);
     const bool visited = r.outcome == FolderOutcome::synced || r.outcome == FolderOutcome::planned;
-    if (visited && !r.plan.changes_nothing()) ++folders_changed;
+    // A folder whose only change is messages moved in has an empty plan: the moves ran before it.
+    if (visited && (!r.plan.changes_nothing() || r.moved_in > 0)) ++folders_changed;
     if (r.failed()) ++folders_failed;
     if (worth_reporting(r)) ++folders_reported;
 }

@@ -29,6 +29,12 @@ Watcher::Watcher(const config::Config& config, const std::vector<const config::A
         m_options.reporter.notice = [](const std::string& account, const std::string& text) {
             report(notice_event(account, text));
         };
+    if (!m_options.reporter.detail)
+        m_options.reporter.detail = [](const std::string& account, const std::string& text) {
+            auto event = notice_event(account, text);
+            event.level = util::LogLevel::debug;  // shown with -v
+            report(event);
+        };
 }
 
 int Watcher::run() {

@@ -37,6 +37,8 @@ struct AccountResult {
 struct Reporter {
     std::function<void(const std::string& account, const FolderResult&)> folder_done;
     std::function<void(const std::string& account, const std::string& notice)> notice;
+    // A line for -v only, one of many (each message moved between folders); none when unset.
+    std::function<void(const std::string& account, const std::string& line)> detail;
 };
 
 AccountResult sync_account(const config::Config& config, const config::Account& account, const SyncRequest& request,

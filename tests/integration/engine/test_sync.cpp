@@ -119,8 +119,8 @@ TEST_P(Sync, LocalChangesGoToTheServer) {
 
     s.local_rename_flags("INBOX", "m1", "FS");  // the reader opened and flagged it
     s.local_delete("INBOX", "m2");
-    s.local_deliver("INBOX", "new1");        // into new/, no flags
-    s.local_deliver("INBOX", "new2", "S");   // into cur/ with flags
+    s.local_deliver("INBOX", "new1");       // into new/, no flags
+    s.local_deliver("INBOX", "new2", "S");  // into cur/ with flags
     auto r = s.sync();
     ASSERT_EQ(r.exit_code, 0) << r.output;
     expect_converged(s);
@@ -206,8 +206,8 @@ TEST_P(Sync, LostStateIsRebuiltByMatchingWithoutDuplicates) {
     s.server_append("INBOX", "s2");
     ASSERT_EQ(s.sync().exit_code, 0);
     std::filesystem::remove_all(s.state_dir());
-    s.server_append("INBOX", "s3");         // new on the server meanwhile
-    s.local_deliver("INBOX", "s4", "S");    // and new locally
+    s.server_append("INBOX", "s3");       // new on the server meanwhile
+    s.local_deliver("INBOX", "s4", "S");  // and new locally
     auto r = s.sync();
     ASSERT_EQ(r.exit_code, 0) << r.output;
     expect_converged(s);
@@ -344,10 +344,18 @@ TEST_P(Sync, LocalMoveBecomesAServerMove) {
     ASSERT_EQ(s.sync().exit_code, 0);
     // The reader moves a file to B (same name) and flags it on the way.
     s.local_move("A", "B", "mv1", "FS");
+    // Without -v a dry run summarises: no line per message moved (a reader's archive of 500 messages
+    // would be 500 lines), the move counted in its folder and the total.
+    auto dry = s.sync("--dry-run");
+    ASSERT_EQ(dry.exit_code, 0) << dry.output;
+    EXPECT_EQ(dry.output.find("move remote"), std::string::npos) << dry.output;
+    EXPECT_NE(dry.output.find("B: moved in 1 (planned)\n"), std::string::npos) << dry.output;
+    EXPECT_NE(dry.output.find("would change 1 folder: moved in 1"), std::string::npos) << dry.output;
     auto r = s.sync("-v");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("move remote uid="), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("+1 \u2191"), std::string::npos) << "a move must not re-upload: " << r.output;
+    EXPECT_NE(r.output.find("total: 1 folder changed in "), std::string::npos) << r.output;
     expect_converged(s);
     auto server = s.server();
     EXPECT_EQ(server["A"].count("mv1"), 0u);
@@ -397,8 +405,8 @@ TEST_P(Sync, FlagChangesFromBothSidesMerge) {
     s.server_create("INBOX");
     s.server_append("INBOX", "f1", "\\Seen");
     ASSERT_EQ(s.sync().exit_code, 0);
-    s.local_rename_flags("INBOX", "f1", "FS");             // flagged locally
-    s.server_flags("INBOX", "f1", "\\Answered", "");     // answered from another client
+    s.local_rename_flags("INBOX", "f1", "FS");        // flagged locally
+    s.server_flags("INBOX", "f1", "\\Answered", "");  // answered from another client
     ASSERT_EQ(s.sync().exit_code, 0);
     expect_converged(s);
     EXPECT_EQ(s.server()["INBOX"].find("f1")->second, "\\Flagged \\Answered \\Seen");
@@ -437,7 +445,8 @@ TEST_P(Sync, MovedOnBothSidesTheServerWins) {
 TEST_P(Sync, FolderFilterSelectsAndExcludes) {
     Scenario s("filter", "folders = [\"@P/*\", \"!@P/Spam\", \"!@P/Lists/*\", \"@P/Lists/keep\"]\n", server());
     for (const char* f : {"INBOX", "Spam", "Lists/drop", "Lists/keep"}) s.server_create(f);
-    for (const char* f : {"INBOX", "Spam", "Lists/drop", "Lists/keep"}) s.server_append(f, std::string("x-") + f[0] + f[1]);
+    for (const char* f : {"INBOX", "Spam", "Lists/drop", "Lists/keep"})
+        s.server_append(f, std::string("x-") + f[0] + f[1]);
     ASSERT_EQ(s.sync().exit_code, 0);
     EXPECT_TRUE(std::filesystem::exists(s.local_dir("INBOX")));
     EXPECT_TRUE(std::filesystem::exists(s.local_dir("Lists/keep")));

@@ -64,6 +64,21 @@ TEST(Report, TotalsLineSumsTheRunWithBytesAndTime) {
               "1 folder failed");
 }
 
+TEST(Report, AFolderThatOnlyReceivedMovesIsAChangedFolder) {
+    // The moves between folders run (or are planned) before the folders' own plans, which then hold
+    // nothing for those messages.
+    for (const auto outcome : {FolderOutcome::synced, FolderOutcome::planned}) {
+        auto archive = result("Archive", outcome);
+        archive.moved_in = 2;
+        RunTotals totals;
+        totals.add(archive);
+        EXPECT_EQ(totals.folders_changed, 1u);
+        const bool dry_run = outcome == FolderOutcome::planned;
+        EXPECT_EQ(totals_line(totals, dry_run, 1, k_ascii_arrows),
+                  dry_run ? "would change 1 folder: moved in 2" : "total: 1 folder changed in 0:01: moved in 2");
+    }
+}
+
 TEST(Report, TotalsJsonHasEveryCountEachWay) {
     RunTotals totals;
     totals.add(busy_inbox());
