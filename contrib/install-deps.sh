@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  g++ clang cmake ninja-build pkg-config git
+  g++ clang clang-format cmake ninja-build pkg-config git
   # libraries (headers and link libraries)
   libboost-dev libboost-program-options-dev libssl-dev liblmdb-dev libtomlplusplus-dev
   zlib1g-dev libfmt-dev libsystemd-dev

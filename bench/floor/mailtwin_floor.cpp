@@ -103,14 +103,22 @@ int main(int argc, char** argv) {
     Args args;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
-        if (k == "--host") args.settings.host = v;
-        else if (k == "--port") args.settings.port = static_cast<std::uint16_t>(std::stoi(v));
-        else if (k == "--user") args.settings.user = v;
-        else if (k == "--password") args.settings.secret = v;
-        else if (k == "--ca-file") args.settings.tls.ca_file = v;
-        else if (k == "--tls") args.settings.security = v == "none" ? net::Security::none : net::Security::implicit_tls;
-        else if (k == "--mode") args.mode = v;
-        else if (k == "--connections") args.connections = static_cast<std::size_t>(std::stoul(v));
+        if (k == "--host")
+            args.settings.host = v;
+        else if (k == "--port")
+            args.settings.port = static_cast<std::uint16_t>(std::stoi(v));
+        else if (k == "--user")
+            args.settings.user = v;
+        else if (k == "--password")
+            args.settings.secret = v;
+        else if (k == "--ca-file")
+            args.settings.tls.ca_file = v;
+        else if (k == "--tls")
+            args.settings.security = v == "none" ? net::Security::none : net::Security::implicit_tls;
+        else if (k == "--mode")
+            args.mode = v;
+        else if (k == "--connections")
+            args.connections = static_cast<std::size_t>(std::stoul(v));
         else {
             std::cerr << "usage: mailtwin-floor --host H --port P --user U --password W [--ca-file F] "
                          "[--tls implicit|none] [--mode noop|fetch] [--connections N]\n";

@@ -80,7 +80,8 @@ void run_stream(benchmark::State& state, std::size_t body_size) {
         benchmark::DoNotOptimize(sink.bytes);
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * stream.size()));
-    state.counters["responses"] = benchmark::Counter(static_cast<double>(responses), benchmark::Counter::kAvgIterations);
+    state.counters["responses"] =
+        benchmark::Counter(static_cast<double>(responses), benchmark::Counter::kAvgIterations);
 }
 
 void BM_FetchBodies40K(benchmark::State& state) { run_stream(state, 40 * 1024); }

@@ -14,26 +14,36 @@
 #include <fstream>
 #include <sstream>
 
+#include "dir_collision.hpp"
 #include "mailtwin/config/paths.hpp"
 #include "mailtwin/config/presets.hpp"
 #include "mailtwin/config/suggest.hpp"
-#include "dir_collision.hpp"
 
 namespace mailtwin::config {
 namespace {
 
 std::string_view type_name(toml::node_type t) {
     switch (t) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        case toml::node_type::none: break;
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        case toml::node_type::none:
+            break;
     }
     return "nothing";
 }
@@ -49,8 +59,10 @@ public:
             std::string_view k = key.str();
             if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
             std::string msg = "unknown key '" + qualified(k) + "'";
-            if (auto s = nearest(k, allowed); !s.empty()) msg += "; did you mean '" + s + "'?";
-            else msg += "; valid keys here: " + join(allowed);
+            if (auto s = nearest(k, allowed); !s.empty())
+                msg += "; did you mean '" + s + "'?";
+            else
+                msg += "; valid keys here: " + join(allowed);
             fail(key.source(), msg);
         }
     }
@@ -101,8 +113,8 @@ public:
         std::vector<std::string> out;
         for (const auto& elem : *arr) {
             if (!elem.is_string())
-                fail(elem.source(), "key '" + qualified(key) + "' must hold only strings, not " +
-                                        std::string(type_name(elem.type())));
+                fail(elem.source(),
+                     "key '" + qualified(key) + "' must hold only strings, not " + std::string(type_name(elem.type())));
             out.push_back(*elem.value<std::string>());
         }
         return out;
@@ -116,7 +128,8 @@ public:
     }
 
     template <typename Enum, std::size_t N>
-    std::optional<Enum> choice(std::string_view key, const std::array<std::pair<std::string_view, Enum>, N>& values) const {
+    std::optional<Enum> choice(std::string_view key,
+                               const std::array<std::pair<std::string_view, Enum>, N>& values) const {
         auto s = string(key);
         if (!s) return std::nullopt;
         std::array<std::string_view, N> names{};
@@ -134,8 +147,7 @@ public:
         if (!s) return std::nullopt;
         std::string missing;
         auto p = expand_path(*s, &missing);
-        if (!p)
-            fail(node(key)->source(), "key '" + qualified(key) + "' uses $" + missing + ", which is not set");
+        if (!p) fail(node(key)->source(), "key '" + qualified(key) + "' uses $" + missing + ", which is not set");
         return p;
     }
 
@@ -205,10 +217,9 @@ constexpr std::array k_layout_values{std::pair{std::string_view("verbatim"), Lay
 constexpr std::array k_direction_values{std::pair{std::string_view("both"), Direction::both},
                                         std::pair{std::string_view("pull"), Direction::pull},
                                         std::pair{std::string_view("push"), Direction::push}};
-constexpr std::array k_expunge_values{std::pair{std::string_view("both"), Expunge::both},
-                                      std::pair{std::string_view("none"), Expunge::none},
-                                      std::pair{std::string_view("local"), Expunge::local},
-                                      std::pair{std::string_view("remote"), Expunge::remote}};
+constexpr std::array k_expunge_values{
+    std::pair{std::string_view("both"), Expunge::both}, std::pair{std::string_view("none"), Expunge::none},
+    std::pair{std::string_view("local"), Expunge::local}, std::pair{std::string_view("remote"), Expunge::remote}};
 constexpr std::array k_conflict_values{std::pair{std::string_view("keep"), OnConflict::keep},
                                        std::pair{std::string_view("delete"), OnConflict::del}};
 constexpr std::array k_keywords_values{std::pair{std::string_view("dovecot"), Keywords::dovecot},
@@ -216,11 +227,10 @@ constexpr std::array k_keywords_values{std::pair{std::string_view("dovecot"), Ke
 constexpr std::array k_local_keywords_values{std::pair{std::string_view("auto"), LocalKeywords::automatic},
                                              std::pair{std::string_view("kept"), LocalKeywords::kept},
                                              std::pair{std::string_view("dropped"), LocalKeywords::dropped}};
-constexpr std::array k_provider_values{std::pair{std::string_view("gmail"), Provider::gmail},
-                                       std::pair{std::string_view("outlook"), Provider::outlook},
-                                       std::pair{std::string_view("yahoo"), Provider::yahoo},
-                                       std::pair{std::string_view("fastmail"), Provider::fastmail},
-                                       std::pair{std::string_view("icloud"), Provider::icloud}};
+constexpr std::array k_provider_values{
+    std::pair{std::string_view("gmail"), Provider::gmail}, std::pair{std::string_view("outlook"), Provider::outlook},
+    std::pair{std::string_view("yahoo"), Provider::yahoo}, std::pair{std::string_view("fastmail"), Provider::fastmail},
+    std::pair{std::string_view("icloud"), Provider::icloud}};
 
 // "25M", "1.5G", "500k", "0", or a plain number of bytes.
 std::optional<std::uint64_t> parse_size(std::string_view s) {
@@ -241,11 +251,20 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
     std::uint64_t unit = 1;
     if (i < s.size()) {
         switch (std::toupper(static_cast<unsigned char>(s[i]))) {
-            case 'K': unit = 1ULL << 10; break;
-            case 'M': unit = 1ULL << 20; break;
-            case 'G': unit = 1ULL << 30; break;
-            case 'B': unit = 1; break;
-            default: return std::nullopt;
+            case 'K':
+                unit = 1ULL << 10;
+                break;
+            case 'M':
+                unit = 1ULL << 20;
+                break;
+            case 'G':
+                unit = 1ULL << 30;
+                break;
+            case 'B':
+                unit = 1;
+                break;
+            default:
+                return std::nullopt;
         }
         ++i;
         if (unit != 1 && i < s.size() && (s[i] == 'B' || s[i] == 'b')) ++i;  // "25MB"
@@ -281,16 +300,20 @@ void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const
         imap.tls = preset->tls;
         imap.auth = preset->auth;
     }
-    if (auto v = s.string("host")) imap.host = *v;
-    else if (!preset) s.fail_here("missing key '" + s.qualified("host") + "' (the IMAP server's host name)");
+    if (auto v = s.string("host"))
+        imap.host = *v;
+    else if (!preset)
+        s.fail_here("missing key '" + s.qualified("host") + "' (the IMAP server's host name)");
     if (auto v = s.choice("tls", k_tls_values)) {
         imap.tls = *v;
         imap.port = imap.tls == Tls::implicit ? 993 : 143;
     }
     if (auto v = s.integer("port", 1, 65535)) imap.port = static_cast<std::uint16_t>(*v);
     if (auto v = s.boolean("allow_plaintext")) imap.allow_plaintext = *v;
-    if (auto v = s.string("user")) imap.user = *v;
-    else s.fail_here("missing key '" + s.qualified("user") + "' (the login name)");
+    if (auto v = s.string("user"))
+        imap.user = *v;
+    else
+        s.fail_here("missing key '" + s.qualified("user") + "' (the login name)");
     imap.password = s.string("password");
     imap.password_cmd = s.string("password_cmd");
     if (auto v = s.choice("auth", k_auth_values)) imap.auth = *v;
@@ -299,19 +322,19 @@ void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const
     if (auto v = s.choice("compress", k_compress_values)) imap.compress = *v;
 
     if (imap.password && imap.password_cmd)
-        s.fail(s.node("password")->source(), "set either '" + s.qualified("password") + "' or '" +
-                                                 s.qualified("password_cmd") + "', not both");
+        s.fail(s.node("password")->source(),
+               "set either '" + s.qualified("password") + "' or '" + s.qualified("password_cmd") + "', not both");
     if (!imap.password && !imap.password_cmd)
         s.fail_here("missing key '" + s.qualified("password_cmd") +
                     "' (a command that prints the password, e.g. \"pass show mail/work\"), or 'password'");
     if (preset && imap.auth == Auth::xoauth2 && !imap.password_cmd && !s.has("auth"))
         s.fail(*preset_at, "provider = \"" + std::string(preset->name) +
                                "\" signs in with auth = \"xoauth2\", which needs '" + s.qualified("password_cmd") +
-                               "' to print a fresh access token; set auth = \"plain\" under [" +
-                               s.dotted() + "] to use a password");
+                               "' to print a fresh access token; set auth = \"plain\" under [" + s.dotted() +
+                               "] to use a password");
     if (imap.auth == Auth::xoauth2 && !imap.password_cmd)
-        s.fail(s.node("auth")->source(), "auth = \"xoauth2\" needs '" + s.qualified("password_cmd") +
-                                             "' to print a fresh access token");
+        s.fail(s.node("auth")->source(),
+               "auth = \"xoauth2\" needs '" + s.qualified("password_cmd") + "' to print a fresh access token");
     if (imap.tls == Tls::none && !is_loopback_host(imap.host) && !imap.allow_plaintext)
         s.fail(s.node("tls")->source(), "tls = \"none\" would send the password in clear text to " + imap.host +
                                             "; use \"implicit\" or \"starttls\", or set allow_plaintext = true "
@@ -364,10 +387,13 @@ void read_sync(const Section& s, Sync& sync) {
     if (auto v = s.choice("on_conflict", k_conflict_values)) sync.on_conflict = *v;
     if (const toml::node* n = s.node("max_size")) {
         std::optional<std::uint64_t> bytes;
-        if (n->is_integer() && *n->value<std::int64_t>() >= 0) bytes = static_cast<std::uint64_t>(*n->value<std::int64_t>());
-        else if (n->is_string()) bytes = parse_size(*n->value<std::string>());
+        if (n->is_integer() && *n->value<std::int64_t>() >= 0)
+            bytes = static_cast<std::uint64_t>(*n->value<std::int64_t>());
+        else if (n->is_string())
+            bytes = parse_size(*n->value<std::string>());
         if (!bytes)
-            s.fail(n->source(), "key '" + s.qualified("max_size") + "' must be a size such as \"25M\", \"500K\" or \"0\"");
+            s.fail(n->source(),
+                   "key '" + s.qualified("max_size") + "' must be a size such as \"25M\", \"500K\" or \"0\"");
         sync.max_size = *bytes;
     }
     if (auto v = s.integer("max_age_days", 0, 1000000)) sync.max_age_days = static_cast<int>(*v);
@@ -382,7 +408,8 @@ void read_sync(const Section& s, Sync& sync) {
         for (const auto& name : *v) {
             auto known = std::find_if(k_special_use_names.begin(), k_special_use_names.end(), [&](std::string_view k) {
                 return k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-                           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                           return std::tolower(static_cast<unsigned char>(a)) ==
+                                  std::tolower(static_cast<unsigned char>(b));
                        });
             });
             if (known == k_special_use_names.end()) {
@@ -429,7 +456,8 @@ Config build(const toml::table& root, const std::string& file) {
                           std::string(MAILTWIN_EXAMPLE_CONFIG) + ")");
     for (auto&& [name, node] : *accounts) {
         const std::string account_path = "accounts." + std::string(name.str());
-        if (!node.is_table()) top.fail(node.source(), "'" + account_path + "' must be a table ([" + account_path + "])");
+        if (!node.is_table())
+            top.fail(node.source(), "'" + account_path + "' must be a table ([" + account_path + "])");
         Section s(*node.as_table(), account_path, file, k_account_keys);
         if (!valid_account_name(name.str()))
             s.fail(name.source(), "account name '" + std::string(name.str()) +
@@ -500,7 +528,9 @@ bool is_loopback_host(const std::string& host) {
     return ::inet_pton(AF_INET6, v6_text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-std::filesystem::path default_config_path() { return xdg_home("XDG_CONFIG_HOME", ".config") / "mailtwin" / "config.toml"; }
+std::filesystem::path default_config_path() {
+    return xdg_home("XDG_CONFIG_HOME", ".config") / "mailtwin" / "config.toml";
+}
 
 namespace {
 

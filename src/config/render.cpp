@@ -57,8 +57,8 @@ std::string_view to_string(Direction v) {
     return name_of(v, {{Direction::both, "both"}, {Direction::pull, "pull"}, {Direction::push, "push"}});
 }
 std::string_view to_string(Expunge v) {
-    return name_of(v, {{Expunge::both, "both"}, {Expunge::none, "none"}, {Expunge::local, "local"},
-                       {Expunge::remote, "remote"}});
+    return name_of(
+        v, {{Expunge::both, "both"}, {Expunge::none, "none"}, {Expunge::local, "local"}, {Expunge::remote, "remote"}});
 }
 std::string_view to_string(OnConflict v) {
     return name_of(v, {{OnConflict::keep, "keep"}, {OnConflict::del, "delete"}});
@@ -67,7 +67,8 @@ std::string_view to_string(Keywords v) {
     return name_of(v, {{Keywords::dovecot, "dovecot"}, {Keywords::ignore, "ignore"}});
 }
 std::string_view to_string(LocalKeywords v) {
-    return name_of(v, {{LocalKeywords::automatic, "auto"}, {LocalKeywords::kept, "kept"}, {LocalKeywords::dropped, "dropped"}});
+    return name_of(
+        v, {{LocalKeywords::automatic, "auto"}, {LocalKeywords::kept, "kept"}, {LocalKeywords::dropped, "dropped"}});
 }
 
 std::string render_resolved(const Config& config) {
@@ -84,7 +85,8 @@ std::string render_resolved(const Config& config) {
         out << "\n[" << p << "]\n";
         out << "maildir = " << toml_string(a.maildir.string()) << "\n";
         out << "layout = " << toml_string(to_string(a.layout)) << "  # " << layout_example(a.layout) << "\n";
-        if (a.provider) out << "provider = " << toml_string(to_string(*a.provider)) << "  # preset for the [imap] settings\n";
+        if (a.provider)
+            out << "provider = " << toml_string(to_string(*a.provider)) << "  # preset for the [imap] settings\n";
         out << "\n[" << p << ".imap]\n";
         out << "host = " << toml_string(a.imap.host) << "\n";
         out << "port = " << a.imap.port << "\n";
@@ -95,8 +97,10 @@ std::string render_resolved(const Config& config) {
         if (a.imap.password) out << "password = \"********\"\n";
         if (a.imap.password_cmd) out << "password_cmd = " << toml_string(*a.imap.password_cmd) << "\n";
         out << "auth = " << toml_string(to_string(a.imap.auth)) << "\n";
-        if (a.imap.ca_file) out << "ca_file = " << toml_string(a.imap.ca_file->string()) << "\n";
-        else out << "ca_file = \"\"  # the system certificate store\n";
+        if (a.imap.ca_file)
+            out << "ca_file = " << toml_string(a.imap.ca_file->string()) << "\n";
+        else
+            out << "ca_file = \"\"  # the system certificate store\n";
         if (a.imap.fingerprint) out << "fingerprint = " << toml_string(*a.imap.fingerprint) << "\n";
         out << "compress = " << toml_string(to_string(a.imap.compress)) << "\n";
         out << "connect_timeout = " << a.imap.timeouts.connect << "\n";
@@ -106,7 +110,8 @@ std::string render_resolved(const Config& config) {
         out << "direction = " << toml_string(to_string(a.sync.direction)) << "\n";
         out << "expunge = " << toml_string(to_string(a.sync.expunge)) << "\n";
         out << "folders = [";
-        for (std::size_t i = 0; i < a.sync.folders.size(); ++i) out << (i ? ", " : "") << toml_string(a.sync.folders[i]);
+        for (std::size_t i = 0; i < a.sync.folders.size(); ++i)
+            out << (i ? ", " : "") << toml_string(a.sync.folders[i]);
         out << "]\n";
         out << "on_conflict = " << toml_string(to_string(a.sync.on_conflict)) << "\n";
         out << "max_size = " << size_text(a.sync.max_size) << "\n";

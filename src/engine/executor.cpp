@@ -84,40 +84,44 @@ util::Expected<void> apply_state_only(ExecContext& ctx, ExecStats& stats, const 
     if (actions.empty()) return {};
     std::vector<model::PairState> rows;  // every row, for ResetUids only
     if (reset) rows = ctx.last.pairs.pairs;
-    return step(ctx, stats, [&db = ctx.db, where = ctx.where, actions = std::move(actions),
-                             rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& a : actions) {
-            if (std::holds_alternative<sync::ResetUids>(a)) {
-                // Every row loses its UID; rows that only had a UID are dropped.
-                for (const auto& p : rows) {
-                    if (auto r = drop_row(db, txn, where, p.uid, p.key); !r) return r;
-                    if (p.key.empty()) continue;
-                    model::PairState kept = p;
-                    kept.uid = 0;
-                    if (auto r = put_row(db, txn, where, kept); !r) return r;
-                }
-            } else if (const auto* pair = std::get_if<sync::Pair>(&a)) {
-                if (auto r = drop_row(db, txn, where, pair->uid, pair->key); !r) return r;
-                model::PairState row{pair->uid, pair->key, pair->remote_flags, pair->local_flags, pair->size,
-                                     pair->identity, false};
-                if (auto r = put_row(db, txn, where, row); !r) return r;
-            } else if (const auto* detach = std::get_if<sync::Detach>(&a)) {
-                auto row = find_row(db, txn, where, detach->uid, detach->key);
-                if (!row) return util::unexpected(std::move(row).error());
-                if (!*row) continue;
-                model::PairState kept = **row;
-                if (auto r = drop_row(db, txn, where, kept.uid, kept.key); !r) return r;
-                if (detach->gone == util::Side::remote) kept.uid = 0;
-                else kept.key.clear();
-                kept.detached = true;
-                if (kept.uid == 0 && kept.key.empty()) continue;
-                if (auto r = put_row(db, txn, where, kept); !r) return r;
-            } else if (const auto* forget = std::get_if<sync::Forget>(&a)) {
-                if (auto r = drop_row(db, txn, where, forget->uid, forget->key); !r) return r;
-            }
-        }
-        return {};
-    });
+    return step(ctx, stats,
+                [&db = ctx.db, where = ctx.where, actions = std::move(actions),
+                 rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
+                    for (const auto& a : actions) {
+                        if (std::holds_alternative<sync::ResetUids>(a)) {
+                            // Every row loses its UID; rows that only had a UID are dropped.
+                            for (const auto& p : rows) {
+                                if (auto r = drop_row(db, txn, where, p.uid, p.key); !r) return r;
+                                if (p.key.empty()) continue;
+                                model::PairState kept = p;
+                                kept.uid = 0;
+                                if (auto r = put_row(db, txn, where, kept); !r) return r;
+                            }
+                        } else if (const auto* pair = std::get_if<sync::Pair>(&a)) {
+                            if (auto r = drop_row(db, txn, where, pair->uid, pair->key); !r) return r;
+                            model::PairState row{
+                                pair->uid,      pair->key, pair->remote_flags, pair->local_flags, pair->size,
+                                pair->identity, false};
+                            if (auto r = put_row(db, txn, where, row); !r) return r;
+                        } else if (const auto* detach = std::get_if<sync::Detach>(&a)) {
+                            auto row = find_row(db, txn, where, detach->uid, detach->key);
+                            if (!row) return util::unexpected(std::move(row).error());
+                            if (!*row) continue;
+                            model::PairState kept = **row;
+                            if (auto r = drop_row(db, txn, where, kept.uid, kept.key); !r) return r;
+                            if (detach->gone == util::Side::remote)
+                                kept.uid = 0;
+                            else
+                                kept.key.clear();
+                            kept.detached = true;
+                            if (kept.uid == 0 && kept.key.empty()) continue;
+                            if (auto r = put_row(db, txn, where, kept); !r) return r;
+                        } else if (const auto* forget = std::get_if<sync::Forget>(&a)) {
+                            if (auto r = drop_row(db, txn, where, forget->uid, forget->key); !r) return r;
+                        }
+                    }
+                    return {};
+                });
 }
 
 asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
@@ -134,7 +138,8 @@ asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& s
     for (auto& [names, group] : groups) {
         auto set = imap::SeqSet::from_uids(group.second);
         if (!group.first->add.to_imap().empty()) stores.push_back({set, imap::StoreMode::add, group.first->add});
-        if (!group.first->remove.to_imap().empty()) stores.push_back({set, imap::StoreMode::remove, group.first->remove});
+        if (!group.first->remove.to_imap().empty())
+            stores.push_back({set, imap::StoreMode::remove, group.first->remove});
         stats.flags_set += group.second.size();
     }
     if (auto r = co_await ctx.session.store_many(stores); !r) co_return r;
@@ -145,7 +150,8 @@ asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& s
         if (c->side != util::Side::local) continue;
         if (local_now.empty()) local_now = current_local_flags(ctx);
         model::FlagSet target = apply(local_now[c->key], c->add, c->remove);
-        auto r = maildir::set_flags(ctx.folder_dir, c->key, ctx.keywords.to_maildir(target), hint(ctx, c->key), &renamed);
+        auto r =
+            maildir::set_flags(ctx.folder_dir, c->key, ctx.keywords.to_maildir(target), hint(ctx, c->key), &renamed);
         if (!r) co_return util::unexpected(std::move(r).error());
         ++stats.flags_set;
     }
@@ -155,18 +161,20 @@ asio::awaitable<util::Expected<void>> apply_flags(ExecContext& ctx, ExecStats& s
     std::vector<sync::Record> records;
     for (const auto* rec : actions_of<sync::Record>(plan)) records.push_back(*rec);
     if (records.empty()) co_return util::Expected<void>{};
-    co_return step(ctx, stats, [&db = ctx.db, where = ctx.where, records = std::move(records)](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& rec : records) {
-            auto row = find_row(db, txn, where, rec.uid, rec.key);
-            if (!row) return util::unexpected(std::move(row).error());
-            if (!*row) continue;
-            model::PairState updated = **row;
-            updated.remote_flags = rec.remote_flags;
-            updated.local_flags = rec.local_flags;
-            if (auto r = put_row(db, txn, where, updated); !r) return r;
-        }
-        return {};
-    });
+    co_return step(
+        ctx, stats,
+        [&db = ctx.db, where = ctx.where, records = std::move(records)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& rec : records) {
+                auto row = find_row(db, txn, where, rec.uid, rec.key);
+                if (!row) return util::unexpected(std::move(row).error());
+                if (!*row) continue;
+                model::PairState updated = **row;
+                updated.remote_flags = rec.remote_flags;
+                updated.local_flags = rec.local_flags;
+                if (auto r = put_row(db, txn, where, updated); !r) return r;
+            }
+            return {};
+        });
 }
 
 asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats& stats, const sync::Plan& plan) {
@@ -174,7 +182,7 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
     if (expunges.empty()) co_return util::Expected<void>{};
     std::vector<model::Uid> remote;
     std::vector<model::Uid> server_marked;  // expunged even with `trash` (sync::Expunge::server_marked)
-    maildir::PendingDirSyncs removed;  // one directory fsync for all the local deletions
+    maildir::PendingDirSyncs removed;       // one directory fsync for all the local deletions
     const bool to_trash = !ctx.trash.empty() && ctx.trash != ctx.where.folder;
     for (const auto* e : expunges) {
         if (e->side == util::Side::remote) {
@@ -210,11 +218,13 @@ asio::awaitable<util::Expected<void>> apply_expunges(ExecContext& ctx, ExecStats
     stats.expunged += expunges.size();
     std::vector<std::pair<model::Uid, std::string>> gone;
     for (const auto* e : expunges) gone.emplace_back(e->uid, e->key);
-    co_return step(ctx, stats, [&db = ctx.db, where = ctx.where, gone = std::move(gone)](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& [uid, key] : gone)
-            if (auto r = drop_row(db, txn, where, uid, key); !r) return r;
-        return {};
-    });
+    co_return step(
+        ctx, stats,
+        [&db = ctx.db, where = ctx.where, gone = std::move(gone)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& [uid, key] : gone)
+                if (auto r = drop_row(db, txn, where, uid, key); !r) return r;
+            return {};
+        });
 }
 
 // Receives bodies from the server, stages each complete message in tmp/, and every batch makes the
@@ -258,8 +268,10 @@ public:
         }
         maildir::CommitOptions options;
         options.flags = m_ctx.keywords.to_maildir(d.flags);
-        if (d.internaldate) options.internal_date = std::chrono::system_clock::from_time_t(d.internaldate);
-        else if (f.internal_date) options.internal_date = std::chrono::system_clock::from_time_t(f.internal_date->utc);
+        if (d.internaldate)
+            options.internal_date = std::chrono::system_clock::from_time_t(d.internaldate);
+        else if (f.internal_date)
+            options.internal_date = std::chrono::system_clock::from_time_t(f.internal_date->utc);
         auto staged = writer->stage(options);
         if (!staged) {
             m_error = std::move(staged).error();
@@ -282,18 +294,22 @@ public:
         }
         m_rows.resize(committed.delivered.size());
         m_stats.downloaded += m_rows.size();
-        auto r = step(m_ctx, m_stats, [&db = m_ctx.db, where = m_ctx.where, rows = m_rows](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto& row : rows) {
-                if (auto d = drop_row(db, txn, where, row.uid, ""); !d) return d;
-                if (auto p = put_row(db, txn, where, row); !p) return p;
-            }
-            return {};
-        });
+        auto r =
+            step(m_ctx, m_stats,
+                 [&db = m_ctx.db, where = m_ctx.where, rows = m_rows](state::WriteTxn& txn) -> util::Expected<void> {
+                     for (const auto& row : rows) {
+                         if (auto d = drop_row(db, txn, where, row.uid, ""); !d) return d;
+                         if (auto p = put_row(db, txn, where, row); !p) return p;
+                     }
+                     return {};
+                 });
         m_staged.clear();
         m_rows.clear();
         m_staged_bytes = 0;
-        if (committed.error) m_error = std::move(committed.error);
-        else if (!r) m_error = std::move(r).error();
+        if (committed.error)
+            m_error = std::move(committed.error);
+        else if (!r)
+            m_error = std::move(r).error();
     }
     std::optional<util::Error>& error() { return m_error; }
 
@@ -319,13 +335,15 @@ asio::awaitable<util::Expected<void>> apply_downloads(ExecContext& ctx, ExecStat
     std::vector<model::PairState> intent_rows;
     for (const auto* d : downloads)
         intent_rows.push_back(model::PairState{d->uid, "", d->remote_flags, d->flags, d->size, d->identity, false});
-    auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& row : rows) {
-            if (auto r = drop_row(db, txn, where, row.uid, ""); !r) return r;
-            if (auto r = put_row(db, txn, where, row); !r) return r;
-        }
-        return {};
-    });
+    auto intents = step(
+        ctx, stats,
+        [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& row : rows) {
+                if (auto r = drop_row(db, txn, where, row.uid, ""); !r) return r;
+                if (auto r = put_row(db, txn, where, row); !r) return r;
+            }
+            return {};
+        });
     if (!intents) co_return intents;
     // 2. Copy, 3. record in batches.
     std::map<model::Uid, const sync::Download*> wanted;
@@ -395,13 +413,15 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
     for (const auto& p : prepared)
         intent_rows.push_back(model::PairState{0, p.action->key, model::FlagSet{}, p.action->local_flags, p.rfc822_size,
                                                p.identity, false});
-    auto intents = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
-        for (const auto& row : rows) {
-            if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
-            if (auto r = put_row(db, txn, where, row); !r) return r;
-        }
-        return {};
-    });
+    auto intents = step(
+        ctx, stats,
+        [&db = ctx.db, where = ctx.where, rows = std::move(intent_rows)](state::WriteTxn& txn) -> util::Expected<void> {
+            for (const auto& row : rows) {
+                if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
+                if (auto r = put_row(db, txn, where, row); !r) return r;
+            }
+            return {};
+        });
     if (!intents) co_return intents;
     if (auto r = ctx.batch.commit(); !r) co_return r;
     // 2. APPEND in batches (MULTIAPPEND or pipelined), 3. record the UIDs the server reported.
@@ -422,7 +442,8 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             item.message.body = *payload;
             item.message.flags = prepared[j].action->flags;
             item.message_id = prepared[j].message_id;
-            if (prepared[j].action->internaldate > 0) item.message.internal_date = imap::AppendDate{prepared[j].action->internaldate, 0};
+            if (prepared[j].action->internaldate > 0)
+                item.message.internal_date = imap::AppendDate{prepared[j].action->internaldate, 0};
             items.push_back(std::move(item));
         }
         if (items.empty()) continue;
@@ -442,13 +463,15 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             rows.push_back(model::PairState{*uid, p.action->key, held->at(*uid), p.action->local_flags, p.rfc822_size,
                                             p.identity, false});
         }
-        auto recorded = step(ctx, stats, [&db = ctx.db, where = ctx.where, rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
-            for (const auto& row : rows) {
-                if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
-                if (auto r = put_row(db, txn, where, row); !r) return r;
-            }
-            return {};
-        });
+        auto recorded = step(
+            ctx, stats,
+            [&db = ctx.db, where = ctx.where, rows = std::move(rows)](state::WriteTxn& txn) -> util::Expected<void> {
+                for (const auto& row : rows) {
+                    if (auto r = drop_row(db, txn, where, 0, row.key); !r) return r;
+                    if (auto r = put_row(db, txn, where, row); !r) return r;
+                }
+                return {};
+            });
         if (!recorded) co_return recorded;
         stats.uploaded += sent.size();
         for (const Prepared* p : sent) stats.bytes_uploaded += p->rfc822_size;

@@ -7,9 +7,10 @@ namespace mailtwin::engine {
 namespace {
 
 std::string inbox_normalised(std::string_view name) {
-    if (name.size() >= 5 && std::equal(name.begin(), name.begin() + 5, "INBOX", [](char a, char b) {
-            return std::toupper(static_cast<unsigned char>(a)) == b;
-        }) && (name.size() == 5 || !std::isalnum(static_cast<unsigned char>(name[5]))))
+    if (name.size() >= 5 &&
+        std::equal(name.begin(), name.begin() + 5, "INBOX",
+                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }) &&
+        (name.size() == 5 || !std::isalnum(static_cast<unsigned char>(name[5]))))
         return "INBOX" + std::string(name.substr(5));
     return std::string(name);
 }

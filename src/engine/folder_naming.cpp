@@ -58,7 +58,8 @@ util::Expected<std::filesystem::path> FolderNaming::local_path(const maildir::La
         return util::unexpected(maildir::make_error(maildir::Errc::unsafe_folder_name,
                                                     "folder \"" + std::string(remote) +
                                                         "\" would map to the local INBOX (the personal namespace "
-                                                        "prefix \"" + personal_prefix + "\" is stripped locally)"));
+                                                        "prefix \"" +
+                                                        personal_prefix + "\" is stripped locally)"));
     return layout.local_path(*local, delimiter);
 }
 
@@ -96,8 +97,9 @@ util::Expected<maildir::FolderListing> FolderNaming::list_local(const maildir::L
         auto it = claims.by_local.find(f.remote_name);
         f.remote_name = it != claims.by_local.end() ? it->second : to_remote(f.remote_name);
     }
-    std::sort(listing->folders.begin(), listing->folders.end(),
-              [](const maildir::LocalFolder& a, const maildir::LocalFolder& b) { return a.remote_name < b.remote_name; });
+    std::sort(
+        listing->folders.begin(), listing->folders.end(),
+        [](const maildir::LocalFolder& a, const maildir::LocalFolder& b) { return a.remote_name < b.remote_name; });
     return listing;
 }
 

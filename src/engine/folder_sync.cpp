@@ -107,7 +107,8 @@ void keep_only_what_the_plan_names(PlannedFolder& p) {
     if (p.local.view.kind == model::LocalViewKind::unchanged)
         for (const auto& r : rows)
             if (!r.key.empty() && r.local_flags.keywords.empty() && keys.count(r.key))
-                p.local.file_names.emplace(r.key, maildir::render_file_name(r.key, p.keywords->to_maildir(r.local_flags)));
+                p.local.file_names.emplace(r.key,
+                                           maildir::render_file_name(r.key, p.keywords->to_maildir(r.local_flags)));
     p.remote.view.messages = {};
     p.remote.view.vanished = {};
 }
@@ -306,7 +307,8 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
     }
     // Queued before the plan: the APPEND step commits them with its intent rows, before the APPEND.
     if (auto r = queue_new_watches(batch, where, p.late_appends); !r) co_return fail(std::move(r).error());
-    ExecContext ctx{session, batch.db(), batch, where, p.job.local_dir, *p.keywords, p.local, p.last, options.trash, options.progress};
+    ExecContext ctx{session,     batch.db(), batch,  where,         p.job.local_dir,
+                    *p.keywords, p.local,    p.last, options.trash, options.progress};
     ctx.append_expect = p.append_expect;
     auto stats = co_await execute_plan(ctx, result.plan);
     if (!stats) co_return fail(std::move(stats).error());

@@ -50,8 +50,10 @@ maildir::MaildirFlags KeywordMap::to_maildir(const model::FlagSet& flags, std::s
                 m_dirty = true;
                 slot = i;
             }
-        if (slot) letters += static_cast<char>('a' + *slot);
-        else if (unstorable) *unstorable += (unstorable->empty() ? "" : " ") + keyword;
+        if (slot)
+            letters += static_cast<char>('a' + *slot);
+        else if (unstorable)
+            *unstorable += (unstorable->empty() ? "" : " ") + keyword;
     }
     return maildir::MaildirFlags::from_letters(out.letters() + letters);
 }

@@ -52,7 +52,8 @@ util::Expected<std::string> run_password_command(const std::string& command, std
     if (!child) return util::unexpected(std::move(child).error());
     if (child->timed_out)
         return secret_failure("password_cmd \"" + command + "\" did not finish within " +
-                              std::to_string(timeout.count() / 1000) + " s (does it wait for input, e.g. a gpg pinentry?)");
+                              std::to_string(timeout.count() / 1000) +
+                              " s (does it wait for input, e.g. a gpg pinentry?)");
     if (child->exit_code != 0)
         return secret_failure("password_cmd \"" + command + "\" failed (exit " + std::to_string(child->exit_code) +
                               ")" + shown_error_line(child->err, child->out));

@@ -3,9 +3,7 @@
 #include "mailtwin/engine/identity.hpp"
 
 namespace mailtwin::engine {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 model::PairState pair_state_of(const state::MessageRecord& r) {
     model::PairState p;
@@ -74,9 +72,11 @@ util::Expected<void> put_row(state::StateDb& db, state::WriteTxn& txn, const Fol
 util::Expected<void> drop_row(state::StateDb& db, state::WriteTxn& txn, const FolderKey& where, model::Uid uid,
                               const std::string& key) {
     if (uid != 0)
-        if (auto r = db.erase_message(txn, where.account, where.folder, uid); !r) return util::unexpected(std::move(r).error());
+        if (auto r = db.erase_message(txn, where.account, where.folder, uid); !r)
+            return util::unexpected(std::move(r).error());
     if (!key.empty()) {
-        if (auto r = db.erase_keyed(txn, where.account, where.folder, key); !r) return util::unexpected(std::move(r).error());
+        if (auto r = db.erase_keyed(txn, where.account, where.folder, key); !r)
+            return util::unexpected(std::move(r).error());
         auto other = db.get_by_local_key(txn, where.account, where.folder, key);
         if (!other) return util::unexpected(std::move(other).error());
         if (*other)
@@ -87,7 +87,7 @@ util::Expected<void> drop_row(state::StateDb& db, state::WriteTxn& txn, const Fo
 }
 
 util::Expected<std::optional<model::PairState>> find_row(state::StateDb& db, state::Txn& txn, const FolderKey& where,
-                                                          model::Uid uid, const std::string& key) {
+                                                         model::Uid uid, const std::string& key) {
     if (uid != 0) {
         auto r = db.get_by_uid(txn, where.account, where.folder, uid);
         if (!r) return util::unexpected(std::move(r).error());

@@ -83,7 +83,8 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 // "D/A: 2 messages over max_size = 1K were not copied (1 on the server, 1 in the Maildir)".
 std::string skipped_text(const AccountStatus& a, const FolderStatus& f) {
     const std::size_t n = f.skipped_count();
-    std::string limit = a.max_size != 0 ? "max_size = " + format_config_size(a.max_size) : "the max_size of the last sync";
+    std::string limit =
+        a.max_size != 0 ? "max_size = " + format_config_size(a.max_size) : "the max_size of the last sync";
     std::string out = f.name + ": " + plural(n, "message", "messages") + " over " + limit +
                       (n == 1 ? " was" : " were") + " not copied (";
     const std::size_t server = f.record->skipped_remote.size();
@@ -299,7 +300,8 @@ std::string render_folder_map(const FolderMap& map) {
     out += std::to_string(map.folders.size()) + " folder" + (map.folders.size() == 1 ? "" : "s") + ", " +
            std::to_string(included) + " included by the folders setting; hierarchy delimiter " + delim + "\n";
     if (!map.personal_prefix.empty())
-        out += "personal namespace prefix \"" + map.personal_prefix + "\" (stripped locally, added back on the server)\n";
+        out +=
+            "personal namespace prefix \"" + map.personal_prefix + "\" (stripped locally, added back on the server)\n";
     return out;
 }
 

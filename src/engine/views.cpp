@@ -42,7 +42,8 @@ void report_duplicate_keys(const std::filesystem::path& folder_dir, const maildi
     for (const auto& p : scan.problems) not_regular.emplace(p.location, p.file_name);
     auto hash_of = [&](const std::pair<maildir::Location, std::string>& file) -> util::Expected<maildir::Sha256Digest> {
         if (not_regular.count(file))
-            return util::unexpected(util::Error{std::make_error_code(std::errc::invalid_argument), "not a regular file"});
+            return util::unexpected(
+                util::Error{std::make_error_code(std::errc::invalid_argument), "not a regular file"});
         return maildir::MessageInfo(message_path(folder_dir, file.first, file.second)).content_hash();
     };
     for (const auto& d : scan.duplicates) {
@@ -56,8 +57,8 @@ void report_duplicate_keys(const std::filesystem::path& folder_dir, const maildi
             if (!hash && hash.error().code == std::errc::no_such_file_or_directory) continue;  // gone meanwhile
             out.push_back("'" + other.string() + "' has the Maildir unique name '" + d.key + "' of '" + kept.string() +
                           "' but holds another message, so it was not uploaded: rename it to a unique name of "
-                          "its own (the part before \"" + std::string(1, maildir::k_info_separator) +
-                          "2,\" is the unique name)");
+                          "its own (the part before \"" +
+                          std::string(1, maildir::k_info_separator) + "2,\" is the unique name)");
         }
     }
 }
@@ -150,7 +151,8 @@ asio::awaitable<util::Expected<std::vector<net::MessageMeta>>> fetch_identified(
 }
 
 // Size, date and identity for the messages of the view the state does not know (new ones).
-asio::awaitable<util::Expected<void>> describe_new(net::Session& session, RemoteSnapshot& out, const LoadedFolder& last) {
+asio::awaitable<util::Expected<void>> describe_new(net::Session& session, RemoteSnapshot& out,
+                                                   const LoadedFolder& last) {
     std::set<model::Uid> known;
     for (const auto& p : last.pairs.pairs)
         if (p.uid != 0) known.insert(p.uid);
@@ -174,7 +176,8 @@ asio::awaitable<util::Expected<void>> describe_new(net::Session& session, Remote
     }
     // A message expunged between the flag fetch and the meta fetch has no size: leave it out, the
     // next run sees it gone.
-    std::erase_if(out.view.messages, [&](const model::RemoteMessage& m) { return !known.count(m.uid) && !by_uid.count(m.uid); });
+    std::erase_if(out.view.messages,
+                  [&](const model::RemoteMessage& m) { return !known.count(m.uid) && !by_uid.count(m.uid); });
     co_return util::Expected<void>{};
 }
 
@@ -251,7 +254,8 @@ asio::awaitable<util::Expected<RemoteSnapshot>> build_remote_view(net::Session& 
         if (state.uidnext != 0 && sel->uidnext != 0 && sel->uidnext < state.uidnext)
             went_back = "UIDNEXT " + std::to_string(sel->uidnext) + " < " + std::to_string(state.uidnext);
         else if (has_modseq && sel->highestmodseq < state.highestmodseq)
-            went_back = "HIGHESTMODSEQ " + std::to_string(sel->highestmodseq) + " < " + std::to_string(state.highestmodseq);
+            went_back =
+                "HIGHESTMODSEQ " + std::to_string(sel->highestmodseq) + " < " + std::to_string(state.highestmodseq);
         if (!went_back.empty())
             co_return util::unexpected(net::SessionError::protocol_violation,
                                        conn.peer() + ": " + folder + " went backwards (" + went_back +

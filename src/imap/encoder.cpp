@@ -27,10 +27,7 @@ constexpr bool is_atom_char(char c) noexcept {
 // ASTRING-CHAR = ATOM-CHAR / resp-specials
 constexpr bool is_astring_char(char c) noexcept { return is_atom_char(c) || c == ']'; }
 
-bool is_atom(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_atom_char);
-}
-
+bool is_atom(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_atom_char); }
 
 // QUOTED-CHAR is any TEXT-CHAR (RFC 3501) or UTF-8 once UTF8=ACCEPT is on (RFC 6855 §3). Control
 // characters other than CR/LF are legal in quoted strings, but servers differ in accepting them, so
@@ -72,8 +69,10 @@ PayloadPtr make_payload(std::string bytes) { return std::make_shared<StringPaylo
 std::uint64_t Segment::size() const noexcept {
     std::uint64_t n = 0;
     for (const Piece& p : pieces) {
-        if (const auto* text = std::get_if<std::string>(&p)) n += text->size();
-        else if (const auto& body = std::get<PayloadPtr>(p)) n += body->size();
+        if (const auto* text = std::get_if<std::string>(&p))
+            n += text->size();
+        else if (const auto& body = std::get<PayloadPtr>(p))
+            n += body->size();
     }
     return n;
 }
@@ -102,8 +101,7 @@ util::Expected<std::string> Command::wire() const {
             while (offset < body->size()) {
                 auto n = body->read(offset, buffer);
                 if (!n) return util::unexpected(std::move(n).error());
-                if (*n == 0)
-                    return encode_failure(EncodeError::invalid_argument, "literal payload ended early");
+                if (*n == 0) return encode_failure(EncodeError::invalid_argument, "literal payload ended early");
                 out.append(buffer.data(), *n);
                 offset += *n;
             }
@@ -333,12 +331,11 @@ util::Expected<std::string> format_date_time(const AppendDate& date) {
     const auto abs_offset = offset < 0 ? -offset : offset;
 
     char buf[40];
-    const int n = std::snprintf(buf, sizeof buf, "\"%02u-%s-%04d %02d:%02d:%02d %c%02d%02d\"",
-                                static_cast<unsigned>(ymd.day()),
-                                k_months[static_cast<unsigned>(ymd.month()) - 1].data(), y,
-                                static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
-                                static_cast<int>(second_of_day % 60), offset < 0 ? '-' : '+', abs_offset / 60,
-                                abs_offset % 60);
+    const int n =
+        std::snprintf(buf, sizeof buf, "\"%02u-%s-%04d %02d:%02d:%02d %c%02d%02d\"", static_cast<unsigned>(ymd.day()),
+                      k_months[static_cast<unsigned>(ymd.month()) - 1].data(), y,
+                      static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                      static_cast<int>(second_of_day % 60), offset < 0 ? '-' : '+', abs_offset / 60, abs_offset % 60);
     return std::string(buf, static_cast<std::size_t>(n));
 }
 
@@ -398,7 +395,12 @@ util::Expected<Command> Encoder::authenticate_xoauth2(std::string_view user, std
     if (bad(user) || bad(access_token))
         return encode_failure(EncodeError::invalid_argument, "XOAUTH2 user or token contains a control character");
     std::string message = "user=";
-    message.append(user).append("\x01" "auth=Bearer ").append(access_token).append("\x01\x01");
+    message.append(user)
+        .append(
+            "\x01"
+            "auth=Bearer ")
+        .append(access_token)
+        .append("\x01\x01");
     CommandBuilder b = begin("AUTHENTICATE");
     b.raw("XOAUTH2");
     if (!m_options.sasl_ir) b.wait_continuation();
@@ -453,8 +455,7 @@ util::Expected<Command> Encoder::rename(std::string_view from, std::string_view 
     return begin("RENAME").mailbox(from).mailbox(to).finish();
 }
 
-util::Expected<Command> Encoder::list(std::string_view reference, std::string_view pattern,
-                                      const ListReturn& ret) {
+util::Expected<Command> Encoder::list(std::string_view reference, std::string_view pattern, const ListReturn& ret) {
     CommandBuilder b = begin("LIST");
     b.pattern(reference).pattern(pattern);
     if (ret.special_use || !ret.status_items.empty()) {
@@ -519,13 +520,16 @@ util::Expected<Command> Encoder::uid_search(std::span<const SearchTerm> criteria
     // Without UTF8=ACCEPT, a non-ASCII string is only meaningful with an explicit charset.
     const bool needs_charset =
         !m_options.utf8_accept && std::any_of(criteria.begin(), criteria.end(), [](const SearchTerm& t) {
-            return t.kind == SearchTerm::Kind::string &&
-                   std::any_of(t.text.begin(), t.text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            return t.kind == SearchTerm::Kind::string && std::any_of(t.text.begin(), t.text.end(), [](char c) {
+                       return static_cast<unsigned char>(c) >= 0x80;
+                   });
         });
     if (needs_charset) b.raw("CHARSET").raw("UTF-8");
     for (const SearchTerm& t : criteria) {
-        if (t.kind == SearchTerm::Kind::string) b.string(t.text);
-        else b.raw(t.text);
+        if (t.kind == SearchTerm::Kind::string)
+            b.string(t.text);
+        else
+            b.raw(t.text);
     }
     return b.finish();
 }

@@ -17,10 +17,10 @@ using util::istarts_with;
 
 // Character classes, one table lookup per byte.
 enum CharClass : std::uint8_t {
-    k_atom = 1 << 0,    // may appear in an atom (lenient: see make_classes)
-    k_tag = 1 << 1,     // tag = 1*<any ASTRING-CHAR except "+">
-    k_digit = 1 << 2,   // DIGIT = %x30-39
-    k_keyword = 1 << 3, // response keywords and code names: atom chars without "[" and "]"
+    k_atom = 1 << 0,     // may appear in an atom (lenient: see make_classes)
+    k_tag = 1 << 1,      // tag = 1*<any ASTRING-CHAR except "+">
+    k_digit = 1 << 2,    // DIGIT = %x30-39
+    k_keyword = 1 << 3,  // response keywords and code names: atom chars without "[" and "]"
 };
 
 constexpr std::array<std::uint8_t, 256> make_classes() {
@@ -48,12 +48,7 @@ constexpr std::array<std::uint8_t, 256> make_classes() {
 }
 constexpr auto k_classes = make_classes();
 
-inline bool is(char c, CharClass cls) noexcept {
-    return (k_classes[static_cast<unsigned char>(c)] & cls) != 0;
-}
-
-
-
+inline bool is(char c, CharClass cls) noexcept { return (k_classes[static_cast<unsigned char>(c)] & cls) != 0; }
 
 std::optional<Status> status_from_word(std::string_view w) noexcept {
     if (w == "OK") return Status::ok;
@@ -70,13 +65,20 @@ struct KeywordKind {
     bool numbered;  // "* n WORD"
 };
 constexpr KeywordKind k_keywords[] = {
-    {"CAPABILITY", DataKind::capability, false}, {"ENABLED", DataKind::enabled, false},
-    {"EXISTS", DataKind::exists, true},          {"EXPUNGE", DataKind::expunge, true},
-    {"RECENT", DataKind::recent, true},          {"FETCH", DataKind::fetch, true},
-    {"VANISHED", DataKind::vanished, false},     {"ESEARCH", DataKind::esearch, false},
-    {"SEARCH", DataKind::search, false},         {"LIST", DataKind::list, false},
-    {"LSUB", DataKind::lsub, false},             {"STATUS", DataKind::status_data, false},
-    {"FLAGS", DataKind::flags, false},           {"NAMESPACE", DataKind::namespace_, false},
+    {"CAPABILITY", DataKind::capability, false},
+    {"ENABLED", DataKind::enabled, false},
+    {"EXISTS", DataKind::exists, true},
+    {"EXPUNGE", DataKind::expunge, true},
+    {"RECENT", DataKind::recent, true},
+    {"FETCH", DataKind::fetch, true},
+    {"VANISHED", DataKind::vanished, false},
+    {"ESEARCH", DataKind::esearch, false},
+    {"SEARCH", DataKind::search, false},
+    {"LIST", DataKind::list, false},
+    {"LSUB", DataKind::lsub, false},
+    {"STATUS", DataKind::status_data, false},
+    {"FLAGS", DataKind::flags, false},
+    {"NAMESPACE", DataKind::namespace_, false},
     {"ID", DataKind::id, false},
 };
 
@@ -98,9 +100,7 @@ std::string describe_offset(std::uint64_t at) { return " at offset " + std::to_s
 
 Parser::Parser(ParserLimits limits) : m_limits(limits) { reset_response(); }
 
-bool Parser::idle() const noexcept {
-    return m_state == State::line && m_line.empty() && m_first_line;
-}
+bool Parser::idle() const noexcept { return m_state == State::line && m_line.empty() && m_first_line; }
 
 void Parser::reset_response() {
     m_response = Response{};
@@ -129,10 +129,10 @@ Parser::Result Parser::fail(std::size_t consumed, Errc code, std::string what, s
 
 bool Parser::charge(std::size_t bytes, std::uint64_t at) {
     if (bytes > m_limits.max_response_bytes - std::min(m_response_bytes, m_limits.max_response_bytes)) {
-        set_error(Errc::response_too_large,
-                  "response exceeds ParserLimits::max_response_bytes (" +
-                      std::to_string(m_limits.max_response_bytes) + ")",
-                  at);
+        set_error(
+            Errc::response_too_large,
+            "response exceeds ParserLimits::max_response_bytes (" + std::to_string(m_limits.max_response_bytes) + ")",
+            at);
         return false;
     }
     m_response_bytes += bytes;
@@ -163,10 +163,10 @@ Parser::Result Parser::feed(std::string_view bytes) {
                 // The line with its LF must fit; without an LF yet, its bytes so far must leave room.
                 if (m_line.size() + len + (nl ? 1 : 0) > m_limits.max_line_bytes) {
                     m_offset = base + bytes.size();
-                    return fail(bytes.size(), Errc::line_too_long,
-                                "line exceeds ParserLimits::max_line_bytes (" +
-                                    std::to_string(m_limits.max_line_bytes) + ")",
-                                line_start + m_limits.max_line_bytes);
+                    return fail(
+                        bytes.size(), Errc::line_too_long,
+                        "line exceeds ParserLimits::max_line_bytes (" + std::to_string(m_limits.max_line_bytes) + ")",
+                        line_start + m_limits.max_line_bytes);
                 }
                 if (!nl) {
                     m_line.append(start, len);
@@ -183,8 +183,10 @@ Parser::Result Parser::feed(std::string_view bytes) {
                 pos += len + 1;
                 if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
                 const bool done = on_line(line, line_start);
-                if (m_line.capacity() > 64 * 1024) m_line = std::string{};  // after a huge line
-                else m_line.clear();
+                if (m_line.capacity() > 64 * 1024)
+                    m_line = std::string{};  // after a huge line
+                else
+                    m_line.clear();
                 m_offset = base + pos;
                 if (m_state == State::failed) return {pos, FeedStatus::error};
                 if (done) {
@@ -198,8 +200,10 @@ Parser::Result Parser::feed(std::string_view bytes) {
                 const std::size_t n =
                     static_cast<std::size_t>(std::min<std::uint64_t>(m_literal_left, bytes.size() - pos));
                 if (n > 0) {
-                    if (m_state == State::literal) m_literal.append(bytes.data() + pos, n);
-                    else m_active_sink->data(bytes.substr(pos, n));
+                    if (m_state == State::literal)
+                        m_literal.append(bytes.data() + pos, n);
+                    else
+                        m_active_sink->data(bytes.substr(pos, n));
                     pos += n;
                     m_literal_left -= n;
                 }
@@ -391,16 +395,14 @@ bool Parser::parse_values(std::string_view line, std::size_t pos, std::uint64_t 
             // Lists may follow a list without SP: body-type-mpart = 1*body SP media-subtype
             // (RFC 3501 §9) and namespace = nil / "(" 1*( "(" string SP ... ")" ) ")" (RFC 2342).
             const bool list_after_list = c == '(' && i > 0 && line[i - 1] == ')';
-            if (c != ')' && !list_after_list)
-                return syntax(Errc::syntax, "expected SP or \")\" after a value", i);
+            if (c != ')' && !list_after_list) return syntax(Errc::syntax, "expected SP or \")\" after a value", i);
         }
         switch (c) {
             case '(': {
                 if (m_stack.size() > m_limits.max_depth)
-                    return syntax(Errc::nesting_too_deep,
-                                  "list nesting exceeds ParserLimits::max_depth (" +
-                                      std::to_string(m_limits.max_depth) + ")",
-                                  i);
+                    return syntax(
+                        Errc::nesting_too_deep,
+                        "list nesting exceeds ParserLimits::max_depth (" + std::to_string(m_limits.max_depth) + ")", i);
                 if (!charge(k_value_cost, off + i)) return false;
                 m_stack.emplace_back();
                 ++i;
@@ -471,8 +473,7 @@ bool Parser::parse_values(std::string_view line, std::size_t pos, std::uint64_t 
             if (j + 1 != n) return syntax(Errc::bad_literal, "literal announcement not at the end of the line", i);
             return start_literal(size, binary, off + i);
         }
-        if (!is(c, k_atom))
-            return syntax(Errc::syntax, "unexpected character", i);
+        if (!is(c, k_atom)) return syntax(Errc::syntax, "unexpected character", i);
         // atom; "[" opens a section (BODY[HEADER.FIELDS (MESSAGE-ID)]) scanned to its "]"
         std::size_t j = i;
         while (j < n) {

@@ -13,9 +13,6 @@ using util::ascii_upper;
 using util::iequals;
 using util::istarts_with;
 
-
-
-
 // number = 1*DIGIT (RFC 3501 §9), bounded by `max`.
 std::optional<std::uint64_t> parse_number(std::string_view s, std::uint64_t max) noexcept {
     if (s.empty() || s.size() > 20) return std::nullopt;
@@ -58,8 +55,10 @@ std::optional<FlagList> flag_list(const Value& v) {
     for (const auto& f : v.items) {
         if (f.kind != ValueKind::atom) return std::nullopt;
         fl.names.push_back(f.text);
-        if (f.text == "\\*") fl.keywords_allowed = true;
-        else fl.flags.add_imap(f.text);
+        if (f.text == "\\*")
+            fl.keywords_allowed = true;
+        else
+            fl.flags.add_imap(f.text);
     }
     return fl;
 }
@@ -78,8 +77,12 @@ bool delimiter(const Value& v, std::optional<char>& out) {
 
 void dump_to(std::string& out, const Value& v) {
     switch (v.kind) {
-        case ValueKind::atom: out += v.text; break;
-        case ValueKind::nil: out += "NIL"; break;
+        case ValueKind::atom:
+            out += v.text;
+            break;
+        case ValueKind::nil:
+            out += "NIL";
+            break;
         case ValueKind::quoted:
             out += '"';
             for (char c : v.text) {
@@ -111,7 +114,7 @@ void dump_to(std::string& out, const Value& v) {
 }
 
 constexpr std::array<std::string_view, 12> k_months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil), so that
 // INTERNALDATE does not depend on the process time zone as mktime would.
@@ -165,9 +168,7 @@ constexpr CodeName k_codes[] = {
 // ---------------------------------------------------------------------------------------------------
 // Value
 
-bool Value::is_atom(std::string_view word) const noexcept {
-    return kind == ValueKind::atom && iequals(text, word);
-}
+bool Value::is_atom(std::string_view word) const noexcept { return kind == ValueKind::atom && iequals(text, word); }
 
 std::optional<std::uint64_t> Value::number(std::uint64_t max) const noexcept {
     if (kind != ValueKind::atom) return std::nullopt;
@@ -300,9 +301,13 @@ std::string dump(const Response& r) {
         case Response::Kind::continuation:
             out = "+ " + r.text;
             return out;
-        case Response::Kind::tagged: out = r.tag; break;
+        case Response::Kind::tagged:
+            out = r.tag;
+            break;
         case Response::Kind::untagged:
-        case Response::Kind::bye: out = "*"; break;
+        case Response::Kind::bye:
+            out = "*";
+            break;
     }
     if (r.number) out += " " + std::to_string(*r.number);
     out += " " + r.keyword;
@@ -337,8 +342,7 @@ std::optional<InternalDate> parse_internal_date(std::string_view s) {
     } else if (!digits(s, 0, 2, day)) {
         return std::nullopt;
     }
-    if (s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' || s[17] != ':' || s[20] != ' ')
-        return std::nullopt;
+    if (s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' || s[17] != ':' || s[20] != ' ') return std::nullopt;
     unsigned month = 0;
     for (unsigned m = 0; m < k_months.size(); ++m)
         if (iequals(s.substr(3, 3), k_months[m])) month = m + 1;
@@ -349,17 +353,15 @@ std::optional<InternalDate> parse_internal_date(std::string_view s) {
     int zh = 0;
     int zm = 0;
     if (month == 0 || !digits(s, 7, 4, year) || !digits(s, 12, 2, hour) || !digits(s, 15, 2, minute) ||
-        !digits(s, 18, 2, second) || (s[21] != '+' && s[21] != '-') || !digits(s, 22, 2, zh) ||
-        !digits(s, 24, 2, zm))
+        !digits(s, 18, 2, second) || (s[21] != '+' && s[21] != '-') || !digits(s, 22, 2, zh) || !digits(s, 24, 2, zm))
         return std::nullopt;
     static constexpr std::array<int, 12> k_days = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (day < 1 || day > k_days[month - 1] || hour > 23 || minute > 59 || second > 60 || zm > 59)
-        return std::nullopt;
+    if (day < 1 || day > k_days[month - 1] || hour > 23 || minute > 59 || second > 60 || zm > 59) return std::nullopt;
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (month == 2 && day == 29 && !leap) return std::nullopt;
     const int offset = (zh * 60 + zm) * (s[21] == '-' ? -1 : 1);
-    const std::int64_t local = days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 +
-                               hour * 3600 + minute * 60 + second;
+    const std::int64_t local =
+        days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 + hour * 3600 + minute * 60 + second;
     return InternalDate{static_cast<std::time_t>(local - std::int64_t{offset} * 60), offset};
 }
 
@@ -466,7 +468,9 @@ std::optional<FetchData> decode_fetch(const Response& r) {
                 }
             }
             switch (val.kind) {
-                case ValueKind::nil: b.nil = true; break;
+                case ValueKind::nil:
+                    b.nil = true;
+                    break;
                 case ValueKind::streamed:
                     b.streamed = true;
                     b.size = val.size;
@@ -476,7 +480,8 @@ std::optional<FetchData> decode_fetch(const Response& r) {
                     b.size = val.text.size();
                     b.data = val.text;
                     break;
-                default: return std::nullopt;
+                default:
+                    return std::nullopt;
             }
             f.bodies.push_back(std::move(b));
         } else {
@@ -582,14 +587,22 @@ std::optional<ListEntry> decode_list(const Response& r) {
     ListEntry e;
     e.lsub = r.data == DataKind::lsub;
     static constexpr std::pair<std::string_view, MailboxAttr> k_attrs[] = {
-        {"\\Noinferiors", MailboxAttr::noinferiors}, {"\\Noselect", MailboxAttr::noselect},
-        {"\\NonExistent", MailboxAttr::nonexistent}, {"\\HasChildren", MailboxAttr::haschildren},
-        {"\\HasNoChildren", MailboxAttr::hasnochildren}, {"\\Marked", MailboxAttr::marked},
-        {"\\Unmarked", MailboxAttr::unmarked},       {"\\Subscribed", MailboxAttr::subscribed},
-        {"\\Remote", MailboxAttr::remote},           {"\\All", MailboxAttr::all},
-        {"\\Archive", MailboxAttr::archive},         {"\\Drafts", MailboxAttr::drafts},
-        {"\\Flagged", MailboxAttr::flagged},         {"\\Junk", MailboxAttr::junk},
-        {"\\Sent", MailboxAttr::sent},               {"\\Trash", MailboxAttr::trash},
+        {"\\Noinferiors", MailboxAttr::noinferiors},
+        {"\\Noselect", MailboxAttr::noselect},
+        {"\\NonExistent", MailboxAttr::nonexistent},
+        {"\\HasChildren", MailboxAttr::haschildren},
+        {"\\HasNoChildren", MailboxAttr::hasnochildren},
+        {"\\Marked", MailboxAttr::marked},
+        {"\\Unmarked", MailboxAttr::unmarked},
+        {"\\Subscribed", MailboxAttr::subscribed},
+        {"\\Remote", MailboxAttr::remote},
+        {"\\All", MailboxAttr::all},
+        {"\\Archive", MailboxAttr::archive},
+        {"\\Drafts", MailboxAttr::drafts},
+        {"\\Flagged", MailboxAttr::flagged},
+        {"\\Junk", MailboxAttr::junk},
+        {"\\Sent", MailboxAttr::sent},
+        {"\\Trash", MailboxAttr::trash},
         {"\\Important", MailboxAttr::important},
     };
     for (const auto& f : a[0].items) {
@@ -652,11 +665,16 @@ std::optional<StatusData> decode_status(const Response& r) {
             return true;
         };
         bool ok = true;
-        if (k.is_atom("MESSAGES")) ok = u32(s.messages, false);
-        else if (k.is_atom("RECENT")) ok = u32(s.recent, false);
-        else if (k.is_atom("UIDNEXT")) ok = u32(s.uidnext, true);
-        else if (k.is_atom("UIDVALIDITY")) ok = u32(s.uidvalidity, true);
-        else if (k.is_atom("UNSEEN")) ok = u32(s.unseen, false);
+        if (k.is_atom("MESSAGES"))
+            ok = u32(s.messages, false);
+        else if (k.is_atom("RECENT"))
+            ok = u32(s.recent, false);
+        else if (k.is_atom("UIDNEXT"))
+            ok = u32(s.uidnext, true);
+        else if (k.is_atom("UIDVALIDITY"))
+            ok = u32(s.uidvalidity, true);
+        else if (k.is_atom("UNSEEN"))
+            ok = u32(s.unseen, false);
         else if (k.is_atom("HIGHESTMODSEQ")) {
             // HIGHESTMODSEQ 0 is allowed for mailboxes without persistent mod-sequences (RFC 7162 §3.1.2.1)
             auto m = v.number(k_max_modseq);
@@ -709,8 +727,10 @@ std::optional<IdFields> decode_id(const Response& r) {
         auto key = items[i].string();
         if (!key) return std::nullopt;
         std::optional<std::string> value;
-        if (auto s = items[i + 1].string()) value = std::string(*s);
-        else if (!items[i + 1].is_nil()) return std::nullopt;
+        if (auto s = items[i + 1].string())
+            value = std::string(*s);
+        else if (!items[i + 1].is_nil())
+            return std::nullopt;
         out.emplace_back(std::string(*key), std::move(value));
     }
     return out;

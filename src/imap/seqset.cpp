@@ -39,8 +39,8 @@ SeqSet SeqSet::from_uids(std::span<const model::Uid> uids) {
         if (uid == 0) continue;
         if (!set.m_ranges.empty()) {
             Range& back = set.m_ranges.back();
-            if (uid == back.last) continue;           // duplicate
-            if (uid == back.last + 1) {               // adjacent: extend (no overflow: uid > back.last)
+            if (uid == back.last) continue;  // duplicate
+            if (uid == back.last + 1) {      // adjacent: extend (no overflow: uid > back.last)
                 back.last = uid;
                 continue;
             }

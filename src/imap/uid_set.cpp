@@ -111,8 +111,6 @@ UidSet::const_iterator& UidSet::const_iterator::operator++() noexcept {
     return *this;
 }
 
-UidSet::const_iterator UidSet::begin() const noexcept {
-    return {m_ranges.data(), m_ranges.data() + m_ranges.size()};
-}
+UidSet::const_iterator UidSet::begin() const noexcept { return {m_ranges.data(), m_ranges.data() + m_ranges.size()}; }
 
 }  // namespace mailtwin::imap

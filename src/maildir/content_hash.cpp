@@ -32,12 +32,13 @@ void Sha256::update(std::string_view chunk) {
 util::Expected<Sha256Digest> Sha256::finish() {
     Sha256Digest out{};
     unsigned int len = 0;
-    const bool ok = m_impl && m_impl->ok && EVP_DigestFinal_ex(m_impl->ctx.get(), out.data(), &len) == 1 &&
-                    len == out.size();
+    const bool ok =
+        m_impl && m_impl->ok && EVP_DigestFinal_ex(m_impl->ctx.get(), out.data(), &len) == 1 && len == out.size();
     if (m_impl) m_impl->ok = false;
     if (!ok)
-        return util::unexpected(make_error(Errc::hash_failure, "SHA-256 failed in OpenSSL; check the OpenSSL "
-                                                               "installation (is SHA-256 disabled by policy?)"));
+        return util::unexpected(make_error(Errc::hash_failure,
+                                           "SHA-256 failed in OpenSSL; check the OpenSSL "
+                                           "installation (is SHA-256 disabled by policy?)"));
     return out;
 }
 
@@ -55,7 +56,8 @@ std::string to_hex(const Sha256Digest& digest) {
 util::Expected<Sha256Digest> hash_file(const std::filesystem::path& path) {
     sys::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid())
-        return util::unexpected(sys::errno_error(errno, "cannot open", path, "it may have been moved; rescan the folder"));
+        return util::unexpected(
+            sys::errno_error(errno, "cannot open", path, "it may have been moved; rescan the folder"));
     Sha256 hash;
     char buf[64 * 1024];
     for (;;) {

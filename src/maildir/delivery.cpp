@@ -112,8 +112,8 @@ util::Expected<void> MessageWriter::flush() {
 
 util::Expected<void> MessageWriter::write(std::string_view chunk) {
     if (finished())
-        return util::unexpected(make_error(Errc::already_finished, "write to '" + m_tmp_path.string() +
-                                                                       "' after commit or abort; open a new writer"));
+        return util::unexpected(make_error(
+            Errc::already_finished, "write to '" + m_tmp_path.string() + "' after commit or abort; open a new writer"));
     m_size += chunk.size();
     if (m_buffer.size() + chunk.size() <= k_buffer_size) {
         m_buffer.append(chunk);
@@ -131,16 +131,17 @@ util::Expected<Delivered> MessageWriter::prepare(const CommitOptions& options) {
                                                                        "' after commit or abort; open a new writer"));
     const Location location = options.location.value_or(options.flags.empty() ? Location::new_dir : Location::cur_dir);
     if (location == Location::new_dir && !options.flags.empty())
-        return util::unexpected(fail(make_error(Errc::invalid_file_name,
-                                                "flags '" + options.flags.letters() + "' for a message in '" +
-                                                    (m_folder / "new").string() +
-                                                    "': files in new/ carry no flags; deliver to cur/ instead")));
+        return util::unexpected(
+            fail(make_error(Errc::invalid_file_name, "flags '" + options.flags.letters() + "' for a message in '" +
+                                                         (m_folder / "new").string() +
+                                                         "': files in new/ carry no flags; deliver to cur/ instead")));
     if (auto r = flush(); !r) return util::unexpected(std::move(r).error());
     // Step 2: the times are metadata of the file, synced with it in step 3.
     const auto date = options.internal_date.value_or(std::chrono::system_clock::now());
     const timespec times[2] = {to_timespec(date), to_timespec(date)};
     if (::futimens(m_fd, times) != 0)
-        return util::unexpected(fail(sys::errno_error(errno, "cannot set the date of", m_tmp_path, "check permissions")));
+        return util::unexpected(
+            fail(sys::errno_error(errno, "cannot set the date of", m_tmp_path, "check permissions")));
     Delivered out;
     out.size = m_size;
     out.location = location;
@@ -172,8 +173,8 @@ util::Expected<Delivered> MessageWriter::commit(const CommitOptions& options) {
             return util::unexpected(make_error(Errc::name_collision, "'" + out.path.string() +
                                                                          "' already exists; the delivery was "
                                                                          "dropped, retry it"));
-        return util::unexpected(sys::errno_error(err, "cannot move the delivery into", out.path,
-                                                 "check that new/ and cur/ are writable"));
+        return util::unexpected(
+            sys::errno_error(err, "cannot move the delivery into", out.path, "check that new/ and cur/ are writable"));
     }
     // Step 5. Without it the rename may not survive a crash; take the message back out rather than
     // report success that is not durable.

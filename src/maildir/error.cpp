@@ -9,15 +9,24 @@ public:
 
     [[nodiscard]] std::string message(int value) const override {
         switch (static_cast<Errc>(value)) {
-        case Errc::invalid_file_name: return "not a Maildir message file name";
-        case Errc::unsafe_folder_name: return "unsafe folder name";
-        case Errc::unmappable_folder_name: return "folder name cannot be mapped";
-        case Errc::not_a_maildir: return "not a Maildir folder";
-        case Errc::message_not_found: return "message not found";
-        case Errc::cross_device: return "folders are on different file systems";
-        case Errc::name_collision: return "file name already exists";
-        case Errc::hash_failure: return "content hash failed";
-        case Errc::already_finished: return "writer already committed or aborted";
+            case Errc::invalid_file_name:
+                return "not a Maildir message file name";
+            case Errc::unsafe_folder_name:
+                return "unsafe folder name";
+            case Errc::unmappable_folder_name:
+                return "folder name cannot be mapped";
+            case Errc::not_a_maildir:
+                return "not a Maildir folder";
+            case Errc::message_not_found:
+                return "message not found";
+            case Errc::cross_device:
+                return "folders are on different file systems";
+            case Errc::name_collision:
+                return "file name already exists";
+            case Errc::hash_failure:
+                return "content hash failed";
+            case Errc::already_finished:
+                return "writer already committed or aborted";
         }
         return "unknown maildir error";
     }

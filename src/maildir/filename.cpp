@@ -14,8 +14,7 @@ std::string_view::size_type separator_pos(std::string_view name) noexcept {
     if (auto colon = name.find(k_info_separator); colon != std::string_view::npos) return colon;
     for (auto pos = name.rfind(k_alt_info_separator); pos != std::string_view::npos;
          pos = pos == 0 ? std::string_view::npos : name.rfind(k_alt_info_separator, pos - 1)) {
-        if (pos + 2 < name.size() && (name[pos + 1] == '1' || name[pos + 1] == '2') && name[pos + 2] == ',')
-            return pos;
+        if (pos + 2 < name.size() && (name[pos + 1] == '1' || name[pos + 1] == '2') && name[pos + 2] == ',') return pos;
     }
     return std::string_view::npos;
 }
@@ -33,8 +32,10 @@ std::optional<std::uint64_t> parse_digits(std::string_view s) noexcept {
 MaildirFlags MaildirFlags::from_letters(std::string_view letters) {
     MaildirFlags out;
     for (char c : letters) {
-        if (auto f = model::flag_from_letter(c)) out.flags.set(*f);
-        else out.other_letters += c;
+        if (auto f = model::flag_from_letter(c))
+            out.flags.set(*f);
+        else
+            out.other_letters += c;
     }
     std::sort(out.other_letters.begin(), out.other_letters.end());
     out.other_letters.erase(std::unique(out.other_letters.begin(), out.other_letters.end()), out.other_letters.end());
@@ -52,18 +53,18 @@ std::string MaildirFlags::letters() const {
 util::Expected<FileName> parse_file_name(std::string_view name) {
     if (name.empty() || name.front() == '.' || name.find('/') != std::string_view::npos ||
         name.find('\0') != std::string_view::npos) {
-        return util::unexpected(make_error(Errc::invalid_file_name,
-                                           "'" + std::string(name) +
-                                               "' is not a Maildir message file name (hidden, empty, or holds '/' "
-                                               "or NUL); move it out of the folder if it is mail"));
+        return util::unexpected(
+            make_error(Errc::invalid_file_name, "'" + std::string(name) +
+                                                    "' is not a Maildir message file name (hidden, empty, or holds '/' "
+                                                    "or NUL); move it out of the folder if it is mail"));
     }
     FileName out;
     const auto sep = separator_pos(name);
     out.key = std::string(name.substr(0, sep));
     if (out.key.empty()) {
-        return util::unexpected(make_error(Errc::invalid_file_name,
-                                           "'" + std::string(name) + "' has an empty unique part before its info; "
-                                                                     "rename it to a unique name"));
+        return util::unexpected(make_error(Errc::invalid_file_name, "'" + std::string(name) +
+                                                                        "' has an empty unique part before its info; "
+                                                                        "rename it to a unique name"));
     }
     if (sep != std::string_view::npos) {
         out.separator = name[sep];
@@ -84,10 +85,13 @@ util::Expected<FileName> parse_file_name(std::string_view name) {
 
 std::string render_file_name(const FileName& name) {
     switch (name.info) {
-    case InfoKind::none: return name.key;
-    case InfoKind::v2: return render_file_name(name.key, name.flags, name.separator);
-    case InfoKind::v1:
-    case InfoKind::unknown: return name.key + name.separator + name.raw_info;
+        case InfoKind::none:
+            return name.key;
+        case InfoKind::v2:
+            return render_file_name(name.key, name.flags, name.separator);
+        case InfoKind::v1:
+        case InfoKind::unknown:
+            return name.key + name.separator + name.raw_info;
     }
     return name.key;
 }
@@ -111,11 +115,14 @@ KeyFields parse_key_fields(std::string_view key) noexcept {
     auto pos = key.find(',');
     while (pos != std::string_view::npos) {
         const auto next = key.find(',', pos + 1);
-        const auto field = key.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
+        const auto field =
+            key.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
         if (field.size() > 2 && field[1] == '=') {
             const auto value = parse_digits(field.substr(2));
-            if (value && field[0] == 'S') out.size = value;
-            else if (value && field[0] == 'W') out.vsize = value;
+            if (value && field[0] == 'S')
+                out.size = value;
+            else if (value && field[0] == 'W')
+                out.vsize = value;
         }
         pos = next;
     }

@@ -21,12 +21,12 @@ std::filesystem::path parent_or_dot(const std::filesystem::path& p) {
 }
 
 bool is_dir(const std::filesystem::path& p) {
-    struct stat st{};
+    struct stat st {};
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 bool exists_nofollow(const std::filesystem::path& p) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(p.c_str(), &st) == 0;
 }
 
@@ -44,10 +44,10 @@ util::Expected<void> make_dir(const std::filesystem::path& dir, bool& created) {
 }
 
 util::Unexpected not_found(const std::filesystem::path& folder, std::string_view key) {
-    return util::unexpected(make_error(Errc::message_not_found,
-                                       "no message with key '" + std::string(key) + "' in new/ or cur/ of '" +
-                                           folder.string() + "'; it was deleted or moved by another program, "
-                                                             "a rescan of the folder will notice"));
+    return util::unexpected(make_error(Errc::message_not_found, "no message with key '" + std::string(key) +
+                                                                    "' in new/ or cur/ of '" + folder.string() +
+                                                                    "'; it was deleted or moved by another program, "
+                                                                    "a rescan of the folder will notice"));
 }
 
 // Finds the key by listing one subdirectory.
@@ -155,8 +155,10 @@ util::Expected<bool> remove_message(const std::filesystem::path& folder_dir, std
             return util::unexpected(std::move(ref).error());
         }
         if (::unlink(ref->path.c_str()) == 0) {
-            if (pending) pending->add(ref->path.parent_path());
-            else if (auto r = sys::fsync_dir(ref->path.parent_path()); !r) return util::unexpected(std::move(r).error());
+            if (pending)
+                pending->add(ref->path.parent_path());
+            else if (auto r = sys::fsync_dir(ref->path.parent_path()); !r)
+                return util::unexpected(std::move(r).error());
             return true;
         }
         const int err = errno;
@@ -170,8 +172,8 @@ util::Expected<MessageRef> move_message(const std::filesystem::path& from_folder
                                         const std::filesystem::path& to_folder, std::string_view key,
                                         std::string_view hint_file_name, PendingDirSyncs* pending) {
     if (!is_maildir(to_folder))
-        return util::unexpected(make_error(Errc::not_a_maildir, "target folder '" + to_folder.string() +
-                                                                    "' has no cur/ and new/; create it first"));
+        return util::unexpected(make_error(
+            Errc::not_a_maildir, "target folder '" + to_folder.string() + "' has no cur/ and new/; create it first"));
     for (int attempt = 0; attempt < k_resolve_attempts; ++attempt) {
         auto ref = find_message(from_folder, key, attempt == 0 ? hint_file_name : std::string_view{});
         if (!ref) return ref;

@@ -16,8 +16,10 @@ bool is_real_dir(const fs::directory_entry& e) {
 
 void add(const Layout& layout, char delimiter, const fs::path& dir, FolderListing& out) {
     auto name = layout.remote_name(dir, delimiter);
-    if (name) out.folders.push_back(LocalFolder{std::move(*name), dir});
-    else out.skipped.push_back(std::move(name).error());
+    if (name)
+        out.folders.push_back(LocalFolder{std::move(*name), dir});
+    else
+        out.skipped.push_back(std::move(name).error());
 }
 
 }  // namespace
@@ -54,8 +56,8 @@ util::Expected<FolderListing> list_folders(const Layout& layout, char delimiter)
         }
     }
     if (ec)
-        return util::unexpected(util::system_error(ec.value(), "cannot list folders under '" + root.string() +
-                                                                   "': " + ec.message() + "; check permissions"));
+        return util::unexpected(util::system_error(
+            ec.value(), "cannot list folders under '" + root.string() + "': " + ec.message() + "; check permissions"));
     std::sort(out.folders.begin(), out.folders.end(),
               [](const LocalFolder& a, const LocalFolder& b) { return a.remote_name < b.remote_name; });
     return out;

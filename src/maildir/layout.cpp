@@ -17,7 +17,6 @@ using util::iequals;
 constexpr std::size_t k_name_max = 255;  // NAME_MAX of Linux file systems
 constexpr std::string_view k_inbox = "INBOX";
 
-
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view s) {
     std::size_t i = 0;
@@ -25,11 +24,21 @@ bool valid_utf8(std::string_view s) {
         const auto c = static_cast<unsigned char>(s[i]);
         std::size_t len = 0;
         std::uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07u;
+        } else
+            return false;
         if (i + len > s.size()) return false;
         for (std::size_t k = 1; k < len; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -65,7 +74,9 @@ std::vector<std::string_view> split(std::string_view s, char delimiter) {
     }
 }
 
-bool must_escape(char c, LayoutKind kind) { return c == '/' || c == '\\' || (c == '.' && kind == LayoutKind::maildir_plus_plus); }
+bool must_escape(char c, LayoutKind kind) {
+    return c == '/' || c == '\\' || (c == '.' && kind == LayoutKind::maildir_plus_plus);
+}
 
 std::string escape(std::string_view component, LayoutKind kind) {
     std::string out;
@@ -104,10 +115,10 @@ std::optional<std::string> unescape(std::string_view component, LayoutKind kind)
 }
 
 util::Unexpected unsafe(std::string_view name, std::string_view why) {
-    return util::unexpected(make_error(Errc::unsafe_folder_name,
-                                       "folder name '" + std::string(name) + "' " + std::string(why) +
-                                           "; it is not synchronized — rename it on the server or exclude it "
-                                           "with a \"!name\" rule in sync.folders"));
+    return util::unexpected(
+        make_error(Errc::unsafe_folder_name, "folder name '" + std::string(name) + "' " + std::string(why) +
+                                                 "; it is not synchronized — rename it on the server or exclude it "
+                                                 "with a \"!name\" rule in sync.folders"));
 }
 
 // Why the dotted layout refuses a name with a '.' in a level: its directory names another folder.
@@ -124,9 +135,9 @@ std::string dotted_ambiguity(std::string_view name, char delimiter) {
 }
 
 util::Unexpected unmappable(const std::filesystem::path& dir, std::string_view why) {
-    return util::unexpected(make_error(Errc::unmappable_folder_name,
-                                       "local folder '" + dir.string() + "' " + std::string(why) +
-                                           "; rename the directory to sync it"));
+    return util::unexpected(
+        make_error(Errc::unmappable_folder_name,
+                   "local folder '" + dir.string() + "' " + std::string(why) + "; rename the directory to sync it"));
 }
 
 }  // namespace
@@ -247,7 +258,8 @@ util::Expected<std::string> Layout::remote_name(const std::filesystem::path& fol
         auto plain = unescape(c, m_kind);
         if (!plain) return unmappable(folder_dir, "has a backslash that is not one of mailtwin's escapes");
         if (delimiter != k_no_delimiter && plain->find(delimiter) != std::string::npos)
-            return unmappable(folder_dir, std::string("has a level holding the server's delimiter '") + delimiter + "'");
+            return unmappable(folder_dir,
+                              std::string("has a level holding the server's delimiter '") + delimiter + "'");
         // Only the spelling local_path() writes maps back, so both directions stay inverse.
         if (i == 0 && iequals(*plain, k_inbox) && *plain != k_inbox)
             return unmappable(folder_dir, "is INBOX spelled differently; mailtwin writes it as \"INBOX\"");

@@ -17,7 +17,6 @@ using util::iequals;
 
 constexpr std::size_t k_read_chunk = 16 * 1024;
 
-
 std::string_view trim(std::string_view s) {
     const auto ws = " \t\r\n";
     const auto b = s.find_first_not_of(ws);
@@ -76,7 +75,8 @@ util::Expected<std::optional<std::string>> MessageInfo::message_id() {
     if (m_message_id) return *m_message_id;
     sys::Fd fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid())
-        return util::unexpected(sys::errno_error(errno, "cannot open", m_path, "it may have been moved; rescan the folder"));
+        return util::unexpected(
+            sys::errno_error(errno, "cannot open", m_path, "it may have been moved; rescan the folder"));
     std::string header;
     for (;;) {
         const auto old_size = header.size();
@@ -104,7 +104,8 @@ util::Expected<std::optional<std::string>> MessageInfo::message_id() {
 util::Expected<void> MessageInfo::read_body() {
     sys::Fd fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid())
-        return util::unexpected(sys::errno_error(errno, "cannot open", m_path, "it may have been moved; rescan the folder"));
+        return util::unexpected(
+            sys::errno_error(errno, "cannot open", m_path, "it may have been moved; rescan the folder"));
     Sha256 hash;
     std::uint64_t size = 0;
     bool last_was_cr = false;

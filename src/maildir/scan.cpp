@@ -29,7 +29,7 @@ std::int64_t now_ns() {
 }
 
 util::Expected<DirStamp> stat_dir(const std::filesystem::path& dir, ScanStats& stats) {
-    struct stat st{};
+    struct stat st {};
     ++stats.stat_calls;
     if (::stat(dir.c_str(), &st) != 0) {
         const int err = errno;
@@ -78,7 +78,8 @@ util::Expected<void> list_dir(const std::filesystem::path& folder, Location loca
         errno = 0;
         const dirent* e = ::readdir(dir.get());
         if (!e) {
-            if (errno != 0) return util::unexpected(sys::errno_error(errno, "cannot read", path, "check the file system"));
+            if (errno != 0)
+                return util::unexpected(sys::errno_error(errno, "cannot read", path, "check the file system"));
             break;
         }
         ++stats.entries_read;
@@ -106,13 +107,14 @@ util::Expected<void> list_dir(const std::filesystem::path& folder, Location loca
         if (parsed->size && (entry.type == DT_REG || entry.type == DT_UNKNOWN)) {
             m.size = *parsed->size;
         } else {
-            struct stat st{};
+            struct stat st {};
             ++stats.stat_calls;
             std::string problem;
             if (::fstatat(::dirfd(dir.get()), entry.name.c_str(), &st, 0) != 0) {
                 const int err = errno;
-                struct stat link{};
-                if (err == ENOENT && ::fstatat(::dirfd(dir.get()), entry.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) != 0) {
+                struct stat link {};
+                if (err == ENOENT &&
+                    ::fstatat(::dirfd(dir.get()), entry.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) != 0) {
                     ++vanished;  // deleted or renamed by a reader meanwhile
                     continue;
                 }
@@ -179,7 +181,9 @@ util::Expected<ScanResult> scan_folder(const std::filesystem::path& folder_dir, 
         result.problems.clear();
         std::uint64_t vanished = 0;
         for (Location location : {Location::new_dir, Location::cur_dir}) {
-            if (auto r = list_dir(folder_dir, location, options, result.stats, result.messages, result.problems, vanished); !r)
+            if (auto r =
+                    list_dir(folder_dir, location, options, result.stats, result.messages, result.problems, vanished);
+                !r)
                 return util::unexpected(std::move(r).error());
         }
         auto after = stat_folder(folder_dir, result.stats);

@@ -37,7 +37,8 @@ StagedCommit commit_staged(const std::filesystem::path& folder_dir, std::vector<
     if (fd < 0 || ::syncfs(fd) != 0) {
         const int e = errno;
         if (fd >= 0) ::close(fd);
-        out.error = sys::errno_error(e, "cannot sync the file system of", tmp_dir, "check the disk; nothing was stored");
+        out.error =
+            sys::errno_error(e, "cannot sync the file system of", tmp_dir, "check the disk; nothing was stored");
         return out;
     }
     ::close(fd);
@@ -46,10 +47,11 @@ StagedCommit commit_staged(const std::filesystem::path& folder_dir, std::vector<
     for (auto& staged : batch) {
         const Delivered& target = staged.target();
         if (const int err = sys::rename_noreplace(staged.tmp_path(), target.path); err != 0) {
-            out.error = err == EEXIST ? make_error(Errc::name_collision, "'" + target.path.string() +
-                                                                             "' already exists; the delivery was dropped")
-                                      : sys::errno_error(err, "cannot move the delivery into", target.path,
-                                                         "check that new/ and cur/ are writable");
+            out.error = err == EEXIST
+                            ? make_error(Errc::name_collision,
+                                         "'" + target.path.string() + "' already exists; the delivery was dropped")
+                            : sys::errno_error(err, "cannot move the delivery into", target.path,
+                                               "check that new/ and cur/ are writable");
             break;
         }
         staged.release();

@@ -11,7 +11,8 @@ void put(std::string& out, std::uint64_t v) {
 
 std::uint64_t get(std::string_view& in) {
     std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[static_cast<std::size_t>(i)])} << (8 * i);
+    for (int i = 0; i < 8; ++i)
+        v |= std::uint64_t{static_cast<unsigned char>(in[static_cast<std::size_t>(i)])} << (8 * i);
     in.remove_prefix(8);
     return v;
 }

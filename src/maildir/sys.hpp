@@ -30,7 +30,8 @@ private:
 };
 
 // "<what> '<path>': <strerror>. <advice>" with errno kept in the code.
-util::Error errno_error(int err, std::string_view what, const std::filesystem::path& path, std::string_view advice = {});
+util::Error errno_error(int err, std::string_view what, const std::filesystem::path& path,
+                        std::string_view advice = {});
 
 // Makes the directory's entries (creations, renames) durable.
 util::Expected<void> fsync_dir(const std::filesystem::path& dir);

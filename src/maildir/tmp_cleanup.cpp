@@ -36,7 +36,7 @@ util::Expected<TmpCleanupResult> clean_tmp(const std::filesystem::path& folder_d
     while (const dirent* e = ::readdir(dir.get())) {
         const std::string_view name = e->d_name;
         if (name == "." || name == "..") continue;
-        struct stat st{};
+        struct stat st {};
         if (::fstatat(::dirfd(dir.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
             ++result.kept;
             continue;

@@ -33,9 +33,12 @@ std::string encode_hostname(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
     for (char c : raw) {
-        if (c == '/') out += "\\057";
-        else if (c == ':') out += "\\072";
-        else out += c;
+        if (c == '/')
+            out += "\\057";
+        else if (c == ':')
+            out += "\\072";
+        else
+            out += c;
     }
     return out;
 }

@@ -10,7 +10,6 @@ namespace {
 
 using util::iequals;
 
-
 }  // namespace
 
 std::optional<Flag> flag_from_letter(char letter) noexcept {

@@ -18,17 +18,22 @@ using detail::tracing;
 namespace {
 
 constexpr std::size_t k_read_buffer_bytes = 256 * 1024;
-constexpr std::size_t k_flush_threshold = 64 * 1024;   // batch small commands into one write
-constexpr std::size_t k_payload_chunk = 256 * 1024;    // streamed literal bodies are sent in these
+constexpr std::size_t k_flush_threshold = 64 * 1024;  // batch small commands into one write
+constexpr std::size_t k_payload_chunk = 256 * 1024;   // streamed literal bodies are sent in these
 constexpr std::string_view k_version = "0.1.0";
 
 std::string_view status_name(imap::Status s) {
     switch (s) {
-        case imap::Status::ok: return "OK";
-        case imap::Status::no: return "NO";
-        case imap::Status::bad: return "BAD";
-        case imap::Status::preauth: return "PREAUTH";
-        case imap::Status::bye: return "BYE";
+        case imap::Status::ok:
+            return "OK";
+        case imap::Status::no:
+            return "NO";
+        case imap::Status::bad:
+            return "BAD";
+        case imap::Status::preauth:
+            return "PREAUTH";
+        case imap::Status::bye:
+            return "BYE";
     }
     return "?";
 }
@@ -145,7 +150,8 @@ asio::awaitable<util::Expected<void>> Connection::start_tls_upgrade() {
     // Bytes the server sent after its OK but before the handshake were not protected by TLS: they
     // could be injected (CVE-2011-0411 style). Refuse rather than parse them.
     if (!m_pending.empty() || !m_parser.idle())
-        co_return broken({SessionError::protocol_violation, peer() + " sent data after STARTTLS before the TLS handshake"});
+        co_return broken(
+            {SessionError::protocol_violation, peer() + " sent data after STARTTLS before the TLS handshake"});
     if (tracing())
         util::log_debug("TLS handshake with " + peer() + " after STARTTLS (waiting up to " +
                         seconds_text(m_settings.greeting_timeout) + ", greeting_timeout)");
@@ -187,11 +193,11 @@ asio::awaitable<util::Expected<void>> Connection::authenticate() {
     auto reply = co_await execute(std::move(*command));
     if (!reply) co_return util::unexpected(std::move(reply).error());
     if (!reply->ok())
-        co_return broken({SessionError::auth_failed,
-                          "login as " + m_settings.user + " at " + peer() + " failed: the server answered " +
-                              std::string(status_name(reply->status)) + " " +
-                              (reply->code ? "[" + reply->code->name + "] " : "") + reply->text +
-                              "; check user and password_cmd"});
+        co_return broken({SessionError::auth_failed, "login as " + m_settings.user + " at " + peer() +
+                                                         " failed: the server answered " +
+                                                         std::string(status_name(reply->status)) + " " +
+                                                         (reply->code ? "[" + reply->code->name + "] " : "") +
+                                                         reply->text + "; check user and password_cmd"});
     co_return co_await refresh_capabilities(*reply);
 }
 
@@ -213,8 +219,10 @@ asio::awaitable<util::Expected<void>> Connection::enable_extensions() {
     std::vector<imap::Command> batch;
     std::vector<std::string_view> extensions;
     if (m_settings.enable_qresync && m_caps.enable()) {
-        if (m_caps.qresync()) extensions.push_back("QRESYNC");  // implies CONDSTORE (RFC 7162 §3.2.3)
-        else if (m_caps.condstore()) extensions.push_back("CONDSTORE");
+        if (m_caps.qresync())
+            extensions.push_back("QRESYNC");  // implies CONDSTORE (RFC 7162 §3.2.3)
+        else if (m_caps.condstore())
+            extensions.push_back("CONDSTORE");
     }
     if (m_caps.enable() && m_caps.utf8_accept()) extensions.push_back("UTF8=ACCEPT");
     if (!extensions.empty()) {
@@ -223,7 +231,8 @@ asio::awaitable<util::Expected<void>> Connection::enable_extensions() {
         batch.push_back(std::move(*cmd));
     }
     if (m_settings.send_id && m_caps.id()) {
-        const std::pair<std::string, std::string> fields[] = {{"name", "mailtwin"}, {"version", std::string(k_version)}};
+        const std::pair<std::string, std::string> fields[] = {{"name", "mailtwin"},
+                                                              {"version", std::string(k_version)}};
         auto cmd = m_encoder.id(fields);
         if (!cmd) co_return util::unexpected(std::move(cmd).error());
         batch.push_back(std::move(*cmd));
@@ -283,8 +292,9 @@ struct Connection::InFlight {
 };
 
 asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::vector<imap::Command> commands,
-                                                                        const UntaggedHandler& on_untagged) {
-    if (m_broken) co_return util::unexpected(SessionError::protocol_violation, "connection to " + peer() + " is broken");
+                                                                         const UntaggedHandler& on_untagged) {
+    if (m_broken)
+        co_return util::unexpected(SessionError::protocol_violation, "connection to " + peer() + " is broken");
     std::vector<InFlight> slots;
     slots.reserve(commands.size());
     for (auto& c : commands) slots.push_back(InFlight{std::move(c)});
@@ -305,7 +315,8 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
         while (sendable()) {
             InFlight& slot = slots[next_to_send];
             if (tracing()) util::log_debug("C: " + slot.command.redacted);
-            if (auto r = co_await send_segment(slot.command.segments.at(0)); !r) co_return util::unexpected(std::move(r).error());
+            if (auto r = co_await send_segment(slot.command.segments.at(0)); !r)
+                co_return util::unexpected(std::move(r).error());
             if (slot.command.segments.size() > 1) waiting_continuation = next_to_send;
             ++next_to_send;
             ++outstanding;
@@ -344,7 +355,10 @@ asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::ve
                 if (it == slots.begin() + static_cast<std::ptrdiff_t>(next_to_send))
                     co_return broken({SessionError::protocol_violation,
                                       peer() + " completed a command it was not given (tag " + resp.tag + ")"});
-                if (tracing()) util::log_debug("S: " + resp.tag + " " + std::string(status_name(resp.status.value_or(imap::Status::bad))) + " " + server_text(resp));
+                if (tracing())
+                    util::log_debug("S: " + resp.tag + " " +
+                                    std::string(status_name(resp.status.value_or(imap::Status::bad))) + " " +
+                                    server_text(resp));
                 std::size_t index = static_cast<std::size_t>(it - slots.begin());
                 it->done = true;
                 if (waiting_continuation == index) waiting_continuation.reset();  // NO instead of "+"
@@ -432,7 +446,9 @@ asio::awaitable<util::Expected<void>> Connection::send_segment(const imap::Segme
             // Large bodies skip the batching buffer: flush what is queued, then write the body itself.
             if (!m_deflater && whole->size() >= k_flush_threshold) {
                 if (auto r = co_await flush(); !r) co_return r;
-                if (auto r = co_await m_stream.write_all(asio::buffer(whole->data(), whole->size()), m_settings.io_timeout); !r)
+                if (auto r =
+                        co_await m_stream.write_all(asio::buffer(whole->data(), whole->size()), m_settings.io_timeout);
+                    !r)
                     co_return broken(std::move(r).error());
                 m_bytes_sent += whole->size();
                 continue;
@@ -445,7 +461,8 @@ asio::awaitable<util::Expected<void>> Connection::send_segment(const imap::Segme
             auto n = payload->read(offset, std::span<char>(chunk.data(), chunk.size()));
             if (!n) co_return broken(std::move(n).error());  // the literal header is out: the stream is lost
             if (*n == 0)
-                co_return broken({SessionError::protocol_violation, "a message body ended early while it was being sent"});
+                co_return broken(
+                    {SessionError::protocol_violation, "a message body ended early while it was being sent"});
             if (auto r = co_await send_bytes(std::string_view(chunk.data(), *n)); !r) co_return r;
             offset += *n;
         }
@@ -475,11 +492,14 @@ asio::awaitable<util::Expected<imap::Response>> Connection::next_response_within
         std::string_view source = m_inflater ? std::string_view(m_inflated).substr(m_inflated_offset) : m_pending;
         if (!source.empty()) {
             auto r = m_parser.feed(source);
-            if (m_inflater) m_inflated_offset += r.consumed;
-            else m_pending.remove_prefix(r.consumed);
+            if (m_inflater)
+                m_inflated_offset += r.consumed;
+            else
+                m_pending.remove_prefix(r.consumed);
             if (r.status == imap::FeedStatus::response) co_return m_parser.take();
             if (r.status == imap::FeedStatus::error)
-                co_return broken({m_parser.error().code, "unreadable response from " + peer() + ": " + m_parser.error().message});
+                co_return broken(
+                    {m_parser.error().code, "unreadable response from " + peer() + ": " + m_parser.error().message});
             continue;
         }
         if (m_inflater) {

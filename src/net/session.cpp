@@ -1,9 +1,9 @@
 #include "mailtwin/net/session.hpp"
 
+#include <strings.h>
 #include <algorithm>
 #include <array>
 #include <set>
-#include <strings.h>
 
 #include "mailtwin/imap/utf7.hpp"
 #include "mailtwin/net/server_claims.hpp"
@@ -61,7 +61,7 @@ bool Session::keywords_within_limit(const imap::FetchData& fetched) {
 // Folders
 
 asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(bool with_status,
-                                                                              imap::Namespaces* namespaces) {
+                                                                               imap::Namespaces* namespaces) {
     const auto& caps = m_conn.capabilities();
     const bool utf8 = m_conn.utf8_enabled();
     const bool list_status = with_status && caps.list_status();
@@ -139,7 +139,8 @@ asio::awaitable<util::Expected<imap::StatusData>> Session::status(const std::str
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     if (!result)
-        co_return fail_with<imap::StatusData>({SessionError::protocol_violation, "STATUS " + folder + ": no STATUS data"});
+        co_return fail_with<imap::StatusData>(
+            {SessionError::protocol_violation, "STATUS " + folder + ": no STATUS data"});
     co_return *result;
 }
 
@@ -155,7 +156,8 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
     const auto& limits = m_conn.answer_limits();
     std::optional<std::string> fault;  // server_claims.hpp
     auto on_untagged = [&](imap::Response& r) {
-        if (auto n = imap::decode_exists(r)) result.exists = *n;
+        if (auto n = imap::decode_exists(r))
+            result.exists = *n;
         else if (auto v = imap::decode_vanished(r)) {
             if (!m_conn.within_limit(result.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
                                      "VANISHED ranges in one answer", "max_messages"))
@@ -171,10 +173,18 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
             if (!fault) fault = std::move(bad);
         } else if (r.code) {
             switch (r.code->kind) {
-                case imap::CodeKind::uidvalidity: result.uidvalidity = r.code->uidvalidity().value_or(0); break;
-                case imap::CodeKind::uidnext: result.uidnext = r.code->uidnext().value_or(0); break;
-                case imap::CodeKind::highestmodseq: result.highestmodseq = r.code->highestmodseq().value_or(0); break;
-                case imap::CodeKind::nomodseq: result.nomodseq = true; break;
+                case imap::CodeKind::uidvalidity:
+                    result.uidvalidity = r.code->uidvalidity().value_or(0);
+                    break;
+                case imap::CodeKind::uidnext:
+                    result.uidnext = r.code->uidnext().value_or(0);
+                    break;
+                case imap::CodeKind::highestmodseq:
+                    result.highestmodseq = r.code->highestmodseq().value_or(0);
+                    break;
+                case imap::CodeKind::nomodseq:
+                    result.nomodseq = true;
+                    break;
                 case imap::CodeKind::closed:
                     // RFC 7162 §3.2.11: what came before [CLOSED] was about the previously selected
                     // folder (a late flag update or expunge), never about this one.
@@ -186,7 +196,8 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
                 case imap::CodeKind::permanentflags:
                     if (auto pf = r.code->permanent_flags()) result.permanent_flags = std::move(*pf);
                     break;
-                default: break;
+                default:
+                    break;
             }
         }
     };
@@ -206,8 +217,8 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
         result.changed = std::move(latest);
     }
     if (result.uidvalidity == 0)
-        co_return fail_with<SelectResult>({SessionError::protocol_violation,
-                                           "SELECT " + folder + ": the server sent no UIDVALIDITY"});
+        co_return fail_with<SelectResult>(
+            {SessionError::protocol_violation, "SELECT " + folder + ": the server sent no UIDVALIDITY"});
     m_selected = folder;
     co_return result;
 }
@@ -237,28 +248,27 @@ asio::awaitable<util::Expected<FlagChanges>> Session::fetch_flags_in(const imap:
     if (m_conn.condstore_enabled()) items.push_back("MODSEQ");
     std::optional<std::string> fault;  // server_claims.hpp: the first claim that cannot be
     UidUniqueness unique;
-    auto reply =
-        co_await run_ok(m_conn.encoder().uid_fetch(uids, items, modifiers), [&](imap::Response& r) {
-            const auto& limits = m_conn.answer_limits();
-            if (auto f = imap::decode_fetch(r)) {
-                if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
-                if (!m_conn.within_limit(out.changed.size() + 1, limits.max_messages, "FETCH responses to one command",
-                                         "max_messages") ||
-                    !keywords_within_limit(*f))
-                    return;
-                if (auto twice = unique.saw(f->seq, *f->uid); twice && !fault) fault = twice;
-                out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
-            } else if (auto v = imap::decode_vanished(r)) {
-                if (!m_conn.within_limit(out.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
-                                         "VANISHED ranges in one answer", "max_messages"))
-                    return;
-                for (const auto& range : v->uids.ranges()) out.vanished.add(range);
-            } else if (auto bad = invalid_fetch_uid(r); bad && !fault) {
-                fault = bad;
-            } else if (r.data == imap::DataKind::expunge) {
-                unique.expunged();
-            }
-        });
+    auto reply = co_await run_ok(m_conn.encoder().uid_fetch(uids, items, modifiers), [&](imap::Response& r) {
+        const auto& limits = m_conn.answer_limits();
+        if (auto f = imap::decode_fetch(r)) {
+            if (!f->uid || !f->flags) return;  // not ours: an unsolicited update
+            if (!m_conn.within_limit(out.changed.size() + 1, limits.max_messages, "FETCH responses to one command",
+                                     "max_messages") ||
+                !keywords_within_limit(*f))
+                return;
+            if (auto twice = unique.saw(f->seq, *f->uid); twice && !fault) fault = twice;
+            out.changed.push_back({*f->uid, *f->flags, f->modseq.value_or(0)});
+        } else if (auto v = imap::decode_vanished(r)) {
+            if (!m_conn.within_limit(out.vanished.ranges().size() + v->uids.ranges().size(), limits.max_messages,
+                                     "VANISHED ranges in one answer", "max_messages"))
+                return;
+            for (const auto& range : v->uids.ranges()) out.vanished.add(range);
+        } else if (auto bad = invalid_fetch_uid(r); bad && !fault) {
+            fault = bad;
+        } else if (r.data == imap::DataKind::expunge) {
+            unique.expunged();
+        }
+    });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     if (fault) co_return util::unexpected(server_fault(m_conn.peer(), m_selected.value_or(""), *fault));
     keep_latest_per_uid(out.changed);
@@ -474,7 +484,8 @@ asio::awaitable<util::Expected<void>> Session::create_folder(const std::string& 
     auto reply = co_await run(m_conn.encoder().create(folder));
     if (!reply) co_return util::unexpected(std::move(reply).error());
     // Creating a folder that exists is success for an idempotent sync step.
-    if (!reply->ok() && !(reply->code && reply->code->name == "ALREADYEXISTS")) co_return util::unexpected(reply->to_error());
+    if (!reply->ok() && !(reply->code && reply->code->name == "ALREADYEXISTS"))
+        co_return util::unexpected(reply->to_error());
     co_return util::Expected<void>{};
 }
 

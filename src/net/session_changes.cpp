@@ -31,7 +31,7 @@ void Session::WriteCount::done(std::uint64_t added, std::uint64_t removed) {
 }
 
 asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& folder, std::vector<AppendItem> items,
-                                                          AppendExpectation expect) {
+                                                            AppendExpectation expect) {
     WriteCount written(m_writes, folder);
     UidMapping uids(items.size());
     const bool multi = m_conn.capabilities().multiappend();
@@ -66,7 +66,8 @@ asio::awaitable<util::Expected<UidMapping>> Session::append(const std::string& f
     }
     if (missing) {
         const UidMapping told = uids;
-        if (auto r = co_await resolve_without_uidplus(folder, items, uids); !r) co_return util::unexpected(std::move(r).error());
+        if (auto r = co_await resolve_without_uidplus(folder, items, uids); !r)
+            co_return util::unexpected(std::move(r).error());
         // A UID found by searching is a guess, not a claim: one below the first new UID is an older
         // message with the same Message-ID, so the new one stays unknown (identity pairs it next run).
         for (std::size_t i = 0; i < uids.size(); ++i)
@@ -99,7 +100,8 @@ asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::S
     if (uids.empty()) co_return modified;
     WriteCount written(m_writes, m_selected.value_or(""));
     std::vector<imap::Command> batch;
-    if (auto r = add_store_commands(batch, uids, mode, flags, unchanged_since); !r) co_return util::unexpected(std::move(r).error());
+    if (auto r = add_store_commands(batch, uids, mode, flags, unchanged_since); !r)
+        co_return util::unexpected(std::move(r).error());
     auto replies = co_await m_conn.pipeline(std::move(batch));
     if (!replies) co_return util::unexpected(std::move(replies).error());
     for (const auto& r : *replies) {
@@ -113,11 +115,11 @@ asio::awaitable<util::Expected<imap::UidSet>> Session::store_flags(const imap::S
 }
 
 util::Expected<void> Session::add_store_commands(std::vector<imap::Command>& batch, const imap::SeqSet& uids,
-                                                imap::StoreMode mode, const model::FlagSet& flags,
-                                                std::optional<model::ModSeq> unchanged_since) {
+                                                 imap::StoreMode mode, const model::FlagSet& flags,
+                                                 std::optional<model::ModSeq> unchanged_since) {
     for (const auto& part : uids.split(imap::k_safe_set_bytes)) {
-        auto cmd = m_conn.encoder().uid_store(part, mode, flags,
-                                              m_conn.condstore_enabled() ? unchanged_since : std::nullopt);
+        auto cmd =
+            m_conn.encoder().uid_store(part, mode, flags, m_conn.condstore_enabled() ? unchanged_since : std::nullopt);
         if (!cmd) return util::unexpected(std::move(cmd).error());
         batch.push_back(std::move(*cmd));
     }
@@ -141,12 +143,12 @@ asio::awaitable<util::Expected<void>> Session::store_many(const std::vector<Stor
 }
 
 asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::move(const imap::SeqSet& uids,
-                                                                               const std::string& target) {
+                                                                                const std::string& target) {
     co_return co_await copy_like(uids, target, true);
 }
 
 asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy(const imap::SeqSet& uids,
-                                                                               const std::string& target) {
+                                                                                const std::string& target) {
     co_return co_await copy_like(uids, target, false);
 }
 
@@ -179,7 +181,8 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
             const model::Uid to = *d++;
             if ((to == 0 || to == imap::UidSet::k_star || !given.emplace(c->uidvalidity, to).second) && !fault)
                 fault = "COPYUID " + std::to_string(c->uidvalidity) + " " + c->source.to_string() + " " +
-                        c->dest.to_string() + ", which gives UID " + std::to_string(to) + " to two messages or is no UID";
+                        c->dest.to_string() + ", which gives UID " + std::to_string(to) +
+                        " to two messages or is no UID";
             mapping[s] = to;
         }
     };
@@ -217,8 +220,8 @@ asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::pipel
 }
 
 asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> Session::copy_like(const imap::SeqSet& uids,
-                                                                                    const std::string& target,
-                                                                                    bool move) {
+                                                                                     const std::string& target,
+                                                                                     bool move) {
     if (uids.empty()) co_return std::map<model::Uid, model::Uid>{};
     const bool native_move = move && m_conn.capabilities().move();
     std::vector<std::pair<imap::SeqSet, std::string>> one;
@@ -242,7 +245,8 @@ asio::awaitable<util::Expected<void>> Session::expunge(const imap::SeqSet& uids)
     // STORE first, UID EXPUNGE only once it completed: the EXPUNGE depends on the STORE's result, and
     // a server may run pipelined commands in parallel (RFC 3501 §5.5) — Dovecot did, leaving the
     // message marked \Deleted and not expunged (found by the kill storm).
-    if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r) co_return util::unexpected(std::move(r).error());
+    if (auto r = co_await store_flags(uids, imap::StoreMode::add, deleted); !r)
+        co_return util::unexpected(std::move(r).error());
     if (!m_conn.capabilities().uidplus()) {
         auto plain = co_await expunge_without_uidplus(uids);
         if (plain) written.done(0, uids.count());

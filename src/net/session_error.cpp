@@ -8,15 +8,24 @@ public:
     [[nodiscard]] const char* name() const noexcept override { return "imap-session"; }
     [[nodiscard]] std::string message(int ev) const override {
         switch (static_cast<SessionError>(ev)) {
-            case SessionError::auth_failed: return "authentication failed";
-            case SessionError::login_disabled: return "login not allowed on this connection";
-            case SessionError::starttls_unavailable: return "server does not offer STARTTLS";
-            case SessionError::server_bye: return "server closed the session";
-            case SessionError::command_failed: return "server refused the command";
-            case SessionError::command_rejected: return "server rejected the command as invalid";
-            case SessionError::protocol_violation: return "IMAP protocol violation";
-            case SessionError::compression_failed: return "compression failed";
-            case SessionError::capability_missing: return "server lacks a needed extension";
+            case SessionError::auth_failed:
+                return "authentication failed";
+            case SessionError::login_disabled:
+                return "login not allowed on this connection";
+            case SessionError::starttls_unavailable:
+                return "server does not offer STARTTLS";
+            case SessionError::server_bye:
+                return "server closed the session";
+            case SessionError::command_failed:
+                return "server refused the command";
+            case SessionError::command_rejected:
+                return "server rejected the command as invalid";
+            case SessionError::protocol_violation:
+                return "IMAP protocol violation";
+            case SessionError::compression_failed:
+                return "compression failed";
+            case SessionError::capability_missing:
+                return "server lacks a needed extension";
             case SessionError::limit_exceeded:
                 return "server answer too large";
             case SessionError::invalid_uid:

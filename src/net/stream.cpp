@@ -53,8 +53,8 @@ util::Unexpected net_failure(NetError e, std::string message) {
 }
 
 bool is_end_of_stream(const boost::system::error_code& ec) {
-    return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
-           ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
+    return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe;
 }
 
 }  // namespace
@@ -72,14 +72,15 @@ std::string Stream::peer() const {
 util::Error Stream::io_error(const boost::system::error_code& ec, bool timed_out, std::string_view what,
                              Timeout timeout) const {
     if (timed_out)
-        return util::Error{make_error_code(NetError::timeout), std::string(what) + " " + peer() +
-                                                                   " timed out after " + describe_timeout(timeout) +
+        return util::Error{make_error_code(NetError::timeout), std::string(what) + " " + peer() + " timed out after " +
+                                                                   describe_timeout(timeout) +
                                                                    "; the connection was closed"};
     if (is_end_of_stream(ec))
         return util::Error{make_error_code(NetError::closed), "the server " + peer() + " closed the connection"};
     if (ec == asio::error::bad_descriptor || ec == asio::error::not_connected)
         return util::Error{make_error_code(NetError::closed), "the connection to " + peer() + " is closed"};
-    return util::Error{make_error_code(NetError::io_failed), std::string(what) + " " + peer() + " failed: " + ec.message()};
+    return util::Error{make_error_code(NetError::io_failed),
+                       std::string(what) + " " + peer() + " failed: " + ec.message()};
 }
 
 asio::awaitable<util::Expected<void>> Stream::connect(std::string host, std::uint16_t port, Timeout timeout) {
@@ -96,16 +97,16 @@ asio::awaitable<util::Expected<void>> Stream::connect(std::string host, std::uin
     asio::ip::tcp::resolver::results_type endpoints;
     {
         Watchdog watchdog(executor, timeout, [&resolver] { resolver.cancel(); });
-        endpoints = co_await resolver.async_resolve(m_host, std::to_string(port),
-                                                    asio::ip::resolver_base::numeric_service,
-                                                    asio::redirect_error(asio::use_awaitable, ec));
+        endpoints =
+            co_await resolver.async_resolve(m_host, std::to_string(port), asio::ip::resolver_base::numeric_service,
+                                            asio::redirect_error(asio::use_awaitable, ec));
         if (watchdog.fired())
             co_return net_failure(NetError::timeout, "resolving \"" + m_host + "\" timed out after " +
                                                          describe_timeout(timeout) + "; check DNS");
     }
     if (ec)
-        co_return net_failure(NetError::resolve_failed,
-                              "cannot resolve host name \"" + m_host + "\": " + ec.message() + "; check the host setting");
+        co_return net_failure(NetError::resolve_failed, "cannot resolve host name \"" + m_host + "\": " + ec.message() +
+                                                            "; check the host setting");
 
     {
         Watchdog watchdog(executor, timeout, [this] {
@@ -129,7 +130,8 @@ asio::awaitable<util::Expected<void>> Stream::connect(std::string host, std::uin
     co_return util::Expected<void>{};
 }
 
-asio::awaitable<util::Expected<void>> Stream::handshake(const TlsContext& tls, Timeout timeout, std::string verify_host) {
+asio::awaitable<util::Expected<void>> Stream::handshake(const TlsContext& tls, Timeout timeout,
+                                                        std::string verify_host) {
     if (!m_socket.is_open())
         co_return net_failure(NetError::closed, "cannot start TLS with " + peer() + ": not connected");
     if (m_tls_ready) co_return net_failure(NetError::tls_handshake_failed, "TLS is already active on " + peer());
@@ -154,8 +156,9 @@ asio::awaitable<util::Expected<void>> Stream::handshake(const TlsContext& tls, T
         m_socket.close(ignored);
         if (is_end_of_stream(ec))
             co_return net_failure(NetError::tls_handshake_failed,
-                                  "TLS handshake with " + peer() + " failed: the server closed the connection "
-                                  "(is this a plain IMAP port, or does the server refuse TLS 1.2 and newer?)");
+                                  "TLS handshake with " + peer() +
+                                      " failed: the server closed the connection "
+                                      "(is this a plain IMAP port, or does the server refuse TLS 1.2 and newer?)");
         co_return util::unexpected(verifier.handshake_error(ec));
     }
     if (auto checked = verifier.after_handshake(*m_tls); !checked) {

@@ -30,10 +30,14 @@ util::Unexpected tls_config_error(std::string message) {
 
 int openssl_version(TlsVersion v) {
     switch (v) {
-        case TlsVersion::tls1_0: return TLS1_VERSION;
-        case TlsVersion::tls1_1: return TLS1_1_VERSION;
-        case TlsVersion::tls1_2: return TLS1_2_VERSION;
-        case TlsVersion::tls1_3: return TLS1_3_VERSION;
+        case TlsVersion::tls1_0:
+            return TLS1_VERSION;
+        case TlsVersion::tls1_1:
+            return TLS1_1_VERSION;
+        case TlsVersion::tls1_2:
+            return TLS1_2_VERSION;
+        case TlsVersion::tls1_3:
+            return TLS1_3_VERSION;
     }
     return TLS1_2_VERSION;
 }
@@ -188,7 +192,8 @@ util::Expected<void> PeerVerifier::prepare(asio::ssl::stream<asio::ip::tcp::sock
         if (X509_VERIFY_PARAM_set1_ip_asc(param, m_host.c_str()) != 1)
             return tls_config_error("cannot verify the certificate against the address " + m_host);
     } else {
-        if (SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(m_host.c_str())) != 1)
+        if (SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(m_host.c_str())) !=
+            1)
             return tls_config_error("cannot send the server name " + m_host + " (SNI)");
         X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
         if (X509_VERIFY_PARAM_set1_host(param, m_host.c_str(), m_host.size()) != 1)
@@ -264,16 +269,15 @@ util::Error PeerVerifier::handshake_error(const boost::system::error_code& ec) c
     if (s.first_error != X509_V_OK && is_name_error(s.first_error)) {
         return util::Error{make_error_code(NetError::certificate_name_mismatch),
                            "certificate of " + m_peer + " is not valid for \"" + m_host + "\"" +
-                               (s.leaf_names.empty() ? std::string()
-                                                     : " (it names " + join(s.leaf_names) + ")") +
+                               (s.leaf_names.empty() ? std::string() : " (it names " + join(s.leaf_names) + ")") +
                                "; connect with a name the certificate lists, or set fingerprint = \"" + server_fp +
                                "\" to trust this certificate"};
     }
     if (s.first_error != X509_V_OK) {
-        return util::Error{make_error_code(NetError::certificate_untrusted),
-                           "certificate for " + m_host + " is not trusted: " +
-                               X509_verify_cert_error_string(s.first_error) + "; set ca_file or fingerprint = \"" +
-                               server_fp + "\" (the server's is " + server_fp + ")"};
+        return util::Error{
+            make_error_code(NetError::certificate_untrusted),
+            "certificate for " + m_host + " is not trusted: " + X509_verify_cert_error_string(s.first_error) +
+                "; set ca_file or fingerprint = \"" + server_fp + "\" (the server's is " + server_fp + ")"};
     }
     std::string reason = ec.message();
     if (ec.category() == asio::error::get_ssl_category()) {

@@ -35,7 +35,8 @@ std::filesystem::path AccountLock::lock_path(const std::filesystem::path& state_
     std::string name;
     for (char c : account) {
         const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' || c == '_' || c == '-') {
+        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '.' || c == '_' ||
+            c == '-') {
             name.push_back(c);
         } else {
             char hex[4];

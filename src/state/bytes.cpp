@@ -3,8 +3,7 @@
 namespace mailtwin::state {
 
 void ByteWriter::be(std::uint64_t v, int width) {
-    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8)
-        m_out.push_back(static_cast<char>((v >> shift) & 0xFFU));
+    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) m_out.push_back(static_cast<char>((v >> shift) & 0xFFU));
 }
 
 void ByteWriter::varint(std::uint64_t v) {

@@ -48,8 +48,9 @@ util::Expected<std::uint8_t> check_version(ByteReader& r, std::uint8_t oldest, s
     const std::uint8_t v = r.u8();
     if (r.failed()) return util::unexpected(error(Errc::truncated_record, std::string("empty ") + what + " record"));
     if (v < oldest || v > newest) {
-        const std::string reads = oldest == newest ? "version " + std::to_string(newest)
-                                                   : "versions " + std::to_string(oldest) + " to " + std::to_string(newest);
+        const std::string reads = oldest == newest
+                                      ? "version " + std::to_string(newest)
+                                      : "versions " + std::to_string(oldest) + " to " + std::to_string(newest);
         return util::unexpected(error(Errc::unknown_record_version,
                                       std::string(what) + " record has version " + std::to_string(v) +
                                           "; this mailtwin reads " + reads + " (state written by a newer mailtwin?)"));
@@ -64,8 +65,9 @@ util::Expected<std::uint8_t> check_version(ByteReader& r, std::uint8_t known, co
 util::Expected<void> finish(const ByteReader& r, const char* what) {
     if (r.failed()) return util::unexpected(error(Errc::truncated_record, std::string(what) + " record is truncated"));
     if (!r.at_end())
-        return util::unexpected(error(Errc::trailing_bytes, std::string(what) + " record has " +
-                                                                std::to_string(r.remaining()) + " unexpected trailing bytes"));
+        return util::unexpected(
+            error(Errc::trailing_bytes,
+                  std::string(what) + " record has " + std::to_string(r.remaining()) + " unexpected trailing bytes"));
     return {};
 }
 
@@ -228,9 +230,9 @@ util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid 
     // A bit this build does not know may carry a meaning it would drop on the next write: refuse it
     // like an unknown version rather than lose it.
     if ((row_flags & ~k_row_detached) != 0)
-        return util::unexpected(error(Errc::unknown_record_version,
-                                      "messages record has unknown row flags " + std::to_string(row_flags) +
-                                          " (state written by a newer mailtwin?)"));
+        return util::unexpected(error(Errc::unknown_record_version, "messages record has unknown row flags " +
+                                                                        std::to_string(row_flags) +
+                                                                        " (state written by a newer mailtwin?)"));
     m.detached = (row_flags & k_row_detached) != 0;
     return m;
 }
@@ -264,8 +266,8 @@ util::Expected<Intent> decode_intent(std::string_view value, IntentId id) {
     i.created = r.i64();
     if (auto e = finish(r, "intents"); !e) return util::unexpected(std::move(e).error());
     if (kind < static_cast<std::uint8_t>(IntentKind::append) || kind > static_cast<std::uint8_t>(IntentKind::download))
-        return util::unexpected(error(Errc::unknown_record_version,
-                                      "intents record has unknown kind " + std::to_string(kind)));
+        return util::unexpected(
+            error(Errc::unknown_record_version, "intents record has unknown kind " + std::to_string(kind)));
     i.kind = static_cast<IntentKind>(kind);
     return i;
 }

@@ -104,21 +104,20 @@ util::Expected<void> check_names(std::string_view account, std::string_view fold
     const std::size_t message_key = 2 + account.size() + 2 + folder_name.size() + 4;
     const std::size_t local_index_key = 2 + account.size() + 2 + local.size();
     if (message_key > k_max_key_size || local_index_key > k_max_key_size)
-        return util::unexpected(error(Errc::key_too_long,
-                                      "account '" + std::string(account) + "', folder '" + std::string(folder_name) +
-                                          "' or local key too long for the state database (" +
-                                          std::to_string(k_max_key_size) + "-byte key limit)"));
+        return util::unexpected(error(Errc::key_too_long, "account '" + std::string(account) + "', folder '" +
+                                                              std::string(folder_name) +
+                                                              "' or local key too long for the state database (" +
+                                                              std::to_string(k_max_key_size) + "-byte key limit)"));
     return {};
 }
 
-util::Expected<void> check_keyed_names(std::string_view account, std::string_view folder_name,
-                                       std::string_view local) {
+util::Expected<void> check_keyed_names(std::string_view account, std::string_view folder_name, std::string_view local) {
     if (auto c = check_names(account, folder_name, local); !c) return c;
     if (2 + account.size() + 2 + folder_name.size() + local.size() > k_max_key_size)
-        return util::unexpected(error(Errc::key_too_long,
-                                      "folder '" + std::string(folder_name) + "' and local key '" + std::string(local) +
-                                          "' together too long for the state database (" +
-                                          std::to_string(k_max_key_size) + "-byte key limit)"));
+        return util::unexpected(error(Errc::key_too_long, "folder '" + std::string(folder_name) + "' and local key '" +
+                                                              std::string(local) +
+                                                              "' together too long for the state database (" +
+                                                              std::to_string(k_max_key_size) + "-byte key limit)"));
     return {};
 }
 

@@ -17,9 +17,7 @@ MDB_val to_val(std::string_view s) noexcept {
     return MDB_val{s.size(), const_cast<char*>(s.data())};
 }
 
-std::string_view from_val(const MDB_val& v) noexcept {
-    return {static_cast<const char*>(v.mv_data), v.mv_size};
-}
+std::string_view from_val(const MDB_val& v) noexcept { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
 
 }  // namespace
 
@@ -66,8 +64,8 @@ struct Env::Shared {
         lock.unlock();
         cv.notify_all();
         if (!idle)
-            return util::unexpected(error(Errc::resize_blocked,
-                                          "the LMDB map must grow but a transaction of this process stayed open"));
+            return util::unexpected(
+                error(Errc::resize_blocked, "the LMDB map must grow but a transaction of this process stayed open"));
         if (rc != 0) return util::unexpected(lmdb_error(rc, "mdb_env_set_mapsize"));
         return {};
     }
@@ -122,7 +120,8 @@ void Env::release_mapped_pages() const noexcept {
         if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file) != 0) continue;
         unsigned long begin = 0, end = 0;
         if (std::sscanf(line.c_str(), "%lx-%lx", &begin, &end) != 2 || end <= begin) continue;
-        (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // NOLINT: an address from the kernel
+        (void)::madvise(reinterpret_cast<void*>(begin), end - begin,
+                        MADV_DONTNEED);  // NOLINT: an address from the kernel
     }
 }
 
@@ -135,10 +134,12 @@ Expected<Txn> Env::begin(bool writable) {
         m_shared->leave();
         if (rc == MDB_MAP_RESIZED && attempt < 3) {
             // Another process grew the map past ours: adopt its size, then begin again.
-            if (auto r = m_shared->set_map_size(0, m_options.resize_wait); !r) return util::unexpected(std::move(r).error());
+            if (auto r = m_shared->set_map_size(0, m_options.resize_wait); !r)
+                return util::unexpected(std::move(r).error());
             continue;
         }
-        return util::unexpected(lmdb_error(rc, writable ? "beginning a write transaction" : "beginning a read transaction"));
+        return util::unexpected(
+            lmdb_error(rc, writable ? "beginning a write transaction" : "beginning a read transaction"));
     }
 }
 

@@ -44,7 +44,8 @@ Expected<void> rewrite_all(WriteTxn& txn, MDB_dbi dbi, Recode recode) {
         for (auto e = cursor->get(MDB_FIRST);; e = cursor->get(MDB_NEXT)) {
             if (!e) return util::unexpected(std::move(e).error());
             if (!e->has_value()) break;
-            if (auto value = recode((*e)->key, (*e)->value)) rewritten.emplace_back(std::string((*e)->key), std::move(*value));
+            if (auto value = recode((*e)->key, (*e)->value))
+                rewritten.emplace_back(std::string((*e)->key), std::move(*value));
         }
     }
     for (const auto& [key, value] : rewritten)
@@ -54,20 +55,22 @@ Expected<void> rewrite_all(WriteTxn& txn, MDB_dbi dbi, Recode recode) {
 
 // Version 3 adds the record checksums: the records of version 2 are written again with them.
 Expected<void> migrate_from_2(WriteTxn& txn, const Dbis& dbis) {
-    auto folders = rewrite_all(txn, dbis.folders, [](std::string_view, std::string_view value) -> std::optional<std::string> {
-        auto f = codec::decode_folder(value);
-        return f ? std::optional<std::string>(codec::encode(*f)) : std::nullopt;
-    });
+    auto folders =
+        rewrite_all(txn, dbis.folders, [](std::string_view, std::string_view value) -> std::optional<std::string> {
+            auto f = codec::decode_folder(value);
+            return f ? std::optional<std::string>(codec::encode(*f)) : std::nullopt;
+        });
     if (!folders) return folders;
-    auto messages = rewrite_all(txn, dbis.messages, [](std::string_view key, std::string_view value) -> std::optional<std::string> {
-        ByteReader k(key);
-        k.str16();
-        k.str16();
-        const model::Uid uid = k.u32();
-        if (k.failed() || !k.at_end()) return std::nullopt;
-        auto m = codec::decode_message(value, uid);
-        return m ? std::optional<std::string>(codec::encode(*m)) : std::nullopt;
-    });
+    auto messages =
+        rewrite_all(txn, dbis.messages, [](std::string_view key, std::string_view value) -> std::optional<std::string> {
+            ByteReader k(key);
+            k.str16();
+            k.str16();
+            const model::Uid uid = k.u32();
+            if (k.failed() || !k.at_end()) return std::nullopt;
+            auto m = codec::decode_message(value, uid);
+            return m ? std::optional<std::string>(codec::encode(*m)) : std::nullopt;
+        });
     if (!messages) return messages;
     return rewrite_all(txn, dbis.keyed, [](std::string_view, std::string_view value) -> std::optional<std::string> {
         auto m = codec::decode_message(value, 0);
@@ -142,11 +145,11 @@ Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where) 
     // Already current and recorded: nothing to write (a fresh file records its version here once).
     if (*version == k_version && marked->has_value()) return {};
     if (*version > k_version)
-        return util::unexpected(error(Errc::newer_schema,
-                                      "state written by a newer mailtwin: " + std::string(where) + " has schema version " +
-                                          std::to_string(*version) + ", this mailtwin understands up to " +
-                                          std::to_string(k_version) +
-                                          "; upgrade mailtwin, or move the file away to rebuild the state by matching"));
+        return util::unexpected(error(
+            Errc::newer_schema, "state written by a newer mailtwin: " + std::string(where) + " has schema version " +
+                                    std::to_string(*version) + ", this mailtwin understands up to " +
+                                    std::to_string(k_version) +
+                                    "; upgrade mailtwin, or move the file away to rebuild the state by matching"));
     for (std::uint64_t v = *version; v < k_version; ++v) {
         if (auto r = k_migrations[v](txn, dbis); !r)
             return util::unexpected(error(Errc::migration_failed, "migrating " + std::string(where) + " from schema " +
@@ -164,7 +167,7 @@ Expected<void> rebuild_indexes(WriteTxn& txn, const Dbis& dbis) {
     }
     auto cursor = Cursor::open(txn, dbis.messages);
     if (!cursor) return util::unexpected(std::move(cursor).error());
-    for (auto e = cursor->get(MDB_FIRST); ; e = cursor->get(MDB_NEXT)) {
+    for (auto e = cursor->get(MDB_FIRST);; e = cursor->get(MDB_NEXT)) {
         if (!e) return util::unexpected(std::move(e).error());
         if (!e->has_value()) return {};
         ByteReader key((*e)->key);

@@ -14,7 +14,9 @@ namespace mailtwin::state {
 Expected<StateDb> StateDb::open(const std::filesystem::path& file, const Env::Options& options) {
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec) return util::unexpected(util::system_error(ec.value(), "creating state directory " + file.parent_path().string()));
+    if (ec)
+        return util::unexpected(
+            util::system_error(ec.value(), "creating state directory " + file.parent_path().string()));
     auto env = Env::open(file, options);
     if (!env) return util::unexpected(std::move(env).error());
     schema::Dbis dbis;

@@ -39,8 +39,7 @@ Expected<void> StateDb::put_keyed(WriteTxn& txn, std::string_view account, std::
 
 Expected<std::optional<MessageRecord>> StateDb::get_keyed(Txn& txn, std::string_view account, std::string_view folder,
                                                           std::string_view local_key) {
-    if (auto c = keys::check_keyed_names(account, folder, local_key); !c)
-        return util::unexpected(std::move(c).error());
+    if (auto c = keys::check_keyed_names(account, folder, local_key); !c) return util::unexpected(std::move(c).error());
     // No row has an empty local key; its key would be the folder prefix itself.
     if (local_key.empty()) return std::optional<MessageRecord>{};
     const std::string key = keys::keyed(account, folder, local_key);
@@ -59,8 +58,7 @@ Expected<std::optional<MessageRecord>> StateDb::get_keyed(std::string_view accou
 
 Expected<bool> StateDb::erase_keyed(WriteTxn& txn, std::string_view account, std::string_view folder,
                                     std::string_view local_key) {
-    if (auto c = keys::check_keyed_names(account, folder, local_key); !c)
-        return util::unexpected(std::move(c).error());
+    if (auto c = keys::check_keyed_names(account, folder, local_key); !c) return util::unexpected(std::move(c).error());
     if (local_key.empty()) return false;
     return txn.del(m_dbis.keyed, keys::keyed(account, folder, local_key));
 }
@@ -77,7 +75,8 @@ Expected<void> StateDb::for_each_keyed(Txn& txn, std::string_view account, std::
         if (!e->has_value() || !(*e)->key.starts_with(prefix)) return {};
         auto record = decode_keyed((*e)->key, (*e)->value);
         if (!record) {
-            if (!unreadable || !is_unreadable_record(record.error())) return util::unexpected(std::move(record).error());
+            if (!unreadable || !is_unreadable_record(record.error()))
+                return util::unexpected(std::move(record).error());
             unreadable((*e)->key, record.error());
             continue;
         }
@@ -85,8 +84,7 @@ Expected<void> StateDb::for_each_keyed(Txn& txn, std::string_view account, std::
     }
 }
 
-Expected<void> StateDb::for_each_keyed(std::string_view account, std::string_view folder,
-                                       const MessageVisitor& visit) {
+Expected<void> StateDb::for_each_keyed(std::string_view account, std::string_view folder, const MessageVisitor& visit) {
     return detail::with_read(m_env, [&](Txn& txn) { return for_each_keyed(txn, account, folder, visit); });
 }
 

@@ -93,7 +93,8 @@ Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(Txn& txn, std
     return refs_under(txn, m_dbis.by_message_id, keys::message_id(account, hash));
 }
 
-Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(std::string_view account, const MessageIdHash& hash) {
+Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(std::string_view account,
+                                                                   const MessageIdHash& hash) {
     return detail::with_read(m_env, [&](Txn& txn) { return find_by_message_id_hash(txn, account, hash); });
 }
 
@@ -137,11 +138,13 @@ Expected<void> StateDb::for_each_message(Txn& txn, std::string_view account, std
     for (auto e = cursor->get(MDB_SET_RANGE, prefix);; e = cursor->get(MDB_NEXT)) {
         if (!e) return util::unexpected(std::move(e).error());
         if (!e->has_value() || !(*e)->key.starts_with(prefix)) return {};
-        auto record = (*e)->key.size() != prefix.size() + 4
-                          ? Expected<MessageRecord>(util::unexpected(error(Errc::truncated_record, "malformed messages key")))
-                          : codec::decode_message((*e)->value, *keys::uid_of_message((*e)->key));
+        auto record =
+            (*e)->key.size() != prefix.size() + 4
+                ? Expected<MessageRecord>(util::unexpected(error(Errc::truncated_record, "malformed messages key")))
+                : codec::decode_message((*e)->value, *keys::uid_of_message((*e)->key));
         if (!record) {
-            if (!unreadable || !is_unreadable_record(record.error())) return util::unexpected(std::move(record).error());
+            if (!unreadable || !is_unreadable_record(record.error()))
+                return util::unexpected(std::move(record).error());
             unreadable((*e)->key, record.error());
             continue;
         }

@@ -51,13 +51,16 @@ util::Expected<std::size_t> CrlfFilePayload::read(std::uint64_t offset, std::spa
         ssize_t n = ::pread(m_fd, in.data(), ask, static_cast<off_t>(m_file_pos));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return util::unexpected(util::system_error(errno, "cannot read " + m_path.string()));
-        if (n == 0) return util::unexpected(util::system_error(EIO, m_path.string() + " shrank while it was being uploaded"));
+        if (n == 0)
+            return util::unexpected(util::system_error(EIO, m_path.string() + " shrank while it was being uploaded"));
         for (ssize_t i = 0; i < n; ++i) {
             const char c = in[static_cast<std::size_t>(i)];
             if (c == '\n' && !m_last_was_cr) {
                 out[produced++] = '\r';
-                if (produced < want) out[produced++] = '\n';
-                else m_owe_lf = true;
+                if (produced < want)
+                    out[produced++] = '\n';
+                else
+                    m_owe_lf = true;
             } else {
                 out[produced++] = c;
             }

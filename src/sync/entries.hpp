@@ -25,12 +25,10 @@ struct Entry {
     std::string key;     // empty: no local id
     util::PerSide<Copy> now;
     std::optional<model::PairState> row;  // the state row this entry comes from
-    bool base_known = true;  // false when the row's flags are no base (after a UIDVALIDITY change)
-    bool matched = false;    // paired by identity in this run: needs a Pair action
+    bool base_known = true;               // false when the row's flags are no base (after a UIDVALIDITY change)
+    bool matched = false;                 // paired by identity in this run: needs a Pair action
 
-    [[nodiscard]] bool has_id(util::Side s) const noexcept {
-        return s == util::Side::remote ? uid != 0 : !key.empty();
-    }
+    [[nodiscard]] bool has_id(util::Side s) const noexcept { return s == util::Side::remote ? uid != 0 : !key.empty(); }
     [[nodiscard]] bool detached() const noexcept { return row && row->detached; }
     // Lacks the id of side s and may find it by identity: unpaired messages and copies of unknown outcome.
     [[nodiscard]] bool wants_partner(util::Side s) const noexcept {

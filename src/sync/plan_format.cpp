@@ -141,76 +141,79 @@ std::string to_text(const Action& action) { return action_text(action, flags_tex
 std::string to_display_text(const Action& action) { return action_text(action, display_flags); }
 
 std::string to_json(const Action& action) {
-    return std::visit(
-        Overload{
-            [](const ResetUids& a) {
-                return JsonLine("reset-uids")
-                    .num("old_uidvalidity", a.old_uidvalidity)
-                    .num("new_uidvalidity", a.new_uidvalidity)
-                    .done();
-            },
-            [](const Pair& a) {
-                return JsonLine("pair")
-                    .ids(a.uid, a.key)
-                    .flags("remote_flags", a.remote_flags)
-                    .flags("local_flags", a.local_flags)
-                    .num("size", a.size)
-                    .identity(a.identity)
-                    .done();
-            },
-            [](const Detach& a) {
-                return JsonLine("detach").ids(a.uid, a.key).str("gone", util::side_name(a.gone)).done();
-            },
-            [](const Forget& a) { return JsonLine("forget").ids(a.uid, a.key).done(); },
-            [](const SetFlags& a) {
-                return JsonLine("set-flags")
-                    .str("side", util::side_name(a.side))
-                    .ids(a.uid, a.key)
-                    .flags("add", a.add)
-                    .flags("remove", a.remove)
-                    .done();
-            },
-            [](const Record& a) {
-                return JsonLine("record")
-                    .ids(a.uid, a.key)
-                    .flags("remote_flags", a.remote_flags)
-                    .flags("local_flags", a.local_flags)
-                    .done();
-            },
-            [](const Expunge& a) {
-                return JsonLine("expunge").str("side", util::side_name(a.side)).ids(a.uid, a.key).done();
-            },
-            [](const Download& a) {
-                return JsonLine("download")
-                    .num("uid", a.uid)
-                    .flags("flags", a.flags)
-                    .snum("internaldate", a.internaldate)
-                    .num("size", a.size)
-                    .boolean("restore", a.restore)
-                    .done();
-            },
-            [](const Upload& a) {
-                return JsonLine("upload")
-                    .str("key", a.key)
-                    .flags("flags", a.flags)
-                    .snum("internaldate", a.internaldate)
-                    .num("size", a.size)
-                    .boolean("restore", a.restore)
-                    .done();
-            },
-            [](const Skip& a) {
-                return JsonLine("skip").str("side", util::side_name(a.side)).ids(a.uid, a.key).str("reason", a.reason).done();
-            },
-            [](const Refuse& a) {
-                return JsonLine("refuse")
-                    .str("gone", util::side_name(a.gone))
-                    .num("count", a.count)
-                    .num("paired", a.paired)
-                    .str("reason", a.reason)
-                    .done();
-            },
-        },
-        action);
+    return std::visit(Overload{
+                          [](const ResetUids& a) {
+                              return JsonLine("reset-uids")
+                                  .num("old_uidvalidity", a.old_uidvalidity)
+                                  .num("new_uidvalidity", a.new_uidvalidity)
+                                  .done();
+                          },
+                          [](const Pair& a) {
+                              return JsonLine("pair")
+                                  .ids(a.uid, a.key)
+                                  .flags("remote_flags", a.remote_flags)
+                                  .flags("local_flags", a.local_flags)
+                                  .num("size", a.size)
+                                  .identity(a.identity)
+                                  .done();
+                          },
+                          [](const Detach& a) {
+                              return JsonLine("detach").ids(a.uid, a.key).str("gone", util::side_name(a.gone)).done();
+                          },
+                          [](const Forget& a) { return JsonLine("forget").ids(a.uid, a.key).done(); },
+                          [](const SetFlags& a) {
+                              return JsonLine("set-flags")
+                                  .str("side", util::side_name(a.side))
+                                  .ids(a.uid, a.key)
+                                  .flags("add", a.add)
+                                  .flags("remove", a.remove)
+                                  .done();
+                          },
+                          [](const Record& a) {
+                              return JsonLine("record")
+                                  .ids(a.uid, a.key)
+                                  .flags("remote_flags", a.remote_flags)
+                                  .flags("local_flags", a.local_flags)
+                                  .done();
+                          },
+                          [](const Expunge& a) {
+                              return JsonLine("expunge").str("side", util::side_name(a.side)).ids(a.uid, a.key).done();
+                          },
+                          [](const Download& a) {
+                              return JsonLine("download")
+                                  .num("uid", a.uid)
+                                  .flags("flags", a.flags)
+                                  .snum("internaldate", a.internaldate)
+                                  .num("size", a.size)
+                                  .boolean("restore", a.restore)
+                                  .done();
+                          },
+                          [](const Upload& a) {
+                              return JsonLine("upload")
+                                  .str("key", a.key)
+                                  .flags("flags", a.flags)
+                                  .snum("internaldate", a.internaldate)
+                                  .num("size", a.size)
+                                  .boolean("restore", a.restore)
+                                  .done();
+                          },
+                          [](const Skip& a) {
+                              return JsonLine("skip")
+                                  .str("side", util::side_name(a.side))
+                                  .ids(a.uid, a.key)
+                                  .str("reason", a.reason)
+                                  .done();
+                          },
+                          [](const Refuse& a) {
+                              return JsonLine("refuse")
+                                  .str("gone", util::side_name(a.gone))
+                                  .num("count", a.count)
+                                  .num("paired", a.paired)
+                                  .str("reason", a.reason)
+                                  .done();
+                          },
+                      },
+                      action);
 }
 
 std::vector<std::string> format_plan(const Plan& plan, PlanFormat format) {
@@ -223,11 +226,11 @@ std::vector<std::string> format_plan(const Plan& plan, PlanFormat format) {
 
 std::string refusal_text(const Refuse& r) {
     const bool local_gone = r.gone == util::Side::local;
-    std::string out = "REFUSED " + std::to_string(r.count) + " of " + std::to_string(r.paired) +
-                      " deletions seen " + (local_gone ? "in the Maildir" : "on the server");
+    std::string out = "REFUSED " + std::to_string(r.count) + " of " + std::to_string(r.paired) + " deletions seen " +
+                      (local_gone ? "in the Maildir" : "on the server");
     if (r.cause == RefuseCause::over_limit && r.paired > 0) {
-        out += " (" + std::to_string(r.count * 100 / r.paired) + " %, over max_delete_percent = " +
-               std::to_string(r.limit_percent) + ")";
+        out += " (" + std::to_string(r.count * 100 / r.paired) +
+               " %, over max_delete_percent = " + std::to_string(r.limit_percent) + ")";
         return out + ": " + (local_gone ? "the server" : "the Maildir") +
                " keeps them; run with --force to carry them out";
     }

@@ -38,8 +38,7 @@ std::tuple<int, int, model::Uid, std::string> sort_key(const Action& a) {
             const int group = order_group(Action(x));
             if constexpr (std::is_same_v<T, ResetUids>) {
                 return {group, 0, 0, {}};
-            } else if constexpr (std::is_same_v<T, SetFlags> || std::is_same_v<T, Expunge> ||
-                                 std::is_same_v<T, Skip>) {
+            } else if constexpr (std::is_same_v<T, SetFlags> || std::is_same_v<T, Expunge> || std::is_same_v<T, Skip>) {
                 return {group, side_rank(x.side), x.uid, x.key};
             } else if constexpr (std::is_same_v<T, Download>) {
                 return {group, side_rank(Side::remote), x.uid, {}};
@@ -87,8 +86,7 @@ private:
             if (e.uid != 0 && e.now[Side::remote].present) uids.push_back(e.uid);
         const auto n = static_cast<std::size_t>(m_policy.max_messages);
         if (uids.size() <= n) return;
-        std::nth_element(uids.begin(), uids.begin() + static_cast<std::ptrdiff_t>(n - 1), uids.end(),
-                         std::greater<>());
+        std::nth_element(uids.begin(), uids.begin() + static_cast<std::ptrdiff_t>(n - 1), uids.end(), std::greater<>());
         m_newest_floor = uids[n - 1];
     }
 
@@ -117,19 +115,23 @@ private:
         }
         if (e.has_id(Side::remote) && e.has_id(Side::local)) {
             // Case: matched by identity (lost state, UIDVALIDITY change, copy of unknown outcome).
-            if (e.matched) emit(Pair{e.uid, e.key, base_of(e)[Side::remote], base_of(e)[Side::local], size_of(e),
-                                     e.identity()});
+            if (e.matched)
+                emit(Pair{e.uid, e.key, base_of(e)[Side::remote], base_of(e)[Side::local], size_of(e), e.identity()});
             const bool r = e.now[Side::remote].present;
             const bool l = e.now[Side::local].present;
-            if (r && l) plan_flags(e);
-            else if (r || l) plan_deletion(e, r ? Side::local : Side::remote);
-            else emit(Forget{e.uid, e.key});  // Case: gone from both sides.
+            if (r && l)
+                plan_flags(e);
+            else if (r || l)
+                plan_deletion(e, r ? Side::local : Side::remote);
+            else
+                emit(Forget{e.uid, e.key});  // Case: gone from both sides.
             return;
         }
         const Side from = e.has_id(Side::remote) ? Side::remote : Side::local;
         if (e.now[from].present) plan_new(e, from);
         // Case: a copy of unknown outcome whose source is gone and whose copy was not found.
-        else if (e.row) emit(Forget{e.uid, e.key});
+        else if (e.row)
+            emit(Forget{e.uid, e.key});
     }
 
     static std::uint64_t size_of(const Entry& e) {
@@ -151,10 +153,11 @@ private:
         if (!m_policy.may_change(Side::local)) target[Side::local] = now[Side::local];
         // Case: marked deleted (T, \Deleted) on a side: a deletion the user asked for (policy.hpp).
         switch (marked_deleted_outcome(meant, base, m_policy)) {
-            case MarkedDeleted::none: break;
+            case MarkedDeleted::none:
+                break;
             case MarkedDeleted::expunge: {
-                const bool server_only = meant[Side::remote].has(model::Flag::deleted) &&
-                                         !meant[Side::local].has(model::Flag::deleted);
+                const bool server_only =
+                    meant[Side::remote].has(model::Flag::deleted) && !meant[Side::local].has(model::Flag::deleted);
                 for (Side s : util::k_both_sides) emit(Expunge{s, e.uid, e.key, s == Side::remote && server_only});
                 return;
             }
@@ -168,8 +171,7 @@ private:
             if (now[s] == target[s]) continue;
             emit(SetFlags{s, e.uid, e.key, minus(target[s], now[s]), minus(now[s], target[s])});
         }
-        const SideFlags recorded =
-            e.matched || !e.row ? base : SideFlags{{e.row->remote_flags, e.row->local_flags}};
+        const SideFlags recorded = e.matched || !e.row ? base : SideFlags{{e.row->remote_flags, e.row->local_flags}};
         if (!(recorded[Side::remote] == target[Side::remote] && recorded[Side::local] == target[Side::local]))
             emit(Record{e.uid, e.key, target[Side::remote], target[Side::local]});
     }
@@ -185,8 +187,10 @@ private:
             what = Deletion::expunge;  // the survivor is marked deleted too: both sides agree
         } else if (!same_synced_flags(survivor_now(e, keep), survivor_base(e, keep), m_policy)) {
             // Changed on the surviving side since the last sync: on_conflict.
-            if (m_policy.on_conflict == OnConflict::del) what = Deletion::expunge;
-            else what = m_policy.may_change(gone) ? Deletion::restore : Deletion::detach;
+            if (m_policy.on_conflict == OnConflict::del)
+                what = Deletion::expunge;
+            else
+                what = m_policy.may_change(gone) ? Deletion::restore : Deletion::detach;
         }
         m_deletions[gone].push_back({&e, what});
     }
@@ -197,8 +201,10 @@ private:
     // resurrect the message on the side where it was deleted.
     model::FlagSet survivor_now(const Entry& e, Side keep) const {
         model::FlagSet flags = e.now[keep].flags;
-        if (keep == Side::local) flags = local_flags_meant(flags, survivor_base(e, keep), m_policy);
-        else flags = remote_flags_meant(flags, survivor_base(e, keep), m_storable);
+        if (keep == Side::local)
+            flags = local_flags_meant(flags, survivor_base(e, keep), m_policy);
+        else
+            flags = remote_flags_meant(flags, survivor_base(e, keep), m_storable);
         if (!survivor_base(e, keep).has(model::Flag::deleted)) flags.set(model::Flag::deleted, false);
         return flags;
     }
@@ -234,8 +240,10 @@ private:
     void emit_copy(const Entry& e, Side from, bool restore) {
         const auto& c = e.now[from];
         const auto flags = flags_to_copy(c.flags, m_policy);
-        if (from == Side::remote) emit(Download{e.uid, flags, c.flags, c.date, c.size, c.identity, restore});
-        else emit(Upload{e.key, m_storable.kept(flags), c.flags, c.date, c.size, c.identity, restore});
+        if (from == Side::remote)
+            emit(Download{e.uid, flags, c.flags, c.date, c.size, c.identity, restore});
+        else
+            emit(Upload{e.key, m_storable.kept(flags), c.flags, c.date, c.size, c.identity, restore});
     }
 
     // A side "appears empty" when its full view has no message although the last sync paired some.
@@ -283,8 +291,12 @@ private:
                 case Deletion::expunge:
                     if (!too_many) emit(Expunge{keep, e.uid, e.key});
                     break;
-                case Deletion::restore: emit_copy(e, keep, true); break;
-                case Deletion::detach: emit(Detach{gone, e.uid, e.key}); break;
+                case Deletion::restore:
+                    emit_copy(e, keep, true);
+                    break;
+                case Deletion::detach:
+                    emit(Detach{gone, e.uid, e.key});
+                    break;
             }
         }
     }
@@ -311,8 +323,10 @@ IdentityRequest needs_identities(const model::RemoteView& remote, const model::L
         for (Side known : util::k_both_sides) {
             if (!e.wants_partner(util::other(known))) continue;
             if (!e.now[known].present || e.now[known].identity || (e.row && e.row->identity)) continue;
-            if (known == Side::remote) out.remote.push_back(e.uid);
-            else out.local.push_back(e.key);
+            if (known == Side::remote)
+                out.remote.push_back(e.uid);
+            else
+                out.local.push_back(e.key);
         }
     }
     std::sort(out.remote.begin(), out.remote.end());
@@ -326,9 +340,12 @@ Plan plan_folder(const model::RemoteView& remote, const model::LocalView& local,
     if (g.unusable_incremental) {
         // The driver must rescan fully: planning from a partial view without its base could lose mail.
         Plan plan;
-        plan.actions.push_back(Refuse{Side::remote, 0, last.pairs.size(),
+        plan.actions.push_back(Refuse{Side::remote,
+                                      0,
+                                      last.pairs.size(),
                                       "incremental remote view without a matching state; a full view is needed",
-                                      RefuseCause::no_base, {}});
+                                      RefuseCause::no_base,
+                                      {}});
         plan.hold_checkpoint = {{true, true}};
         plan.counters = count_actions(plan.actions);
         return plan;

@@ -10,9 +10,12 @@ using util::Side;
 
 bool Policy::may_change(Side s) const noexcept {
     switch (direction) {
-        case Direction::both: return true;
-        case Direction::pull: return s == Side::local;
-        case Direction::push: return s == Side::remote;
+        case Direction::both:
+            return true;
+        case Direction::pull:
+            return s == Side::local;
+        case Direction::push:
+            return s == Side::remote;
     }
     return false;
 }
@@ -20,10 +23,14 @@ bool Policy::may_change(Side s) const noexcept {
 bool Policy::may_expunge(Side s) const noexcept {
     if (!may_change(s)) return false;
     switch (expunge) {
-        case ExpungeTo::both: return true;
-        case ExpungeTo::none: return false;
-        case ExpungeTo::local: return s == Side::local;
-        case ExpungeTo::remote: return s == Side::remote;
+        case ExpungeTo::both:
+            return true;
+        case ExpungeTo::none:
+            return false;
+        case ExpungeTo::local:
+            return s == Side::local;
+        case ExpungeTo::remote:
+            return s == Side::remote;
     }
     return false;
 }
@@ -83,8 +90,10 @@ SideFlags merge_flags(const SideFlags& now, const SideFlags& base, const Policy&
             }
             const auto merged = merge_one(v);
             for (Side s : util::k_both_sides) {
-                if (merged[s]) out[s].keywords.insert(name);
-                else out[s].keywords.erase(name);
+                if (merged[s])
+                    out[s].keywords.insert(name);
+                else
+                    out[s].keywords.erase(name);
             }
         }
     }

@@ -6,8 +6,7 @@
 namespace mailtwin::util {
 namespace {
 
-constexpr std::string_view k_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view k_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // 0..63 for alphabet characters, -1 for everything else (including '=', handled separately).
 constexpr std::array<std::int8_t, 256> make_decode_table() {

@@ -18,10 +18,14 @@ LineStart g_line_start;
 
 constexpr std::string_view level_name(LogLevel l) {
     switch (l) {
-        case LogLevel::error: return "error";
-        case LogLevel::warning: return "warning";
-        case LogLevel::info: return "info";
-        case LogLevel::debug: return "debug";
+        case LogLevel::error:
+            return "error";
+        case LogLevel::warning:
+            return "warning";
+        case LogLevel::info:
+            return "info";
+        case LogLevel::debug:
+            return "debug";
     }
     return "info";
 }
@@ -60,11 +64,21 @@ std::string json_quote(std::string_view s) {
     for (char c : s) {
         auto u = static_cast<unsigned char>(c);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (u < 0x20) {
                     char buf[8];
@@ -91,8 +105,10 @@ void log(LogLevel level, std::string_view message) {
             line = line_start_text(g_line_start, level, now);
         }
         line += "mailtwin: ";
-        if (level == LogLevel::error) line += "error: ";
-        else if (level == LogLevel::warning) line += "warning: ";
+        if (level == LogLevel::error)
+            line += "error: ";
+        else if (level == LogLevel::warning)
+            line += "warning: ";
         line += message;
         line += '\n';
     }

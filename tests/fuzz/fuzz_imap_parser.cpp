@@ -22,8 +22,7 @@ public:
     explicit RecordingSink(std::string& log) : m_log(log) {}
     bool begin(const FetchContext& ctx, std::uint64_t total) override {
         if (!ctx.section.empty() && ctx.section != "TEXT") return false;
-        m_log += "<begin " + std::to_string(ctx.seq) + " " + std::string(ctx.item) + " " +
-                 std::to_string(total) + ">";
+        m_log += "<begin " + std::to_string(ctx.seq) + " " + std::string(ctx.item) + " " + std::to_string(total) + ">";
         return true;
     }
     void data(std::string_view chunk) override { m_log.append(chunk); }

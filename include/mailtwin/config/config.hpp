@@ -89,7 +89,7 @@ struct Account {
 struct Config {
     std::filesystem::path source;  // the file it was read from
     General general;
-    std::vector<Account> accounts;  // in file order
+    std::vector<Account> accounts;      // in file order
     std::vector<std::string> warnings;  // things that work but should be fixed (a readable password): shown once
 
     [[nodiscard]] const Account* find_account(std::string_view name) const;

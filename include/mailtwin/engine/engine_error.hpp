@@ -19,7 +19,9 @@ enum class EngineError {
 
 const std::error_category& engine_error_category() noexcept;
 
-inline std::error_code make_error_code(EngineError e) noexcept { return {static_cast<int>(e), engine_error_category()}; }
+inline std::error_code make_error_code(EngineError e) noexcept {
+    return {static_cast<int>(e), engine_error_category()};
+}
 
 }  // namespace mailtwin::engine
 

@@ -24,7 +24,7 @@ struct RunOptions {
     bool dry_run = false;
     bool full = false;
     std::int64_t now = 0;
-    std::string trash;  // remote folder receiving local deletions instead of an expunge ("" = expunge)
+    std::string trash;             // remote folder receiving local deletions instead of an expunge ("" = expunge)
     Progress* progress = nullptr;  // live display of copies, or none
 };
 
@@ -58,7 +58,7 @@ struct PlannedFolder {
     std::unique_ptr<KeywordMap> keywords;
     LocalSnapshot local;
     RemoteSnapshot remote;
-    FolderResult result;  // plan filled in; outcome failed if planning failed
+    FolderResult result;                   // plan filled in; outcome failed if planning failed
     net::AppendExpectation append_expect;  // what the UIDs of its uploads must be (server_claims.hpp)
     LateAppends late_appends;              // watches of uploads in doubt to add and drop (late_appends.hpp)
     SkippedMessages skipped;               // what max_size keeps back, for the checkpoint (skipped.hpp)

@@ -42,6 +42,6 @@ util::Expected<void> drop_row(state::StateDb& db, state::WriteTxn& txn, const Fo
                               const std::string& key);
 // The row with this UID, else the one with this key.
 util::Expected<std::optional<model::PairState>> find_row(state::StateDb& db, state::Txn& txn, const FolderKey& where,
-                                                          model::Uid uid, const std::string& key);
+                                                         model::Uid uid, const std::string& key);
 
 }  // namespace mailtwin::engine

@@ -22,12 +22,18 @@ public:
     [[nodiscard]] const char* name() const noexcept override { return "imap-encode"; }
     [[nodiscard]] std::string message(int ev) const override {
         switch (static_cast<EncodeError>(ev)) {
-            case EncodeError::invalid_mutf7: return "invalid modified UTF-7 mailbox name";
-            case EncodeError::invalid_utf8: return "invalid UTF-8";
-            case EncodeError::nul_in_string: return "NUL byte in an IMAP string";
-            case EncodeError::invalid_flag: return "invalid flag or keyword";
-            case EncodeError::empty_set: return "empty UID set";
-            case EncodeError::invalid_argument: return "invalid command argument";
+            case EncodeError::invalid_mutf7:
+                return "invalid modified UTF-7 mailbox name";
+            case EncodeError::invalid_utf8:
+                return "invalid UTF-8";
+            case EncodeError::nul_in_string:
+                return "NUL byte in an IMAP string";
+            case EncodeError::invalid_flag:
+                return "invalid flag or keyword";
+            case EncodeError::empty_set:
+                return "empty UID set";
+            case EncodeError::invalid_argument:
+                return "invalid command argument";
         }
         return "unknown imap encode error";
     }

@@ -160,12 +160,12 @@ struct QresyncParams {
     SeqSet known_uids{};  // optional: empty means "not sent"
 };
 struct SelectOptions {
-    bool condstore = false;                // "(CONDSTORE)"
+    bool condstore = false;                  // "(CONDSTORE)"
     std::optional<QresyncParams> qresync{};  // "(QRESYNC (...))", implies CONDSTORE
 };
 struct FetchModifiers {
     std::optional<model::ModSeq> changed_since{};  // "(CHANGEDSINCE m)"
-    bool vanished = false;                       // "... VANISHED)": needs changed_since and QRESYNC
+    bool vanished = false;                         // "... VANISHED)": needs changed_since and QRESYNC
 };
 enum class StoreMode { add, remove, replace };  // +FLAGS, -FLAGS, FLAGS
 
@@ -175,9 +175,7 @@ struct SearchTerm {
     std::string text{};
 };
 [[nodiscard]] inline SearchTerm search_raw(std::string text) { return {SearchTerm::Kind::raw, std::move(text)}; }
-[[nodiscard]] inline SearchTerm search_string(std::string text) {
-    return {SearchTerm::Kind::string, std::move(text)};
-}
+[[nodiscard]] inline SearchTerm search_string(std::string text) { return {SearchTerm::Kind::string, std::move(text)}; }
 
 // INTERNALDATE for APPEND: a point in time plus the zone to show it in.
 struct AppendDate {
@@ -196,8 +194,8 @@ struct AppendMessage {
 };
 
 struct ListReturn {
-    bool special_use = true;                 // RETURN (SPECIAL-USE ...)
-    std::vector<std::string> status_items{};   // RETURN (... STATUS (MESSAGES UIDNEXT ...)); none: no STATUS
+    bool special_use = true;                  // RETURN (SPECIAL-USE ...)
+    std::vector<std::string> status_items{};  // RETURN (... STATUS (MESSAGES UIDNEXT ...)); none: no STATUS
 };
 
 class Encoder {
@@ -230,8 +228,7 @@ public:
     [[nodiscard]] util::Expected<Command> authenticate_plain(std::string_view user, std::string_view password,
                                                              std::string_view authzid = {});
     // XOAUTH2 (Google/Microsoft): "user=U ^A auth=Bearer T ^A ^A", base64; inline with SASL-IR.
-    [[nodiscard]] util::Expected<Command> authenticate_xoauth2(std::string_view user,
-                                                               std::string_view access_token);
+    [[nodiscard]] util::Expected<Command> authenticate_xoauth2(std::string_view user, std::string_view access_token);
     // ID ("name" "mailtwin" ...) (RFC 2971); no fields: ID NIL.
     [[nodiscard]] util::Expected<Command> id(std::span<const std::pair<std::string, std::string>> fields);
     [[nodiscard]] util::Expected<Command> enable(std::span<const std::string_view> extensions);

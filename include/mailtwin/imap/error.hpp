@@ -14,19 +14,17 @@ enum class Errc {
     nesting_too_deep,            // ParserLimits::max_depth
     response_too_large,          // ParserLimits::max_response_bytes
     // Parser: the bytes are not a valid response.
-    syntax,               // unexpected byte where the grammar allows something else
-    bad_literal,          // malformed "{n}" / "~{n}" announcement, or one not at the end of a line
-    bad_number,           // a number that is malformed or overflows its type
-    unbalanced_parens,    // ")" without "(", or a line ending inside a list
-    bad_quoted,           // unterminated quoted string, or a backslash not before DQUOTE or backslash
-    bad_char,             // NUL or a bare CR outside a literal
+    syntax,             // unexpected byte where the grammar allows something else
+    bad_literal,        // malformed "{n}" / "~{n}" announcement, or one not at the end of a line
+    bad_number,         // a number that is malformed or overflows its type
+    unbalanced_parens,  // ")" without "(", or a line ending inside a list
+    bad_quoted,         // unterminated quoted string, or a backslash not before DQUOTE or backslash
+    bad_char,           // NUL or a bare CR outside a literal
 };
 
 const std::error_category& error_category() noexcept;
 
-inline std::error_code make_error_code(Errc e) noexcept {
-    return {static_cast<int>(e), error_category()};
-}
+inline std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 }  // namespace mailtwin::imap
 

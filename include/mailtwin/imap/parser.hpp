@@ -62,11 +62,11 @@ struct ParserLimits {
 
 // Where a streamed literal comes from, given to LiteralSink::begin.
 struct FetchContext {
-    std::uint32_t seq = 0;               // message sequence number of "* seq FETCH"
-    std::optional<model::Uid> uid;       // the UID item, if the server sent it before this one
-    std::string_view item;               // item name as sent: "BODY[]", "BINARY[1]<0>", "RFC822"
-    std::string_view section;            // between the brackets: "" for BODY[]; empty for RFC822*
-    bool binary = false;                 // BINARY[...] or a literal8 (~{n})
+    std::uint32_t seq = 0;          // message sequence number of "* seq FETCH"
+    std::optional<model::Uid> uid;  // the UID item, if the server sent it before this one
+    std::string_view item;          // item name as sent: "BODY[]", "BINARY[1]<0>", "RFC822"
+    std::string_view section;       // between the brackets: "" for BODY[]; empty for RFC822*
+    bool binary = false;            // BINARY[...] or a literal8 (~{n})
 };
 
 // Receives FETCH body literals. Calls for one literal: begin, then data zero or more times (chunks in

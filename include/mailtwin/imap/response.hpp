@@ -94,9 +94,9 @@ struct AppendUid {
 
 // Flag lists from FLAGS and PERMANENTFLAGS.
 struct FlagList {
-    model::FlagSet flags;             // \Recent dropped, as FlagSet does
-    std::vector<std::string> names;   // every name as sent, including \Recent and \*
-    bool keywords_allowed = false;    // "\*" present (PERMANENTFLAGS): new keywords may be created
+    model::FlagSet flags;            // \Recent dropped, as FlagSet does
+    std::vector<std::string> names;  // every name as sent, including \Recent and \*
+    bool keywords_allowed = false;   // "\*" present (PERMANENTFLAGS): new keywords may be created
 };
 
 // resp-text-code = "ALERT" / ... / atom [SP 1*<any TEXT-CHAR except "]">]     (RFC 3501 §9)
@@ -151,13 +151,13 @@ struct Response {
 
     Kind kind = Kind::untagged;
     DataKind data = DataKind::other;
-    std::string tag;                    // tagged only
-    std::optional<Status> status;       // tagged, bye, and untagged OK/NO/BAD/PREAUTH
-    std::optional<ResponseCode> code;   // "[...]" of a status response
-    std::string text;                   // resp-text after the code; continuation: everything after "+ "
+    std::string tag;                      // tagged only
+    std::optional<Status> status;         // tagged, bye, and untagged OK/NO/BAD/PREAUTH
+    std::optional<ResponseCode> code;     // "[...]" of a status response
+    std::string text;                     // resp-text after the code; continuation: everything after "+ "
     std::optional<std::uint32_t> number;  // "* n KEYWORD": message number or count
-    std::string keyword;                // untagged: upper-cased, e.g. "FETCH", "OK", "CAPABILITY"
-    std::vector<Value> args;            // untagged data after the keyword
+    std::string keyword;                  // untagged: upper-cased, e.g. "FETCH", "OK", "CAPABILITY"
+    std::vector<Value> args;              // untagged data after the keyword
 
     friend bool operator==(const Response&, const Response&) = default;
 };
@@ -182,14 +182,14 @@ std::optional<InternalDate> parse_internal_date(std::string_view text);
 
 // One BODY[...] / BINARY[...] / RFC822* item of a FETCH.
 struct BodyItem {
-    std::string name;     // item name as sent, e.g. "BODY[HEADER.FIELDS (MESSAGE-ID)]" or "BINARY[]<0>"
-    std::string section;  // between the brackets: "" for BODY[]; "HEADER.FIELDS (MESSAGE-ID)"
+    std::string name;                     // item name as sent, e.g. "BODY[HEADER.FIELDS (MESSAGE-ID)]" or "BINARY[]<0>"
+    std::string section;                  // between the brackets: "" for BODY[]; "HEADER.FIELDS (MESSAGE-ID)"
     std::optional<std::uint32_t> origin;  // "<n>" partial fetch origin
-    bool binary = false;  // BINARY[...]
-    bool streamed = false;  // bytes went to the LiteralSink
-    bool nil = false;       // NIL value
-    std::uint64_t size = 0;  // literal size (also when streamed)
-    std::string data;       // in-memory bytes (empty when streamed or NIL)
+    bool binary = false;                  // BINARY[...]
+    bool streamed = false;                // bytes went to the LiteralSink
+    bool nil = false;                     // NIL value
+    std::uint64_t size = 0;               // literal size (also when streamed)
+    std::string data;                     // in-memory bytes (empty when streamed or NIL)
 };
 
 struct FetchData {
@@ -257,9 +257,7 @@ struct ListEntry {
     std::vector<std::string> childinfo;   // CHILDINFO ("SUBSCRIBED")
     std::optional<std::string> oldname;   // OLDNAME ("old")
 
-    [[nodiscard]] bool has(MailboxAttr a) const noexcept {
-        return (attr_bits & static_cast<std::uint32_t>(a)) != 0;
-    }
+    [[nodiscard]] bool has(MailboxAttr a) const noexcept { return (attr_bits & static_cast<std::uint32_t>(a)) != 0; }
 };
 
 struct StatusData {

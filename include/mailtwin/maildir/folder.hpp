@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "mailtwin/maildir/pending_dir_syncs.hpp"
 #include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "mailtwin/maildir/location.hpp"
+#include "mailtwin/maildir/pending_dir_syncs.hpp"
 #include "mailtwin/util/expected.hpp"
 
 namespace mailtwin::maildir {

@@ -63,17 +63,17 @@ struct ScanProblem {
 };
 
 struct ScanStats {
-    std::uint64_t passes = 0;          // listings of the whole folder (0 when unchanged)
-    std::uint64_t readdir_calls = 0;   // readdir(3) calls
-    std::uint64_t entries_read = 0;    // entries readdir returned, "." and ".." included
-    std::uint64_t stat_calls = 0;      // stat of directories and files
-    std::uint64_t vanished = 0;        // listed, then gone before stat()
-    std::uint64_t ignored = 0;         // hidden, directories, unparsable names
+    std::uint64_t passes = 0;         // listings of the whole folder (0 when unchanged)
+    std::uint64_t readdir_calls = 0;  // readdir(3) calls
+    std::uint64_t entries_read = 0;   // entries readdir returned, "." and ".." included
+    std::uint64_t stat_calls = 0;     // stat of directories and files
+    std::uint64_t vanished = 0;       // listed, then gone before stat()
+    std::uint64_t ignored = 0;        // hidden, directories, unparsable names
 };
 
 struct ScanResult {
-    bool unchanged = false;  // true: messages is empty, the caller's previous list still holds
-    FolderStamp stamp;       // remember this and pass it to the next scan
+    bool unchanged = false;                // true: messages is empty, the caller's previous list still holds
+    FolderStamp stamp;                     // remember this and pass it to the next scan
     std::vector<ScannedMessage> messages;  // sorted by key
     std::vector<DuplicateKey> duplicates;
     std::vector<ScanProblem> problems;  // message names whose file is not a readable regular file

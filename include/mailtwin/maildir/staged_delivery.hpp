@@ -40,8 +40,8 @@ private:
 };
 
 struct StagedCommit {
-    std::vector<Delivered> delivered;     // in the order given, those that made it
-    std::optional<util::Error> error;     // the first failure; later messages were not attempted
+    std::vector<Delivered> delivered;  // in the order given, those that made it
+    std::optional<util::Error> error;  // the first failure; later messages were not attempted
 };
 
 // Commits a batch staged in one folder. Messages are renamed in order; on a failure the rest stay in

@@ -26,9 +26,8 @@ struct FlagLetter {
     std::string_view imap_name;
 };
 inline constexpr FlagLetter k_flag_letters[] = {
-    {Flag::draft, 'D', "\\Draft"},     {Flag::flagged, 'F', "\\Flagged"},
-    {Flag::forwarded, 'P', "$Forwarded"}, {Flag::answered, 'R', "\\Answered"},
-    {Flag::seen, 'S', "\\Seen"},       {Flag::deleted, 'T', "\\Deleted"},
+    {Flag::draft, 'D', "\\Draft"},       {Flag::flagged, 'F', "\\Flagged"}, {Flag::forwarded, 'P', "$Forwarded"},
+    {Flag::answered, 'R', "\\Answered"}, {Flag::seen, 'S', "\\Seen"},       {Flag::deleted, 'T', "\\Deleted"},
 };
 
 class FlagSet {
@@ -38,8 +37,10 @@ public:
 
     [[nodiscard]] bool has(Flag f) const noexcept { return (m_bits & static_cast<std::uint8_t>(f)) != 0; }
     void set(Flag f, bool on = true) noexcept {
-        if (on) m_bits |= static_cast<std::uint8_t>(f);
-        else m_bits &= static_cast<std::uint8_t>(~static_cast<std::uint8_t>(f));
+        if (on)
+            m_bits |= static_cast<std::uint8_t>(f);
+        else
+            m_bits &= static_cast<std::uint8_t>(~static_cast<std::uint8_t>(f));
     }
     [[nodiscard]] std::uint8_t bits() const noexcept { return m_bits; }
 

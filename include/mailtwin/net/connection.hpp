@@ -42,9 +42,9 @@ struct ConnectionSettings {
     std::string user;
     std::string secret;  // password, or an OAuth2 access token for xoauth2; never logged
     AuthMechanism auth = AuthMechanism::plain;
-    bool compress = false;        // COMPRESS=DEFLATE when the server offers it
-    bool enable_qresync = true;   // ENABLE QRESYNC (or CONDSTORE) when offered
-    bool send_id = true;          // ID ("name" "mailtwin" ...) when offered
+    bool compress = false;       // COMPRESS=DEFLATE when the server offers it
+    bool enable_qresync = true;  // ENABLE QRESYNC (or CONDSTORE) when offered
+    bool send_id = true;         // ID ("name" "mailtwin" ...) when offered
     // The three waits (config: connect_timeout, greeting_timeout, command_timeout). Each is the
     // longest silence tolerated, so a dead peer costs at most one of them per step, never more.
     Timeout connect_timeout = std::chrono::seconds(10);  // resolving the host and the TCP connect
@@ -173,13 +173,13 @@ private:
     std::unique_ptr<Inflater> m_inflater;
 
     std::vector<char> m_read_buffer;
-    std::string m_inflated;           // decompressed bytes not yet parsed (compressed sessions)
+    std::string m_inflated;  // decompressed bytes not yet parsed (compressed sessions)
     std::size_t m_inflated_offset = 0;
-    std::string_view m_pending;       // raw bytes read but not yet parsed (plain sessions)
-    std::string m_out;                // bytes to send (compressed already, when compressing)
+    std::string_view m_pending;  // raw bytes read but not yet parsed (plain sessions)
+    std::string m_out;           // bytes to send (compressed already, when compressing)
 
     std::string m_greeting;
-    std::optional<std::string> m_bye;  // text of an untagged BYE, once received
+    std::optional<std::string> m_bye;           // text of an untagged BYE, once received
     std::optional<util::Error> m_answer_error;  // a limit passed or an answer rejected during this command
     Wait m_wait;
     bool m_broken = false;

@@ -27,17 +27,28 @@ public:
     [[nodiscard]] const char* name() const noexcept override { return "net"; }
     [[nodiscard]] std::string message(int ev) const override {
         switch (static_cast<NetError>(ev)) {
-            case NetError::resolve_failed: return "host name not resolved";
-            case NetError::connection_refused: return "connection refused";
-            case NetError::connect_failed: return "cannot connect";
-            case NetError::timeout: return "timed out";
-            case NetError::tls_config: return "invalid TLS settings";
-            case NetError::tls_handshake_failed: return "TLS handshake failed";
-            case NetError::certificate_untrusted: return "certificate not trusted";
-            case NetError::certificate_name_mismatch: return "certificate host name mismatch";
-            case NetError::fingerprint_mismatch: return "certificate fingerprint mismatch";
-            case NetError::closed: return "connection closed by the server";
-            case NetError::io_failed: return "network I/O failed";
+            case NetError::resolve_failed:
+                return "host name not resolved";
+            case NetError::connection_refused:
+                return "connection refused";
+            case NetError::connect_failed:
+                return "cannot connect";
+            case NetError::timeout:
+                return "timed out";
+            case NetError::tls_config:
+                return "invalid TLS settings";
+            case NetError::tls_handshake_failed:
+                return "TLS handshake failed";
+            case NetError::certificate_untrusted:
+                return "certificate not trusted";
+            case NetError::certificate_name_mismatch:
+                return "certificate host name mismatch";
+            case NetError::fingerprint_mismatch:
+                return "certificate fingerprint mismatch";
+            case NetError::closed:
+                return "connection closed by the server";
+            case NetError::io_failed:
+                return "network I/O failed";
         }
         return "unknown net error";
     }

@@ -29,11 +29,11 @@
 namespace mailtwin::net {
 
 struct FolderInfo {
-    std::string name;                // UTF-8
-    std::string wire_name;           // as the server spells it
-    std::optional<char> delimiter;   // hierarchy separator, nullopt for a flat namespace
-    std::uint32_t attributes = 0;    // imap::MailboxAttr bits
-    bool selectable = true;          // not \Noselect / \NonExistent
+    std::string name;                        // UTF-8
+    std::string wire_name;                   // as the server spells it
+    std::optional<char> delimiter;           // hierarchy separator, nullopt for a flat namespace
+    std::uint32_t attributes = 0;            // imap::MailboxAttr bits
+    bool selectable = true;                  // not \Noselect / \NonExistent
     std::optional<imap::StatusData> status;  // MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]
 };
 
@@ -126,8 +126,8 @@ public:
     asio::awaitable<util::Expected<imap::StatusData>> status(const std::string& folder);
 
     asio::awaitable<util::Expected<SelectResult>> select(const std::string& folder,
-                                                          std::optional<QresyncKnown> known = std::nullopt,
-                                                          bool read_only = false);
+                                                         std::optional<QresyncKnown> known = std::nullopt,
+                                                         bool read_only = false);
     [[nodiscard]] const std::optional<std::string>& selected() const noexcept { return m_selected; }
 
     // Flags of the selected folder: all of them, or (CONDSTORE) those changed since `since`,
@@ -157,8 +157,8 @@ public:
                                                        AppendExpectation expect = {});
     // +FLAGS/-FLAGS.SILENT; with unchanged_since, returns the UIDs the server refused as MODIFIED.
     asio::awaitable<util::Expected<imap::UidSet>> store_flags(const imap::SeqSet& uids, imap::StoreMode mode,
-                                                               const model::FlagSet& flags,
-                                                               std::optional<model::ModSeq> unchanged_since = {});
+                                                              const model::FlagSet& flags,
+                                                              std::optional<model::ModSeq> unchanged_since = {});
     // Several +FLAGS/-FLAGS.SILENT changes, all in one pipeline: one round trip for all of them.
     asio::awaitable<util::Expected<void>> store_many(const std::vector<StoreRequest>& requests);
     // Moves from the selected folder to several targets; with MOVE all in one pipeline (one round
@@ -167,11 +167,11 @@ public:
         const std::vector<std::pair<imap::SeqSet, std::string>>& moves);
     // Moves to `target`; returns source UID -> target UID where the server said (COPYUID).
     asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> move(const imap::SeqSet& uids,
-                                                                          const std::string& target);
+                                                                           const std::string& target);
     asio::awaitable<util::Expected<std::map<model::Uid, model::Uid>>> copy(const imap::SeqSet& uids,
-                                                                          const std::string& target);
-    // Expunges exactly these UIDs: marks them \Deleted, then UID EXPUNGE, or without UIDPLUS a plain EXPUNGE only when no other
-    // message of the folder is marked \Deleted (else an error, and the messages stay marked).
+                                                                           const std::string& target);
+    // Expunges exactly these UIDs: marks them \Deleted, then UID EXPUNGE, or without UIDPLUS a plain EXPUNGE only when
+    // no other message of the folder is marked \Deleted (else an error, and the messages stay marked).
     asio::awaitable<util::Expected<void>> expunge(const imap::SeqSet& uids);
 
     asio::awaitable<util::Expected<void>> create_folder(const std::string& folder);

@@ -37,8 +37,8 @@ public:
 
     // TLS client handshake on the connected socket: right after connect for implicit TLS, or after
     // the server's "OK" to STARTTLS (the caller must drop any plaintext it read past that OK line:
-    // bytes injected before the handshake must never be taken as server responses). The certificate is verified for `verify_host` (default: the host
-    // given to connect). Errors: tls_handshake_failed, certificate_untrusted,
+    // bytes injected before the handshake must never be taken as server responses). The certificate is verified for
+    // `verify_host` (default: the host given to connect). Errors: tls_handshake_failed, certificate_untrusted,
     // certificate_name_mismatch, fingerprint_mismatch, tls_config, timeout.
     asio::awaitable<util::Expected<void>> handshake(const TlsContext& tls, Timeout timeout,
                                                     std::string verify_host = {});

@@ -25,8 +25,8 @@ namespace mailtwin::net {
 enum class TlsVersion { tls1_0, tls1_1, tls1_2, tls1_3 };
 
 struct TlsSettings {
-    std::filesystem::path ca_file;  // PEM CA bundle; empty: the system store
-    std::string fingerprint;        // "sha256:AB:CD:..." (case-insensitive, colons optional); empty: none
+    std::filesystem::path ca_file;                // PEM CA bundle; empty: the system store
+    std::string fingerprint;                      // "sha256:AB:CD:..." (case-insensitive, colons optional); empty: none
     TlsVersion min_version = TlsVersion::tls1_2;  // values below TLS 1.2 are raised to it
     // Upper bound, for tests that play an old client; normally unset (the library's best).
     std::optional<TlsVersion> max_version{};

@@ -46,10 +46,8 @@ std::optional<IntentId> id_of_intent(std::string_view key);
 
 // Fails with Errc::key_too_long if the longest key or index value built from these names would not
 // fit LMDB's limit. Every StateDb entry point checks its names with this first.
-util::Expected<void> check_names(std::string_view account, std::string_view folder_name,
-                                 std::string_view local = {});
+util::Expected<void> check_names(std::string_view account, std::string_view folder_name, std::string_view local = {});
 // check_names plus the keyed key, which carries folder and local key together.
-util::Expected<void> check_keyed_names(std::string_view account, std::string_view folder_name,
-                                       std::string_view local);
+util::Expected<void> check_keyed_names(std::string_view account, std::string_view folder_name, std::string_view local);
 
 }  // namespace mailtwin::state::keys

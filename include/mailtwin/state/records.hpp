@@ -28,7 +28,7 @@ struct FolderState {
     std::string local_path;         // the Maildir folder this remote folder maps to
     std::int64_t last_sync = 0;     // unix seconds of the last successful sync
     std::uint32_t message_count = 0;
-    std::string scan_blob;          // opaque, small: whatever the Maildir scan wants to remember
+    std::string scan_blob;  // opaque, small: whatever the Maildir scan wants to remember
     // The server's counters as the last sync left the folder, its own writes included. They equal
     // the checkpoint above (taken before those writes) unless the run proved that every change the
     // server made since the checkpoint was its own (engine/own_changes.hpp). `status` compares the
@@ -108,7 +108,7 @@ struct Intent {
     std::string target_folder;  // move/append target; empty when the same folder
     std::optional<ContentHash> content_hash;
     std::optional<MessageIdHash> message_id_hash;
-    std::int64_t created = 0;   // unix seconds
+    std::int64_t created = 0;  // unix seconds
 
     friend bool operator==(const Intent&, const Intent&) = default;
 };

@@ -43,7 +43,8 @@ public:
     // Remote folder names with a folders record, in key order.
     Expected<std::vector<std::string>> list_folders(Txn& txn, std::string_view account);
     Expected<std::vector<std::string>> list_folders(std::string_view account);
-    Expected<void> save_folder(WriteTxn& txn, std::string_view account, std::string_view folder, const FolderState& state);
+    Expected<void> save_folder(WriteTxn& txn, std::string_view account, std::string_view folder,
+                               const FolderState& state);
     // Removes the folder record, all its messages (and their index entries) and its keyed rows; false
     // if there was nothing.
     Expected<bool> erase_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
@@ -54,10 +55,11 @@ public:
     // ---- messages ----
     Expected<std::optional<MessageRecord>> get_by_uid(Txn& txn, std::string_view account, std::string_view folder,
                                                       model::Uid uid);
-    Expected<std::optional<MessageRecord>> get_by_uid(std::string_view account, std::string_view folder, model::Uid uid);
+    Expected<std::optional<MessageRecord>> get_by_uid(std::string_view account, std::string_view folder,
+                                                      model::Uid uid);
     // The pair in `folder` whose local file has this Maildir unique part.
-    Expected<std::optional<MessageRecord>> get_by_local_key(Txn& txn, std::string_view account,
-                                                            std::string_view folder, std::string_view local_key);
+    Expected<std::optional<MessageRecord>> get_by_local_key(Txn& txn, std::string_view account, std::string_view folder,
+                                                            std::string_view local_key);
     Expected<std::optional<MessageRecord>> get_by_local_key(std::string_view account, std::string_view folder,
                                                             std::string_view local_key);
     // Every pair of the account whose local file has this unique part (finds local moves across folders).
@@ -144,8 +146,7 @@ private:
     // erase_folder / rename_folder over the keyed database.
     Expected<bool> erase_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view folder);
     Expected<bool> has_keyed_rows(Txn& txn, std::string_view account, std::string_view folder);
-    Expected<void> move_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view from,
-                                   std::string_view to);
+    Expected<void> move_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view from, std::string_view to);
 
     Env m_env;
     schema::Dbis m_dbis;

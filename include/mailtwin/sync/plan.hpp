@@ -158,8 +158,7 @@ struct Refuse {
     friend bool operator==(const Refuse&, const Refuse&) = default;
 };
 
-using Action = std::variant<ResetUids, Pair, Detach, Forget, SetFlags, Record, Expunge, Download, Upload, Skip,
-                            Refuse>;
+using Action = std::variant<ResetUids, Pair, Detach, Forget, SetFlags, Record, Expunge, Download, Upload, Skip, Refuse>;
 
 struct Counters {
     std::size_t pairs = 0;

@@ -20,8 +20,8 @@
 namespace mailtwin::sync {
 
 struct IdentityRequest {
-    std::vector<model::Uid> remote;   // ascending
-    std::vector<std::string> local;   // ascending
+    std::vector<model::Uid> remote;  // ascending
+    std::vector<std::string> local;  // ascending
     [[nodiscard]] bool empty() const noexcept { return remote.empty() && local.empty(); }
 };
 

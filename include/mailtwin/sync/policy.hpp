@@ -9,10 +9,10 @@
 
 namespace mailtwin::sync {
 
-enum class Direction : std::uint8_t { both, pull, push };            // pull: server -> local only
-enum class ExpungeTo : std::uint8_t { both, none, local, remote };   // sides deletions propagate to
-enum class OnConflict : std::uint8_t { keep, del };                  // deleted here, changed there
-enum class KeywordMode : std::uint8_t { sync, ignore };              // config: "dovecot" | "ignore"
+enum class Direction : std::uint8_t { both, pull, push };              // pull: server -> local only
+enum class ExpungeTo : std::uint8_t { both, none, local, remote };     // sides deletions propagate to
+enum class OnConflict : std::uint8_t { keep, del };                    // deleted here, changed there
+enum class KeywordMode : std::uint8_t { sync, ignore };                // config: "dovecot" | "ignore"
 enum class LocalKeywords : std::uint8_t { automatic, kept, dropped };  // config local_keywords
 
 struct Policy {

@@ -36,9 +36,9 @@ public:
         }
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-        std::cerr << "test Cyrus: imap 127.0.0.1:" << g_cyrus->info().port << ", imaps 127.0.0.1:"
-                  << g_cyrus->info().tls_port << ", dir " << g_cyrus->info().dir.string() << " (started in " << ms
-                  << " ms)\n";
+        std::cerr << "test Cyrus: imap 127.0.0.1:" << g_cyrus->info().port
+                  << ", imaps 127.0.0.1:" << g_cyrus->info().tls_port << ", dir " << g_cyrus->info().dir.string()
+                  << " (started in " << ms << " ms)\n";
     }
     void TearDown() override { g_cyrus.reset(); }
 };
@@ -163,7 +163,8 @@ TEST_P(CyrusSessionTest, AppendSelectFetchStoreWithModseqs) {
 
     model::FlagSet flagged;
     flagged.set(model::Flag::flagged);
-    auto modified = must(session->store_flags(imap::SeqSet::from_range(*uids[2], *uids[3]), imap::StoreMode::add, flagged));
+    auto modified =
+        must(session->store_flags(imap::SeqSet::from_range(*uids[2], *uids[3]), imap::StoreMode::add, flagged));
     EXPECT_TRUE(modified.empty());
     auto changes = must(session->fetch_flags(before));
     ASSERT_EQ(changes.changed.size(), 2u);
@@ -174,7 +175,8 @@ TEST_P(CyrusSessionTest, AppendSelectFetchStoreWithModseqs) {
     // UNCHANGEDSINCE with a stale mod-sequence: refused, reported as MODIFIED.
     model::FlagSet answered;
     answered.set(model::Flag::answered);
-    modified = must(session->store_flags(imap::SeqSet::from_range(*uids[2], *uids[2]), imap::StoreMode::add, answered, before));
+    modified = must(
+        session->store_flags(imap::SeqSet::from_range(*uids[2], *uids[2]), imap::StoreMode::add, answered, before));
     EXPECT_TRUE(modified.contains(*uids[2]));
     all = must(session->fetch_flags());
     ASSERT_EQ(all.changed.size(), 5u);
@@ -234,7 +236,8 @@ TEST_P(CyrusSessionTest, OneMegabyteAppendAndFetchAreByteExact) {
     std::string body;
     std::mt19937 rng(7);
     while (body.size() < 1024 * 1024) {
-        for (int i = 0; i < 76; ++i) body += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[rng() % 64];
+        for (int i = 0; i < 76; ++i)
+            body += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[rng() % 64];
         body += "\r\n";
     }
     const std::string message = sample_message("big", "") + body;
@@ -257,14 +260,15 @@ TEST_P(CyrusSessionTest, OneMegabyteAppendAndFetchAreByteExact) {
 TEST_P(CyrusSessionTest, BareLineFeedsAreRefusedCrlfAccepted) {
     const std::string f = fresh_folder("lf");
     std::vector<net::AppendItem> items(1);
-    items[0].message.body = imap::make_payload("From: a@example.org\nSubject: lf\nMessage-ID: <lf@mailtwin.test>\n\nbare\n");
+    items[0].message.body =
+        imap::make_payload("From: a@example.org\nSubject: lf\nMessage-ID: <lf@mailtwin.test>\n\nbare\n");
     items[0].message_id = "<lf@mailtwin.test>";
     auto r = run_awaitable(io, session->append(f, std::move(items)));
     ASSERT_FALSE(r);
     std::cout << "bare LF append: " << r.error().describe() << "\n";
     std::vector<net::AppendItem> eight_bit(1);
-    eight_bit[0].message.body =
-        imap::make_payload("From: a@example.org\r\nSubject: 8bit\r\nMessage-ID: <8bit@mailtwin.test>\r\n\r\nh\xc3\xa9llo\r\n");
+    eight_bit[0].message.body = imap::make_payload(
+        "From: a@example.org\r\nSubject: 8bit\r\nMessage-ID: <8bit@mailtwin.test>\r\n\r\nh\xc3\xa9llo\r\n");
     eight_bit[0].message_id = "<8bit@mailtwin.test>";
     auto ok = must(session->append(f, std::move(eight_bit)));
     ASSERT_EQ(ok.size(), 1u);

@@ -1,7 +1,7 @@
 #include "daily_setup.hpp"
 
-#include <boost/property_tree/json_parser.hpp>
 #include <sys/wait.h>
+#include <boost/property_tree/json_parser.hpp>
 
 #include <algorithm>
 #include <fstream>

@@ -68,7 +68,8 @@ TEST_P(DryRunNewFolder, PlansTheCreationAndWhatFollowsIt) {
     EXPECT_EQ(quiet.output.find(": download"), std::string::npos) << quiet.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, DryRunNewFolder, ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, DryRunNewFolder,
+                         ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace

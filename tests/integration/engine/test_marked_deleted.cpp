@@ -120,7 +120,8 @@ TEST_P(MarkedDeleted, ExpungeNoneCarriesTheMarkOnly) {
     EXPECT_EQ(server_side, s.local());
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, MarkedDeleted, ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
+INSTANTIATE_TEST_SUITE_P(Servers, MarkedDeleted,
+                         ::testing::Values("dovecot", "cyrus", "courier", "mailutils", "degraded"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace

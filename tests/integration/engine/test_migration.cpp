@@ -208,8 +208,7 @@ protected:
         auto second = s.sync();
         ASSERT_EQ(second.exit_code, 0) << second.output;
         std::istringstream lines(second.output);
-        for (std::string line; std::getline(lines, line);)
-            EXPECT_TRUE(line.ends_with(": unchanged")) << second.output;
+        for (std::string line; std::getline(lines, line);) EXPECT_TRUE(line.ends_with(": unchanged")) << second.output;
         EXPECT_EQ(all_files(s.maildir()), files);
         EXPECT_EQ(s.server_modseqs(), modseqs);
     }

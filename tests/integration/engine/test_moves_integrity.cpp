@@ -180,11 +180,11 @@ TEST_P(Moves, KilledAfterEveryStepOfTheMovesConverges) {
             s->server_create("B");
             for (const char* id : {"k1", "k2", "k3", "k4", "k5"}) s->server_append("A", id, "\\Seen");
             EXPECT_EQ(s->sync().exit_code, 0);
-            s->local_move("A", "B", "k1", "S");                                 // rename
-            s->server_flags("A", "k1", "\\Flagged", "");                      // ... while flagged on the server
-            s->local_rewrite("A", "B", "k2", "FS", "Content-Length: 6\n");     // neomutt's save
-            s->local_rewrite("A", "A", "k3", "S", "X-Label: x\n");             // rewritten in place
-            s->server_move("A", "B", "k4");                                     // another client's move
+            s->local_move("A", "B", "k1", "S");                             // rename
+            s->server_flags("A", "k1", "\\Flagged", "");                    // ... while flagged on the server
+            s->local_rewrite("A", "B", "k2", "FS", "Content-Length: 6\n");  // neomutt's save
+            s->local_rewrite("A", "A", "k3", "S", "X-Label: x\n");          // rewritten in place
+            s->server_move("A", "B", "k4");                                 // another client's move
             return s;
         },
         [&steps](Scenario& s, int step, const RunResult&, const RunResult&) {

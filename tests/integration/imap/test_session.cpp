@@ -104,7 +104,9 @@ class FileBody final : public net::BodyConsumer {
 public:
     explicit FileBody(const std::filesystem::path& p) : out(p, std::ios::binary) {}
     void begin_body(std::uint64_t size) override { announced = size; }
-    void body_data(std::string_view chunk) override { out.write(chunk.data(), static_cast<std::streamsize>(chunk.size())); }
+    void body_data(std::string_view chunk) override {
+        out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    }
     void end_body() override { out.flush(); }
     void message(const imap::FetchData&) override {}
     std::ofstream out;
@@ -122,7 +124,8 @@ TEST_P(SessionTest, TwentyMegabyteAppendAndFetchAreByteExactWithFlatMemory) {
         std::uint64_t written = 0;
         while (written < 20u * 1024 * 1024) {  // base64-like attachment lines, CRLF ended
             line.clear();
-            for (int i = 0; i < 76; ++i) line += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[rng() % 64];
+            for (int i = 0; i < 76; ++i)
+                line += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[rng() % 64];
             line += "\r\n";
             out << line;
             written += line.size();
@@ -164,7 +167,8 @@ TEST_P(SessionTest, CondstoreFlagsChangedSinceAndUnchangedSince) {
 
     model::FlagSet flagged;
     flagged.set(model::Flag::flagged);
-    auto modified = must(session->store_flags(imap::SeqSet::from_range(*uids[1], *uids[2]), imap::StoreMode::add, flagged));
+    auto modified =
+        must(session->store_flags(imap::SeqSet::from_range(*uids[1], *uids[2]), imap::StoreMode::add, flagged));
     EXPECT_TRUE(modified.empty());
     auto changes = must(session->fetch_flags(before));
     ASSERT_EQ(changes.changed.size(), 2u);
@@ -175,7 +179,8 @@ TEST_P(SessionTest, CondstoreFlagsChangedSinceAndUnchangedSince) {
     // UNCHANGEDSINCE with a stale mod-sequence: the server refuses and names the UID (RFC 7162 §3.1.3).
     model::FlagSet answered;
     answered.set(model::Flag::answered);
-    modified = must(session->store_flags(imap::SeqSet::from_range(*uids[1], *uids[1]), imap::StoreMode::add, answered, before));
+    modified = must(
+        session->store_flags(imap::SeqSet::from_range(*uids[1], *uids[1]), imap::StoreMode::add, answered, before));
     EXPECT_TRUE(modified.contains(*uids[1]));
     auto all = must(session->fetch_flags());
     ASSERT_EQ(all.changed.size(), 5u);
@@ -330,7 +335,8 @@ std::unique_ptr<DovecotServer> DegradedSessionTest::s_server;
 
 TEST_F(DegradedSessionTest, EveryOperationFallsBack) {
     const auto& caps = conn->capabilities();
-    for (const char* absent : {"CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS", "LIST-STATUS", "LITERAL+", "ESEARCH", "MULTIAPPEND"})
+    for (const char* absent :
+         {"CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS", "LIST-STATUS", "LITERAL+", "ESEARCH", "MULTIAPPEND"})
         EXPECT_FALSE(caps.has(absent)) << absent;
     EXPECT_FALSE(conn->condstore_enabled());
 

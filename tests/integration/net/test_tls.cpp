@@ -186,8 +186,7 @@ TEST_F(TlsTest, UnknownCaIsRefusedWithAdvice) {
     EXPECT_EQ(shaken.error().code, NetError::certificate_untrusted);
     const std::string& msg = shaken.error().message;
     EXPECT_NE(msg.find("certificate for 127.0.0.1 is not trusted: self-signed certificate"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("set ca_file or fingerprint = \"" + fixture_fingerprint().to_string() + "\""),
-              std::string::npos)
+    EXPECT_NE(msg.find("set ca_file or fingerprint = \"" + fixture_fingerprint().to_string() + "\""), std::string::npos)
         << msg;
     EXPECT_NE(msg.find("(the server's is " + fixture_fingerprint().to_string() + ")"), std::string::npos) << msg;
     EXPECT_FALSE(stream.is_tls());
@@ -358,9 +357,9 @@ TEST_F(TlsTest, ConnectTimesOutWhenTheServerNeverAccepts) {
     ASSERT_FALSE(connected);
     RecordProperty("message", connected.error().describe());
     EXPECT_EQ(connected.error().code, NetError::timeout) << connected.error().describe();
-    EXPECT_NE(connected.error().message.find("connecting to 127.0.0.1:" + std::to_string(port) +
-                                             " timed out after 300 ms"),
-              std::string::npos)
+    EXPECT_NE(
+        connected.error().message.find("connecting to 127.0.0.1:" + std::to_string(port) + " timed out after 300 ms"),
+        std::string::npos)
         << connected.error().message;
     EXPECT_LT(elapsed, 5s);
 }
@@ -406,8 +405,9 @@ TEST_F(TlsTest, ServerClosingIsReportedAsClosed) {
 }
 
 TEST(TlsSettingsTest, FingerprintFormats) {
-    auto a = parse_fingerprint("sha256:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
-                               "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff");
+    auto a = parse_fingerprint(
+        "sha256:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+        "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff");
     ASSERT_TRUE(a) << a.error().describe();
     auto b = parse_fingerprint("SHA256:00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF");
     ASSERT_TRUE(b) << b.error().describe();

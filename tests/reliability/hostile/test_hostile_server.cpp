@@ -45,7 +45,9 @@ struct Hostile : SaneFirstAccount {
     std::atomic<bool> hostile{false};
 };
 
-bool fetching_bodies(const FakeCommand& c) { return c.name == "UID FETCH" && c.args.find("BODY.PEEK[]") != std::string::npos; }
+bool fetching_bodies(const FakeCommand& c) {
+    return c.name == "UID FETCH" && c.args.find("BODY.PEEK[]") != std::string::npos;
+}
 
 TEST(HostileServer, GarbageGreetingIsAConnectionFailure) {
     Hostile h("h-garbage");
@@ -176,8 +178,7 @@ TEST(HostileServer, FetchForUnrequestedUidsIsNotDelivered) {
     h.fake.folders[h.s.folder("INBOX")].add("m4", "fourth");
     h.fake.hook = [&](FakeConnection& c, const FakeCommand& cmd) {
         if (!fetching_bodies(cmd)) return false;
-        const std::string intruder =
-            "Message-ID: <intruder@fake.test>\r\nSubject: intruder\r\n\r\nnot asked for\r\n";
+        const std::string intruder = "Message-ID: <intruder@fake.test>\r\nSubject: intruder\r\n\r\nnot asked for\r\n";
         c.send("* 9 FETCH (UID 999 FLAGS (\\Seen) INTERNALDATE \"03-Jan-2023 10:00:00 +0000\" RFC822.SIZE " +
                std::to_string(intruder.size()) + " BODY[] " + literal(intruder) + ")\r\n");
         h.fake.answer(c, cmd);
@@ -186,7 +187,8 @@ TEST(HostileServer, FetchForUnrequestedUidsIsNotDelivered) {
     auto r = h.run();
     h.expect_survived(r);
     const Contents local = h.s.local();
-    EXPECT_EQ(find(local, "intruder"), nullptr) << "a message the client did not ask for was delivered\n" << describe(r);
+    EXPECT_EQ(find(local, "intruder"), nullptr) << "a message the client did not ask for was delivered\n"
+                                                << describe(r);
     for (const char* id : {"m1", "m2", "m3"}) EXPECT_NE(find(local, id), nullptr) << id;
 }
 

@@ -31,13 +31,18 @@ TEST(BadInput, InvalidConfigsAreRefusedWithExitTwoAndALocation) {
         {"unknown key", acct + imap + "tlss = \"none\"\n", "did you mean"},
         {"bad enum", acct + imap + "tls = \"sometimes\"\n", "tls"},
         {"out of range", "[general]\nmax_connections = 100000\n" + acct + imap, "between"},
-        {"plaintext off loopback", acct + "[accounts.a.imap]\nhost = \"mail.example.org\"\ntls = \"none\"\nuser = \"u\"\npassword = \"p\"\n", "clear text"},
+        {"plaintext off loopback",
+         acct + "[accounts.a.imap]\nhost = \"mail.example.org\"\ntls = \"none\"\nuser = \"u\"\npassword = \"p\"\n",
+         "clear text"},
         {"bad fingerprint", acct + imap + "fingerprint = \"md5:00\"\n", "fingerprint"},
         {"both secrets", acct + imap + "password_cmd = \"echo p\"\n", "not both"},
         {"bad size", acct + imap + "[accounts.a.sync]\nmax_size = \"99999999999999999999999G\"\n", "max_size"},
         {"binary garbage", std::string("\x00\xff\xfe[[\x01\x02", 7), ":"},
         {"deep nesting", "a = " + std::string(200000, '[') + std::string(200000, ']') + "\n", ":"},
-        {"bad account name", "[accounts.\"../../etc\"]\nmaildir = \"/tmp/x\"\n" + std::string("[accounts.\"../../etc\".imap]\nhost = \"h\"\nuser = \"u\"\npassword = \"p\"\n"), "account name"},
+        {"bad account name",
+         "[accounts.\"../../etc\"]\nmaildir = \"/tmp/x\"\n" +
+             std::string("[accounts.\"../../etc\".imap]\nhost = \"h\"\nuser = \"u\"\npassword = \"p\"\n"),
+         "account name"},
     };
     for (const auto& c : cases) {
         const fs::path file = s.dir() / "bad.toml";
@@ -45,7 +50,8 @@ TEST(BadInput, InvalidConfigsAreRefusedWithExitTwoAndALocation) {
         auto r = run_mailtwin({"--config", file.string(), "sync"});
         EXPECT_FALSE(r.crashed() || r.timed_out) << c.what << ": " << describe(r);
         EXPECT_EQ(r.exit_code, 2) << c.what << ": " << describe(r);
-        EXPECT_NE(r.output.find(file.string()), std::string::npos) << c.what << ": the message names the file\n" << describe(r);
+        EXPECT_NE(r.output.find(file.string()), std::string::npos) << c.what << ": the message names the file\n"
+                                                                   << describe(r);
         if (std::string(c.expect) != "fuzz") {
             EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.what << ": " << describe(r);
         }
@@ -89,12 +95,23 @@ TEST(BadInput, HostileFolderNamesNeverEscapeTheMaildirRoot) {
     SyncSetup s("traversal");
     FakeImapServer fake;
     const std::string p = s.prefix();
-    const std::vector<std::string> names{
-        p + "/../../escape1",  p + "/..",           p + "/a/../../../escape2", p + "/./.",
-        p + "/ctl\x01\x1b[31mred", p + "/new",      p + "/cur",                 p + "/tmp",
-        p + "/&Jjo",          p + "/&AGEAYgBj",     p + "/&-&&",               p + "/back\\..\\escape3",
-        p + "//double",        p + "/.hidden",       p + "/\x7f",                p + "/ok",
-        p + "/a/../../../../../../../../tmp/mailtwin-escape4"};
+    const std::vector<std::string> names{p + "/../../escape1",
+                                         p + "/..",
+                                         p + "/a/../../../escape2",
+                                         p + "/./.",
+                                         p + "/ctl\x01\x1b[31mred",
+                                         p + "/new",
+                                         p + "/cur",
+                                         p + "/tmp",
+                                         p + "/&Jjo",
+                                         p + "/&AGEAYgBj",
+                                         p + "/&-&&",
+                                         p + "/back\\..\\escape3",
+                                         p + "//double",
+                                         p + "/.hidden",
+                                         p + "/\x7f",
+                                         p + "/ok",
+                                         p + "/a/../../../../../../../../tmp/mailtwin-escape4"};
     for (const auto& n : names) fake.folders[n].add("t" + std::to_string(fake.folders.size()), "trying " + n);
     Endpoint e;
     e.port = fake.port();
@@ -111,7 +128,8 @@ TEST(BadInput, HostileFolderNamesNeverEscapeTheMaildirRoot) {
     auto after = tree(s.dir(), s.maildir());
     for (const auto& path : after)
         if (!before.count(path)) {
-            EXPECT_TRUE(path.rfind("state", 0) == 0 || path.find(".toml") != std::string::npos) << "created outside the Maildir: " << path;
+            EXPECT_TRUE(path.rfind("state", 0) == 0 || path.find(".toml") != std::string::npos)
+                << "created outside the Maildir: " << path;
         }
     EXPECT_FALSE(fs::exists("/tmp/mailtwin-escape4"));
     EXPECT_FALSE(fs::exists(s.dir().parent_path() / "escape1"));

@@ -23,7 +23,8 @@ TEST(InterruptedSteps, ExpungeInterruptedAfterStoreDeletedIsCompletedNotResurrec
     const Contents server = s.server(), local = s.local();
     EXPECT_EQ(diff(server, local, "local"), "");
     EXPECT_EQ(server.size(), 3u) << "x2 must be expunged, not restored";
-    for (const auto& i : local) EXPECT_EQ(i.flags.find('T'), std::string::npos) << i.id << " came back flagged \\Deleted";
+    for (const auto& i : local)
+        EXPECT_EQ(i.flags.find('T'), std::string::npos) << i.id << " came back flagged \\Deleted";
 }
 
 // The mirror case: a mail reader marks a message trashed (T) locally while the server expunges it.

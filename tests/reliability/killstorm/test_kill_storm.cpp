@@ -59,8 +59,10 @@ public:
             if (kind == 0 || kind == 1) {  // new message on the server (kind 0) or locally (kind 1)
                 const std::string id = "r" + std::to_string(m_round) + "-" + std::to_string(op);
                 const std::string b = body(op);
-                if (kind == 0) m_s.server_append(f, {{id, b}}, pick(0, 1) ? "\\Seen" : "");
-                else m_s.local_deliver(f, id, b, pick(0, 1) ? "S" : "");
+                if (kind == 0)
+                    m_s.server_append(f, {{id, b}}, pick(0, 1) ? "\\Seen" : "");
+                else
+                    m_s.local_deliver(f, id, b, pick(0, 1) ? "S" : "");
                 // New messages carry \Seen or nothing; read back their flags from the side they were made on.
                 m_expected[{f, id}] = Item{f, id, body_hash(message_text(id, b)), "?"};
                 (kind == 0 ? m_fresh_server : m_fresh_local).push_back({f, id});
@@ -73,13 +75,15 @@ public:
             touched.insert(*victim);
             Item& item = m_expected[*victim];
             if (std::getenv("MAILTWIN_STORM_TRACE"))
-                std::cout << "round " << m_round << ": op " << kind << " on " << f << "/" << victim->second
-                          << " [" << m_expected[*victim].flags << "]\n";
+                std::cout << "round " << m_round << ": op " << kind << " on " << f << "/" << victim->second << " ["
+                          << m_expected[*victim].flags << "]\n";
             if (kind == 2) {  // server flag change
                 const bool seen = item.flags.find('S') != std::string::npos;
                 const bool flagged = item.flags.find('F') != std::string::npos;
-                if (pick(0, 1)) m_s.server_flags(f, item.id, seen ? "" : "\\Seen", seen ? "\\Seen" : "");
-                else m_s.server_flags(f, item.id, flagged ? "" : "\\Flagged", flagged ? "\\Flagged" : "");
+                if (pick(0, 1))
+                    m_s.server_flags(f, item.id, seen ? "" : "\\Seen", seen ? "\\Seen" : "");
+                else
+                    m_s.server_flags(f, item.id, flagged ? "" : "\\Flagged", flagged ? "\\Flagged" : "");
                 item.flags = "?";
                 m_fresh_server.push_back(*victim);
                 ++m_stats_flags;
@@ -98,9 +102,11 @@ public:
                 m_expected.erase(*victim);
                 ++m_stats_deletes;
             } else {  // a local move into another folder
-                const std::string to = k_folders[(pick(1, k_folders.size() - 1) + static_cast<std::size_t>(
-                                                      std::find(k_folders.begin(), k_folders.end(), f) - k_folders.begin())) %
-                                                 k_folders.size()];
+                const std::string to =
+                    k_folders[(pick(1, k_folders.size() - 1) +
+                               static_cast<std::size_t>(std::find(k_folders.begin(), k_folders.end(), f) -
+                                                        k_folders.begin())) %
+                              k_folders.size()];
                 m_s.local_move(f, to, item.id);
                 Item moved = item;
                 moved.folder = to;
@@ -135,13 +141,15 @@ public:
         return c;
     }
 
-    std::size_t pick(std::size_t lo, std::size_t hi) { return std::uniform_int_distribution<std::size_t>(lo, hi)(m_rng); }
+    std::size_t pick(std::size_t lo, std::size_t hi) {
+        return std::uniform_int_distribution<std::size_t>(lo, hi)(m_rng);
+    }
 
     std::size_t m_stats_new = 0, m_stats_flags = 0, m_stats_deletes = 0, m_stats_moves = 0;
 
 private:
-    std::optional<std::pair<std::string, std::string>> random_synced(const std::string& folder,
-                                                                     const std::set<std::pair<std::string, std::string>>& touched) {
+    std::optional<std::pair<std::string, std::string>> random_synced(
+        const std::string& folder, const std::set<std::pair<std::string, std::string>>& touched) {
         std::vector<std::pair<std::string, std::string>> candidates;
         for (const auto& [k, v] : m_expected)
             if (k.first == folder && !touched.count(k)) candidates.push_back(k);
@@ -196,8 +204,10 @@ TEST(KillStorm, EveryKilledSyncConvergesOnTheNextRunWithNothingLostOrDuplicated)
         auto killed_run = s.sync({}, kill);
         ASSERT_FALSE(killed_run.crashed()) << "round " << round << ": " << describe(killed_run);
         ASSERT_FALSE(killed_run.timed_out) << describe(killed_run);
-        if (killed_run.killed_on_purpose) ++killed;
-        else if (killed_run.exit_code == 99) ++stopped_at_step;
+        if (killed_run.killed_on_purpose)
+            ++killed;
+        else if (killed_run.exit_code == 99)
+            ++stopped_at_step;
         else {
             ++finished_before_kill;
             ASSERT_EQ(killed_run.exit_code, 0) << "round " << round << ": " << describe(killed_run);
@@ -209,21 +219,23 @@ TEST(KillStorm, EveryKilledSyncConvergesOnTheNextRunWithNothingLostOrDuplicated)
         const Contents expected = storm.expected();
         const std::string d = diff(expected, s.server(), "server") + diff(expected, s.local(), "local");
         ASSERT_EQ(d, "") << "round " << round << " (seed " << seed << ") after a run that "
-                         << (killed_run.killed_on_purpose ? "was killed" : "stopped") << ":\n" << clean.output;
+                         << (killed_run.killed_on_purpose ? "was killed" : "stopped") << ":\n"
+                         << clean.output;
         auto dry = s.sync({"--dry-run", "--log-format", "json"});
         ASSERT_EQ(dry.exit_code, 0) << describe(dry);
         ASSERT_EQ(count_plan_lines(dry.output), 0u) << "round " << round << ": the state is not consistent with "
-                                                    << "both sides, a further sync still plans:\n" << dry.output;
+                                                    << "both sides, a further sync still plans:\n"
+                                                    << dry.output;
         ++dry_run_checks;
     }
     EXPECT_GT(killed + stopped_at_step, rounds / 2) << "most runs must actually be interrupted";
     report_figures("kill_storm",
                    std::to_string(rounds) + " rounds: " + std::to_string(killed) + " SIGKILLed, " +
                        std::to_string(stopped_at_step) + " stopped after a random state step, " +
-                       std::to_string(finished_before_kill) + " finished before the kill; changes made: " +
-                       std::to_string(storm.m_stats_new) + " new, " + std::to_string(storm.m_stats_flags) +
-                       " flag changes, " + std::to_string(storm.m_stats_deletes) + " deletions, " +
-                       std::to_string(storm.m_stats_moves) + " local moves; final corpus " +
+                       std::to_string(finished_before_kill) +
+                       " finished before the kill; changes made: " + std::to_string(storm.m_stats_new) + " new, " +
+                       std::to_string(storm.m_stats_flags) + " flag changes, " + std::to_string(storm.m_stats_deletes) +
+                       " deletions, " + std::to_string(storm.m_stats_moves) + " local moves; final corpus " +
                        std::to_string(storm.expected().size()) + " messages; lost 0, duplicated 0, " +
                        std::to_string(dry_run_checks) + " dry runs planned nothing; seed " + std::to_string(seed));
 }

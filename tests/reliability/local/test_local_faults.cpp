@@ -41,7 +41,9 @@ private:
     fs::path m_where;
 };
 
-bool subset(const Contents& part, const Contents& whole) { return std::includes(whole.begin(), whole.end(), part.begin(), part.end()); }
+bool subset(const Contents& part, const Contents& whole) {
+    return std::includes(whole.begin(), whole.end(), part.begin(), part.end());
+}
 
 std::size_t files_in_tmp(const fs::path& root) {
     std::size_t n = 0;
@@ -93,19 +95,23 @@ TEST(LocalFaults, ReadOnlyFolderFailsOnlyThatFolder) {
     if (is_root()) {
         ASSERT_EQ(::mount(locked.c_str(), locked.c_str(), nullptr, MS_BIND, nullptr), 0) << std::strerror(errno);
         mounted = true;
-        ASSERT_EQ(::mount(nullptr, locked.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr), 0) << std::strerror(errno);
+        ASSERT_EQ(::mount(nullptr, locked.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr), 0)
+            << std::strerror(errno);
     } else {
-        for (const char* d : {"cur", "new", "tmp"}) fs::permissions(locked / d, fs::perms::owner_read | fs::perms::owner_exec);
+        for (const char* d : {"cur", "new", "tmp"})
+            fs::permissions(locked / d, fs::perms::owner_read | fs::perms::owner_exec);
     }
     auto r = s.sync();
-    if (mounted) ::umount2(locked.c_str(), MNT_DETACH);
+    if (mounted)
+        ::umount2(locked.c_str(), MNT_DETACH);
     else
         for (const char* d : {"cur", "new", "tmp"}) fs::permissions(locked / d, fs::perms::owner_all);
     EXPECT_FALSE(r.crashed() || r.timed_out) << describe(r);
     EXPECT_EQ(r.exit_code, 1) << describe(r);
     EXPECT_NE(r.output.find("Locked"), std::string::npos) << describe(r);
     const Contents local = s.local();
-    EXPECT_EQ(std::count_if(local.begin(), local.end(), [](const Item& i) { return i.id == "o2"; }), 1) << "Open was synced";
+    EXPECT_EQ(std::count_if(local.begin(), local.end(), [](const Item& i) { return i.id == "o2"; }), 1)
+        << "Open was synced";
     EXPECT_EQ(s.server().size(), 4u) << "nothing deleted on the server";
     auto again = s.sync();
     ASSERT_EQ(again.exit_code, 0) << describe(again);
@@ -156,11 +162,13 @@ TEST(LocalFaults, FilesRenamedAndRemovedDuringTheScanNeverDuplicate) {
     ASSERT_EQ(clean.exit_code, 0) << describe(clean);
     const Contents server = s.server(), local = s.local();
     EXPECT_EQ(diff(server, local, "local"), "");
-    EXPECT_EQ(server.size(), 300u - static_cast<std::size_t>(removed.load())) << "renamed " << renamed << ", removed " << removed;
+    EXPECT_EQ(server.size(), 300u - static_cast<std::size_t>(removed.load()))
+        << "renamed " << renamed << ", removed " << removed;
     std::set<std::string> ids;
     for (const auto& i : server) EXPECT_TRUE(ids.insert(i.id).second) << "duplicate " << i.id;
-    report_figures("scan_race", std::to_string(renamed.load()) + " renames and " + std::to_string(removed.load()) +
-                                    " deletions by another process during 4 runs; no duplicate, server and local equal");
+    report_figures("scan_race",
+                   std::to_string(renamed.load()) + " renames and " + std::to_string(removed.load()) +
+                       " deletions by another process during 4 runs; no duplicate, server and local equal");
 }
 
 // The state file damaged in three ways; for each: a clear error naming the file and the way back,

@@ -50,7 +50,8 @@ TEST(NetworkFaults, CutMidLiteralOfADownloadFailsTheFolderKeepsTheRestAndConverg
     s.server_create("Big");
     s.server_create("Small");
     std::vector<std::pair<std::string, std::string>> big, small;
-    for (int i = 0; i < 4; ++i) big.emplace_back("big" + std::to_string(i), big_body(60000 + 100 * i, 'a' + static_cast<char>(i)));
+    for (int i = 0; i < 4; ++i)
+        big.emplace_back("big" + std::to_string(i), big_body(60000 + 100 * i, 'a' + static_cast<char>(i)));
     for (int i = 0; i < 5; ++i) small.emplace_back("small" + std::to_string(i), "short " + std::to_string(i));
     s.server_append("Big", big);
     s.server_append("Small", small);
@@ -71,7 +72,8 @@ TEST(NetworkFaults, CutMidLiteralOfADownloadFailsTheFolderKeepsTheRestAndConverg
     // What finished is kept: the other folder is complete, the cut one holds only whole messages.
     const Contents local = s.local();
     EXPECT_EQ(diff(only(expected, "Small"), only(local, "Small"), "local"), "");
-    EXPECT_TRUE(subset(only(local, "Big"), only(expected, "Big"))) << diff(only(expected, "Big"), only(local, "Big"), "local");
+    EXPECT_TRUE(subset(only(local, "Big"), only(expected, "Big")))
+        << diff(only(expected, "Big"), only(local, "Big"), "local");
     expect_converged(s, expected);
 }
 
@@ -79,7 +81,8 @@ TEST(NetworkFaults, CutMidAppendLeavesNoPartialMessageAndTheNextRunUploadsOnce) 
     SyncSetup s("net-append");
     s.server_create("Out");
     ASSERT_EQ(s.sync().exit_code, 0);
-    for (int i = 0; i < 3; ++i) s.local_deliver("Out", "up" + std::to_string(i), big_body(50000, 'x' + static_cast<char>(i)), "S");
+    for (int i = 0; i < 3; ++i)
+        s.local_deliver("Out", "up" + std::to_string(i), big_body(50000, 'x' + static_cast<char>(i)), "S");
     const Contents expected = s.local();
 
     FaultPlan plan;
@@ -93,7 +96,8 @@ TEST(NetworkFaults, CutMidAppendLeavesNoPartialMessageAndTheNextRunUploadsOnce) 
     ASSERT_EQ(proxy.cuts(), 1) << describe(faulty);
     EXPECT_FALSE(faulty.crashed() || faulty.timed_out) << describe(faulty);
     EXPECT_EQ(faulty.exit_code, 1) << describe(faulty);
-    EXPECT_TRUE(subset(s.server(), expected)) << "a partial upload reached the server:\n" << diff(expected, s.server(), "server");
+    EXPECT_TRUE(subset(s.server(), expected)) << "a partial upload reached the server:\n"
+                                              << diff(expected, s.server(), "server");
     expect_converged(s, expected);
 }
 
@@ -190,8 +194,9 @@ TEST(NetworkFaults, CutsAtRandomByteOffsetsNeverLoseOrDuplicate) {
             << "round " << round << ": messages lost or duplicated after a cut at byte " << *plan.cut_after;
     }
     report_figures("network_random_cuts", std::to_string(rounds) + " runs, " + std::to_string(injected) +
-                                              " connections cut at random byte offsets, " + std::to_string(failed_runs) +
-                                              " runs reported failure (" + std::to_string(exit3) +
+                                              " connections cut at random byte offsets, " +
+                                              std::to_string(failed_runs) + " runs reported failure (" +
+                                              std::to_string(exit3) +
                                               " with exit 3), every next run converged; lost 0, duplicated 0");
 }
 

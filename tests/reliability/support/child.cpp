@@ -74,8 +74,10 @@ ChildResult run_mailtwin(const std::vector<std::string>& args, const ChildOption
             pollfd p{fds[0], POLLIN, 0};
             if (::poll(&p, 1, static_cast<int>(wait_ms.count())) > 0) {
                 ssize_t n = ::read(fds[0], buf.data(), buf.size());
-                if (n > 0) r.output.append(buf.data(), static_cast<std::size_t>(n));
-                else if (n == 0) pipe_open = false;
+                if (n > 0)
+                    r.output.append(buf.data(), static_cast<std::size_t>(n));
+                else if (n == 0)
+                    pipe_open = false;
             }
         } else {
             ::usleep(static_cast<useconds_t>(wait_ms.count() * 1000));

@@ -12,13 +12,13 @@
 namespace mailtwin::test {
 
 struct ChildResult {
-    int exit_code = -1;        // WEXITSTATUS, or -1 when killed by a signal
-    int signal = 0;            // the terminating signal, 0 when it exited
-    bool timed_out = false;    // killed by run_mailtwin because it overran `timeout`
+    int exit_code = -1;              // WEXITSTATUS, or -1 when killed by a signal
+    int signal = 0;                  // the terminating signal, 0 when it exited
+    bool timed_out = false;          // killed by run_mailtwin because it overran `timeout`
     bool killed_on_purpose = false;  // killed at `kill_after`
-    long max_rss_kb = 0;       // peak resident set size of the child (ru_maxrss)
+    long max_rss_kb = 0;             // peak resident set size of the child (ru_maxrss)
     std::chrono::milliseconds elapsed{0};
-    std::string output;        // stdout and stderr, interleaved
+    std::string output;  // stdout and stderr, interleaved
 
     [[nodiscard]] bool crashed() const { return signal != 0 && !timed_out && !killed_on_purpose; }
 };
@@ -26,7 +26,7 @@ struct ChildResult {
 struct ChildOptions {
     std::chrono::milliseconds timeout = std::chrono::seconds(60);
     std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL the group at this instant
-    std::vector<std::string> env;                          // extra "NAME=value" entries
+    std::vector<std::string> env;                         // extra "NAME=value" entries
 };
 
 // The binary is MAILTWIN_BINARY (the build's), or $MAILTWIN_TEST_BINARY when set.

@@ -188,8 +188,10 @@ void FakeImapServer::accept_loop() {
 
 void FakeImapServer::serve(int fd, int index) {
     FakeConnection c(fd, *this, index);
-    if (on_connect) on_connect(c);
-    else c.send(greeting);
+    if (on_connect)
+        on_connect(c);
+    else
+        c.send(greeting);
     while (!m_stop) {
         auto cmd = c.read_command();
         if (!cmd) break;
@@ -207,7 +209,8 @@ void FakeImapServer::serve(int fd, int index) {
 namespace {
 
 std::string quoted(const std::string& name) {
-    bool plain = std::all_of(name.begin(), name.end(), [](unsigned char ch) { return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\'; });
+    bool plain = std::all_of(name.begin(), name.end(),
+                             [](unsigned char ch) { return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\'; });
     return plain ? "\"" + name + "\"" : literal(name);
 }
 
@@ -345,7 +348,8 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
         const bool want_modseq = condstore && (since > 0 || items.find("MODSEQ") != std::string::npos);
         std::string out;
         for (std::uint32_t uid : parse_uid_set(set, f)) {
-            auto m = std::find_if(f.messages.begin(), f.messages.end(), [&](const FakeMessage& x) { return x.uid == uid; });
+            auto m =
+                std::find_if(f.messages.begin(), f.messages.end(), [&](const FakeMessage& x) { return x.uid == uid; });
             if (m->modseq <= since) continue;
             const auto seq = static_cast<std::size_t>(m - f.messages.begin()) + 1;
             std::string r = "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(uid);
@@ -379,7 +383,8 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
         std::string set, op;
         in >> set >> op;
         std::string op_upper = op;
-        std::transform(op_upper.begin(), op_upper.end(), op_upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
+        std::transform(op_upper.begin(), op_upper.end(), op_upper.begin(),
+                       [](unsigned char ch) { return std::toupper(ch); });
         if (op_upper.find(".SILENT") != std::string::npos) op_upper.erase(op_upper.find(".SILENT"));
         const auto lp = cmd.args.find('('), rp = cmd.args.rfind(')');
         std::string list = lp == std::string::npos ? "" : cmd.args.substr(lp + 1, rp - lp - 1);
@@ -387,15 +392,18 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
             const auto lp2 = cmd.args.find('(', cmd.args.find(')'));
             list = cmd.args.substr(lp2 + 1, rp - lp2 - 1);
             in >> op_upper;
-            std::transform(op_upper.begin(), op_upper.end(), op_upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
+            std::transform(op_upper.begin(), op_upper.end(), op_upper.begin(),
+                           [](unsigned char ch) { return std::toupper(ch); });
         }
         std::string out;
         for (std::uint32_t uid : parse_uid_set(set, f)) {
-            auto m = std::find_if(f.messages.begin(), f.messages.end(), [&](const FakeMessage& x) { return x.uid == uid; });
+            auto m =
+                std::find_if(f.messages.begin(), f.messages.end(), [&](const FakeMessage& x) { return x.uid == uid; });
             apply_flags(m->flags, op_upper, op_upper == "-FLAGS" ? list : kept_flags(list, permanent_flags));
             m->modseq = ++f.highestmodseq;
-            out += "* " + std::to_string(m - f.messages.begin() + 1) + " FETCH (UID " + std::to_string(uid) + " FLAGS " +
-                   flag_list(m->flags) + (condstore ? " MODSEQ (" + std::to_string(m->modseq) + ")" : "") + ")\r\n";
+            out += "* " + std::to_string(m - f.messages.begin() + 1) + " FETCH (UID " + std::to_string(uid) +
+                   " FLAGS " + flag_list(m->flags) + (condstore ? " MODSEQ (" + std::to_string(m->modseq) + ")" : "") +
+                   ")\r\n";
         }
         c.send(out + t + " OK stored\r\n");
     } else if (n == "UID EXPUNGE" || n == "EXPUNGE") {
@@ -411,7 +419,8 @@ void FakeImapServer::answer(FakeConnection& c, const FakeCommand& cmd) {
             const auto& m = f.messages[i];
             if (m.flags.find("\\Deleted") == std::string::npos) continue;
             if (n != "EXPUNGE" && std::find(allowed.begin(), allowed.end(), m.uid) == allowed.end()) continue;
-            out += c.selected_qresync ? "* VANISHED " + std::to_string(m.uid) + "\r\n" : "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+            out += c.selected_qresync ? "* VANISHED " + std::to_string(m.uid) + "\r\n"
+                                      : "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
             f.messages.erase(f.messages.begin() + static_cast<std::ptrdiff_t>(i));
         }
         ++f.highestmodseq;

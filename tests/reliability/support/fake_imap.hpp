@@ -36,9 +36,9 @@ struct FakeFolder {
 
 struct FakeCommand {
     std::string tag;
-    std::string name;  // upper case, "UID FETCH" for UID commands
-    std::string args;  // the rest of the line
-    std::string line;  // the whole line without CRLF, literals left out
+    std::string name;                   // upper case, "UID FETCH" for UID commands
+    std::string args;                   // the rest of the line
+    std::string line;                   // the whole line without CRLF, literals left out
     std::vector<std::string> literals;  // literal payloads, in order (APPEND's message)
 };
 

@@ -62,7 +62,8 @@ bool send_all(int fd, const char* data, std::size_t n) {
 
 }  // namespace
 
-FaultProxy::FaultProxy(unsigned short upstream_port, FaultPlan plan) : m_upstream(upstream_port), m_plan(std::move(plan)) {
+FaultProxy::FaultProxy(unsigned short upstream_port, FaultPlan plan)
+    : m_upstream(upstream_port), m_plan(std::move(plan)) {
     m_listener = listen_loopback(m_port);
     m_acceptor = std::thread([this] { accept_loop(); });
 }
@@ -104,11 +105,11 @@ void FaultProxy::accept_loop() {
 void FaultProxy::relay(int client, int server, int index) {
     bool faulty = m_plan.cut_after && (m_plan.connection < 0 || m_plan.connection == index);
     bool armed = faulty && m_plan.trigger.empty();
-    std::uint64_t counted = 0;         // bytes of m_plan.flow since armed
-    std::string window[2];             // tail of each flow, to find a trigger split across reads
+    std::uint64_t counted = 0;  // bytes of m_plan.flow since armed
+    std::string window[2];      // tail of each flow, to find a trigger split across reads
     std::array<char, 16384> buf;
     const auto start = std::chrono::steady_clock::now();
-    std::uint64_t sent_total = 0;      // for the throttle
+    std::uint64_t sent_total = 0;  // for the throttle
     bool open = true;
     while (open && !m_stop) {
         pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};

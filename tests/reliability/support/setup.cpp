@@ -22,9 +22,12 @@ std::uint64_t body_hash(std::string_view text) {
     // copies of one message hash alike. FNV-1a: stable across runs, enough to tell bodies apart.
     std::size_t start = text.find("\n\n");
     std::size_t crlf = text.find("\r\n\r\n");
-    if (crlf != std::string_view::npos && (start == std::string_view::npos || crlf < start)) start = crlf + 4;
-    else if (start != std::string_view::npos) start += 2;
-    else start = text.size();
+    if (crlf != std::string_view::npos && (start == std::string_view::npos || crlf < start))
+        start = crlf + 4;
+    else if (start != std::string_view::npos)
+        start += 2;
+    else
+        start = text.size();
     std::uint64_t h = 1469598103934665603ULL;
     for (char c : text.substr(start)) {
         if (c == '\r') continue;
@@ -66,17 +69,22 @@ std::string read_file(const fs::path& p) {
 
 std::string diff(const Contents& expected, const Contents& actual, const std::string& side) {
     std::string out;
-    auto name = [](const Item& i) { return i.folder + "/" + i.id + " [" + i.flags + "] #" + std::to_string(i.hash % 100000); };
+    auto name = [](const Item& i) {
+        return i.folder + "/" + i.id + " [" + i.flags + "] #" + std::to_string(i.hash % 100000);
+    };
     Contents missing, extra;
-    std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::inserter(missing, missing.end()));
-    std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(), std::inserter(extra, extra.end()));
+    std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                        std::inserter(missing, missing.end()));
+    std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                        std::inserter(extra, extra.end()));
     std::size_t shown = 0;
     for (const auto& i : missing)
         if (shown++ < 20) out += "  missing on " + side + ": " + name(i) + "\n";
     for (const auto& i : extra)
         if (shown++ < 40) out += "  unexpected on " + side + ": " + name(i) + "\n";
     if (!out.empty())
-        out = side + ": " + std::to_string(missing.size()) + " missing, " + std::to_string(extra.size()) + " unexpected\n" + out;
+        out = side + ": " + std::to_string(missing.size()) + " missing, " + std::to_string(extra.size()) +
+              " unexpected\n" + out;
     return out;
 }
 
@@ -122,15 +130,20 @@ fs::path SyncSetup::write_config(const std::string& file_name, const Endpoint& e
         << "[accounts.test]\nmaildir = \"" << m_maildir.string() << "\"\n\n"
         << "[accounts.test.imap]\nhost = \"" << e.host << "\"\nport = " << e.port << "\ntls = \"" << e.tls
         << "\"\nuser = \"" << e.user << "\"\n";
-    if (!e.password_cmd.empty()) out << "password_cmd = \"" << e.password_cmd << "\"\n";
-    else out << "password = \"" << e.password << "\"\n";
+    if (!e.password_cmd.empty())
+        out << "password_cmd = \"" << e.password_cmd << "\"\n";
+    else
+        out << "password = \"" << e.password << "\"\n";
     if (!e.ca_file.empty()) out << "ca_file = \"" << e.ca_file << "\"\n";
     if (!e.fingerprint.empty()) out << "fingerprint = \"" << e.fingerprint << "\"\n";
-    out << "\n[accounts.test.sync]\nfolders = [\"" << m_prefix << "/*\"]\n" << m_sync_settings << "\n" << extra_sync << "\n";
+    out << "\n[accounts.test.sync]\nfolders = [\"" << m_prefix << "/*\"]\n"
+        << m_sync_settings << "\n"
+        << extra_sync << "\n";
     return path;
 }
 
-ChildResult SyncSetup::sync(const std::vector<std::string>& args, const ChildOptions& options, const fs::path& config) const {
+ChildResult SyncSetup::sync(const std::vector<std::string>& args, const ChildOptions& options,
+                            const fs::path& config) const {
     std::vector<std::string> all{"--config", (config.empty() ? m_config : config).string(), "sync"};
     all.insert(all.end(), args.begin(), args.end());
     return run_mailtwin(all, options);
@@ -232,7 +245,8 @@ Contents SyncSetup::server() {
         auto r = run_awaitable(m_io, m_session->fetch_bodies(imap::SeqSet::from_uids(uids), c));
         if (!r) throw std::runtime_error(r.error().describe());
         const std::string leaf = f.name.substr(m_prefix.size() + 1);
-        for (const auto& [body, flags] : c.bodies) out.insert(Item{leaf, id_of(body), body_hash(body), letters_of(flags)});
+        for (const auto& [body, flags] : c.bodies)
+            out.insert(Item{leaf, id_of(body), body_hash(body), letters_of(flags)});
     }
     return out;
 }
@@ -257,7 +271,8 @@ void SyncSetup::local_set_flags(const std::string& leaf, const std::string& id, 
     auto path = find_local(leaf, id);
     auto name = maildir::parse_file_name(path.filename().string());
     if (!name) throw std::runtime_error(name.error().describe());
-    fs::rename(path, local_dir(leaf) / "cur" / maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
+    fs::rename(path, local_dir(leaf) / "cur" /
+                         maildir::render_file_name(name->key, maildir::MaildirFlags::from_letters(letters)));
 }
 
 void SyncSetup::local_delete(const std::string& leaf, const std::string& id) { fs::remove(find_local(leaf, id)); }

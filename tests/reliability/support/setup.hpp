@@ -45,8 +45,8 @@ struct Endpoint {
     std::string ca_file;           // "" = none in the config (system store)
     std::string fingerprint;
     std::string user;
-    std::string password;          // written as password = "..."
-    std::string password_cmd;      // used instead of password when set
+    std::string password;      // written as password = "..."
+    std::string password_cmd;  // used instead of password when set
 };
 
 class SyncSetup {
@@ -79,7 +79,8 @@ public:
     void server_create(const std::string& leaf);
     void server_append(const std::string& leaf, const std::vector<std::pair<std::string, std::string>>& id_body,
                        const std::string& flags = "");
-    void server_flags(const std::string& leaf, const std::string& id, const std::string& add, const std::string& remove);
+    void server_flags(const std::string& leaf, const std::string& id, const std::string& add,
+                      const std::string& remove);
     void server_expunge(const std::string& leaf, const std::string& id);
     Contents server();
 

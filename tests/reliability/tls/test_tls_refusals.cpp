@@ -61,7 +61,8 @@ TEST(TlsRefusals, CertificateForAnotherHostIsRefused) {
     auto r = sync_with(s, implicit_to(server.port(), (dir / "cert.pem").string()));
     EXPECT_EQ(r.exit_code, 3) << describe(r);
     EXPECT_NE(r.output.find("127.0.0.1"), std::string::npos) << describe(r);
-    EXPECT_TRUE(r.output.find("name") != std::string::npos || r.output.find("host") != std::string::npos) << describe(r);
+    EXPECT_TRUE(r.output.find("name") != std::string::npos || r.output.find("host") != std::string::npos)
+        << describe(r);
 }
 
 TEST(TlsRefusals, ServerLimitedToTls11IsRefused) {

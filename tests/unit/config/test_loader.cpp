@@ -70,7 +70,8 @@ max_messages = 1000
 max_delete_percent = 10
 keywords = "ignore"
 trash = "Trash"
-)", "t.toml");
+)",
+                           "t.toml");
     const Account& a = c.accounts.at(0);
     EXPECT_EQ(c.general.state_dir, "/var/tmp/st");
     EXPECT_EQ(c.general.max_connections, 2);
@@ -144,19 +145,20 @@ TEST(ConfigLoader, LayoutDottedIsReadAndRenderedWithItsTree) {
                  {"accounts.work.layout", "\"verbatim\", \"maildir++\", \"dotted\"", "did you mean \"dotted\""});
 }
 
-TEST(ConfigLoader, TomlSyntaxErrorHasLineAndColumn) {
-    expect_error("[general\nx=1\n", {"test.toml:1:"});
-}
+TEST(ConfigLoader, TomlSyntaxErrorHasLineAndColumn) { expect_error("[general\nx=1\n", {"test.toml:1:"}); }
 
 TEST(ConfigLoader, RejectsMissingAndContradictorySettings) {
     expect_error("[general]\n", {"no account configured"});
-    expect_error("[accounts.a]\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\npassword=\"p\"\n", {"missing key 'accounts.a.maildir'"});
+    expect_error("[accounts.a]\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\npassword=\"p\"\n",
+                 {"missing key 'accounts.a.maildir'"});
     expect_error("[accounts.a]\nmaildir=\"/m\"\n", {"missing table [accounts.a.imap]"});
     expect_error("[accounts.a]\nmaildir=\"/m\"\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\n", {"password_cmd"});
-    expect_error("[accounts.a]\nmaildir=\"/m\"\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\npassword=\"p\"\npassword_cmd=\"c\"\n",
-                 {"not both"});
-    expect_error("[accounts.a]\nmaildir=\"/m\"\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\npassword=\"p\"\nauth=\"xoauth2\"\n",
-                 {"xoauth2", "password_cmd"});
+    expect_error(
+        "[accounts.a]\nmaildir=\"/m\"\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\npassword=\"p\"\npassword_cmd=\"c\"\n",
+        {"not both"});
+    expect_error(
+        "[accounts.a]\nmaildir=\"/m\"\n[accounts.a.imap]\nhost=\"h\"\nuser=\"u\"\npassword=\"p\"\nauth=\"xoauth2\"\n",
+        {"xoauth2", "password_cmd"});
     expect_error("[accounts.\"a/b\"]\nmaildir=\"/m\"\n", {"account name"});
 }
 
@@ -197,7 +199,8 @@ password = "p"
     ::unsetenv("MAILTWIN_UNSET_VARIABLE_X");
     expect_error(R"([accounts.a]
 maildir = "${MAILTWIN_UNSET_VARIABLE_X}/a"
-)", {"MAILTWIN_UNSET_VARIABLE_X", "not set"});
+)",
+                 {"MAILTWIN_UNSET_VARIABLE_X", "not set"});
 }
 
 TEST(ConfigRender, MasksThePassword) {

@@ -29,12 +29,12 @@ TEST(ConfigPresets, EveryProviderFillsHostPortTlsAndAuth) {
         const char* host;
         Auth auth;
     };
-    for (auto e : {Expected{"gmail", "imap.gmail.com", Auth::plain},
-                   Expected{"outlook", "outlook.office365.com", Auth::xoauth2},
-                   Expected{"yahoo", "imap.mail.yahoo.com", Auth::plain},
-                   Expected{"fastmail", "imap.fastmail.com", Auth::plain},
-                   Expected{"icloud", "imap.mail.me.com", Auth::plain}}) {
-        Config c = load_string(account_with(e.name, "user = \"me@example.com\"\npassword_cmd = \"pass mail\"\n"), "p.toml");
+    for (auto e :
+         {Expected{"gmail", "imap.gmail.com", Auth::plain}, Expected{"outlook", "outlook.office365.com", Auth::xoauth2},
+          Expected{"yahoo", "imap.mail.yahoo.com", Auth::plain}, Expected{"fastmail", "imap.fastmail.com", Auth::plain},
+          Expected{"icloud", "imap.mail.me.com", Auth::plain}}) {
+        Config c =
+            load_string(account_with(e.name, "user = \"me@example.com\"\npassword_cmd = \"pass mail\"\n"), "p.toml");
         const Account& a = c.accounts.at(0);
         EXPECT_EQ(a.imap.host, e.host) << e.name;
         EXPECT_EQ(a.imap.port, 993) << e.name;
@@ -47,8 +47,9 @@ TEST(ConfigPresets, EveryProviderFillsHostPortTlsAndAuth) {
 }
 
 TEST(ConfigPresets, ExplicitImapKeysOverrideThePreset) {
-    Config c = load_string(account_with("gmail", "host = \"imap.example.org\"\nport = 1993\nuser = \"u\"\n"
-                                                 "password_cmd = \"oauth-token\"\nauth = \"xoauth2\"\n"),
+    Config c = load_string(account_with("gmail",
+                                        "host = \"imap.example.org\"\nport = 1993\nuser = \"u\"\n"
+                                        "password_cmd = \"oauth-token\"\nauth = \"xoauth2\"\n"),
                            "p.toml");
     const Imap& imap = c.accounts.at(0).imap;
     EXPECT_EQ(imap.host, "imap.example.org");
@@ -86,7 +87,8 @@ TEST(ConfigPresets, WithoutAPresetTheHostIsStillRequired) {
 }
 
 TEST(ConfigPresets, CheckConfigShowsTheProviderAndTheResolvedHost) {
-    std::string out = render_resolved(load_string(account_with("icloud", "user = \"u\"\npassword = \"s3cret\"\n"), "p.toml"));
+    std::string out =
+        render_resolved(load_string(account_with("icloud", "user = \"u\"\npassword = \"s3cret\"\n"), "p.toml"));
     EXPECT_NE(out.find("provider = \"icloud\""), std::string::npos) << out;
     EXPECT_NE(out.find("host = \"imap.mail.me.com\""), std::string::npos) << out;
     EXPECT_EQ(out.find("s3cret"), std::string::npos);

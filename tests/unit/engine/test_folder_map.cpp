@@ -57,7 +57,8 @@ TEST(FolderMap, MapsRemoteNamesAndAppliesTheGlobs) {
 }
 
 TEST(FolderMap, MaildirPlusPlusPutsInboxAtTheRoot) {
-    auto map = map_folders(account(config::Layout::maildir_plus_plus, {"*"}), {remote("INBOX"), remote("Lists/dev")}, {}, '/');
+    auto map =
+        map_folders(account(config::Layout::maildir_plus_plus, {"*"}), {remote("INBOX"), remote("Lists/dev")}, {}, '/');
     ASSERT_EQ(map.folders.size(), 2u);
     EXPECT_EQ(map.folders[0].local_path, "/m");
     EXPECT_EQ(map.folders[1].local_path, "/m/.Lists.dev");

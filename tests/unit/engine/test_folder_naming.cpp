@@ -41,7 +41,13 @@ const Case k_cases[] = {
     {"cyrus_inbox_inbox", {'.', "INBOX."}, LayoutKind::verbatim, "INBOX.INBOX", nullptr},
     {"cyrus_inbox_inbox_child", {'.', "INBOX."}, LayoutKind::verbatim, "INBOX.INBOX.x", "INBOX/x"},
     {"cyrus_other_user", {'.', "INBOX."}, LayoutKind::verbatim, "user.bob.x", "user/bob/x"},
-    {"cyrus_non_ascii", {'.', "INBOX."}, LayoutKind::verbatim, "INBOX.Entw\xc3\xbc" "rfe", "Entw\xc3\xbc" "rfe"},
+    {"cyrus_non_ascii",
+     {'.', "INBOX."},
+     LayoutKind::verbatim,
+     "INBOX.Entw\xc3\xbc"
+     "rfe",
+     "Entw\xc3\xbc"
+     "rfe"},
     {"cyrus_maildirpp", {'.', "INBOX."}, LayoutKind::maildir_plus_plus, "INBOX.Lists.dev", ".Lists.dev"},
     {"cyrus_maildirpp_inbox", {'.', "INBOX."}, LayoutKind::maildir_plus_plus, "INBOX", ""},
     // Courier/Dovecot "INBOX/" prefix with "/".
@@ -60,8 +66,8 @@ TEST_P(Naming, MapsBothWays) {
         return;
     }
     ASSERT_TRUE(path) << path.error().message;
-    const std::filesystem::path expected = std::string(c.local_path).empty() ? std::filesystem::path("/m")
-                                                                             : std::filesystem::path("/m") / c.local_path;
+    const std::filesystem::path expected =
+        std::string(c.local_path).empty() ? std::filesystem::path("/m") : std::filesystem::path("/m") / c.local_path;
     EXPECT_EQ(*path, expected);
     // Back: the local name the layout reads from the path, then the remote name.
     auto local_name = layout.remote_name(*path, c.naming.delimiter);
@@ -69,8 +75,10 @@ TEST_P(Naming, MapsBothWays) {
     EXPECT_EQ(*local_name, *c.naming.to_local(c.remote));
     if (c.naming.personal(c.remote)) {
         std::string expected_remote = c.remote;
-        if (std::string_view(c.remote).size() == 5) expected_remote = "INBOX";  // "inbox" comes back as INBOX
-        else if (std::string_view(c.remote).starts_with("Inbox")) expected_remote = "INBOX" + expected_remote.substr(5);
+        if (std::string_view(c.remote).size() == 5)
+            expected_remote = "INBOX";  // "inbox" comes back as INBOX
+        else if (std::string_view(c.remote).starts_with("Inbox"))
+            expected_remote = "INBOX" + expected_remote.substr(5);
         EXPECT_EQ(c.naming.to_remote(*local_name), expected_remote);
     }
 }
@@ -180,7 +188,9 @@ TEST(FolderNaming, FromListAndNamespace) {
     EXPECT_EQ(make_folder_naming({listed("INBOX", '.')}, &bare).personal_prefix, "INBOX.");
     imap::Namespaces utf7;
     utf7.personal.push_back({"Entw&APw-rfe/", '/'});
-    EXPECT_EQ(make_folder_naming({listed("INBOX", '/')}, &utf7).personal_prefix, "Entw\xc3\xbc" "rfe/");
+    EXPECT_EQ(make_folder_naming({listed("INBOX", '/')}, &utf7).personal_prefix,
+              "Entw\xc3\xbc"
+              "rfe/");
     // Dovecot's default.
     imap::Namespaces dovecot;
     dovecot.personal.push_back({"", '/'});

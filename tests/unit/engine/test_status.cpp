@@ -184,7 +184,8 @@ protected:
         std::ofstream(m_dir / "Mail" / rel) << "Subject: x\n\nbody\n";
     }
     void maildir(const std::string& folder) {
-        for (const char* sub : {"cur", "new", "tmp"}) std::filesystem::create_directories(m_dir / "Mail" / folder / sub);
+        for (const char* sub : {"cur", "new", "tmp"})
+            std::filesystem::create_directories(m_dir / "Mail" / folder / sub);
     }
 
     test::TempDir m_dir{"mailtwin-status"};
@@ -193,9 +194,9 @@ protected:
 
 TEST_F(GatherStatus, MatchesTheStateAndTheMaildir) {
     maildir("INBOX");
-    touch("INBOX/cur/k1:2,S");    // as recorded
-    touch("INBOX/cur/k2:2,FS");   // flagged since
-    touch("INBOX/new/k4");        // new
+    touch("INBOX/cur/k1:2,S");   // as recorded
+    touch("INBOX/cur/k2:2,FS");  // flagged since
+    touch("INBOX/new/k4");       // new
     // k3 was deleted locally.
     {
         auto db = state::StateDb::open(m_config.general.state_dir / "state.mdb");

@@ -206,9 +206,13 @@ TEST(Encoder, AuthenticateXoauth2) {
     // The example of Google's XOAUTH2 documentation.
     EXPECT_EQ(c->wire().value(),
               "a1 AUTHENTICATE XOAUTH2 "
-              "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==\r\n");
+              "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZ"
+              "Mjl0Q2cBAQ==\r\n");
     EXPECT_EQ(c->redacted, "a1 AUTHENTICATE XOAUTH2 ***");
-    EXPECT_FALSE(enc.authenticate_xoauth2("a\x01" "b", "t"));
+    EXPECT_FALSE(
+        enc.authenticate_xoauth2("a\x01"
+                                 "b",
+                                 "t"));
     const Command empty = enc.continuation_line("", false);
     EXPECT_EQ(empty.wire().value(), "\r\n");
     const Command secret_line = enc.continuation_line("c2VjcmV0", true);
@@ -218,8 +222,7 @@ TEST(Encoder, AuthenticateXoauth2) {
 
 TEST(Encoder, Id) {
     Encoder enc;
-    const std::array<std::pair<std::string, std::string>, 2> fields{
-        {{"name", "mailtwin"}, {"version", "0.1.0"}}};
+    const std::array<std::pair<std::string, std::string>, 2> fields{{{"name", "mailtwin"}, {"version", "0.1.0"}}};
     EXPECT_EQ(wire(enc.id(fields)), "a1 ID (\"name\" \"mailtwin\" \"version\" \"0.1.0\")\r\n");
     EXPECT_EQ(wire(enc.id({})), "a2 ID NIL\r\n");
 }
@@ -310,9 +313,13 @@ TEST(Encoder, UidSearch) {
     const std::array<SearchTerm, 1> all{search_raw("UNDELETED")};
     EXPECT_EQ(wire(enc.uid_search(all, false)), "a2 UID SEARCH UNDELETED\r\n");
     const std::array<SearchTerm, 2> subject{search_raw("SUBJECT"), search_string(u8s(u8"Grüße"))};
-    EXPECT_EQ(wire(enc.uid_search(subject, false)), "a3 UID SEARCH CHARSET UTF-8 SUBJECT {7}\r\nGr\xc3\xbc\xc3\x9f" "e\r\n");
+    EXPECT_EQ(wire(enc.uid_search(subject, false)),
+              "a3 UID SEARCH CHARSET UTF-8 SUBJECT {7}\r\nGr\xc3\xbc\xc3\x9f"
+              "e\r\n");
     enc.options().utf8_accept = true;
-    EXPECT_EQ(wire(enc.uid_search(subject, false)), "a4 UID SEARCH SUBJECT \"Gr\xc3\xbc\xc3\x9f" "e\"\r\n");
+    EXPECT_EQ(wire(enc.uid_search(subject, false)),
+              "a4 UID SEARCH SUBJECT \"Gr\xc3\xbc\xc3\x9f"
+              "e\"\r\n");
     EXPECT_FALSE(enc.uid_search({}, false));
 }
 
@@ -320,7 +327,8 @@ TEST(Encoder, CopyMoveExpunge) {
     Encoder enc;
     const SeqSet uids = SeqSet::from_uids(std::vector<model::Uid>{1, 2, 3, 10});
     EXPECT_EQ(wire(enc.uid_copy(uids, "Archive")), "a1 UID COPY 1:3,10 Archive\r\n");
-    EXPECT_EQ(wire(enc.uid_move(uids, u8s(u8"Corbeille/Éléments"))), "a2 UID MOVE 1:3,10 Corbeille/&AMk-l&AOk-ments\r\n");
+    EXPECT_EQ(wire(enc.uid_move(uids, u8s(u8"Corbeille/Éléments"))),
+              "a2 UID MOVE 1:3,10 Corbeille/&AMk-l&AOk-ments\r\n");
     EXPECT_EQ(wire(enc.uid_expunge(uids)), "a3 UID EXPUNGE 1:3,10\r\n");
     EXPECT_FALSE(enc.uid_expunge(SeqSet{}));
 }

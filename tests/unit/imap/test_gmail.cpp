@@ -130,7 +130,8 @@ TEST(GmailExchange, TranscriptParsesInEveryChunking) {
     Parser p;
     std::vector<Response> out;
     for (std::size_t i = 0; i < all.size(); ++i) {
-        auto r = feed_all(p, std::string_view(all).substr(i, 1), [&](Response&& resp) { out.push_back(std::move(resp)); });
+        auto r =
+            feed_all(p, std::string_view(all).substr(i, 1), [&](Response&& resp) { out.push_back(std::move(resp)); });
         ASSERT_TRUE(r) << "at byte " << i << ": " << r.error().describe();
     }
     EXPECT_EQ(out.size(), 20u);

@@ -63,9 +63,8 @@ Outcome run(std::string_view input, const std::vector<std::size_t>& chunks = {},
     while (pos < input.size() && !parser.failed()) {
         std::size_t len = chunks.empty() ? input.size() : chunks[k++ % chunks.size()];
         len = std::min(len, input.size() - pos);
-        auto r = feed_all(parser, input.substr(pos, len), [&](Response&& resp) {
-            out.responses.push_back(std::move(resp));
-        });
+        auto r = feed_all(parser, input.substr(pos, len),
+                          [&](Response&& resp) { out.responses.push_back(std::move(resp)); });
         pos += len;
         if (!r) {
             out.error = r.error().code;
@@ -85,8 +84,8 @@ Response parse_one(std::string_view input) {
 
 Outcome fail_with(std::string_view input, Errc expected, ParserLimits limits = {}, bool with_sink = true) {
     auto out = run(input, {}, limits, with_sink);
-    EXPECT_EQ(out.error, make_error_code(expected)) << "input: " << input.substr(0, 80)
-                                                    << "\nmessage: " << out.error_message;
+    EXPECT_EQ(out.error, make_error_code(expected))
+        << "input: " << input.substr(0, 80) << "\nmessage: " << out.error_message;
     // The same error, message included, for byte-by-byte input.
     auto bytewise = run(input, {1}, limits, with_sink);
     EXPECT_EQ(bytewise.error, out.error);
@@ -334,8 +333,8 @@ TEST(ParserFeed, FeedAfterErrorKeepsFailing) {
 
 TEST(ParserStreaming, BodyGoesToSinkWithContext) {
     const std::string body = "Subject: x\r\n\r\n) {3}\r\n\"\r\n";
-    const std::string input = "* 7 FETCH (UID 42 FLAGS (\\Seen) BODY[] {" + std::to_string(body.size()) +
-                              "}\r\n" + body + " MODSEQ (5))\r\n";
+    const std::string input =
+        "* 7 FETCH (UID 42 FLAGS (\\Seen) BODY[] {" + std::to_string(body.size()) + "}\r\n" + body + " MODSEQ (5))\r\n";
     for (std::size_t chunk : {std::size_t{1}, std::size_t{5}, input.size()}) {
         RecordingSink sink;
         Parser p;

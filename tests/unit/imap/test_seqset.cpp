@@ -60,8 +60,9 @@ TEST(SeqSet, SplitKeepsEveryPieceUnderTheLimit) {
         EXPECT_EQ(joined, set.ranges()) << limit;
         // Greedy: a piece is only cut when the next range would not fit.
         for (std::size_t i = 0; i + 1 < pieces.size(); ++i) {
-            const std::string next = SeqSet::from_range(pieces[i + 1].ranges().front().first,
-                                                        pieces[i + 1].ranges().front().last).to_string();
+            const std::string next =
+                SeqSet::from_range(pieces[i + 1].ranges().front().first, pieces[i + 1].ranges().front().last)
+                    .to_string();
             EXPECT_GT(pieces[i].to_string().size() + 1 + next.size(), limit);
         }
     }

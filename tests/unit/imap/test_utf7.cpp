@@ -38,9 +38,8 @@ TEST(Utf7, EncodesNonAsciiRuns) {
 }
 
 TEST(Utf7, RoundTripsManyNames) {
-    for (const std::u8string_view name :
-         {u8"Brouillons", u8"Éléments envoyés", u8"Корзина", u8"迷惑メール", u8"a😀b&c", u8"&&&", u8"-&-",
-          u8"ÿ", u8"日本語/台北", u8"\u00e9\U0001F600\u00e9"}) {
+    for (const std::u8string_view name : {u8"Brouillons", u8"Éléments envoyés", u8"Корзина", u8"迷惑メール", u8"a😀b&c",
+                                          u8"&&&", u8"-&-", u8"ÿ", u8"日本語/台北", u8"\u00e9\U0001F600\u00e9"}) {
         const std::string utf8 = u8s(name);
         const std::string wire = encode_mailbox(utf8);
         for (const char c : wire) EXPECT_TRUE(c >= 0x20 && c <= 0x7e) << wire;
@@ -51,9 +50,11 @@ TEST(Utf7, RoundTripsManyNames) {
 }
 
 TEST(Utf7, InvalidUtf8BecomesReplacementCharacter) {
-    EXPECT_EQ(encode_mailbox("a\xff" "b"), "a&,,0-b");            // U+FFFD
-    EXPECT_EQ(encode_mailbox("\xc0\xaf"), "&,,3,,Q-");             // overlong '/': two U+FFFD
-    EXPECT_EQ(encode_mailbox("\xed\xa0\x80"), "&,,3,,f,9-");       // CESU surrogate: three U+FFFD
+    EXPECT_EQ(encode_mailbox("a\xff"
+                             "b"),
+              "a&,,0-b");                                                              // U+FFFD
+    EXPECT_EQ(encode_mailbox("\xc0\xaf"), "&,,3,,Q-");                                 // overlong '/': two U+FFFD
+    EXPECT_EQ(encode_mailbox("\xed\xa0\x80"), "&,,3,,f,9-");                           // CESU surrogate: three U+FFFD
     EXPECT_EQ(decode_mailbox(encode_mailbox("x\xe6\x97")).value(), u8s(u8"x\uFFFD"));  // truncated
 }
 
@@ -66,7 +67,7 @@ TEST(Utf7, Utf8Validation) {
     EXPECT_FALSE(is_valid_utf8("\xed\xb0\x80"));      // surrogate
     EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
     EXPECT_FALSE(is_valid_utf8("\xf5\x80\x80\x80"));
-    EXPECT_FALSE(is_valid_utf8("\xe6\x97"));          // truncated
+    EXPECT_FALSE(is_valid_utf8("\xe6\x97"));  // truncated
 }
 
 void expect_invalid(std::string_view mutf7) {
@@ -78,22 +79,22 @@ void expect_invalid(std::string_view mutf7) {
 }
 
 TEST(Utf7, RejectsMalformedInput) {
-    expect_invalid("&");               // unterminated
-    expect_invalid("abc&U,BTFw");      // missing '-'
-    expect_invalid("&U,BTFw");         // missing '-'
-    expect_invalid("&U/BTFw-");        // '/' is not in the modified alphabet
-    expect_invalid("&U=-");            // no padding in modified base64
-    expect_invalid("&AGE-");           // "a" must be written directly
-    expect_invalid("&ACY-");           // "&" must be "&-"
-    expect_invalid("&AC-");            // truncated: 12 bits, no UTF-16 unit
-    expect_invalid("&AOkA-");          // 8 leftover bits: not on a UTF-16 boundary
-    expect_invalid("&AOl-");           // non-zero pad bits
-    expect_invalid("&2D0-");           // lone high surrogate
-    expect_invalid("&3gA-");           // lone low surrogate
-    expect_invalid("&2D3YPQ-");        // high surrogate followed by another high
-    expect_invalid("&AOk-&APw-");      // adjacent runs should have been one
-    expect_invalid("caf\xc3\xa9");     // raw 8-bit is not modified UTF-7
-    expect_invalid("a\tb");            // control character
+    expect_invalid("&");            // unterminated
+    expect_invalid("abc&U,BTFw");   // missing '-'
+    expect_invalid("&U,BTFw");      // missing '-'
+    expect_invalid("&U/BTFw-");     // '/' is not in the modified alphabet
+    expect_invalid("&U=-");         // no padding in modified base64
+    expect_invalid("&AGE-");        // "a" must be written directly
+    expect_invalid("&ACY-");        // "&" must be "&-"
+    expect_invalid("&AC-");         // truncated: 12 bits, no UTF-16 unit
+    expect_invalid("&AOkA-");       // 8 leftover bits: not on a UTF-16 boundary
+    expect_invalid("&AOl-");        // non-zero pad bits
+    expect_invalid("&2D0-");        // lone high surrogate
+    expect_invalid("&3gA-");        // lone low surrogate
+    expect_invalid("&2D3YPQ-");     // high surrogate followed by another high
+    expect_invalid("&AOk-&APw-");   // adjacent runs should have been one
+    expect_invalid("caf\xc3\xa9");  // raw 8-bit is not modified UTF-7
+    expect_invalid("a\tb");         // control character
     expect_invalid(std::string_view("a\0b", 3));
 }
 

@@ -71,7 +71,7 @@ TEST_F(Delivery, MtimeIsTheInternalDate) {
     const auto date = std::chrono::system_clock::time_point(std::chrono::seconds(1'234'567'890)) + 250ms;
     auto done = deliver(m_folder, "m", {.internal_date = date});
     ASSERT_TRUE(done);
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(done->path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mtim.tv_sec, 1'234'567'890);
     EXPECT_EQ(st.st_mtim.tv_nsec, 250'000'000);

@@ -152,7 +152,7 @@ TEST(FolderList, VerbatimFindsNestedFoldersAndSkipsUnmappable) {
         ASSERT_TRUE(p) << name;
         ASSERT_TRUE(create_folder(*p));
     }
-    ASSERT_TRUE(create_folder(dir / "bad\\name"));        // a backslash that is not an escape
+    ASSERT_TRUE(create_folder(dir / "bad\\name"));           // a backslash that is not an escape
     std::filesystem::create_directories(dir / "plain/dir");  // not a Maildir
     auto listing = list_folders(layout, '/');
     ASSERT_TRUE(listing);

@@ -35,20 +35,21 @@ TEST(Layout, ParsesConfigSpelling) {
 
 TEST(Layout, VerbatimBothWays) {
     const Layout layout(k_root, LayoutKind::verbatim);
-    for (const auto& c : {Case{"INBOX", '/', "INBOX"}, Case{"Lists/dev", '/', "Lists/dev"},
-                          Case{"Lists.dev", '.', "Lists/dev"}, Case{"a/b/c/d", '/', "a/b/c/d"},
-                          Case{"Entwürfe/日本語", '/', "Entwürfe/日本語"}, Case{"INBOX/sub", '/', "INBOX/sub"},
-                          Case{"v1.2", '/', "v1.2"}, Case{"a/b", '.', "a\\057b"}, Case{"back\\slash", '/', "back\\134slash"},
-                          Case{"flat name", k_no_delimiter, "flat name"}, Case{"tmp", '/', "tmp"}})
+    for (const auto& c :
+         {Case{"INBOX", '/', "INBOX"}, Case{"Lists/dev", '/', "Lists/dev"}, Case{"Lists.dev", '.', "Lists/dev"},
+          Case{"a/b/c/d", '/', "a/b/c/d"}, Case{"Entwürfe/日本語", '/', "Entwürfe/日本語"},
+          Case{"INBOX/sub", '/', "INBOX/sub"}, Case{"v1.2", '/', "v1.2"}, Case{"a/b", '.', "a\\057b"},
+          Case{"back\\slash", '/', "back\\134slash"}, Case{"flat name", k_no_delimiter, "flat name"},
+          Case{"tmp", '/', "tmp"}})
         expect_both_ways(layout, c);
 }
 
 TEST(Layout, MaildirPlusPlusBothWays) {
     const Layout layout(k_root, LayoutKind::maildir_plus_plus);
-    for (const auto& c : {Case{"INBOX", '/', ""}, Case{"Lists/dev", '/', ".Lists.dev"},
-                          Case{"Lists.dev", '.', ".Lists.dev"}, Case{"INBOX/sub", '/', ".INBOX.sub"},
-                          Case{"v1.2/x", '/', ".v1\\0562.x"}, Case{"Entwürfe", '/', ".Entwürfe"},
-                          Case{"a/b", '.', ".a\\057b"}, Case{"..dots..", '/', ".\\056\\056dots\\056\\056"}})
+    for (const auto& c :
+         {Case{"INBOX", '/', ""}, Case{"Lists/dev", '/', ".Lists.dev"}, Case{"Lists.dev", '.', ".Lists.dev"},
+          Case{"INBOX/sub", '/', ".INBOX.sub"}, Case{"v1.2/x", '/', ".v1\\0562.x"}, Case{"Entwürfe", '/', ".Entwürfe"},
+          Case{"a/b", '.', ".a\\057b"}, Case{"..dots..", '/', ".\\056\\056dots\\056\\056"}})
         expect_both_ways(layout, c);
 }
 

@@ -1,7 +1,7 @@
 #include "mailtwin/maildir/scan.hpp"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <algorithm>

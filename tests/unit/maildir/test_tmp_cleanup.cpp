@@ -36,9 +36,9 @@ protected:
 
 TEST_F(TmpCleanup, RemovesOursWhoseWriterIsDeadKeepsTheRest) {
     const auto dead = dead_pid();
-    write_file(tmp(own_name(dead, local_hostname())), "x");          // ours, writer gone
-    write_file(tmp(own_name(getpid(), local_hostname())), "x");      // ours, writer alive (this process)
-    write_file(tmp(own_name(dead, "other.host")), "x");              // another host's: pid says nothing
+    write_file(tmp(own_name(dead, local_hostname())), "x");                   // ours, writer gone
+    write_file(tmp(own_name(getpid(), local_hostname())), "x");               // ours, writer alive (this process)
+    write_file(tmp(own_name(dead, "other.host")), "x");                       // another host's: pid says nothing
     write_file(tmp("1700000000.M1P" + std::to_string(dead) + ".host"), "x");  // not our format
     std::filesystem::create_directory(tmp("subdir"));
 

@@ -51,8 +51,7 @@ TEST(AccountLock, SecondProcessGetsDistinctErrorNamingThePid) {
     auto second = AccountLock::acquire(state_dir, "work");
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, make_error_code(Errc::account_locked));
-    EXPECT_EQ(second.error().message,
-              "another mailtwin (pid " + std::to_string(holder) + ") is syncing account work");
+    EXPECT_EQ(second.error().message, "another mailtwin (pid " + std::to_string(holder) + ") is syncing account work");
     // Other accounts are independent.
     EXPECT_TRUE(AccountLock::acquire(state_dir, "home"));
     ::close(release);

@@ -161,7 +161,8 @@ TEST_F(KeyedTest, RefusesAUidAnEmptyKeyAndOverlongKeys) {
     EXPECT_EQ(with_uid.error().code, make_error_code(Errc::invalid_record));
     EXPECT_NE(with_uid.error().message.find("uid 5"), std::string::npos) << with_uid.error().message;
 
-    auto no_key = db().write([&](WriteTxn& txn) { return db().put_keyed(txn, "acc", "INBOX", sample_keyed("", false)); });
+    auto no_key =
+        db().write([&](WriteTxn& txn) { return db().put_keyed(txn, "acc", "INBOX", sample_keyed("", false)); });
     ASSERT_FALSE(no_key);
     EXPECT_EQ(no_key.error().code, make_error_code(Errc::invalid_record));
 
@@ -169,7 +170,8 @@ TEST_F(KeyedTest, RefusesAUidAnEmptyKeyAndOverlongKeys) {
     const std::string folder(300, 'f');
     const std::string local(300, 'k');
     ASSERT_TRUE(keys::check_names("acc", folder, local));
-    auto too_long = db().write([&](WriteTxn& txn) { return db().put_keyed(txn, "acc", folder, sample_keyed(local, false)); });
+    auto too_long =
+        db().write([&](WriteTxn& txn) { return db().put_keyed(txn, "acc", folder, sample_keyed(local, false)); });
     ASSERT_FALSE(too_long);
     EXPECT_EQ(too_long.error().code, make_error_code(Errc::key_too_long));
     auto get_long = db().get_keyed("acc", folder, local);

@@ -20,12 +20,12 @@ using mailtwin::test::TempDir;
 // exist yet, so a fabricated old file must not have it either.
 Expected<schema::Dbis> open_v1_dbis(WriteTxn& txn) {
     schema::Dbis d;
-    for (auto [dbi, name, flags] : {std::tuple{&d.meta, schema::k_meta_db, 0U},
-                                    std::tuple{&d.folders, schema::k_folders_db, 0U},
-                                    std::tuple{&d.messages, schema::k_messages_db, 0U},
-                                    std::tuple{&d.by_local_key, schema::k_by_local_key_db, unsigned{MDB_DUPSORT}},
-                                    std::tuple{&d.by_message_id, schema::k_by_message_id_db, unsigned{MDB_DUPSORT}},
-                                    std::tuple{&d.intents, schema::k_intents_db, 0U}}) {
+    for (auto [dbi, name, flags] :
+         {std::tuple{&d.meta, schema::k_meta_db, 0U}, std::tuple{&d.folders, schema::k_folders_db, 0U},
+          std::tuple{&d.messages, schema::k_messages_db, 0U},
+          std::tuple{&d.by_local_key, schema::k_by_local_key_db, unsigned{MDB_DUPSORT}},
+          std::tuple{&d.by_message_id, schema::k_by_message_id_db, unsigned{MDB_DUPSORT}},
+          std::tuple{&d.intents, schema::k_intents_db, 0U}}) {
         auto opened = Dbi::open(txn, name, flags | MDB_CREATE);
         if (!opened) return util::unexpected(std::move(opened).error());
         *dbi = *opened;
@@ -50,11 +50,13 @@ void fabricate(const std::filesystem::path& file, std::optional<std::uint64_t> v
             if (!indexed) continue;
             auto by_key = txn.put(dbis->by_local_key, keys::local_key("acc", m.local_key), keys::ref("INBOX", uid));
             if (!by_key) return util::unexpected(std::move(by_key).error());
-            auto by_mid = txn.put(dbis->by_message_id, keys::message_id("acc", *m.message_id_hash), keys::ref("INBOX", uid));
+            auto by_mid =
+                txn.put(dbis->by_message_id, keys::message_id("acc", *m.message_id_hash), keys::ref("INBOX", uid));
             if (!by_mid) return util::unexpected(std::move(by_mid).error());
         }
         if (!indexed) {
-            auto stale = txn.put(dbis->by_message_id, keys::message_id("acc", test::mid_hash(999)), keys::ref("Gone", 1));
+            auto stale =
+                txn.put(dbis->by_message_id, keys::message_id("acc", test::mid_hash(999)), keys::ref("Gone", 1));
             if (!stale) return util::unexpected(std::move(stale).error());
         }
         if (version) {

@@ -57,10 +57,14 @@ Token parse_token(std::string t) {
         const char tag = t[i];
         const auto next = t.find_first_of(":@#~", i + 1);
         const std::string value = t.substr(i + 1, next == std::string::npos ? std::string::npos : next - i - 1);
-        if (tag == ':') out.flags = value;
-        else if (tag == '@') out.content = value;
-        else if (tag == '#') out.size = std::stoull(value);
-        else out.age_days = std::stoll(value);
+        if (tag == ':')
+            out.flags = value;
+        else if (tag == '@')
+            out.content = value;
+        else if (tag == '#')
+            out.size = std::stoull(value);
+        else
+            out.age_days = std::stoll(value);
         i = next;
     }
     return out;
@@ -72,9 +76,7 @@ std::optional<model::Identity> identity(const Token& t) {
 }
 
 std::string mirror_key(model::Uid uid) { return uid == 0 ? std::string() : std::to_string(uid); }
-model::Uid mirror_uid(const std::string& key) {
-    return key.empty() ? 0 : static_cast<model::Uid>(std::stoul(key));
-}
+model::Uid mirror_uid(const std::string& key) { return key.empty() ? 0 : static_cast<model::Uid>(std::stoul(key)); }
 
 }  // namespace
 
@@ -148,46 +150,59 @@ model::FolderState folder_state(const std::string& text, bool flipped, model::Ui
 
 Policy mirrored(const Policy& p) {
     Policy m = p;
-    if (p.direction == Direction::pull) m.direction = Direction::push;
-    else if (p.direction == Direction::push) m.direction = Direction::pull;
-    if (p.expunge == ExpungeTo::local) m.expunge = ExpungeTo::remote;
-    else if (p.expunge == ExpungeTo::remote) m.expunge = ExpungeTo::local;
+    if (p.direction == Direction::pull)
+        m.direction = Direction::push;
+    else if (p.direction == Direction::push)
+        m.direction = Direction::pull;
+    if (p.expunge == ExpungeTo::local)
+        m.expunge = ExpungeTo::remote;
+    else if (p.expunge == ExpungeTo::remote)
+        m.expunge = ExpungeTo::local;
     return m;
 }
 
 Action mirrored(const Action& a) {
     using util::other;
-    return std::visit(
-        Overload{
-            [](const ResetUids& x) -> Action { return x; },
-            [](const Pair& x) -> Action {
-                return Pair{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags, x.size, x.identity};
-            },
-            [](const Detach& x) -> Action { return Detach{other(x.gone), mirror_uid(x.key), mirror_key(x.uid)}; },
-            [](const Forget& x) -> Action { return Forget{mirror_uid(x.key), mirror_key(x.uid)}; },
-            [](const SetFlags& x) -> Action {
-                return SetFlags{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.add, x.remove};
-            },
-            [](const Record& x) -> Action {
-                return Record{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags};
-            },
-            [](const Expunge& x) -> Action { return Expunge{other(x.side), mirror_uid(x.key), mirror_key(x.uid)}; },
-            [](const Download& x) -> Action {
-                return Upload{mirror_key(x.uid), x.flags, x.remote_flags, x.internaldate, x.size, x.identity,
-                              x.restore};
-            },
-            [](const Upload& x) -> Action {
-                return Download{mirror_uid(x.key), x.flags, x.local_flags, x.internaldate, x.size, x.identity,
-                                x.restore};
-            },
-            [](const Skip& x) -> Action { return Skip{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.reason}; },
-            [](const Refuse& x) -> Action {
-                std::vector<Expunge> held;
-                for (const auto& e : x.held) held.push_back(Expunge{other(e.side), mirror_uid(e.key), mirror_key(e.uid)});
-                return Refuse{other(x.gone), x.count, x.paired, x.reason, x.cause, std::move(held)};
-            },
-        },
-        a);
+    return std::visit(Overload{
+                          [](const ResetUids& x) -> Action { return x; },
+                          [](const Pair& x) -> Action {
+                              return Pair{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags, x.size,
+                                          x.identity};
+                          },
+                          [](const Detach& x) -> Action {
+                              return Detach{other(x.gone), mirror_uid(x.key), mirror_key(x.uid)};
+                          },
+                          [](const Forget& x) -> Action {
+                              return Forget{mirror_uid(x.key), mirror_key(x.uid)};
+                          },
+                          [](const SetFlags& x) -> Action {
+                              return SetFlags{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.add, x.remove};
+                          },
+                          [](const Record& x) -> Action {
+                              return Record{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags};
+                          },
+                          [](const Expunge& x) -> Action {
+                              return Expunge{other(x.side), mirror_uid(x.key), mirror_key(x.uid)};
+                          },
+                          [](const Download& x) -> Action {
+                              return Upload{mirror_key(x.uid), x.flags,  x.remote_flags, x.internaldate, x.size,
+                                            x.identity,        x.restore};
+                          },
+                          [](const Upload& x) -> Action {
+                              return Download{mirror_uid(x.key), x.flags,  x.local_flags, x.internaldate, x.size,
+                                              x.identity,        x.restore};
+                          },
+                          [](const Skip& x) -> Action {
+                              return Skip{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.reason};
+                          },
+                          [](const Refuse& x) -> Action {
+                              std::vector<Expunge> held;
+                              for (const auto& e : x.held)
+                                  held.push_back(Expunge{other(e.side), mirror_uid(e.key), mirror_key(e.uid)});
+                              return Refuse{other(x.gone), x.count, x.paired, x.reason, x.cause, std::move(held)};
+                          },
+                      },
+                      a);
 }
 
 std::vector<std::string> lines(const Plan& plan) { return format_plan(plan, PlanFormat::text); }
@@ -209,8 +224,8 @@ Outcome run(const Scenario& s, const Policy& policy) {
     Outcome o;
     o.plan = plan_folder(remote_view(s.remote), local_view(s.local), folder_state(s.state), policy, k_now);
     // Flipped: the local text is now the server's, and the remote text the Maildir's.
-    o.flipped = plan_folder(remote_view(s.local), local_view(s.remote), folder_state(s.state, true),
-                            mirrored(policy), k_now);
+    o.flipped =
+        plan_folder(remote_view(s.local), local_view(s.remote), folder_state(s.state, true), mirrored(policy), k_now);
     return o;
 }
 

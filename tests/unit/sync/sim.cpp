@@ -139,74 +139,77 @@ void add_identities(model::RemoteView& rv, model::LocalView& lv, const IdentityR
 void apply(const Plan& plan, World& w, const model::RemoteView& view) {
     auto& rows = w.state.pairs;
     for (const auto& action : plan.actions) {
-        std::visit(
-            Overload{
-                [&](const ResetUids&) {
-                    rows.erase(std::remove_if(rows.begin(), rows.end(),
-                                              [](const model::PairState& r) { return r.key.empty(); }),
-                               rows.end());
-                    for (auto& r : rows) r.uid = 0;
-                },
-                [&](const Pair& a) {
-                    drop_rows(rows, a.uid, a.key);
-                    rows.push_back({a.uid, a.key, a.remote_flags, a.local_flags, a.size, a.identity, false});
-                },
-                [&](const Detach& a) {
-                    auto it = find_row(rows, a.uid, a.key);
-                    if (it == rows.end()) throw std::logic_error("detach: no row");
-                    if (a.gone == util::Side::remote) it->uid = 0;
-                    else it->key.clear();
-                    it->detached = true;
-                },
-                [&](const Forget& a) {
-                    auto it = find_row(rows, a.uid, a.key);
-                    if (it == rows.end()) throw std::logic_error("forget: no row");
-                    rows.erase(it);
-                },
-                [&](const SetFlags& a) {
-                    if (a.side == util::Side::remote) {
-                        auto it = w.server.messages.find(a.uid);
-                        if (it != w.server.messages.end())
-                            w.server.set_flags(a.uid, applied_full(it->second.flags, a.add, a.remove));
-                    } else {
-                        auto it = w.maildir.messages.find(a.key);
-                        if (it != w.maildir.messages.end())
-                            it->second.flags = applied_full(it->second.flags, a.add, a.remove);
-                    }
-                },
-                [&](const Record& a) {
-                    auto it = find_row(rows, a.uid, a.key);
-                    if (it == rows.end()) throw std::logic_error("record: no row");
-                    it->remote_flags = a.remote_flags;
-                    it->local_flags = a.local_flags;
-                },
-                [&](const Expunge& a) {
-                    if (a.side == util::Side::remote) w.server.expunge(a.uid);
-                    else w.maildir.messages.erase(a.key);
-                    auto it = find_row(rows, a.uid, a.key);
-                    if (it != rows.end()) rows.erase(it);
-                },
-                [&](const Download& a) {
-                    SimMessage m = w.server.messages.at(a.uid);
-                    m.flags = a.flags;
-                    m.modseq = 0;
-                    const auto id = identity_of(m);
-                    const std::string key = w.maildir.deliver(m);
-                    drop_rows(rows, a.uid, {});
-                    rows.push_back({a.uid, key, a.remote_flags, a.flags, a.size, id, false});
-                },
-                [&](const Upload& a) {
-                    SimMessage m = w.maildir.messages.at(a.key);
-                    m.flags = a.flags;
-                    const auto id = identity_of(m);
-                    const model::Uid uid = w.server.append(m);
-                    drop_rows(rows, 0, a.key);
-                    rows.push_back({uid, a.key, a.flags, a.local_flags, a.size, id, false});
-                },
-                [](const Skip&) {},
-                [](const Refuse&) {},
-            },
-            action);
+        std::visit(Overload{
+                       [&](const ResetUids&) {
+                           rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                                     [](const model::PairState& r) { return r.key.empty(); }),
+                                      rows.end());
+                           for (auto& r : rows) r.uid = 0;
+                       },
+                       [&](const Pair& a) {
+                           drop_rows(rows, a.uid, a.key);
+                           rows.push_back({a.uid, a.key, a.remote_flags, a.local_flags, a.size, a.identity, false});
+                       },
+                       [&](const Detach& a) {
+                           auto it = find_row(rows, a.uid, a.key);
+                           if (it == rows.end()) throw std::logic_error("detach: no row");
+                           if (a.gone == util::Side::remote)
+                               it->uid = 0;
+                           else
+                               it->key.clear();
+                           it->detached = true;
+                       },
+                       [&](const Forget& a) {
+                           auto it = find_row(rows, a.uid, a.key);
+                           if (it == rows.end()) throw std::logic_error("forget: no row");
+                           rows.erase(it);
+                       },
+                       [&](const SetFlags& a) {
+                           if (a.side == util::Side::remote) {
+                               auto it = w.server.messages.find(a.uid);
+                               if (it != w.server.messages.end())
+                                   w.server.set_flags(a.uid, applied_full(it->second.flags, a.add, a.remove));
+                           } else {
+                               auto it = w.maildir.messages.find(a.key);
+                               if (it != w.maildir.messages.end())
+                                   it->second.flags = applied_full(it->second.flags, a.add, a.remove);
+                           }
+                       },
+                       [&](const Record& a) {
+                           auto it = find_row(rows, a.uid, a.key);
+                           if (it == rows.end()) throw std::logic_error("record: no row");
+                           it->remote_flags = a.remote_flags;
+                           it->local_flags = a.local_flags;
+                       },
+                       [&](const Expunge& a) {
+                           if (a.side == util::Side::remote)
+                               w.server.expunge(a.uid);
+                           else
+                               w.maildir.messages.erase(a.key);
+                           auto it = find_row(rows, a.uid, a.key);
+                           if (it != rows.end()) rows.erase(it);
+                       },
+                       [&](const Download& a) {
+                           SimMessage m = w.server.messages.at(a.uid);
+                           m.flags = a.flags;
+                           m.modseq = 0;
+                           const auto id = identity_of(m);
+                           const std::string key = w.maildir.deliver(m);
+                           drop_rows(rows, a.uid, {});
+                           rows.push_back({a.uid, key, a.remote_flags, a.flags, a.size, id, false});
+                       },
+                       [&](const Upload& a) {
+                           SimMessage m = w.maildir.messages.at(a.key);
+                           m.flags = a.flags;
+                           const auto id = identity_of(m);
+                           const model::Uid uid = w.server.append(m);
+                           drop_rows(rows, 0, a.key);
+                           rows.push_back({uid, a.key, a.flags, a.local_flags, a.size, id, false});
+                       },
+                       [](const Skip&) {},
+                       [](const Refuse&) {},
+                   },
+                   action);
     }
     w.state.uidvalidity = view.uidvalidity;
     w.state.uidnext = view.uidnext;
@@ -216,8 +219,8 @@ void apply(const Plan& plan, World& w, const model::RemoteView& view) {
 Views make_views(const World& w, const SyncOptions& opts) {
     Views v;
     const bool can_increment = w.state.uidvalidity != 0 && w.state.uidvalidity == w.server.uidvalidity;
-    v.remote = opts.incremental_remote && can_increment ? w.server.changes_view(w.state.highestmodseq)
-                                                        : w.server.full_view();
+    v.remote =
+        opts.incremental_remote && can_increment ? w.server.changes_view(w.state.highestmodseq) : w.server.full_view();
     if (opts.unchanged_local && w.state.uidvalidity != 0 && local_matches_state(w)) {
         v.local.kind = model::LocalViewKind::unchanged;
         v.local.root_present = w.maildir.root_present;

@@ -54,7 +54,8 @@ bool lost_only_every_keyword(const std::string& now, const std::string& before) 
         const auto l = f.substr(0, f.find(','));
         return l.empty() ? std::string("-") : l;
     };
-    return now.find(',') == std::string::npos && before.find(',') != std::string::npos && letters(now) == letters(before);
+    return now.find(',') == std::string::npos && before.find(',') != std::string::npos &&
+           letters(now) == letters(before);
 }
 
 SyncOptions random_options(User& u) { return SyncOptions{u.below(2) == 0, u.below(2) == 0}; }
@@ -111,7 +112,8 @@ TEST(SyncModel, BothDirectionsConvergeWithoutLossOrDuplicates) {
             const auto marked = [&](std::uint64_t content) {
                 for (Side s : util::k_both_sides) {
                     auto it = before_sync[s].find(content);
-                    if (it != before_sync[s].end() && it->second.substr(0, it->second.find(',')).find('T') != std::string::npos)
+                    if (it != before_sync[s].end() &&
+                        it->second.substr(0, it->second.find(',')).find('T') != std::string::npos)
                         return true;
                 }
                 return false;
@@ -140,7 +142,8 @@ TEST(SyncModel, BothDirectionsConvergeWithoutLossOrDuplicates) {
             }
             for (auto content : log.created) {
                 if (marked(content)) continue;
-                const bool deleted = log.deleted[Side::remote].count(content) || log.deleted[Side::local].count(content);
+                const bool deleted =
+                    log.deleted[Side::remote].count(content) || log.deleted[Side::local].count(content);
                 if (!deleted) expect(f, after.count(content) != 0, seed, round, "new message lost");
             }
             const Plan again = plan_only(w, policy, k_now, random_options(user));
@@ -170,8 +173,9 @@ TEST(SyncModel, PullNeverChangesTheServer) {
             const auto uidvalidity = w.server.uidvalidity;
             const auto uids_before = w.server.messages.size();
             const Plan plan = sync_once(w, policy, k_now, random_options(user));
-            expect(f, contents(w, Side::remote) == server_before && w.server.uidvalidity == uidvalidity &&
-                          w.server.messages.size() == uids_before,
+            expect(f,
+                   contents(w, Side::remote) == server_before && w.server.uidvalidity == uidvalidity &&
+                       w.server.messages.size() == uids_before,
                    seed, round, "pull changed the server" + plan_text(plan));
             expect(f, !has_duplicates(w, Side::local), seed, round, "duplicate" + plan_text(plan));
             const auto local = flags_by_content(w, Side::local);

@@ -17,8 +17,8 @@ TEST(PlanFormat, RefusalTextGivesTheNumbersTheShareAndTheLimit) {
     EXPECT_EQ(refusal_text(Refuse{util::Side::local, 70, 100, k_over_limit_reason, RefuseCause::over_limit, {}, 50}),
               "REFUSED 70 of 100 deletions seen in the Maildir (70 %, over max_delete_percent = 50): the server keeps "
               "them; run with --force to carry them out");
-    EXPECT_EQ(refusal_text(Refuse{util::Side::remote, 3, 3, "the folder appears empty on that side",
-                                  RefuseCause::appears_empty, {}}),
+    EXPECT_EQ(refusal_text(Refuse{
+                  util::Side::remote, 3, 3, "the folder appears empty on that side", RefuseCause::appears_empty, {}}),
               "REFUSED 3 of 3 deletions seen on the server: the folder appears empty on that side; the Maildir keeps "
               "them");
 }
@@ -55,7 +55,8 @@ TEST(PlanFormat, DisplayLinesNameTheFlags) {
 TEST(PlanFormat, JsonLines) {
     EXPECT_EQ(to_json(SetFlags{util::Side::local, 7, "k\"1", test::parse_flags("S,$a"), {}}),
               R"({"action":"set-flags","side":"local","uid":7,"key":"k\"1","add":["\\Seen","$a"],"remove":[]})");
-    EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}), R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
+    EXPECT_EQ(to_json(Expunge{util::Side::remote, 3, "x"}),
+              R"({"action":"expunge","side":"remote","uid":3,"key":"x"})");
     EXPECT_EQ(to_json(Refuse{util::Side::local, 3, 4, "why\n", RefuseCause::over_limit, {}}),
               R"({"action":"refuse","gone":"local","count":3,"paired":4,"reason":"why\n"})");
 }
@@ -63,8 +64,8 @@ TEST(PlanFormat, JsonLines) {
 TEST(PlanFormat, OneLinePerActionInOrder) {
     Plan plan;
     plan.actions = {Forget{1, "a"}, Expunge{util::Side::local, 2, "b"}};
-    EXPECT_EQ(format_plan(plan, PlanFormat::text), (std::vector<std::string>{"forget uid=1 key=a",
-                                                                              "expunge local uid=2 key=b"}));
+    EXPECT_EQ(format_plan(plan, PlanFormat::text),
+              (std::vector<std::string>{"forget uid=1 key=a", "expunge local uid=2 key=b"}));
     const auto json = format_plan(plan, PlanFormat::json);
     ASSERT_EQ(json.size(), 2u);
     EXPECT_EQ(json[0], R"({"action":"forget","uid":1,"key":"a"})");

@@ -45,9 +45,11 @@ public:
             const std::string n = std::to_string(id);
             const int row = has_state ? below(6) : 5;
             const std::string id_text = identity();
-            if (row <= 2) s.state += " " + n + "=" + n + ":" + flags() + "/" + flags() + id_text;
-            else if (row == 3) s.state += " " + std::string(below(2) ? "-=" + n : n + "=-") + ":" + flags() + "/" +
-                                          flags() + id_text + (below(2) ? "!" : "");
+            if (row <= 2)
+                s.state += " " + n + "=" + n + ":" + flags() + "/" + flags() + id_text;
+            else if (row == 3)
+                s.state += " " + std::string(below(2) ? "-=" + n : n + "=-") + ":" + flags() + "/" + flags() + id_text +
+                           (below(2) ? "!" : "");
             if (below(4) != 0) s.remote += " " + n + ":" + flags() + id_text + (below(5) == 0 ? "#5000" : "");
             if (below(4) != 0) s.local += " " + n + ":" + flags() + (below(3) ? id_text : identity());
         }
@@ -108,8 +110,8 @@ TEST(PlannerProperties, ApplyThenPlanAgainIsEmptyForEveryPolicy) {
             const Plan again = sim::plan_only(w, policy, test::k_now, opts);
             // A refused plan depends on how the sides look, which the plan itself may change.
             if (!plan.refused()) {
-                ASSERT_TRUE(again.changes_nothing()) << "case " << i << " round " << round << ": "
-                                                     << test::lines(again).front();
+                ASSERT_TRUE(again.changes_nothing())
+                    << "case " << i << " round " << round << ": " << test::lines(again).front();
             }
         }
     }

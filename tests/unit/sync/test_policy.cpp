@@ -10,9 +10,7 @@ namespace {
 
 using util::Side;
 
-SideFlags flags(const std::string& r, const std::string& l) {
-    return {{test::parse_flags(r), test::parse_flags(l)}};
-}
+SideFlags flags(const std::string& r, const std::string& l) { return {{test::parse_flags(r), test::parse_flags(l)}}; }
 
 struct MergeRow {
     const char* name;

@@ -53,8 +53,10 @@ void User::new_message(World& w, Side s, RoundLog& log) {
     if (below(2) == 0) m.flags.set(model::Flag::seen);
     if (below(4) == 0) m.flags.keywords.insert("$a");
     log.created.insert(m.content);
-    if (s == Side::remote) w.server.append(m);
-    else w.maildir.deliver(m);
+    if (s == Side::remote)
+        w.server.append(m);
+    else
+        w.maildir.deliver(m);
 }
 
 void User::toggle(World& w, Side s, std::uint64_t content) {
@@ -92,7 +94,9 @@ RoundLog User::act(World& w, bool allow_reset, bool allow_state_loss) {
         const Side s = below(2) == 0 ? Side::remote : Side::local;
         switch (below(8)) {
             case 0:
-            case 1: new_message(w, s, log); break;
+            case 1:
+                new_message(w, s, log);
+                break;
             case 2:
             case 3:
                 if (auto c = random_content(w, s)) toggle(w, s, c);

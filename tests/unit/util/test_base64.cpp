@@ -35,13 +35,13 @@ TEST(Base64, RoundTripsEveryByte) {
 }
 
 TEST(Base64, RejectsMalformedText) {
-    EXPECT_FALSE(base64_decode("Zg="));     // length not a multiple of 4
-    EXPECT_FALSE(base64_decode("Zg=a"));    // data after padding
-    EXPECT_FALSE(base64_decode("Z==="));    // too much padding
-    EXPECT_FALSE(base64_decode("Zh=="));    // non-zero pad bits
-    EXPECT_FALSE(base64_decode("Zm9v\r\n")); // line breaks are not part of SASL base64
-    EXPECT_FALSE(base64_decode("Zm,v"));    // modified-UTF-7 alphabet is not this one
-    EXPECT_FALSE(base64_decode("Zg==Zg==")); // padding in the middle
+    EXPECT_FALSE(base64_decode("Zg="));       // length not a multiple of 4
+    EXPECT_FALSE(base64_decode("Zg=a"));      // data after padding
+    EXPECT_FALSE(base64_decode("Z==="));      // too much padding
+    EXPECT_FALSE(base64_decode("Zh=="));      // non-zero pad bits
+    EXPECT_FALSE(base64_decode("Zm9v\r\n"));  // line breaks are not part of SASL base64
+    EXPECT_FALSE(base64_decode("Zm,v"));      // modified-UTF-7 alphabet is not this one
+    EXPECT_FALSE(base64_decode("Zg==Zg=="));  // padding in the middle
 }
 
 }  // namespace
