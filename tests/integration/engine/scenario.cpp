@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -500,6 +501,18 @@ std::map<std::string, std::size_t> Scenario::local_id_counts() const {
     for (const auto& [folder_name, contents] : local())
         for (const auto& [id, flags] : contents) ++counts[folder_name + "/" + id];
     return counts;
+}
+
+std::size_t matched_in_folder_lines(const std::string& output) {
+    static const std::regex matched_re("matched ([0-9]+)");
+    std::size_t matched = 0;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("total:")) continue;
+        for (std::sregex_iterator it(line.begin(), line.end(), matched_re), end; it != end; ++it)
+            matched += std::stoul((*it)[1]);
+    }
+    return matched;
 }
 
 }  // namespace mailtwin::test

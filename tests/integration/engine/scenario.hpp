@@ -136,4 +136,7 @@ struct FolderAsSeen {
 FolderAsSeen look_at_folder(const DovecotInfo& server, const std::string& folder, const std::string& id = "");
 std::string body_digest(std::string_view text);
 
+// The sum of "matched N" over a sync's folder lines (the closing "total:" line repeats it).
+std::size_t matched_in_folder_lines(const std::string& output);
+
 }  // namespace mailtwin::test

@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -188,11 +187,7 @@ protected:
         // Nothing copied or deleted: every message matched its counterpart.
         EXPECT_EQ(first.output.find('+'), std::string::npos) << first.output;
         EXPECT_EQ(first.output.find("expunged"), std::string::npos) << first.output;
-        std::size_t matched = 0;
-        const std::regex matched_re("matched ([0-9]+)");
-        for (std::sregex_iterator it(first.output.begin(), first.output.end(), matched_re), end; it != end; ++it)
-            matched += std::stoul((*it)[1]);
-        EXPECT_EQ(matched, total) << first.output;
+        EXPECT_EQ(matched_in_folder_lines(first.output), total) << first.output;
 
         // Flags merged (set wins), and no copy more or less on either side.
         const auto server_after = as_sets(s.server());

@@ -8,7 +8,6 @@
 
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -19,6 +18,7 @@
 #include "fixtures/run_command.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/net/session.hpp"
+#include "scenario.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -110,14 +110,6 @@ std::string joined(const std::set<std::string>& names) {
     return out;
 }
 
-std::size_t matched_in(const std::string& output) {
-    std::size_t matched = 0;
-    const std::regex matched_re("matched ([0-9]+)");
-    for (std::sregex_iterator it(output.begin(), output.end(), matched_re), end; it != end; ++it)
-        matched += std::stoul((*it)[1]);
-    return matched;
-}
-
 // One row of a README migration table: the old tool's setting, and the layout README gives for it.
 struct Row {
     std::string name{};
@@ -206,7 +198,7 @@ protected:
         ASSERT_EQ(first.exit_code, 0) << first.output;
         EXPECT_EQ(first.output.find('+'), std::string::npos) << "a download or upload:\n" << first.output;
         EXPECT_EQ(first.output.find("creating"), std::string::npos) << first.output;
-        EXPECT_EQ(matched_in(first.output), m_total) << first.output;
+        EXPECT_EQ(matched_in_folder_lines(first.output), m_total) << first.output;
         EXPECT_EQ(server.state(), server_before) << "the server changed:\n" << first.output;
         const auto local_after = tree_of(m_root);
         EXPECT_EQ(local_after.folders, local_before.folders) << joined(local_after.folders);
@@ -357,7 +349,7 @@ TEST_F(MigrationLayout, OfflineimapDefaultWithADotInAServerNameIsRefusedNotGuess
         EXPECT_NE(r.output.find("the folder \"Lists/a/b\" maps to the local folder"), std::string::npos) << r.output;
         EXPECT_EQ(r.output.find('+'), std::string::npos) << r.output;
         EXPECT_EQ(r.output.find("creating"), std::string::npos) << r.output;
-        EXPECT_EQ(matched_in(r.output), run == 0 ? 6u : 0u) << r.output;  // INBOX and Sent
+        EXPECT_EQ(matched_in_folder_lines(r.output), run == 0 ? 6u : 0u) << r.output;  // INBOX and Sent
         EXPECT_EQ(server.state(), server_before) << r.output;
         EXPECT_EQ(tree_of(m_root), local_before);
     }

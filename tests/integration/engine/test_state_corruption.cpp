@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "mailtwin/maildir/filename.hpp"
+#include "mailtwin/state/codec.hpp"
 #include "scenario.hpp"
 
 namespace mailtwin::test {
@@ -78,7 +79,8 @@ std::size_t damage_folder_value(const std::filesystem::path& file, const std::st
         const std::size_t len_bytes = local_path.size() < 128 ? 1 : 2;
         if (pos < len_bytes + 33) continue;
         const std::size_t start = pos - len_bytes - 33;  // ver u32 u64 u32 i64 i64, then the length
-        if (bytes[start] != '\x01' && bytes[start] != '\x02') continue;
+        const auto version = static_cast<std::uint8_t>(bytes[start]);  // every version starts so
+        if (version < state::k_oldest_folder_version || version > state::k_folder_version) continue;
         bytes[start + 5] = '\x7f';  // the top byte of highestmodseq
         ++hit;
     }
