@@ -10,6 +10,7 @@
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
 #include "fixtures/run_command.hpp"
+#include "mailtwin/state/state_db.hpp"
 
 namespace mailtwin::test {
 
@@ -131,6 +132,14 @@ std::vector<boost::property_tree::ptree> json_lines(const std::string& text) {
         out.push_back(std::move(tree));
     }
     return out;
+}
+
+state::FolderState record_of(const DailySetup& s, const std::string& folder) {
+    auto db = state::StateDb::open(s.state_dir() / "state.mdb");
+    if (!db) throw std::runtime_error(db.error().describe());
+    auto rec = db->load_folder("test", folder);
+    if (!rec || !*rec) throw std::runtime_error("no state for " + folder);
+    return **rec;
 }
 
 }  // namespace mailtwin::test

@@ -14,6 +14,7 @@
 #include "fixtures/temp_dir.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/net/session.hpp"
+#include "mailtwin/state/records.hpp"
 
 namespace mailtwin::test {
 
@@ -64,5 +65,8 @@ private:
 
 // Each line of `text` parsed as a JSON object (throws on a line that is not one).
 std::vector<boost::property_tree::ptree> json_lines(const std::string& text);
+
+// The state's record of `folder` (its remote name) of the account "test" (throws when there is none).
+state::FolderState record_of(const DailySetup& s, const std::string& folder);
 
 }  // namespace mailtwin::test

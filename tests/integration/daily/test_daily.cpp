@@ -21,14 +21,6 @@ const ptree* folder_line(const std::vector<ptree>& lines, const std::string& fol
     return nullptr;
 }
 
-state::FolderState record_of(const DailySetup& s, const std::string& folder) {
-    auto db = state::StateDb::open(s.state_dir() / "state.mdb");
-    if (!db) throw std::runtime_error(db.error().describe());
-    auto rec = db->load_folder("test", folder);
-    if (!rec || !*rec) throw std::runtime_error("no state for " + folder);
-    return **rec;
-}
-
 std::set<std::string> local_files(const DailySetup& s, const std::string& leaf) {
     std::set<std::string> out;
     for (const char* sub : {"new", "cur", "tmp"})

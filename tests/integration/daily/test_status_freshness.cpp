@@ -47,14 +47,6 @@ const ptree& folder_json(const std::vector<ptree>& lines, const std::string& fol
     throw std::runtime_error("no status line for " + folder);
 }
 
-state::FolderState record_of(const DailySetup& s, const std::string& folder) {
-    auto db = state::StateDb::open(s.state_dir() / "state.mdb");
-    if (!db) throw std::runtime_error(db.error().describe());
-    auto rec = db->load_folder("test", folder);
-    if (!rec || !*rec) throw std::runtime_error("no state for " + folder);
-    return **rec;
-}
-
 // The bytes of the account's run record as stored.
 std::size_t run_record_bytes(const DailySetup& s) {
     auto db = state::StateDb::open(s.state_dir() / "state.mdb");

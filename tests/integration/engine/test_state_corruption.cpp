@@ -78,7 +78,7 @@ std::size_t damage_folder_value(const std::filesystem::path& file, const std::st
     for (auto pos = bytes.find(local_path); pos != std::string::npos; pos = bytes.find(local_path, pos + 1)) {
         const std::size_t len_bytes = local_path.size() < 128 ? 1 : 2;
         if (pos < len_bytes + 33) continue;
-        const std::size_t start = pos - len_bytes - 33;  // ver u32 u64 u32 i64 i64, then the length
+        const std::size_t start = pos - len_bytes - 33;                // ver u32 u64 u32 i64 i64, then the length
         const auto version = static_cast<std::uint8_t>(bytes[start]);  // every version starts so
         if (version < state::k_oldest_folder_version || version > state::k_folder_version) continue;
         bytes[start + 5] = '\x7f';  // the top byte of highestmodseq

@@ -1,7 +1,5 @@
 #include "watch_binary.hpp"
 
-#include "fixtures/run_command.hpp"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -13,6 +11,9 @@
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+
+#include "fixtures/child_exit.hpp"
+#include "fixtures/run_command.hpp"
 
 extern char** environ;
 
@@ -128,20 +129,7 @@ void WatchBinary::signal(int signal_number) const {
     if (m_child > 0) ::kill(m_child, signal_number);
 }
 
-int WatchBinary::wait_exit(std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (m_child > 0) {
-        int status = 0;
-        if (::waitpid(m_child, &status, WNOHANG) == m_child) {
-            m_child = -1;
-            m_exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            break;
-        }
-        if (std::chrono::steady_clock::now() >= until) return -1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return m_exit_code;
-}
+int WatchBinary::wait_exit(std::chrono::milliseconds timeout) { return wait_child_exit(m_child, m_exit_code, timeout); }
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;

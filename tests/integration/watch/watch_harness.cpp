@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "fixtures/child_exit.hpp"
 #include "fixtures/imap_test_util.hpp"
 #include "fixtures/run_awaitable.hpp"
 #include "mailtwin/config/loader.hpp"
@@ -102,19 +103,7 @@ bool WatchHarness::running() {
 }
 
 int WatchHarness::wait_exit(std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (m_child > 0) {
-        const pid_t r = ::waitpid(m_child, &status, WNOHANG);
-        if (r == m_child) {
-            m_child = -1;
-            m_exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            break;
-        }
-        if (std::chrono::steady_clock::now() >= until) return -1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return m_exit_code;
+    return wait_child_exit(m_child, m_exit_code, timeout);
 }
 
 std::string WatchHarness::log() const {
