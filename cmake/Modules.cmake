@@ -28,6 +28,11 @@ endif()
 # public headers in include/mailtwin/NAME/. Files added to the folder are picked up by the next build.
 function(mailtwin_module name)
   cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  # Recorded for mailtwin_write_module_deps: the include check reads the same declaration.
+  set(module_deps ${M_DEPS})
+  list(FILTER module_deps EXCLUDE REGEX "::")
+  set_property(GLOBAL APPEND PROPERTY MAILTWIN_MODULES ${name})
+  set_property(GLOBAL PROPERTY MAILTWIN_MODULE_DEPS_${name} ${module_deps})
   file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
   if(NOT sources)
     add_library(mailtwin_${name} INTERFACE)
@@ -52,6 +57,20 @@ function(mailtwin_module name)
   endforeach()
   target_link_libraries(mailtwin_${name} PUBLIC Threads::Threads)
   mailtwin_target_options(mailtwin_${name})
+endfunction()
+
+# mailtwin_write_module_deps(FILE APP_TARGET): every module with its declared DEPS, and "app" (src/app)
+# with what APP_TARGET links, as a CMake script for cmake/CheckModuleIncludes.cmake. Written at
+# generate time so the executable's links are complete, whichever target_link_libraries added them.
+function(mailtwin_write_module_deps file app_target)
+  get_property(modules GLOBAL PROPERTY MAILTWIN_MODULES)
+  set(content "set(MAILTWIN_MODULES ${modules} app)\n")
+  foreach(module IN LISTS modules)
+    get_property(deps GLOBAL PROPERTY MAILTWIN_MODULE_DEPS_${module})
+    string(APPEND content "set(MAILTWIN_DEPS_${module} ${deps})\n")
+  endforeach()
+  string(APPEND content "set(MAILTWIN_DEPS_app \"$<TARGET_PROPERTY:${app_target},LINK_LIBRARIES>\")\n")
+  file(GENERATE OUTPUT ${file} CONTENT "${content}")
 endfunction()
 
 # Precompiled headers. Boost.Asio with its SSL part costs ~6 s of compiling in every file that includes

@@ -14,6 +14,7 @@
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/notmuch_sync.hpp"
+#include "mailtwin/engine/policy_from_config.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/run_record.hpp"
 #include "mailtwin/engine/secret.hpp"
@@ -25,7 +26,6 @@
 #include "mailtwin/maildir/tmp_cleanup.hpp"
 #include "mailtwin/state/account_lock.hpp"
 #include "mailtwin/state/error.hpp"
-#include "mailtwin/sync/policy_from_config.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -522,7 +522,7 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     if (notmuch_tags) notmuch_step(account, state_dir, result, reporter);
     asio::io_context io;
     RunOptions options;
-    options.policy = sync::policy_from_config(account.sync, request.force, request.full);
+    options.policy = policy_from_config(account.sync, request.force, request.full);
     options.dry_run = request.dry_run;
     options.full = request.full;
     options.now = static_cast<std::int64_t>(std::time(nullptr));

@@ -5,7 +5,6 @@
 
 #include "mailtwin/sync/planner.hpp"
 #include "mailtwin/sync/policy.hpp"
-#include "mailtwin/sync/policy_from_config.hpp"
 #include "scenario.hpp"
 
 namespace mailtwin::sync::test {
@@ -86,18 +85,6 @@ TEST(LocalKeywordsPlan, DroppedLettersAreNoConflictWithADeletionOnTheServer) {
     const auto restored = plan_lines("2", "1=1:S,Work/S,Work 2=2", "1:FS 2", Policy{});
     ASSERT_EQ(restored.size(), 1u);
     EXPECT_EQ(restored[0].rfind("restore-upload key=1", 0), 0u) << restored[0];
-}
-
-TEST(LocalKeywordsPolicy, FromTheConfig) {
-    config::Sync cfg;
-    EXPECT_EQ(policy_from_config(cfg, false, false).local_keywords, LocalKeywords::automatic);
-    EXPECT_FALSE(policy_from_config(cfg, false, false).trash);
-    cfg.local_keywords = config::LocalKeywords::kept;
-    EXPECT_EQ(policy_from_config(cfg, false, false).local_keywords, LocalKeywords::kept);
-    cfg.local_keywords = config::LocalKeywords::dropped;
-    cfg.trash = "Trash";
-    EXPECT_EQ(policy_from_config(cfg, false, false).local_keywords, LocalKeywords::dropped);
-    EXPECT_TRUE(policy_from_config(cfg, false, false).trash);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "mailtwin/sync/policy_from_config.hpp"
 #include "scenario.hpp"
 
 namespace mailtwin::sync {
@@ -79,35 +78,6 @@ TEST(PolicyRules, MayChangeAndMayExpunge) {
     p.expunge = ExpungeTo::none;
     EXPECT_FALSE(p.may_expunge(Side::remote));
     EXPECT_FALSE(p.may_expunge(Side::local));
-}
-
-TEST(PolicyFromConfig, MapsEveryKey) {
-    config::Sync cfg;
-    cfg.direction = config::Direction::push;
-    cfg.expunge = config::Expunge::local;
-    cfg.on_conflict = config::OnConflict::del;
-    cfg.keywords = config::Keywords::ignore;
-    cfg.max_size = 25u << 20;
-    cfg.max_age_days = 7;
-    cfg.max_messages = 100;
-    cfg.max_delete_percent = 20;
-    const auto p = policy_from_config(cfg, true, true);
-    EXPECT_EQ(p.direction, Direction::push);
-    EXPECT_EQ(p.expunge, ExpungeTo::local);
-    EXPECT_EQ(p.on_conflict, OnConflict::del);
-    EXPECT_EQ(p.keywords, KeywordMode::ignore);
-    EXPECT_EQ(p.max_size, 25u << 20);
-    EXPECT_EQ(p.max_age_days, 7);
-    EXPECT_EQ(p.max_messages, 100);
-    EXPECT_EQ(p.max_delete_percent, 20);
-    EXPECT_TRUE(p.force);
-    EXPECT_TRUE(p.full);
-    const auto d = policy_from_config(config::Sync{}, false, false);
-    EXPECT_EQ(d.direction, Direction::both);
-    EXPECT_EQ(d.expunge, ExpungeTo::both);
-    EXPECT_EQ(d.on_conflict, OnConflict::keep);
-    EXPECT_EQ(d.keywords, KeywordMode::sync);
-    EXPECT_FALSE(d.force);
 }
 
 }  // namespace

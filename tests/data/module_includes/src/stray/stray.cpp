@@ -1,0 +1,2 @@
+// Fake source in a folder no module is declared for.
+int stray = 0;
