@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/exit_code.hpp"
 #include "mailtwin/engine/folder_naming.hpp"
 #include "mailtwin/engine/watch.hpp"
 #include "mailtwin/engine/watch_backoff.hpp"
@@ -158,7 +159,7 @@ private:
     std::atomic<bool> m_stop_shared{false};  // read by the worker: passes queued after a stop are skipped
     std::size_t m_running = 0;               // account loops not yet stopped
     std::size_t m_first_passes_left = 0;
-    int m_exit_code = 0;
+    ExitStatus m_exit_status;  // an internal error in an account loop fails the run
     // One worker: passes run one at a time (each sync_account opens the LMDB environment, which one
     // process must not have open twice at once). Last: joined before the members its jobs use die.
     asio::thread_pool m_worker{1};
