@@ -1,21 +1,8 @@
 #include "mailtwin/engine/folder_filter.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "mailtwin/util/inbox.hpp"
 
 namespace mailtwin::engine {
-namespace {
-
-std::string inbox_normalised(std::string_view name) {
-    if (name.size() >= 5 &&
-        std::equal(name.begin(), name.begin() + 5, "INBOX",
-                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }) &&
-        (name.size() == 5 || !std::isalnum(static_cast<unsigned char>(name[5]))))
-        return "INBOX" + std::string(name.substr(5));
-    return std::string(name);
-}
-
-}  // namespace
 
 bool glob_match(std::string_view p, std::string_view t, char delimiter) {
     // Iterative matching with one backtrack point per star kind, linear in practice.
@@ -46,12 +33,13 @@ bool folder_selected(std::string_view name, const std::vector<std::string>& patt
 
 bool folder_selected(std::string_view name, std::string_view alt_name, const std::vector<std::string>& patterns,
                      char delimiter) {
-    const std::string n = inbox_normalised(name);
-    const std::string alt = inbox_normalised(alt_name);
+    const std::string n = util::with_canonical_inbox(name);
+    const std::string alt = util::with_canonical_inbox(alt_name);
     bool selected = false;
     for (const auto& raw : patterns) {
         const bool exclude = !raw.empty() && raw[0] == '!';
-        const std::string pattern = inbox_normalised(exclude ? std::string_view(raw).substr(1) : std::string_view(raw));
+        const std::string pattern =
+            util::with_canonical_inbox(exclude ? std::string_view(raw).substr(1) : std::string_view(raw));
         if (glob_match(pattern, n, delimiter) || (alt != n && glob_match(pattern, alt, delimiter))) selected = !exclude;
     }
     return selected;

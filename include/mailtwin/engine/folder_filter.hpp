@@ -1,7 +1,7 @@
 #pragma once
 // The `folders` setting: globs over remote names, "!" excludes, later rules win (mbsync's Patterns).
 // "*" matches any characters including the hierarchy delimiter; "%" any except it; "?" one character.
-// "INBOX" matches case-insensitively, as IMAP treats it.
+// "INBOX" matches case-insensitively, as IMAP treats it, as the first level too (util/inbox.hpp).
 #include <string>
 #include <string_view>
 #include <vector>
