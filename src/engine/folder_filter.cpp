@@ -1,5 +1,10 @@
 #include "mailtwin/engine/folder_filter.hpp"
 
+#include <utility>
+
+#include "mailtwin/engine/folder_map.hpp"
+#include "mailtwin/net/session.hpp"
+#include "mailtwin/util/ascii.hpp"
 #include "mailtwin/util/inbox.hpp"
 
 namespace mailtwin::engine {
@@ -43,6 +48,38 @@ bool folder_selected(std::string_view name, std::string_view alt_name, const std
         if (glob_match(pattern, n, delimiter) || (alt != n && glob_match(pattern, alt, delimiter))) selected = !exclude;
     }
     return selected;
+}
+
+bool skipped_special_use(std::uint32_t attributes, const std::vector<std::string>& skip) {
+    if (skip.empty() || attributes == 0) return false;
+    const std::string names = special_use_names(attributes);
+    for (const auto& wanted : skip) {
+        std::size_t start = 0;
+        while (start < names.size()) {
+            std::size_t end = names.find(' ', start);
+            if (end == std::string::npos) end = names.size();
+            if (util::iequals(std::string_view(names.data() + start, end - start), wanted)) return true;
+            start = end + 1;
+        }
+    }
+    return false;
+}
+
+FolderSelection::FolderSelection(const config::Sync& sync, FolderNaming naming,
+                                 const std::vector<net::FolderInfo>& listed)
+    : m_patterns(sync.folders), m_naming(std::move(naming)) {
+    for (const auto& f : listed) {
+        if (skipped_special_use(f.attributes, sync.skip_special_use)) m_special_skipped.insert(f.name);
+        if (!f.selectable) m_hierarchy_nodes.insert(f.name);
+    }
+}
+
+bool FolderSelection::selected(std::string_view name) const {
+    return !m_special_skipped.contains(name) && m_naming.selected(name, m_patterns);
+}
+
+bool FolderSelection::synced(std::string_view name) const {
+    return !m_hierarchy_nodes.contains(name) && selected(name);
 }
 
 }  // namespace mailtwin::engine

@@ -41,10 +41,10 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
             co_return WatchState::backoff;
         }
         a.naming = listed->naming;
-        for (const auto& f : listed->folders)
-            if (f.selectable && a.naming.selected(f.name, account.sync.folders) &&
-                !skipped_special_use(f.attributes, account.sync.skip_special_use))
-                remote_folders.push_back(f.name);
+        a.listed = std::move(listed->folders);
+        const FolderSelection selection(account.sync, a.naming, a.listed);
+        for (const auto& f : a.listed)
+            if (selection.synced(f.name)) remote_folders.push_back(f.name);
     }
     // The folders to IDLE on (or, under NOTIFY, to keep selected for its flag-change events): the
     // configured ones the account syncs and the server has.

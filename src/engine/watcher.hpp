@@ -24,6 +24,7 @@
 #include "mailtwin/imap/response.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/net/connection.hpp"
+#include "mailtwin/net/session.hpp"
 
 namespace mailtwin::engine::detail {
 
@@ -83,13 +84,14 @@ struct AccountWatch {
     std::optional<Clock::time_point> retry_at;  // passes wait until then (the account lock was held)
     bool first_pass_done = false;
 
-    bool connected = false;              // connect_step done; its listeners (maybe none) are up
-    std::shared_ptr<ListenerLink> link;  // the listening connections, if any
-    std::optional<std::string> lost;     // why a listening connection ended
-    bool reconnect = false;              // the server settings changed (SIGHUP)
-    bool online = true;                  // for logging each loss and recovery once
-    FolderNaming naming;                 // delimiter and personal namespace prefix, from the last connect
-    std::string mode;                    // "NOTIFY", "IDLE on INBOX", ...
+    bool connected = false;               // connect_step done; its listeners (maybe none) are up
+    std::shared_ptr<ListenerLink> link;   // the listening connections, if any
+    std::optional<std::string> lost;      // why a listening connection ended
+    bool reconnect = false;               // the server settings changed (SIGHUP)
+    bool online = true;                   // for logging each loss and recovery once
+    FolderNaming naming;                  // delimiter and personal namespace prefix, from the last connect
+    std::vector<net::FolderInfo> listed;  // the server's folders at the last connect (FolderSelection)
+    std::string mode;                     // "NOTIFY", "IDLE on INBOX", ...
 
     bool syncing_now = false;
     std::set<std::string> changed_while_syncing;
