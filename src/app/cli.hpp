@@ -1,5 +1,5 @@
 #pragma once
-// What every command of the mailtwin executable shares: the contract's exit codes, usage errors,
+// What every command of the mailtwin executable shares: the exit codes, usage errors,
 // the global options and the choice of accounts.
 #include <boost/program_options.hpp>
 
@@ -8,21 +8,19 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/exit_code.hpp"
 
 namespace mailtwin::app {
 
 namespace po = boost::program_options;
 
-// The contract's exit codes (shared spec "Command line"); --ext-exit adds engine::k_exit_bit_*.
-enum ExitCode : int {
-    k_exit_ok = 0,
-    k_exit_some_folders_failed = 1,
-    k_exit_usage = 2,
-    k_exit_connection = 3,
-    k_exit_locked = 4,
-};
+// The contract's exit codes; which failure gets which is decided in engine/exit_code.hpp only.
+using engine::AccountFailure;
+using engine::exit_code_for;
+using engine::ExitStatus;
+using engine::k_exit_ok;
 
-// Usage errors: bad options or arguments. Mapped to exit 2 like config errors.
+// Usage errors: bad options or arguments. An AccountFailure::config, like config errors.
 class UsageError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

@@ -18,7 +18,7 @@ int run_folders(const GlobalOptions& g, const std::vector<std::string>& args) {
     auto map = engine::gather_folders(*account);
     if (!map) {
         util::log_error(account->name + ": " + map.error().describe());
-        return k_exit_connection;
+        return exit_code_for(AccountFailure::connection);  // the server could not be asked (remote_list.hpp)
     }
     std::cout << engine::render_folder_map(*map);
     return k_exit_ok;

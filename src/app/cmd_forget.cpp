@@ -22,9 +22,9 @@ int run_forget(const GlobalOptions& g, const std::vector<std::string>& args) {
     const auto result = engine::forget_state(cfg, request);
     if (result.error) {
         util::log_error(request.account + ": " + result.error->describe());
-        return result.failure == engine::AccountFailure::locked   ? k_exit_locked
-               : result.failure == engine::AccountFailure::config ? k_exit_usage
-                                                                  : k_exit_some_folders_failed;
+        ExitStatus exit_status;
+        exit_status.note_stopped(result.failure);
+        return exit_status.code(false);
     }
     const bool nothing = result.folders + result.messages + result.intents == 0;
     if (nothing && !configured) {

@@ -18,16 +18,16 @@ int run_status(const GlobalOptions& g, const std::vector<std::string>& args) {
     auto cfg = load_config(g);
 
     std::vector<engine::AccountStatus> report;
-    int exit_code = k_exit_ok;
+    ExitStatus exit_status;
     for (const auto* account : chosen_accounts(cfg, names)) {
         report.push_back(engine::gather_status(cfg, *account, options));
         const auto& a = report.back();
-        if (a.state_error) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
-        if (a.remote_error) exit_code = std::max(exit_code, static_cast<int>(k_exit_connection));
+        if (a.state_error) exit_status.note(AccountFailure::other);
+        if (a.remote_error) exit_status.note(AccountFailure::connection);
     }
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
     std::cout << (json ? engine::render_status_json(report, now) : engine::render_status_table(report, now));
-    return exit_code;
+    return exit_status.code(false);
 }
 
 }  // namespace mailtwin::app

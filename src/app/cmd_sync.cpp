@@ -10,7 +10,7 @@
 #include "commands.hpp"
 #include "mailtwin/engine/account_sync.hpp"
 #include "mailtwin/engine/engine_error.hpp"
-#include "mailtwin/engine/exit_bits.hpp"
+#include "mailtwin/engine/exit_code.hpp"
 #include "mailtwin/engine/report.hpp"
 #include "mailtwin/sync/plan_format.hpp"
 #include "mailtwin/util/log.hpp"
@@ -71,8 +71,7 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
         above([&] { util::log_debug(account + ": " + text); });
     };
 
-    int exit_code = k_exit_ok;
-    int change_bits = 0;
+    ExitStatus exit_status;
     const auto chosen = chosen_accounts(cfg, accounts);
     // With several accounts, --folder NAME may name a folder of only some of them: an account
     // without it is skipped with a note, and it is an error only when no account has it.
@@ -85,29 +84,25 @@ int run_sync(const GlobalOptions& g, const std::vector<std::string>& args) {
         }
         for (const auto& e : result.errors) {
             above([&] { util::log_error(account->name + ": " + e.describe()); });
-            exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
+            exit_status.note(AccountFailure::other);
         }
         if (result.fatal) {
             // Under -q a lock clash is silent (exit 4 still tells): the run before is still at work, so
             // nothing is wrong, and cron mails whatever a job prints.
-            const bool quiet_clash = g.quiet && result.failure == engine::AccountFailure::locked;
+            const bool quiet_clash = g.quiet && result.failure == AccountFailure::locked;
             if (!quiet_clash) above([&] { util::log_error(account->name + ": " + result.fatal->describe()); });
-            int code = result.failure == engine::AccountFailure::locked       ? k_exit_locked
-                       : result.failure == engine::AccountFailure::connection ? k_exit_connection
-                       : result.failure == engine::AccountFailure::config     ? k_exit_usage
-                                                                              : k_exit_some_folders_failed;
-            exit_code = std::max(exit_code, code);
+            exit_status.note_stopped(result.failure);
             continue;
         }
-        change_bits |= engine::change_bits(result.folders);
+        exit_status.note_changes(result.folders);
     }
     const bool none_has_it = !not_found.empty() && not_found.size() == chosen.size();
     for (const auto& line : not_found)
         above([&] { none_has_it ? util::log_error(line) : util::log_info(line + "; account skipped"); });
-    if (none_has_it) exit_code = std::max(exit_code, static_cast<int>(k_exit_usage));
+    if (none_has_it) exit_status.note(AccountFailure::config);
     if (display) display->close();
-    if (totals.folders_failed > 0) exit_code = std::max(exit_code, static_cast<int>(k_exit_some_folders_failed));
-    if (ext_exit) exit_code |= change_bits;
+    if (totals.folders_failed > 0) exit_status.note(AccountFailure::other);
+    const int exit_code = exit_status.code(ext_exit);
     // One total for the run, over all its accounts (each folder line names its account).
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (json) {

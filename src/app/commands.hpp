@@ -1,6 +1,6 @@
 #pragma once
-// One function per command; each returns the exit code and throws UsageError / ConfigError, which
-// main maps to exit 2.
+// One function per command; each returns the exit code (engine/exit_code.hpp) and throws UsageError /
+// ConfigError, which main maps like AccountFailure::config.
 #include <string>
 #include <vector>
 

@@ -1,5 +1,6 @@
 // mailtwin's entry point: the global options (Boost.Program_options), the dispatch to one function per
-// command (commands.hpp), the one mapping from error classes to exit codes, and the only top-level catch.
+// command (commands.hpp), and the only top-level catch, which classifies what it catches for the one
+// mapping to exit codes (engine/exit_code.hpp).
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
@@ -122,7 +123,7 @@ int main(int argc, char** argv) {
         return app::run(argc, argv);
     } catch (const config::ConfigError& e) {
         util::log_error(e.what());
-        return app::k_exit_usage;
+        return engine::exit_code_for(engine::AccountFailure::config);
     } catch (const app::UsageError& e) {
         // A message that already says where to look needs no pointer to the general usage.
         const std::string message = e.what();
@@ -130,12 +131,12 @@ int main(int argc, char** argv) {
                                     message.find("(commands: ") != std::string::npos ||
                                     message.find("(accounts: ") != std::string::npos;
         util::log_error(points_to_help ? message : message + " (mailtwin --help shows the usage)");
-        return app::k_exit_usage;
+        return engine::exit_code_for(engine::AccountFailure::config);
     } catch (const boost::program_options::error& e) {
         util::log_error(std::string(e.what()) + " (mailtwin --help shows the usage)");
-        return app::k_exit_usage;
+        return engine::exit_code_for(engine::AccountFailure::config);
     } catch (const std::exception& e) {
         util::log_error(std::string("unexpected failure: ") + e.what());
-        return app::k_exit_some_folders_failed;
+        return engine::exit_code_for(engine::AccountFailure::other);
     }
 }

@@ -245,10 +245,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
     }
     const auto& acc = run.account;
     const auto& sync_cfg = acc.sync;
-    // Special-use folders the config skips (Gmail's "[Gmail]/All Mail" is \All: every message again).
-    std::set<std::string> special_skipped;
-    for (const auto& f : *listed)
-        if (skipped_special_use(f.attributes, sync_cfg.skip_special_use)) special_skipped.insert(f.name);
+    const FolderSelection selection(sync_cfg, naming, *listed);
     auto selected = [&](const std::string& name) {
         if (!run.request.folders.empty()) {
             // --folder takes the server's name or the local one (without the personal prefix).
@@ -257,7 +254,7 @@ asio::awaitable<void> run_account(AccountRun& run) {
                        return f == name || f == local;
                    }) != run.request.folders.end();
         }
-        return !special_skipped.contains(name) && naming.selected(name, sync_cfg.folders);
+        return selection.selected(name);  // \Noselect folders are skipped below, with the plan in hand
     };
 
     std::map<std::string, FolderPlan> folders;

@@ -1,21 +1,13 @@
 #include "mailtwin/engine/folder_filter.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <utility>
+
+#include "mailtwin/engine/folder_map.hpp"
+#include "mailtwin/net/session.hpp"
+#include "mailtwin/util/ascii.hpp"
+#include "mailtwin/util/inbox.hpp"
 
 namespace mailtwin::engine {
-namespace {
-
-std::string inbox_normalised(std::string_view name) {
-    if (name.size() >= 5 &&
-        std::equal(name.begin(), name.begin() + 5, "INBOX",
-                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }) &&
-        (name.size() == 5 || !std::isalnum(static_cast<unsigned char>(name[5]))))
-        return "INBOX" + std::string(name.substr(5));
-    return std::string(name);
-}
-
-}  // namespace
 
 bool glob_match(std::string_view p, std::string_view t, char delimiter) {
     // Iterative matching with one backtrack point per star kind, linear in practice.
@@ -46,15 +38,48 @@ bool folder_selected(std::string_view name, const std::vector<std::string>& patt
 
 bool folder_selected(std::string_view name, std::string_view alt_name, const std::vector<std::string>& patterns,
                      char delimiter) {
-    const std::string n = inbox_normalised(name);
-    const std::string alt = inbox_normalised(alt_name);
+    const std::string n = util::with_canonical_inbox(name);
+    const std::string alt = util::with_canonical_inbox(alt_name);
     bool selected = false;
     for (const auto& raw : patterns) {
         const bool exclude = !raw.empty() && raw[0] == '!';
-        const std::string pattern = inbox_normalised(exclude ? std::string_view(raw).substr(1) : std::string_view(raw));
+        const std::string pattern =
+            util::with_canonical_inbox(exclude ? std::string_view(raw).substr(1) : std::string_view(raw));
         if (glob_match(pattern, n, delimiter) || (alt != n && glob_match(pattern, alt, delimiter))) selected = !exclude;
     }
     return selected;
+}
+
+bool skipped_special_use(std::uint32_t attributes, const std::vector<std::string>& skip) {
+    if (skip.empty() || attributes == 0) return false;
+    const std::string names = special_use_names(attributes);
+    for (const auto& wanted : skip) {
+        std::size_t start = 0;
+        while (start < names.size()) {
+            std::size_t end = names.find(' ', start);
+            if (end == std::string::npos) end = names.size();
+            if (util::iequals(std::string_view(names.data() + start, end - start), wanted)) return true;
+            start = end + 1;
+        }
+    }
+    return false;
+}
+
+FolderSelection::FolderSelection(const config::Sync& sync, FolderNaming naming,
+                                 const std::vector<net::FolderInfo>& listed)
+    : m_patterns(sync.folders), m_naming(std::move(naming)) {
+    for (const auto& f : listed) {
+        if (skipped_special_use(f.attributes, sync.skip_special_use)) m_special_skipped.insert(f.name);
+        if (!f.selectable) m_hierarchy_nodes.insert(f.name);
+    }
+}
+
+bool FolderSelection::selected(std::string_view name) const {
+    return !m_special_skipped.contains(name) && m_naming.selected(name, m_patterns);
+}
+
+bool FolderSelection::synced(std::string_view name) const {
+    return !m_hierarchy_nodes.contains(name) && selected(name);
 }
 
 }  // namespace mailtwin::engine

@@ -48,6 +48,7 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
     std::map<std::filesystem::path, std::string> taken;
     for (const auto& [name, e] : entries)
         if (auto path = naming.taken_path(layout, name)) taken.emplace(path->lexically_normal(), name);
+    const FolderSelection selection(account.sync, naming, remote);
     for (auto& [name, e] : entries) {
         e.name = name;
         if (claims.clashing.contains(name)) {
@@ -63,10 +64,8 @@ FolderMap map_folders(const config::Account& account, const std::vector<net::Fol
             e.unmappable = describe_taken(name, t->second, e.local_path);
             e.local_path.clear();
         }
-        // A hierarchy node is never synced, whatever the globs say: report it as not included; nor is
-        // a special-use folder the config skips.
-        e.included = e.selectable && !e.local_path.empty() && naming.selected(name, account.sync.folders) &&
-                     !skipped_special_use(e.attributes, account.sync.skip_special_use);
+        // A hierarchy node or a skipped special-use folder is reported as not included (FolderSelection).
+        e.included = !e.local_path.empty() && selection.synced(name);
         out.folders.push_back(std::move(e));
     }
     return out;
@@ -108,26 +107,6 @@ std::string special_use_names(std::uint32_t attributes) {
         out += name;
     }
     return out;
-}
-
-bool skipped_special_use(std::uint32_t attributes, const std::vector<std::string>& skip) {
-    if (skip.empty() || attributes == 0) return false;
-    const std::string names = special_use_names(attributes);
-    for (const auto& wanted : skip) {
-        std::size_t start = 0;
-        while (start < names.size()) {
-            std::size_t end = names.find(' ', start);
-            if (end == std::string::npos) end = names.size();
-            const std::string_view have(names.data() + start, end - start);
-            if (have.size() == wanted.size() &&
-                std::equal(have.begin(), have.end(), wanted.begin(), [](char a, char b) {
-                    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-                }))
-                return true;
-            start = end + 1;
-        }
-    }
-    return false;
 }
 
 }  // namespace mailtwin::engine

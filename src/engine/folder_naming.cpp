@@ -1,23 +1,18 @@
 #include "mailtwin/engine/folder_naming.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/imap/utf7.hpp"
 #include "mailtwin/maildir/error.hpp"
 #include "mailtwin/net/session.hpp"
+#include "mailtwin/util/inbox.hpp"
 
 namespace mailtwin::engine {
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-           });
-}
-
-bool is_inbox(std::string_view name) { return iequal(name, "INBOX"); }
+using util::is_inbox;
+using util::k_inbox;
 
 }  // namespace
 
@@ -26,14 +21,14 @@ bool FolderNaming::personal(std::string_view remote) const {
     if (remote.size() <= personal_prefix.size()) return false;
     const std::string_view head = remote.substr(0, personal_prefix.size());
     if (head == personal_prefix) return true;
-    // "INBOX" is case-insensitive in IMAP, so is an "INBOX." prefix's first component.
-    return personal_prefix.size() > 5 && is_inbox(std::string_view(personal_prefix).substr(0, 5)) &&
-           is_inbox(head.substr(0, 5)) && head.substr(5) == std::string_view(personal_prefix).substr(5);
+    // "INBOX" is case-insensitive in IMAP, so is an "INBOX." prefix's first level.
+    return personal_prefix.size() > k_inbox.size() && util::starts_with_inbox(personal_prefix) &&
+           util::with_canonical_inbox(head) == util::with_canonical_inbox(personal_prefix);
 }
 
 std::optional<std::string> FolderNaming::to_local(std::string_view remote) const {
     if (personal_prefix.empty()) return std::string(remote);
-    if (is_inbox(remote)) return std::string("INBOX");
+    if (is_inbox(remote)) return std::string(k_inbox);
     if (!personal(remote)) return std::string(remote);
     const std::string_view rest = remote.substr(personal_prefix.size());
     if (is_inbox(rest)) return std::nullopt;  // would be INBOX itself
@@ -42,7 +37,7 @@ std::optional<std::string> FolderNaming::to_local(std::string_view remote) const
 
 std::string FolderNaming::to_remote(std::string_view local) const {
     if (personal_prefix.empty()) return std::string(local);
-    if (is_inbox(local)) return "INBOX";
+    if (is_inbox(local)) return std::string(k_inbox);
     return personal_prefix + std::string(local);
 }
 

@@ -181,12 +181,8 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
             out.remote_error = std::move(listed).error();
         }
     }
-    std::set<std::string> special_skipped;
-    for (const auto& f : remote)
-        if (skipped_special_use(f.attributes, account.sync.skip_special_use)) special_skipped.insert(f.name);
-    auto selected = [&](const std::string& name) {
-        return !special_skipped.contains(name) && naming.selected(name, account.sync.folders);
-    };
+    const FolderSelection selection(account.sync, naming, remote);
+    auto selected = [&](const std::string& name) { return selection.selected(name); };
     std::vector<std::string> remote_names;
     for (const auto& f : remote) remote_names.push_back(f.name);
     for (const auto& [name, f] : stored) remote_names.push_back(name);
@@ -195,7 +191,7 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     // The folders a sync would visit (selected on either side) and every folder the state knows.
     std::map<std::string, FolderStatus> folders;
     for (auto& f : remote) {
-        if (!f.selectable || !selected(f.name)) continue;
+        if (!selection.synced(f.name)) continue;
         FolderStatus& s = folders[f.name];
         s.remote_listed = true;
         s.remote = std::move(f.status);

@@ -50,7 +50,7 @@ int Watcher::run() {
                 } catch (const std::exception& ex) {
                     report(error_event(account.name, std::string("watch stopped by an internal error: ") + ex.what()));
                 }
-                m_exit_code = 1;
+                m_exit_status.note(AccountFailure::other);
                 request_stop(0);
             }
             if (--m_running > 0) return;
@@ -63,7 +63,7 @@ int Watcher::run() {
     }
     publish_status();
     m_io.run();
-    return m_exit_code;
+    return m_exit_status.code(false);
 }
 
 asio::awaitable<void> Watcher::account_loop(AccountWatch& a) {
@@ -272,7 +272,7 @@ int run_watch(const config::Config& config, const std::vector<const config::Acco
               const WatchOptions& options) {
     if (accounts.empty()) {
         report(error_event("", "no account to watch"));
-        return 2;
+        return exit_code_for(AccountFailure::config);
     }
     detail::Watcher watcher(config, accounts, options);
     return watcher.run();

@@ -3,12 +3,25 @@
 #include <filesystem>
 #include <map>
 
+#include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/watch_report.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "watcher.hpp"
 
-namespace mailtwin::engine::detail {
+namespace mailtwin::engine {
+
+std::map<std::string, std::filesystem::path> watched_folders(const config::Account& account, const FolderNaming& naming,
+                                                             const std::vector<net::FolderInfo>& listed) {
+    const FolderSelection selection(account.sync, naming, listed);
+    std::map<std::string, std::filesystem::path> folders;
+    if (auto listing = naming.list_local(local_layout(account)))
+        for (const auto& f : listing->folders)
+            if (selection.synced(f.remote_name)) folders[f.remote_name] = f.path;
+    return folders;
+}
+
+namespace detail {
 
 void Watcher::rearm_inotify(AccountWatch& a) {
     if (!a.inotify_started) {
@@ -21,13 +34,9 @@ void Watcher::rearm_inotify(AccountWatch& a) {
         asio::co_spawn(m_io, a.inotify.run([this, &a](const std::string& f) { on_local_change(a, f); }),
                        asio::detached);
     }
-    const auto& account = account_config(a);
-    const maildir::Layout layout = local_layout(account);
-    std::map<std::string, std::filesystem::path> folders;
-    if (auto listing = a.naming.list_local(layout))
-        for (const auto& f : listing->folders)
-            if (a.naming.selected(f.remote_name, account.sync.folders)) folders[f.remote_name] = f.path;
-    a.inotify.arm(folders);
+    // The account's settings as they are now (a reload may have changed the globs), the server's
+    // folder list as of the last connect.
+    a.inotify.arm(watched_folders(account_config(a), a.naming, a.listed));
 }
 
 void Watcher::on_local_change(AccountWatch& a, const std::string& folder) {
@@ -39,4 +48,5 @@ void Watcher::on_local_change(AccountWatch& a, const std::string& folder) {
     poke(a);
 }
 
-}  // namespace mailtwin::engine::detail
+}  // namespace detail
+}  // namespace mailtwin::engine

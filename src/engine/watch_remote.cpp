@@ -1,8 +1,6 @@
 // The server side of the watcher: connecting (the folder list, the folders to listen on), listening
 // with NOTIFY or IDLE (one connection per folder), turning what the server says into pending folders,
 // and the connection's health, reported once per loss and once per recovery.
-#include <strings.h>
-
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/remote_list.hpp"
@@ -10,17 +8,10 @@
 #include "mailtwin/engine/watch_report.hpp"
 #include "mailtwin/imap/utf7.hpp"
 #include "mailtwin/net/session.hpp"
+#include "mailtwin/util/inbox.hpp"
 #include "watcher.hpp"
 
 namespace mailtwin::engine::detail {
-namespace {
-
-bool same_folder_name(const std::string& a, const std::string& b) {
-    // IMAP treats INBOX case-insensitively (RFC 3501 §5.1), other names exactly.
-    return a == b || (strcasecmp(a.c_str(), "INBOX") == 0 && strcasecmp(b.c_str(), "INBOX") == 0);
-}
-
-}  // namespace
 
 asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
     if (m_stop) co_return WatchState::stopping;
@@ -50,17 +41,17 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
             co_return WatchState::backoff;
         }
         a.naming = listed->naming;
-        for (const auto& f : listed->folders)
-            if (f.selectable && a.naming.selected(f.name, account.sync.folders) &&
-                !skipped_special_use(f.attributes, account.sync.skip_special_use))
-                remote_folders.push_back(f.name);
+        a.listed = std::move(listed->folders);
+        const FolderSelection selection(account.sync, a.naming, a.listed);
+        for (const auto& f : a.listed)
+            if (selection.synced(f.name)) remote_folders.push_back(f.name);
     }
     // The folders to IDLE on (or, under NOTIFY, to keep selected for its flag-change events): the
     // configured ones the account syncs and the server has.
     std::vector<std::string> idle_folders;
     for (const auto& wanted : m_options.idle_folders)
         for (const auto& f : remote_folders)
-            if (same_folder_name(wanted, f)) {
+            if (util::same_mailbox(wanted, f)) {
                 idle_folders.push_back(f);
                 break;
             }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/exit_code.hpp"
 #include "mailtwin/engine/folder_naming.hpp"
 #include "mailtwin/engine/watch.hpp"
 #include "mailtwin/engine/watch_backoff.hpp"
@@ -23,6 +24,7 @@
 #include "mailtwin/imap/response.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/net/connection.hpp"
+#include "mailtwin/net/session.hpp"
 
 namespace mailtwin::engine::detail {
 
@@ -82,13 +84,14 @@ struct AccountWatch {
     std::optional<Clock::time_point> retry_at;  // passes wait until then (the account lock was held)
     bool first_pass_done = false;
 
-    bool connected = false;              // connect_step done; its listeners (maybe none) are up
-    std::shared_ptr<ListenerLink> link;  // the listening connections, if any
-    std::optional<std::string> lost;     // why a listening connection ended
-    bool reconnect = false;              // the server settings changed (SIGHUP)
-    bool online = true;                  // for logging each loss and recovery once
-    FolderNaming naming;                 // delimiter and personal namespace prefix, from the last connect
-    std::string mode;                    // "NOTIFY", "IDLE on INBOX", ...
+    bool connected = false;               // connect_step done; its listeners (maybe none) are up
+    std::shared_ptr<ListenerLink> link;   // the listening connections, if any
+    std::optional<std::string> lost;      // why a listening connection ended
+    bool reconnect = false;               // the server settings changed (SIGHUP)
+    bool online = true;                   // for logging each loss and recovery once
+    FolderNaming naming;                  // delimiter and personal namespace prefix, from the last connect
+    std::vector<net::FolderInfo> listed;  // the server's folders at the last connect (FolderSelection)
+    std::string mode;                     // "NOTIFY", "IDLE on INBOX", ...
 
     bool syncing_now = false;
     std::set<std::string> changed_while_syncing;
@@ -158,7 +161,7 @@ private:
     std::atomic<bool> m_stop_shared{false};  // read by the worker: passes queued after a stop are skipped
     std::size_t m_running = 0;               // account loops not yet stopped
     std::size_t m_first_passes_left = 0;
-    int m_exit_code = 0;
+    ExitStatus m_exit_status;  // an internal error in an account loop fails the run
     // One worker: passes run one at a time (each sync_account opens the LMDB environment, which one
     // process must not have open twice at once). Last: joined before the members its jobs use die.
     asio::thread_pool m_worker{1};

@@ -11,6 +11,7 @@
 #include "mailtwin/imap/encode_error.hpp"
 #include "mailtwin/imap/utf7.hpp"
 #include "mailtwin/util/base64.hpp"
+#include "mailtwin/util/inbox.hpp"
 
 namespace mailtwin::imap {
 namespace {
@@ -217,7 +218,7 @@ CommandBuilder& CommandBuilder::string(std::string_view t, Secret secret_flag) {
 CommandBuilder& CommandBuilder::mailbox(std::string_view utf8) {
     if (m_error) return *this;
     // RFC 3501 §5.1: INBOX is case-insensitive; send the canonical spelling.
-    if (iequals(utf8, "INBOX")) return raw("INBOX");
+    if (util::is_inbox(utf8)) return raw(util::k_inbox);
     auto wire = mailbox_to_wire(utf8, m_options.utf8_accept);
     if (!wire) {
         fail(wire.error().code, wire.error().message);

@@ -2,7 +2,7 @@
 
 #include <climits>
 
-#include "mailtwin/util/ascii.hpp"
+#include "mailtwin/util/inbox.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -12,10 +12,9 @@
 namespace mailtwin::maildir {
 namespace {
 
-using util::iequals;
-
 constexpr std::size_t k_name_max = 255;  // NAME_MAX of Linux file systems
-constexpr std::string_view k_inbox = "INBOX";
+using util::is_inbox;
+using util::k_inbox;
 
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view s) {
@@ -190,7 +189,7 @@ util::Expected<std::filesystem::path> Layout::spell(std::string_view remote_name
             return unsafe(remote_name, "has a nested level named cur, new or tmp, which are Maildir's own");
         if (m_kind == LayoutKind::dotted && !separator_allowed && part.find('.') != std::string_view::npos)
             return unsafe(remote_name, dotted_ambiguity(remote_name, delimiter));
-        escaped.push_back(i == 0 && iequals(part, k_inbox) ? std::string(k_inbox) : escape(part, m_kind));
+        escaped.push_back(i == 0 && is_inbox(part) ? std::string(k_inbox) : escape(part, m_kind));
         if (escaped.back().size() > k_name_max) return unsafe(remote_name, "has a level longer than 255 bytes");
     }
 
@@ -244,7 +243,7 @@ util::Expected<std::string> Layout::remote_name(const std::filesystem::path& fol
         if (std::distance(rel.begin(), rel.end()) != 1 || dir.size() < 2 || dir[0] != '.')
             return unmappable(folder_dir, "is not a maildir++ folder (\".Name.Sub\" directly under the root)");
         for (auto c : split(std::string_view(dir).substr(1), '.')) components.emplace_back(c);
-        if (components.size() == 1 && iequals(components[0], k_inbox))
+        if (components.size() == 1 && is_inbox(components[0]))
             return unmappable(folder_dir, "would be a second INBOX (the root is INBOX in maildir++)");
     }
     if (components.size() > 1 && delimiter == k_no_delimiter)
@@ -261,7 +260,7 @@ util::Expected<std::string> Layout::remote_name(const std::filesystem::path& fol
             return unmappable(folder_dir,
                               std::string("has a level holding the server's delimiter '") + delimiter + "'");
         // Only the spelling local_path() writes maps back, so both directions stay inverse.
-        if (i == 0 && iequals(*plain, k_inbox) && *plain != k_inbox)
+        if (i == 0 && is_inbox(*plain) && *plain != k_inbox)
             return unmappable(folder_dir, "is INBOX spelled differently; mailtwin writes it as \"INBOX\"");
         if (i > 0) out += delimiter;
         out += *plain;

@@ -1,7 +1,7 @@
 #pragma once
 // Checks of an account's settings and of a command line against what the account holds, made
 // before anything is changed, each with a message that names the setting or the folder and says
-// what to do (AccountFailure::config, exit 2).
+// what to do (AccountFailure::config).
 #include <optional>
 #include <string>
 #include <vector>

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/exit_code.hpp"
 #include "mailtwin/engine/folder_sync.hpp"
 #include "mailtwin/util/expected.hpp"
 
@@ -20,17 +21,16 @@ struct SyncRequest {
     Progress* progress = nullptr;  // a live display (a terminal), or none
 };
 
-// What stopped an account before any folder was synced; the command maps it to an exit code:
-// connection 3, locked 4, config (the account's settings or the command line cannot work) 2, other 1.
-enum class AccountFailure { none, connection, locked, config, other };
-
 struct AccountResult {
     std::string account;
     std::vector<FolderResult> folders;
-    std::optional<util::Error> fatal;  // nothing was synced
+    // Nothing was synced; `failure` says why (exit_code.hpp), config when the account's settings or
+    // the command line cannot work.
+    std::optional<util::Error> fatal;
     AccountFailure failure = AccountFailure::none;
     std::vector<std::string> notices;  // folders created, skipped, recreated
-    // Failures outside any folder, with the folders synced all the same (the notmuch tag steps): exit 1.
+    // Failures outside any folder, with the folders synced all the same (the notmuch tag steps): each
+    // an AccountFailure::other for the exit code.
     std::vector<util::Error> errors;
 };
 

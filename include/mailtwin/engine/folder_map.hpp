@@ -22,7 +22,7 @@ struct FolderEntry {
     bool remote = false;               // the server lists it
     bool local = false;                // a Maildir folder exists at local_path
     bool selectable = true;            // not \Noselect / \NonExistent: a mailbox, not a hierarchy node
-    bool included = false;             // the `folders` globs select it (and a sync would visit it)
+    bool included = false;             // a sync would visit it (FolderSelection::synced)
     std::uint32_t attributes = 0;      // imap::MailboxAttr bits from LIST
 };
 
@@ -46,8 +46,5 @@ util::Expected<FolderMap> gather_folders(const config::Account& account);
 
 // "\Sent \Trash": the RFC 6154 special-use attributes among `attributes`, "" if none.
 std::string special_use_names(std::uint32_t attributes);
-// True if `attributes` hold one of the special-use names in `skip` (the sync.skip_special_use
-// setting, e.g. "\All"; compared case-insensitively).
-bool skipped_special_use(std::uint32_t attributes, const std::vector<std::string>& skip);
 
 }  // namespace mailtwin::engine

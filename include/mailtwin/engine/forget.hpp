@@ -21,7 +21,7 @@ struct ForgetRequest {
 
 struct ForgetResult {
     std::optional<util::Error> error;
-    AccountFailure failure = AccountFailure::none;  // locked (exit 4), config (exit 2), other (exit 1)
+    AccountFailure failure = AccountFailure::none;  // locked, config or other (exit_code.hpp)
     bool state_found = false;                       // <state_dir>/state.mdb exists
     std::size_t folders = 0, messages = 0, intents = 0;
 };

@@ -22,7 +22,7 @@ struct RemoteListing {
 boost::asio::awaitable<util::Expected<RemoteListing>> list_remote(net::Session& session, bool with_status);
 
 // Errors: password_cmd failures (EngineError::password_command_failed) and connection, TLS and
-// authentication failures: both mean "the server could not be asked" (exit code 3).
+// authentication failures: both mean "the server could not be asked" (AccountFailure::connection).
 util::Expected<RemoteListing> list_remote_folders(const config::Account& account, bool with_status);
 
 }  // namespace mailtwin::engine

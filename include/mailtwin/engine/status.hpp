@@ -63,7 +63,7 @@ struct AccountStatus {
     std::string host;
     bool state_found = false;                 // <state_dir>/state.mdb exists
     bool remote_checked = false;              // a live listing answered
-    std::optional<util::Error> remote_error;  // password_cmd or connection failure (exit 3)
+    std::optional<util::Error> remote_error;  // password_cmd or connection failure (AccountFailure::connection)
     std::optional<util::Error> state_error;   // the state could not be read (exit 1)
     std::vector<FolderStatus> folders;        // by remote name
     std::int64_t last_run = 0;                // when the last sync run started (unix s); 0: none recorded

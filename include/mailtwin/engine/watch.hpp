@@ -59,9 +59,9 @@ constexpr std::string_view watch_state_name(WatchState s) noexcept {
     return k_watch_state_names[static_cast<std::size_t>(s)];
 }
 
-// Runs until SIGTERM or SIGINT; returns the process exit code (0 after a clean stop, 2 when no
-// account was given). `accounts` point into `config`; after a SIGHUP reload the same account names
-// are looked up in the new config.
+// Runs until SIGTERM or SIGINT; returns the process exit code (exit_code.hpp: ok after a clean
+// stop, config when no account was given, other after an internal error). `accounts` point into
+// `config`; after a SIGHUP reload the same account names are looked up in the new config.
 int run_watch(const config::Config& config, const std::vector<const config::Account*>& accounts,
               const WatchOptions& options);
 

@@ -8,10 +8,24 @@
 #include <map>
 #include <string>
 
+#include <vector>
+
+#include "mailtwin/config/config.hpp"
+#include "mailtwin/engine/folder_naming.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/util/expected.hpp"
 
+namespace mailtwin::net {
+struct FolderInfo;
+}
+
 namespace mailtwin::engine {
+
+// The account's Maildir folders to watch (remote name -> folder directory): exactly those a sync
+// takes (FolderSelection::synced), given the server's folder list (empty before the first connect:
+// the globs alone). A folder missing from the Maildir is not watched; the pass creating it re-arms.
+std::map<std::string, std::filesystem::path> watched_folders(const config::Account& account, const FolderNaming& naming,
+                                                             const std::vector<net::FolderInfo>& listed);
 
 class MaildirWatcher {
 public:

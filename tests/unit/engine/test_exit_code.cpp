@@ -1,6 +1,8 @@
-#include "mailtwin/engine/exit_bits.hpp"
+#include "mailtwin/engine/exit_code.hpp"
 
 #include <gtest/gtest.h>
+
+#include "mailtwin/engine/folder_sync.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -48,6 +50,45 @@ TEST(ExitBits, TheBitsLeaveTheContractCodesReadable) {
     for (int base = 0; base <= 4; ++base)
         EXPECT_EQ((base | k_exit_bit_messages | k_exit_bit_flags | k_exit_bit_expunged) & 31, base);
     EXPECT_LE(4 | k_exit_bit_messages | k_exit_bit_flags | k_exit_bit_expunged, 255);
+}
+
+TEST(ExitCode, EachFailureHasTheContractCode) {
+    EXPECT_EQ(exit_code_for(AccountFailure::none), 0);
+    EXPECT_EQ(exit_code_for(AccountFailure::other), 1);
+    EXPECT_EQ(exit_code_for(AccountFailure::config), 2);
+    EXPECT_EQ(exit_code_for(AccountFailure::connection), 3);
+    EXPECT_EQ(exit_code_for(AccountFailure::locked), 4);
+}
+
+TEST(ExitCode, ARunExitsWithItsHighestCode) {
+    ExitStatus status;
+    EXPECT_EQ(status.code(false), k_exit_ok);
+    status.note(AccountFailure::none);
+    EXPECT_EQ(status.code(false), k_exit_ok);
+    status.note(AccountFailure::connection);
+    status.note(AccountFailure::other);  // after a higher one: does not lower it
+    EXPECT_EQ(status.code(false), k_exit_connection);
+    status.note(AccountFailure::locked);
+    EXPECT_EQ(status.base(), k_exit_locked);
+}
+
+TEST(ExitCode, AStoppedRunWithoutAClassStillFails) {
+    ExitStatus status;
+    status.note_stopped(AccountFailure::none);
+    EXPECT_EQ(status.code(false), k_exit_some_folders_failed);
+    status.note_stopped(AccountFailure::config);
+    EXPECT_EQ(status.code(false), k_exit_usage);
+}
+
+TEST(ExitCode, ChangeBitsOnlyUnderExtExit) {
+    auto copied = result(FolderOutcome::synced);
+    copied.plan.counters.downloads = 1;
+    ExitStatus status;
+    status.note_changes({copied});
+    status.note(AccountFailure::other);
+    EXPECT_EQ(status.code(false), k_exit_some_folders_failed);
+    EXPECT_EQ(status.code(true), k_exit_some_folders_failed | k_exit_bit_messages);
+    EXPECT_EQ(status.code(true) & 31, k_exit_some_folders_failed);
 }
 
 }  // namespace
