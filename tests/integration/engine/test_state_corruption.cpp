@@ -80,7 +80,7 @@ std::size_t damage_folder_value(const std::filesystem::path& file, const std::st
         if (pos < len_bytes + 33) continue;
         const std::size_t start = pos - len_bytes - 33;                // ver u32 u64 u32 i64 i64, then the length
         const auto version = static_cast<std::uint8_t>(bytes[start]);  // every version starts so
-        if (version < state::k_oldest_folder_version || version > state::k_folder_version) continue;
+        if (version < state::codec::k_oldest_folder_version || version > state::codec::k_folder_version) continue;
         bytes[start + 5] = '\x7f';  // the top byte of highestmodseq
         ++hit;
     }
