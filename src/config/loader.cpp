@@ -358,8 +358,7 @@ void read_imap(const Section& s, Imap& imap, const ProviderPreset* preset, const
 // user's (local_keywords = "kept", its default then).
 void read_notmuch_tags(const Section& s, Sync& sync) {
     if (auto ignored = s.string_array("notmuch_ignore_tags")) sync.notmuch_ignore_tags = *ignored;
-    auto v = s.boolean("notmuch_tags");
-    if (!v || !*v) return;
+    if (auto v = s.boolean("notmuch_tags"); !v || !*v) return;
     sync.notmuch_tags = true;
     if (sync.keywords == Keywords::ignore)
         s.fail(s.node("notmuch_tags")->source(),
