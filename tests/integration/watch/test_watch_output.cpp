@@ -62,6 +62,15 @@ void stop(WatchBinary& w) {
     EXPECT_EQ(w.wait_exit(10s), 0) << w.err() << w.out();
 }
 
+// The text-mode run of the first two tests: once `w` listens, one message is carried down, and `w`
+// is stopped after that folder's line.
+void one_download_in_text_then_stop(WatchHarness& h, WatchBinary& w) {
+    ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test: listening for server changes (NOTIFY)"));
+    carry_one_message_down(h, w);
+    ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test/" + h.folder("INBOX") + ": +1 \u2193\n"));
+    stop(w);
+}
+
 // Every line of `text` matches `start` (a regex for what comes before "mailtwin: ").
 void expect_every_line_starts_with(const std::string& text, const std::string& start) {
     const std::regex line_start("^" + start + "mailtwin: ");
@@ -82,10 +91,7 @@ TEST(WatchOutput, TextToAPipeStartsEveryLineWithTheDateAndTime) {
     h.server_create("INBOX");
     make_config_private(h);
     WatchBinary w(watch_args(h, {}), WatchBinary::Stderr::pipe);
-    ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test: listening for server changes (NOTIFY)"));
-    carry_one_message_down(h, w);
-    ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test/" + h.folder("INBOX") + ": +1 \u2193\n"));
-    stop(w);
+    ASSERT_NO_FATAL_FAILURE(one_download_in_text_then_stop(h, w));
 
     expect_every_line_starts_with(w.err(), k_iso8601);
     // Word for word after the time: the watcher as a whole, the account, the folder.
@@ -105,10 +111,7 @@ TEST(WatchOutput, OnATerminalLinesStartWithTheTimeOfDay) {
     h.server_create("INBOX");
     make_config_private(h);
     WatchBinary w(watch_args(h, {}), WatchBinary::Stderr::terminal);
-    ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test: listening for server changes (NOTIFY)"));
-    carry_one_message_down(h, w);
-    ASSERT_NO_FATAL_FAILURE(wait_for(w, "mailtwin: test/" + h.folder("INBOX") + ": +1 \u2193\n"));
-    stop(w);
+    ASSERT_NO_FATAL_FAILURE(one_download_in_text_then_stop(h, w));
     expect_every_line_starts_with(w.err(), R"(\d\d:\d\d:\d\d )");
 }
 
