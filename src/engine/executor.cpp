@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "mailtwin/engine/appended_flags.hpp"
+#include "mailtwin/store/appended_flags.hpp"
 #include "mailtwin/engine/identity.hpp"
 #include "mailtwin/maildir/delivery.hpp"
 #include "mailtwin/maildir/folder.hpp"
@@ -17,7 +17,7 @@
 #include "mailtwin/net/server_claims.hpp"
 #include "mailtwin/store/crlf_file_payload.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::store {
 namespace {
 
 constexpr std::size_t k_records_per_commit = 200;  // completed copies recorded per transaction
@@ -391,7 +391,7 @@ asio::awaitable<util::Expected<void>> apply_uploads(ExecContext& ctx, ExecStats&
             stats.not_carried.push_back("'" + where->path.string() + "' is not a regular file; a message must be one");
             continue;
         }
-        auto id = local_identity(where->path);
+        auto id = store::local_identity(where->path);
         if (!id) {
             stats.not_carried.push_back(cannot_read(where->path, id.error()));
             continue;
@@ -514,4 +514,4 @@ asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const 
     co_return stats;
 }
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::store

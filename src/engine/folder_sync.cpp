@@ -225,9 +225,9 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
     auto last = load_folder(db, FolderKey{account, job.remote_name});
     if (!last) co_return fail(std::move(last).error());
     p.last = std::move(*last);
-    auto keywords = KeywordMap::load(job.local_dir);
+    auto keywords = maildir::KeywordMap::load(job.local_dir);
     if (!keywords) co_return fail(std::move(keywords).error());
-    p.keywords = std::make_unique<KeywordMap>(std::move(*keywords));
+    p.keywords = std::make_unique<maildir::KeywordMap>(std::move(*keywords));
 
     // Unreadable state records (state_rows.hpp): nothing of this folder may be taken as unchanged.
     const bool full = options.full || p.last.unreadable > 0;

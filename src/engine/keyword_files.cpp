@@ -13,10 +13,10 @@ std::filesystem::path folder_of(const std::filesystem::path& file) { return file
 
 }  // namespace
 
-util::Expected<KeywordMap*> KeywordFiles::map_for(const std::filesystem::path& folder_dir) {
+util::Expected<maildir::KeywordMap*> KeywordFiles::map_for(const std::filesystem::path& folder_dir) {
     auto it = m_maps.find(folder_dir);
     if (it == m_maps.end()) {
-        auto map = KeywordMap::load(folder_dir);
+        auto map = maildir::KeywordMap::load(folder_dir);
         if (!map) return util::unexpected(std::move(map).error());
         it = m_maps.emplace(folder_dir, std::move(*map)).first;
     }

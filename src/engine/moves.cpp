@@ -240,7 +240,7 @@ void fill_identities_of_rows_gone_remotely(PlannedFolder& p) {
         if (row.identity || row.key.empty() || !keys.count(row.key)) continue;
         auto where = maildir::find_message(p.job.local_dir, row.key, hint_of(p, row.key));
         if (!where) continue;
-        if (auto id = local_identity(where->path)) row.identity = *id;
+        if (auto id = store::local_identity(where->path)) row.identity = *id;
     }
 }
 
@@ -259,7 +259,7 @@ sync::Moves find_moves(std::vector<PlannedFolder>& planned, const sync::Policy& 
         auto& upload = std::get<sync::Upload>(p.result.plan.actions[i]);
         auto where = maildir::find_message(p.job.local_dir, upload.key, hint_of(p, upload.key));
         if (!where) continue;  // gone since the scan: the folder's own plan sees to it
-        if (auto id = local_identity(where->path)) upload.identity = *id;
+        if (auto id = store::local_identity(where->path)) upload.identity = *id;
     }
     return sync::find_moves(folders, policy);
 }

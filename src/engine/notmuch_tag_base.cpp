@@ -4,7 +4,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "mailtwin/engine/atomic_file.hpp"
+#include "mailtwin/maildir/atomic_file.hpp"
 #include "mailtwin/engine/notmuch_cli.hpp"
 
 namespace mailtwin::engine {
@@ -79,7 +79,7 @@ util::Expected<void> TagBase::save(const std::filesystem::path& file) const {
         for (const auto& keyword : entry.keywords) text += " " + notmuch_hex_encode(keyword);
         text += "\n";
     }
-    return write_file_atomically(file, text);
+    return maildir::write_file_atomically(file, text);
 }
 
 }  // namespace mailtwin::engine

@@ -6,7 +6,7 @@
 
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
-#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/state_rows.hpp"
@@ -83,7 +83,7 @@ FolderNaming offline_naming(const maildir::Layout& layout, const std::map<std::s
 
 void scan_local(FolderStatus& status, const std::vector<model::PairState>& rows) {
     if (status.local_path.empty() || !std::filesystem::is_directory(status.local_path / "cur")) return;
-    auto keywords = KeywordMap::load(status.local_path);
+    auto keywords = maildir::KeywordMap::load(status.local_path);
     if (!keywords) {
         status.problem = keywords.error().describe();
         return;

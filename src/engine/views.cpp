@@ -26,7 +26,7 @@ std::filesystem::path message_path(const std::filesystem::path& folder_dir, mail
 
 // Keywords the Maildir cannot hold (past 26 letters) count as present locally when the state says
 // they were, so the merge never removes them from the server.
-void keep_unstorable(model::FlagSet& flags, const model::PairState* row, const KeywordMap& keywords) {
+void keep_unstorable(model::FlagSet& flags, const model::PairState* row, const maildir::KeywordMap& keywords) {
     if (!row) return;
     for (const auto& k : row->local_flags.keywords)
         if (!keywords.storable(k)) flags.keywords.insert(k);
@@ -88,7 +88,7 @@ std::set<std::string> report_not_carried(const std::filesystem::path& folder_dir
 }  // namespace
 
 util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& folder_dir, const LoadedFolder& last,
-                                               const KeywordMap& keywords, bool full, bool root_present) {
+                                               const maildir::KeywordMap& keywords, bool full, bool root_present) {
     LocalSnapshot out;
     out.view.root_present = root_present;
     if (!root_present || !std::filesystem::exists(folder_dir / "cur")) return out;  // nothing there: empty view
@@ -142,9 +142,9 @@ model::RemoteMessage from_meta(const net::MessageMeta& m, const model::Identity&
 // fields and body starts they come from are dropped as each message arrives.
 asio::awaitable<util::Expected<std::vector<net::MessageMeta>>> fetch_identified(
     net::Session& session, const std::vector<model::Uid>& uids, std::map<model::Uid, model::Identity>& ids) {
-    co_return co_await session.fetch_meta(imap::SeqSet::from_uids(uids), k_identity_body_bytes,
+    co_return co_await session.fetch_meta(imap::SeqSet::from_uids(uids), store::k_identity_body_bytes,
                                           [&ids](net::MessageMeta& m) {
-                                              ids[m.uid] = message_identity(m.header_block, m.body_start);
+                                              ids[m.uid] = store::message_identity(m.header_block, m.body_start);
                                               m.header_block = {};
                                               m.body_start = {};
                                           });
@@ -349,14 +349,14 @@ asio::awaitable<util::Expected<void>> fill_identities(net::Session& session, con
         if (name == local.file_names.end()) continue;
         std::filesystem::path file = folder_dir / "cur" / name->second;
         if (!std::filesystem::exists(file)) file = folder_dir / "new" / name->second;
-        auto id = local_identity(file);
+        auto id = store::local_identity(file);
         if (!id) continue;  // vanished since the scan: the next run sees it gone
         m.identity = *id;
     }
     for (const auto& key : wanted) {
         auto where = maildir::find_message(folder_dir, key);
         if (!where) continue;  // gone: the next full scan sees it gone
-        auto id = local_identity(where->path);
+        auto id = store::local_identity(where->path);
         if (!id) continue;
         for (auto* row : rows_with([&key](const model::PairState& r) { return r.key == key; })) row->identity = *id;
     }

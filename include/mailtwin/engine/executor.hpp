@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/engine/progress.hpp"
 #include "mailtwin/engine/state_batch.hpp"
 #include "mailtwin/engine/state_rows.hpp"
@@ -35,7 +35,7 @@ struct ExecContext {
     StateBatch& batch;
     FolderKey where;
     std::filesystem::path folder_dir;
-    KeywordMap& keywords;
+    maildir::KeywordMap& keywords;
     const LocalSnapshot& local;
     const LoadedFolder& last;
     std::string trash = {};  // a remote deletion moves the message here instead (config `trash`)

@@ -55,7 +55,7 @@ struct FolderResult {
 struct PlannedFolder {
     FolderJob job;
     LoadedFolder last;
-    std::unique_ptr<KeywordMap> keywords;
+    std::unique_ptr<maildir::KeywordMap> keywords;
     LocalSnapshot local;
     RemoteSnapshot remote;
     FolderResult result;                   // plan filled in; outcome failed if planning failed

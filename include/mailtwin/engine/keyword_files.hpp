@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/util/expected.hpp"
 
 namespace mailtwin::engine {
@@ -29,8 +29,8 @@ public:
     util::Expected<void> write(KeywordFile& file, const std::set<std::string>& keywords);
 
 private:
-    util::Expected<KeywordMap*> map_for(const std::filesystem::path& folder_dir);
-    std::map<std::filesystem::path, KeywordMap> m_maps;
+    util::Expected<maildir::KeywordMap*> map_for(const std::filesystem::path& folder_dir);
+    std::map<std::filesystem::path, maildir::KeywordMap> m_maps;
 };
 
 }  // namespace mailtwin::engine

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/maildir/scan.hpp"
 #include "mailtwin/model/snapshot.hpp"
@@ -36,7 +36,7 @@ struct LocalSnapshot {
 // `full` ignores the remembered stamp. A missing folder directory is an empty view with
 // root_present as given (the account root's presence decides the safety rail).
 util::Expected<LocalSnapshot> build_local_view(const std::filesystem::path& folder_dir, const LoadedFolder& last,
-                                               const KeywordMap& keywords, bool full, bool root_present);
+                                               const maildir::KeywordMap& keywords, bool full, bool root_present);
 
 struct RemoteSnapshot {
     model::RemoteView view;

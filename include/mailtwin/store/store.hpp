@@ -107,17 +107,18 @@ struct Described {
 };
 
 // The receiving half of a copy: a reading store hands it the messages it reads, each as
-// begin(i) data... end(), where i indexes the ids given to read(). Calls are synchronous; a message
-// that fails on the way simply never reaches end(), and a begin() without end() is dropped by the
-// next begin().
+// begin() data... end(i), where i indexes the ids given to read() (which message it was is known
+// only at its end: an IMAP FETCH may name the UID after the body). Calls are synchronous. A message
+// that fails on the way (short, or not the size the store announced) never reaches end(): the next
+// begin() or the writer's finish() drops it.
 class MessageSink {
 public:
     virtual ~MessageSink() = default;
-    // Message `index` begins; `size` is its length as the reading store counts it.
-    virtual void begin(std::size_t index, std::uint64_t size) = 0;
+    // A message begins; `size` is its length as the reading store counts it.
+    virtual void begin(std::uint64_t size) = 0;
     virtual void data(std::string_view chunk) = 0;
-    // Every byte of the message was given.
-    virtual void end() = 0;
+    // Every byte of the message was given, and it is ids[index] of the read.
+    virtual void end(std::size_t index) = 0;
     // A store that reads files offers each file first: a sink that reads files itself takes it
     // (no begin/data/end follow for that message) and returns true. `size` is as in begin().
     virtual bool take_file(std::size_t /*index*/, const std::filesystem::path& /*file*/, std::uint64_t /*size*/) {
@@ -184,15 +185,19 @@ public:
     // checkpoint costs (next to) nothing. Identities are filled for the messages the checkpoint does
     // not know where the store gets them cheaply (the server: in the FETCH of new messages).
     virtual asio::awaitable<util::Expected<void>> view(FolderViews& views, const ViewRequest& request) = 0;
-    // The identity and copy size of each message (the result is in the order of `ids`). A message
-    // gone since the view is Described{nullopt, 0, reason}.
+    // The identity of each message, in the order of `ids` (nullopt: gone since the view). Reads as
+    // little as the identity needs (a few header fields and the start of the body).
+    virtual asio::awaitable<util::Expected<std::vector<std::optional<model::Identity>>>> identify(
+        const std::vector<MessageId>& ids) = 0;
+    // What a copy needs to know of each message before it reads it, in the order of `ids`.
     virtual asio::awaitable<util::Expected<std::vector<Described>>> describe(const std::vector<MessageId>& ids) = 0;
     // What the next view starts from, as this store's view saw the folder (before this run's writes:
     // changes others make meanwhile must show up next time).
     [[nodiscard]] virtual Checkpoint checkpoint() const = 0;
     // Drops what the store cached of messages other than `named` (every folder of a run is planned
-    // before any executes; keeping all views costs memory). The views are not touched.
-    virtual void retain(const std::vector<MessageId>& named) = 0;
+    // before any executes; keeping all views costs memory). `rows`: the state rows still named. The
+    // views are not touched.
+    virtual void retain(const std::vector<MessageId>& named, const model::FolderState& rows) = 0;
 
     // Sets flags; returns how many messages it changed. Grouping is the store's (one STORE per
     // distinct add/remove set; one directory sync for all renames).

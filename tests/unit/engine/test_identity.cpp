@@ -61,7 +61,7 @@ model::Identity server_view(const std::string& crlf_message) {
         for (const char* name : {"Message-ID:", "Date:", "From:", "Subject:"})
             if (strncasecmp(line.c_str(), name, std::strlen(name)) == 0) fields += line;
     }
-    return message_identity(fields + "\r\n", body.substr(0, k_identity_body_bytes));
+    return store::message_identity(fields + "\r\n", body.substr(0, store::k_identity_body_bytes));
 }
 
 // ---- what other programs add must not change the identity ---------------------------------------
@@ -74,11 +74,11 @@ struct Added {
 class AddedHeader : public ::testing::TestWithParam<Added> {};
 
 TEST_P(AddedHeader, KeepsTheIdentityAtTheTopAtTheEndAndAsServerSeesIt) {
-    const auto base = message_identity(lf_message());
+    const auto base = store::message_identity(lf_message());
     const std::string line = GetParam().header_line;
-    EXPECT_EQ(message_identity(lf_message(line + k_header)), base);
-    EXPECT_EQ(message_identity(lf_message(k_header + line)), base);
-    EXPECT_EQ(message_identity(to_crlf(lf_message(k_header + line))), base);
+    EXPECT_EQ(store::message_identity(lf_message(line + k_header)), base);
+    EXPECT_EQ(store::message_identity(lf_message(k_header + line)), base);
+    EXPECT_EQ(store::message_identity(to_crlf(lf_message(k_header + line))), base);
     EXPECT_EQ(server_view(to_crlf(lf_message(k_header + line))), base);
 }
 
@@ -94,19 +94,19 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& param_info) { return std::string(param_info.param.label); });
 
 TEST(Identity, SurvivesLineEndsRefoldingReorderingAndFinalNewlines) {
-    const auto base = message_identity(lf_message());
-    EXPECT_EQ(message_identity(to_crlf(lf_message())), base);
+    const auto base = store::message_identity(lf_message());
+    EXPECT_EQ(store::message_identity(to_crlf(lf_message())), base);
     // A reader refolds the Message-ID and the Subject and puts the fields in another order.
     const std::string refolded =
         "Message-ID:\n <report-42@example.org>\nFrom: Alice <alice@example.org>\n"
         "Subject: The quarterly report, with a subject long enough\n  to be folded by some "
         "readers\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n";
-    EXPECT_EQ(message_identity(lf_message(refolded)), base);
+    EXPECT_EQ(store::message_identity(lf_message(refolded)), base);
     // Final newlines added or removed, in either line-end convention.
-    EXPECT_EQ(message_identity(lf_message(k_header, k_body + "\n")), base);
-    EXPECT_EQ(message_identity(lf_message(k_header, k_body + "\n\n\n")), base);
-    EXPECT_EQ(message_identity(lf_message(k_header, k_body.substr(0, k_body.size() - 1))), base);
-    EXPECT_EQ(message_identity(to_crlf(lf_message(k_header, k_body + "\n"))), base);
+    EXPECT_EQ(store::message_identity(lf_message(k_header, k_body + "\n")), base);
+    EXPECT_EQ(store::message_identity(lf_message(k_header, k_body + "\n\n\n")), base);
+    EXPECT_EQ(store::message_identity(lf_message(k_header, k_body.substr(0, k_body.size() - 1))), base);
+    EXPECT_EQ(store::message_identity(to_crlf(lf_message(k_header, k_body + "\n"))), base);
     EXPECT_EQ(server_view(to_crlf(lf_message(k_header, k_body + "\n\n"))), base);
 }
 
@@ -115,22 +115,22 @@ TEST(Identity, LongBodiesAgreeBetweenServerAndMaildirWhateverTheLineEnds) {
     // CRLF-form bytes must fall at the same place, also between a CR and its LF.
     for (std::size_t extra = 0; extra < 8; ++extra) {
         std::string body(extra, 'x');
-        while (body.size() < 3 * k_identity_body_bytes) body += (body.size() % 7 == 0) ? "\n\n" : "a line\n";
-        const auto local = message_identity(lf_message(k_header + "X-TUID: q\n", body));
-        EXPECT_EQ(message_identity(to_crlf(lf_message(k_header, body))), local) << extra;
+        while (body.size() < 3 * store::k_identity_body_bytes) body += (body.size() % 7 == 0) ? "\n\n" : "a line\n";
+        const auto local = store::message_identity(lf_message(k_header + "X-TUID: q\n", body));
+        EXPECT_EQ(store::message_identity(to_crlf(lf_message(k_header, body))), local) << extra;
         EXPECT_EQ(server_view(to_crlf(lf_message(k_header, body))), local) << extra;
         // What follows the covered start does not count: a list footer appended later, a newline.
-        EXPECT_EQ(message_identity(lf_message(k_header, body + "\n_______\nlist footer\n")), local) << extra;
+        EXPECT_EQ(store::message_identity(lf_message(k_header, body + "\n_______\nlist footer\n")), local) << extra;
     }
 }
 
 TEST(Identity, BodyEndingAtTheCoveredLengthWithOrWithoutNewlines) {
     for (std::size_t len :
-         {k_identity_body_bytes - 2, k_identity_body_bytes - 1, k_identity_body_bytes, k_identity_body_bytes + 1}) {
+         {store::k_identity_body_bytes - 2, store::k_identity_body_bytes - 1, store::k_identity_body_bytes, store::k_identity_body_bytes + 1}) {
         const std::string body(len, 'b');
-        const auto plain = message_identity(lf_message(k_header, body));
-        EXPECT_EQ(message_identity(lf_message(k_header, body + "\n")), plain) << len;
-        EXPECT_EQ(message_identity(to_crlf(lf_message(k_header, body + "\n\n"))), plain) << len;
+        const auto plain = store::message_identity(lf_message(k_header, body));
+        EXPECT_EQ(store::message_identity(lf_message(k_header, body + "\n")), plain) << len;
+        EXPECT_EQ(store::message_identity(to_crlf(lf_message(k_header, body + "\n\n"))), plain) << len;
         EXPECT_EQ(server_view(to_crlf(lf_message(k_header, body + "\n"))), plain) << len;
     }
 }
@@ -138,33 +138,33 @@ TEST(Identity, BodyEndingAtTheCoveredLengthWithOrWithoutNewlines) {
 // ---- different messages must not share an identity ----------------------------------------------
 
 TEST(Identity, SameMessageIdDifferentBodiesDiffer) {
-    const auto base = message_identity(lf_message());
-    EXPECT_NE(message_identity(lf_message(k_header, "Hello Bob,\n\nthe numbers are attached!\n\n-- \nAlice\n")), base);
-    EXPECT_NE(message_identity(lf_message(k_header, "hello Bob,\n\nthe numbers are attached.\n\n-- \nAlice\n")), base);
-    EXPECT_NE(message_identity(lf_message(k_header, "Hello Bob,\n\nthe  numbers are attached.\n\n-- \nAlice\n")), base);
-    EXPECT_NE(message_identity(lf_message(k_header, "")), base);
+    const auto base = store::message_identity(lf_message());
+    EXPECT_NE(store::message_identity(lf_message(k_header, "Hello Bob,\n\nthe numbers are attached!\n\n-- \nAlice\n")), base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, "hello Bob,\n\nthe numbers are attached.\n\n-- \nAlice\n")), base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, "Hello Bob,\n\nthe  numbers are attached.\n\n-- \nAlice\n")), base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, "")), base);
     // A draft saved twice: the second has one more line.
-    EXPECT_NE(message_identity(lf_message(k_header, k_body + "PS: call me\n")), base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, k_body + "PS: call me\n")), base);
     EXPECT_NE(server_view(to_crlf(lf_message(k_header, k_body + "PS: call me\n"))), base);
 }
 
 TEST(Identity, DifferentMessageIdsSameBodyDiffer) {
     std::string other = k_header;
     other.replace(other.find("report-42"), 9, "report-43");
-    EXPECT_NE(message_identity(lf_message(other)), message_identity(lf_message()));
+    EXPECT_NE(store::message_identity(lf_message(other)), store::message_identity(lf_message()));
 }
 
 TEST(Identity, WithoutMessageIdDateFromSubjectAndBodyDecide) {
     const std::string header =
         "From: Alice <alice@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 10:00:00 +0000\n";
-    const auto base = message_identity(lf_message(header, "one\n"));
-    EXPECT_EQ(message_identity(to_crlf(lf_message("X-TUID: z\n" + header, "one\n\n"))), base);
-    EXPECT_NE(message_identity(lf_message(header, "two\n")), base);
-    EXPECT_NE(message_identity(lf_message("From: Alice <alice@example.org>\nSubject: draft 2\nDate: Tue, 3 Jan 2023 "
+    const auto base = store::message_identity(lf_message(header, "one\n"));
+    EXPECT_EQ(store::message_identity(to_crlf(lf_message("X-TUID: z\n" + header, "one\n\n"))), base);
+    EXPECT_NE(store::message_identity(lf_message(header, "two\n")), base);
+    EXPECT_NE(store::message_identity(lf_message("From: Alice <alice@example.org>\nSubject: draft 2\nDate: Tue, 3 Jan 2023 "
                                           "10:00:00 +0000\n",
                                           "one\n")),
               base);
-    EXPECT_NE(message_identity(lf_message("From: Carol <carol@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 "
+    EXPECT_NE(store::message_identity(lf_message("From: Carol <carol@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 "
                                           "10:00:00 +0000\n",
                                           "one\n")),
               base);
@@ -178,25 +178,25 @@ TEST(LocalIdentity, ReadsHeaderAndBodyStartOfAFile) {
         std::ofstream(dir / name, std::ios::binary) << bytes;
         return dir / name;
     };
-    const auto expected = message_identity(lf_message());
-    EXPECT_EQ(*local_identity(write("lf", lf_message())), expected);
-    EXPECT_EQ(*local_identity(write("crlf_tuid", to_crlf(lf_message("X-TUID: 1\n" + k_header)))), expected);
+    const auto expected = store::message_identity(lf_message());
+    EXPECT_EQ(*store::local_identity(write("lf", lf_message())), expected);
+    EXPECT_EQ(*store::local_identity(write("crlf_tuid", to_crlf(lf_message("X-TUID: 1\n" + k_header)))), expected);
     // A header longer than one read, and a body longer than the covered start.
     std::string long_header = k_header;
     for (int i = 0; i < 600; ++i)
         long_header += "Received: from relay" + std::to_string(i) + " by mx; Tue, 3 Jan 2023\n";
     const std::string long_body = std::string(5000, 'z') + "\n";
-    EXPECT_EQ(*local_identity(write("long", lf_message(long_header, long_body))),
-              message_identity(lf_message(k_header, long_body)));
+    EXPECT_EQ(*store::local_identity(write("long", lf_message(long_header, long_body))),
+              store::message_identity(lf_message(k_header, long_body)));
     // No empty line: all header, empty body, on both sides alike.
-    EXPECT_EQ(*local_identity(write("headeronly", k_header)), message_identity(k_header, ""));
-    EXPECT_FALSE(local_identity(dir / "missing"));
+    EXPECT_EQ(*store::local_identity(write("headeronly", k_header)), store::message_identity(k_header, ""));
+    EXPECT_FALSE(store::local_identity(dir / "missing"));
 }
 
 // ---- state rows -----------------------------------------------------------------------------------
 
 TEST(StoredIdentity, RoundTripsAndIgnoresRowsOfTheOldRule) {
-    const auto id = message_identity(lf_message());
+    const auto id = store::message_identity(lf_message());
     state::MessageRecord record;
     store_identity(record, id);
     EXPECT_EQ(stored_identity(record), id);
@@ -215,7 +215,7 @@ TEST(StoredIdentity, RoundTripsAndIgnoresRowsOfTheOldRule) {
 // ---- the planner with these identities: copies pair one to one ----------------------------------
 
 TEST(IdentityMatching, ByteIdenticalCopiesStayTwo) {
-    const auto id = message_identity(lf_message());
+    const auto id = store::message_identity(lf_message());
     model::RemoteView remote;
     remote.uidvalidity = 7;
     remote.messages = {model::RemoteMessage{1, {}, 100, 0, id}, model::RemoteMessage{2, {}, 100, 0, id}};
@@ -233,7 +233,7 @@ TEST(IdentityMatching, SameMessageIdDifferentBodyIsCopiedNotPaired) {
     remote.uidvalidity = 7;
     remote.messages = {model::RemoteMessage{1, {}, 100, 0, server_view(to_crlf(lf_message()))}};
     model::LocalView local;
-    local.messages = {model::LocalMessage{"a", {}, 90, 1, message_identity(lf_message(k_header, "other\n"))}};
+    local.messages = {model::LocalMessage{"a", {}, 90, 1, store::message_identity(lf_message(k_header, "other\n"))}};
     const auto plan = sync::plan_folder(remote, local, model::FolderState{}, sync::Policy{}, 0);
     EXPECT_EQ(plan.counters.pairs, 0u);
     EXPECT_EQ(plan.counters.uploads, 1u);

@@ -1,11 +1,11 @@
-#include "mailtwin/engine/atomic_file.hpp"
+#include "mailtwin/maildir/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-namespace mailtwin::engine {
+namespace mailtwin::maildir {
 
 util::Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view text) {
     auto tmp = path;
@@ -23,4 +23,4 @@ util::Expected<void> write_file_atomically(const std::filesystem::path& path, st
     return {};
 }
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::maildir

@@ -1,11 +1,11 @@
-#include "mailtwin/engine/keyword_map.hpp"
+#include "mailtwin/maildir/keyword_map.hpp"
 
 #include <fstream>
 #include <sstream>
 
-#include "mailtwin/engine/atomic_file.hpp"
+#include "mailtwin/maildir/atomic_file.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::maildir {
 
 util::Expected<KeywordMap> KeywordMap::load(const std::filesystem::path& folder_dir) {
     KeywordMap map;
@@ -68,4 +68,4 @@ util::Expected<void> KeywordMap::save() {
     return {};
 }
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::maildir

@@ -12,7 +12,7 @@
 #include "mailtwin/model/flags.hpp"
 #include "mailtwin/util/expected.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::maildir {
 
 class KeywordMap {
 public:
@@ -36,4 +36,4 @@ private:
     bool m_dirty = false;
 };
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::maildir

@@ -6,8 +6,8 @@
 
 #include "mailtwin/util/expected.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::maildir {
 
 util::Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::maildir

@@ -1,10 +1,10 @@
-#include "mailtwin/engine/appended_flags.hpp"
+#include "mailtwin/store/appended_flags.hpp"
 
 #include <vector>
 
 #include "mailtwin/net/session_error.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::store {
 namespace {
 
 using FlagsByUid = std::map<model::Uid, model::FlagSet>;
@@ -58,4 +58,4 @@ asio::awaitable<util::Expected<FlagsByUid>> flags_held_after_append(net::Session
     co_return held;
 }
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::store

@@ -13,7 +13,7 @@
 #include "mailtwin/model/ids.hpp"
 #include "mailtwin/net/session.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::store {
 
 namespace asio = boost::asio;
 
@@ -23,4 +23,4 @@ namespace asio = boost::asio;
 asio::awaitable<util::Expected<std::map<model::Uid, model::FlagSet>>> flags_held_after_append(
     net::Session& session, const std::string& folder, const std::map<model::Uid, model::FlagSet>& sent);
 
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::store
