@@ -19,6 +19,7 @@
 #include "mailtwin/engine/run_record.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
+#include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "mailtwin/maildir/scan.hpp"
@@ -72,7 +73,7 @@ bool unchanged_since_last_sync(state::StateDb& db, const std::string& account, c
     if (!f.status || !f.status->highestmodseq || !f.status->uidvalidity) return false;
     auto record = db.load_folder(account, f.name);
     if (!record || !*record) return false;
-    if (!remote_unchanged(*f.status, **record)) return false;
+    if (!store::remote_unchanged(*f.status, checkpoint_of(**record))) return false;
     const auto& rec = **record;
     auto stamp = maildir::decode_stamp(rec.scan_blob);
     if (!stamp) return false;
