@@ -11,6 +11,7 @@
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/forget.hpp"
+#include "mailtwin/engine/internal_error.hpp"
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/notmuch_sync.hpp"
@@ -508,11 +509,8 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
     run.connections.resize(max_workers);
     auto guard = [&result](std::exception_ptr e) {
-        if (!e) return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            result.fatal = util::Error{EngineError::unexpected, std::string("internal error: ") + ex.what()};
+        if (auto failed = internal_error(e, "syncing the account")) {
+            result.fatal = std::move(*failed);
             result.failure = AccountFailure::other;
         }
     };

@@ -17,10 +17,9 @@ std::string hint_of(const PlannedFolder& p, const std::string& key) { return p.l
 void add_stores(std::vector<net::StoreRequest>& out, model::Uid uid, const model::FlagSet& from,
                 const model::FlagSet& to) {
     const auto one = imap::SeqSet::from_range(uid, uid);
-    const auto add = model::minus(to, from);
-    const auto remove = model::minus(from, to);
-    if (!add.to_imap().empty()) out.push_back({one, imap::StoreMode::add, add});
-    if (!remove.to_imap().empty()) out.push_back({one, imap::StoreMode::remove, remove});
+    const auto [add, remove] = model::diff(from, to);
+    if (!add.empty()) out.push_back({one, imap::StoreMode::add, add});
+    if (!remove.empty()) out.push_back({one, imap::StoreMode::remove, remove});
 }
 
 // The file in `p` gets `flags` (a rename in cur/), with its folder's keyword letters.
