@@ -13,6 +13,14 @@ function(mailtwin_target_options target)
   endif()
 endfunction()
 
+# Without debug information (-g0 after the build type's -g) the same code compiles with 20-37 % less
+# CPU (measured at -O2, docs/ci-time.md) and links faster. For CI's main build, whose failures are
+# read from the tests' output, not in a debugger.
+option(MAILTWIN_DEBUG_INFO "Debug information as the build type sets it (OFF: -g0, same code, faster build)" ON)
+if(NOT MAILTWIN_DEBUG_INFO)
+  add_compile_options(-g0)
+endif()
+
 if(MAILTWIN_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)

@@ -9,8 +9,8 @@ PACKAGES=(
   # libraries (headers and link libraries)
   libboost-dev libboost-program-options-dev libssl-dev liblmdb-dev libtomlplusplus-dev
   zlib1g-dev libfmt-dev libsystemd-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
+  # tests and benchmarks; eatmydata: the integration tests run without fsync (tests/CMakeLists.txt)
+  libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev eatmydata
   # the real server the integration tests and the demo start, and what its fixture uses
   dovecot-imapd openssl python3 procps
   # the second server of the integration tests (tests/fixtures/cyrus-up.sh): cyrus-imapd itself
