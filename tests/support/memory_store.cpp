@@ -314,6 +314,11 @@ asio::awaitable<util::Expected<store::ReadReport>> MemoryStore::read(const std::
                                                                      store::MessageSink& sink) {
     const auto fault = count_operation();
     if (fault && *fault == Fault::refuse) co_return util::unexpected(injected("read"));
+    // A read that fails after doing its work breaks off in its last message: begun, never ended.
+    std::size_t broken = ids.size();
+    if (fault)
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            if (locate(ids[i]) != m_messages.end()) broken = i;
     store::ReadReport report;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         auto it = locate(ids[i]);
@@ -325,9 +330,11 @@ asio::awaitable<util::Expected<store::ReadReport>> MemoryStore::read(const std::
         }
         // A copy: the sink's pause() may change this store (a write to itself) and move the map.
         const std::string bytes = it->second.bytes;
+        const std::size_t length = i == broken ? bytes.size() / 2 : bytes.size();
         sink.begin(crlf_size(bytes));
-        for (std::size_t at = 0; at < bytes.size(); at += m_read_chunk)
-            sink.data(std::string_view(bytes).substr(at, m_read_chunk));
+        for (std::size_t at = 0; at < length; at += m_read_chunk)
+            sink.data(std::string_view(bytes).substr(at, std::min(m_read_chunk, length - at)));
+        if (i == broken) break;
         sink.end(i);
         // A Maildir read waits for the writer between messages; a streamed FETCH cannot.
         if (m_side == util::Side::local)

@@ -37,7 +37,8 @@ namespace asio = boost::asio;
 enum class Fault : std::uint8_t {
     refuse,           // nothing is done and the operation fails
     done_then_fail,   // the operation is done, then fails: a written message is stored but never
-                      // reported to on_written and the writer fails (an APPEND whose answer was lost)
+                      // reported to on_written and the writer fails (an APPEND whose answer was lost);
+                      // a read breaks off in its last message (begun, half its data, never ended)
     done_unreported,  // writes: the message is stored but never reported, and the writer goes on
                       // without an error (a server without UIDPLUS); other operations: done_then_fail
 };

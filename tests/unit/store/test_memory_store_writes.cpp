@@ -174,6 +174,23 @@ TEST_F(MemoryStoreWrites, DoneThenFailDoesTheWorkAndReportsAnError) {
     EXPECT_FALSE(run_awaitable(m_io, maildir.read({a}, sink)));
 }
 
+TEST_F(MemoryStoreWrites, AReadBrokenOffInAMessageWritesOnlyTheWholeOnes) {
+    MemoryStore server(Side::remote);
+    MemoryStore maildir(Side::local);
+    const auto ids = add_many(server, 3);
+    server.fail_after(1, Fault::done_then_fail);
+    const auto out = copy(server, ids, maildir);
+    EXPECT_FALSE(out.read);
+    EXPECT_TRUE(out.finished);  // the writer drops the message that never ended
+    EXPECT_EQ(out.reported(), 2u);
+    ASSERT_EQ(maildir.size(), 2u);
+    for (const auto& m : maildir.messages()) EXPECT_NE(m.bytes, message(3));
+    RecordingSink sink;
+    server.fail_after(1, Fault::done_then_fail);
+    EXPECT_FALSE(run_awaitable(m_io, server.read(ids, sink)));
+    EXPECT_EQ(sink.received.size(), 2u);
+}
+
 TEST_F(MemoryStoreWrites, ARefusedWriteLeavesItsBatchUnreportedAndStopsTheWriter) {
     MemoryStore maildir(Side::local);
     MemoryStore server(Side::remote);
