@@ -1,0 +1,214 @@
+#include "store_sync.hpp"
+
+#if MAILTWIN_STORE_EXECUTOR
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string_view>
+
+#include "fixtures/run_awaitable.hpp"
+#include "mailtwin/engine/executor.hpp"
+#include "mailtwin/engine/state_batch.hpp"
+#include "mailtwin/sync/plan_format.hpp"
+#include "mailtwin/sync/planner.hpp"
+
+namespace mailtwin::test {
+
+using util::Side;
+
+namespace {
+
+constexpr std::string_view k_content_id = "Message-ID: <c";
+
+// The checkpoint the last run saved, both halves in one (each store reads its own); nullopt when
+// the folder was never synced or its state was lost.
+std::optional<store::Checkpoint> checkpoint_of(const std::optional<state::FolderState>& record) {
+    if (!record) return std::nullopt;
+    store::Checkpoint c;
+    c.uidvalidity = record->uidvalidity;
+    c.highestmodseq = record->highestmodseq;
+    c.uidnext = record->uidnext;
+    c.messages = record->message_count;
+    c.skipped_remote = record->skipped_remote;
+    c.local_stamp = record->scan_blob;
+    return c;
+}
+
+// What folder_sync.cpp's save_checkpoint keeps of the stores' checkpoints: a side whose changes the
+// plan held back keeps its old one.
+state::FolderState next_record(const std::optional<state::FolderState>& last, const sync::Plan& plan,
+                               const store::Checkpoint& remote, const store::Checkpoint& local, std::int64_t now) {
+    state::FolderState record = last.value_or(state::FolderState{});
+    if (!plan.hold_checkpoint[Side::remote]) {
+        record.uidvalidity = remote.uidvalidity;
+        record.highestmodseq = remote.highestmodseq;
+        record.uidnext = remote.uidnext;
+        record.message_count = remote.messages;
+    }
+    if (!plan.hold_checkpoint[Side::local]) record.scan_blob = local.local_stamp;
+    record.last_sync = now;
+    return record;
+}
+
+// Puts the identities `store` gives on the view's messages, or on the state rows of messages the
+// view does not list (an incremental or unchanged view), as engine/views.cpp fill_identities does.
+void fill(MemoryStore& store, const std::vector<store::MessageId>& ids, store::FolderViews& views,
+          model::FolderState& rows) {
+    if (ids.empty()) return;
+    boost::asio::io_context io;
+    auto found = run_awaitable(io, store.identify(ids));
+    ASSERT_TRUE(found) << found.error().message;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& identity = (*found)[i];
+        if (!identity) continue;
+        bool listed = false;
+        auto put = [&](std::optional<model::Identity>& on) {
+            on = identity;
+            listed = true;
+        };
+        if (store.side() == Side::remote) {
+            for (auto& m : views.remote.messages)
+                if (m.uid == ids[i].uid) put(m.identity);
+        } else {
+            for (auto& m : views.local.messages)
+                if (m.key == ids[i].key) put(m.identity);
+        }
+        if (listed) continue;
+        for (auto& row : rows.pairs)
+            if (store.side() == Side::remote ? row.uid == ids[i].uid : row.key == ids[i].key) row.identity = identity;
+    }
+}
+
+}  // namespace
+
+struct StoreSync::Planned {
+    std::optional<state::FolderState> record;
+    model::FolderState rows;  // with the identities the planner asked for
+    sync::Plan plan;
+    bool viewed = false;  // both views were built (else the plan is empty)
+};
+
+StoreSync::StoreSync() {
+    auto db = state::StateDb::open(m_dir / "state.mdb");
+    if (!db) ADD_FAILURE() << db.error().message;
+    if (db) m_db.emplace(std::move(*db));
+}
+
+model::FolderState StoreSync::rows() {
+    auto loaded = engine::load_folder(*m_db, m_where);
+    EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
+    return loaded ? loaded->pairs : model::FolderState{};
+}
+
+void StoreSync::lose_state() {
+    auto r = m_db->write([this](state::WriteTxn& txn) -> util::Expected<void> {
+        auto erased = m_db->erase_folder(txn, m_where.account, m_where.folder);
+        if (!erased) return util::unexpected(std::move(erased).error());
+        return {};
+    });
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+}
+
+StoreSync::Planned StoreSync::plan_now(const sync::Policy& policy, const SyncRunOptions& options) {
+    Planned p;
+    auto loaded = engine::load_folder(*m_db, m_where);
+    EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
+    if (!loaded) return p;
+    p.record = loaded->record;
+    p.rows = std::move(loaded->pairs);
+    const auto last = checkpoint_of(p.record);
+    store::FolderViews views;
+    boost::asio::io_context io;
+    for (Side side : util::k_both_sides) {
+        const store::ViewRequest request{&p.rows, last ? &*last : nullptr, options.full[side]};
+        auto viewed = run_awaitable(io, store(side).view(views, request));
+        EXPECT_TRUE(viewed) << (viewed ? "" : viewed.error().message);
+        if (!viewed) return p;
+    }
+    const auto request = sync::needs_identities(views.remote, views.local, p.rows);
+    std::vector<store::MessageId> remote_ids;
+    std::vector<store::MessageId> local_ids;
+    for (auto uid : request.remote) remote_ids.push_back(store::MessageId{uid, {}});
+    for (const auto& key : request.local) local_ids.push_back(store::MessageId{0, key});
+    fill(server, remote_ids, views, p.rows);
+    fill(maildir, local_ids, views, p.rows);
+    p.plan = sync::plan_folder(views.remote, views.local, p.rows, policy, options.now);
+    p.viewed = true;
+    return p;
+}
+
+sync::Plan StoreSync::plan(const sync::Policy& policy, const SyncRunOptions& options) {
+    return plan_now(policy, options).plan;
+}
+
+SyncRunResult StoreSync::run(const sync::Policy& policy, const SyncRunOptions& options) {
+    SyncRunResult result;
+    Planned p = plan_now(policy, options);
+    result.plan = p.plan;
+    if (!p.viewed) return result;
+    // The checkpoints as the views saw the stores, before this run's own writes.
+    const store::Checkpoint remote = server.checkpoint();
+    const store::Checkpoint local = maildir.checkpoint();
+
+    engine::StateBatch batch(*m_db, options.bodies_per_commit, std::chrono::hours(1));
+    batch.on_commit([&result, kill = options.kill_after_commit](std::size_t) {
+        ++result.commits;
+        if (kill != 0 && result.commits == kill) throw RunKilled{};
+    });
+    util::PerSide<store::FolderStore*> stores;
+    stores[Side::remote] = &server;
+    stores[Side::local] = &maildir;
+    engine::ExecContext ctx{stores, batch, m_where, p.rows};
+    try {
+        boost::asio::io_context io;
+        auto stats = run_awaitable(io, engine::execute_plan(ctx, p.plan));
+        if (!stats)
+            result.error = std::move(stats).error();
+        else if (!stats->not_carried.empty())
+            result.error = util::Error{std::make_error_code(std::errc::io_error), stats->not_carried.front()};
+        else if (stats->server_fault)
+            result.error = stats->server_fault;
+        // The folder's checkpoint only after it synced; what is queued is committed either way, as
+        // the account runner does (state_batch.hpp: every queued record is of work done).
+        if (!result.error) {
+            const auto record = next_record(p.record, p.plan, remote, local, options.now);
+            auto saved = batch.add([this, record](state::WriteTxn& txn) {
+                return m_db->save_folder(txn, m_where.account, m_where.folder, record);
+            });
+            if (!saved) result.error = std::move(saved).error();
+        }
+        if (auto r = batch.commit(); !r && !result.error) result.error = std::move(r).error();
+    } catch (const RunKilled&) {
+        result.killed = true;
+    }
+    return result;
+}
+
+// --- Messages by number ---
+
+std::string content_message(std::uint64_t content) {
+    const std::string n = std::to_string(content);
+    return make_message("c" + n + "@sim.example", "message " + n, "the body of message number " + n);
+}
+
+std::uint64_t content_of(const std::string& bytes) {
+    const auto at = bytes.find(k_content_id);
+    if (at == std::string::npos) return 0;
+    return std::stoull(bytes.substr(at + k_content_id.size()));
+}
+
+std::string plan_text(const sync::Plan& plan) {
+    std::string out;
+    for (const auto& action : plan.actions) out.append("\n  ").append(sync::to_text(action));
+    return out;
+}
+
+std::multiset<std::pair<std::uint64_t, std::string>> contents(const MemoryStore& store) {
+    std::multiset<std::pair<std::uint64_t, std::string>> out;
+    for (const auto& m : store.messages()) out.emplace(content_of(m.bytes), sync::flags_text(m.flags));
+    return out;
+}
+
+}  // namespace mailtwin::test
+#endif
