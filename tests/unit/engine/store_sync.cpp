@@ -3,6 +3,8 @@
 #if MAILTWIN_STORE_EXECUTOR
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <string_view>
@@ -53,12 +55,12 @@ state::FolderState next_record(const std::optional<state::FolderState>& last, co
 
 // Puts the identities `store` gives on the view's messages, or on the state rows of messages the
 // view does not list (an incremental or unchanged view), as engine/views.cpp fill_identities does.
-void fill(MemoryStore& store, const std::vector<store::MessageId>& ids, store::FolderViews& views,
-          model::FolderState& rows) {
-    if (ids.empty()) return;
+util::Expected<void> fill(MemoryStore& store, const std::vector<store::MessageId>& ids, store::FolderViews& views,
+                          model::FolderState& rows) {
+    if (ids.empty()) return {};
     boost::asio::io_context io;
     auto found = run_awaitable(io, store.identify(ids));
-    ASSERT_TRUE(found) << found.error().message;
+    if (!found) return util::unexpected(std::move(found).error());
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& identity = (*found)[i];
         if (!identity) continue;
@@ -78,18 +80,41 @@ void fill(MemoryStore& store, const std::vector<store::MessageId>& ids, store::F
         for (auto& row : rows.pairs)
             if (store.side() == Side::remote ? row.uid == ids[i].uid : row.key == ids[i].key) row.identity = identity;
     }
+    return {};
 }
 
 }  // namespace
 
+StoreSync::~StoreSync() {
+    m_db.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(m_dir, ec);
+}
+
 struct StoreSync::Planned {
     std::optional<state::FolderState> record;
     model::FolderState rows;  // with the identities the planner asked for
+    store::FolderViews views;
     sync::Plan plan;
-    bool viewed = false;  // both views were built (else the plan is empty)
+    std::optional<util::Error> error;  // a store failed before the plan was made (the plan is empty)
 };
 
-StoreSync::StoreSync() {
+// The state DB goes to memory where there is a tmpfs: a crash loop commits thousands of
+// transactions, and their fsyncs on a disk cost seconds. Durability is not what these tests test
+// (a kill is simulated by the commit hook, not by the kernel).
+std::filesystem::path make_state_dir() {
+    std::error_code ec;
+    const std::filesystem::path shm("/dev/shm");
+    std::string pattern = (std::filesystem::is_directory(shm, ec) && access(shm.c_str(), W_OK) == 0
+                               ? shm
+                               : std::filesystem::temp_directory_path())
+                              .string();
+    pattern.append("/mailtwin-store-sync.XXXXXX");
+    if (!mkdtemp(pattern.data())) ADD_FAILURE() << "mkdtemp " << pattern;
+    return pattern;
+}
+
+StoreSync::StoreSync() : m_dir(make_state_dir()) {
     auto db = state::StateDb::open(m_dir / "state.mdb");
     if (!db) ADD_FAILURE() << db.error().message;
     if (db) m_db.emplace(std::move(*db));
@@ -113,40 +138,51 @@ void StoreSync::lose_state() {
 StoreSync::Planned StoreSync::plan_now(const sync::Policy& policy, const SyncRunOptions& options) {
     Planned p;
     auto loaded = engine::load_folder(*m_db, m_where);
-    EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
-    if (!loaded) return p;
+    if (!loaded) {
+        p.error = std::move(loaded).error();
+        return p;
+    }
     p.record = loaded->record;
     p.rows = std::move(loaded->pairs);
     const auto last = checkpoint_of(p.record);
-    store::FolderViews views;
+    store::FolderViews& views = p.views;
     boost::asio::io_context io;
     for (Side side : util::k_both_sides) {
         const store::ViewRequest request{&p.rows, last ? &*last : nullptr, options.full[side]};
-        auto viewed = run_awaitable(io, store(side).view(views, request));
-        EXPECT_TRUE(viewed) << (viewed ? "" : viewed.error().message);
-        if (!viewed) return p;
+        if (auto viewed = run_awaitable(io, store(side).view(views, request)); !viewed) {
+            p.error = std::move(viewed).error();
+            return p;
+        }
     }
     const auto request = sync::needs_identities(views.remote, views.local, p.rows);
     std::vector<store::MessageId> remote_ids;
     std::vector<store::MessageId> local_ids;
     for (auto uid : request.remote) remote_ids.push_back(store::MessageId{uid, {}});
     for (const auto& key : request.local) local_ids.push_back(store::MessageId{0, key});
-    fill(server, remote_ids, views, p.rows);
-    fill(maildir, local_ids, views, p.rows);
+    auto filled = fill(server, remote_ids, views, p.rows);
+    if (filled) filled = fill(maildir, local_ids, views, p.rows);
+    if (!filled) {
+        p.error = std::move(filled).error();
+        return p;
+    }
     p.plan = sync::plan_folder(views.remote, views.local, p.rows, policy, options.now);
-    p.viewed = true;
     return p;
 }
 
 sync::Plan StoreSync::plan(const sync::Policy& policy, const SyncRunOptions& options) {
-    return plan_now(policy, options).plan;
+    Planned p = plan_now(policy, options);
+    EXPECT_FALSE(p.error) << p.error->message;
+    return p.plan;
 }
 
 SyncRunResult StoreSync::run(const sync::Policy& policy, const SyncRunOptions& options) {
     SyncRunResult result;
     Planned p = plan_now(policy, options);
     result.plan = p.plan;
-    if (!p.viewed) return result;
+    if (p.error) {
+        result.error = std::move(p.error);
+        return result;
+    }
     // The checkpoints as the views saw the stores, before this run's own writes.
     const store::Checkpoint remote = server.checkpoint();
     const store::Checkpoint local = maildir.checkpoint();

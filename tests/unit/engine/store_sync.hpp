@@ -16,13 +16,13 @@
 #if MAILTWIN_STORE_EXECUTOR
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 
-#include "fixtures/temp_dir.hpp"
 #include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/state/state_db.hpp"
 #include "mailtwin/sync/plan.hpp"
@@ -55,6 +55,9 @@ struct SyncRunResult {
 class StoreSync {
 public:
     StoreSync();
+    ~StoreSync();
+    StoreSync(const StoreSync&) = delete;
+    StoreSync& operator=(const StoreSync&) = delete;
 
     MemoryStore& store(util::Side side) { return side == util::Side::remote ? server : maildir; }
 
@@ -75,7 +78,7 @@ private:
     struct Planned;
     Planned plan_now(const sync::Policy& policy, const SyncRunOptions& options);
 
-    TempDir m_dir{"mailtwin-store-sync"};
+    std::filesystem::path m_dir;  // removed with everything in it by the destructor
     std::optional<state::StateDb> m_db;
     engine::FolderKey m_where{"account", "INBOX"};
 };

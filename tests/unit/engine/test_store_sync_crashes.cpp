@@ -22,7 +22,7 @@ using util::Side;
 // MAILTWIN_SEEDS=<n> runs n worlds instead of the CI default.
 int world_count() {
     if (const char* env = std::getenv("MAILTWIN_SEEDS")) return std::max(1, std::atoi(env) / 30);
-    return 40;
+    return 20;
 }
 
 // Deletions may reach both sides and none is refused, so both sides must end equal.

@@ -16,7 +16,7 @@ namespace {
 // MAILTWIN_SEEDS=<n> runs n cases instead of the CI default.
 int case_count() {
     if (const char* env = std::getenv("MAILTWIN_SEEDS")) return std::max(1, std::atoi(env) / 3);
-    return 1000;
+    return 500;
 }
 
 sync::Policy random_policy(StoreUser& gen) {
