@@ -11,6 +11,7 @@
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
 #include "mailtwin/engine/forget.hpp"
+#include "mailtwin/engine/internal_error.hpp"
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/moves.hpp"
 #include "mailtwin/engine/notmuch_sync.hpp"
@@ -19,6 +20,7 @@
 #include "mailtwin/engine/run_record.hpp"
 #include "mailtwin/engine/secret.hpp"
 #include "mailtwin/engine/state_rows.hpp"
+#include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "mailtwin/maildir/scan.hpp"
@@ -72,7 +74,7 @@ bool unchanged_since_last_sync(state::StateDb& db, const std::string& account, c
     if (!f.status || !f.status->highestmodseq || !f.status->uidvalidity) return false;
     auto record = db.load_folder(account, f.name);
     if (!record || !*record) return false;
-    if (!remote_unchanged(*f.status, **record)) return false;
+    if (!store::remote_unchanged(*f.status, checkpoint_of(**record))) return false;
     const auto& rec = **record;
     auto stamp = maildir::decode_stamp(rec.scan_blob);
     if (!stamp) return false;
@@ -507,11 +509,8 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     const std::size_t max_workers = static_cast<std::size_t>(std::max(1, config.general.max_connections));
     run.connections.resize(max_workers);
     auto guard = [&result](std::exception_ptr e) {
-        if (!e) return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            result.fatal = util::Error{EngineError::unexpected, std::string("internal error: ") + ex.what()};
+        if (auto failed = internal_error(e, "syncing the account")) {
+            result.fatal = std::move(*failed);
             result.failure = AccountFailure::other;
         }
     };

@@ -10,6 +10,7 @@
 #include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/filename.hpp"
 #include "mailtwin/maildir/stamp.hpp"
+#include "mailtwin/store/imap_store.hpp"
 #include "mailtwin/sync/planner.hpp"
 
 namespace mailtwin::engine {
@@ -17,8 +18,8 @@ namespace {
 
 // The server's side of the folder as the plan saw it: the checkpoint's counters.
 ServerCounters checkpoint_counters(const PlannedFolder& p) {
-    return ServerCounters{p.remote.view.uidvalidity, p.remote.view.uidnext, p.remote.view.highestmodseq,
-                          p.remote.selected.exists};
+    const store::Checkpoint c = p.remote->checkpoint();
+    return ServerCounters{c.uidvalidity, c.uidnext, c.highestmodseq, c.messages};
 }
 
 // What the folder looked like after the run's own writes, and those writes (own_changes.hpp).
@@ -38,16 +39,17 @@ util::Expected<void> save_checkpoint(StateBatch& batch, const FolderKey& where, 
                                      std::int64_t now, std::optional<AfterOwnWrites> own) {
     state::FolderState record = p.last.record.value_or(state::FolderState{});
     const auto& plan = p.result.plan;
+    const store::Checkpoint remote = p.remote->checkpoint();
     if (!plan.hold_checkpoint[util::Side::remote]) {
-        record.uidvalidity = p.remote.view.uidvalidity;
-        record.highestmodseq = p.remote.view.highestmodseq;
-        record.uidnext = p.remote.view.uidnext;
+        record.uidvalidity = remote.uidvalidity;
+        record.highestmodseq = remote.highestmodseq;
+        record.uidnext = remote.uidnext;
     }
     if (!plan.hold_checkpoint[util::Side::local] && p.job.root_present)
-        record.scan_blob = maildir::encode_stamp(p.local.stamp);
+        record.scan_blob = p.local->checkpoint().local_stamp;
     record.local_path = p.job.local_dir.string();
     record.last_sync = now;
-    record.message_count = p.remote.selected.exists;
+    record.message_count = remote.messages;
     record.after_run_highestmodseq = record.highestmodseq;
     record.after_run_uidnext = record.uidnext;
     record.after_run_messages = record.message_count;
@@ -98,43 +100,23 @@ void keep_only_what_the_plan_names(PlannedFolder& p) {
     if (!every_row)
         std::erase_if(rows, [&](const model::PairState& r) { return !keys.count(r.key) && !uids.count(r.uid); });
     rows.shrink_to_fit();
-    auto& messages = p.local.view.messages;
+    auto& messages = p.views.local.messages;
     std::erase_if(messages, [&](const model::LocalMessage& m) { return !keys.count(m.key); });
     messages.shrink_to_fit();
-    std::erase_if(p.local.file_names, [&](const auto& entry) { return !keys.count(entry.first); });
-    // An unchanged Maildir folder was not listed: its files are named as the last sync left them,
-    // which spares each rename or deletion a search of the directory.
-    if (p.local.view.kind == model::LocalViewKind::unchanged)
-        for (const auto& r : rows)
-            if (!r.key.empty() && r.local_flags.keywords.empty() && keys.count(r.key))
-                p.local.file_names.emplace(r.key,
-                                           maildir::render_file_name(r.key, p.keywords->to_maildir(r.local_flags)));
-    p.remote.view.messages = {};
-    p.remote.view.vanished = {};
-}
-
-// The lowest UID a message appended to the folder now may have: new UIDs only grow (RFC 3501
-// 2.3.1.1), so it is above every UID the view or (same UIDVALIDITY) the state knows, and at least
-// UIDNEXT. Computed before the rows are trimmed to what the plan names.
-net::AppendExpectation append_expectation(const PlannedFolder& p) {
-    net::AppendExpectation e;
-    e.uidvalidity = p.remote.view.uidvalidity;
-    model::Uid floor = std::max(p.remote.view.uidnext, p.remote.selected.uidnext);
-    auto above = [&floor](model::Uid uid) {
-        if (uid != 0 && uid != 0xFFFFFFFFu) floor = std::max(floor, uid + 1);
-    };
-    for (const auto& m : p.remote.view.messages) above(m.uid);
-    if (p.last.pairs.uidvalidity == p.remote.view.uidvalidity)
-        for (const auto& r : p.last.pairs.pairs) above(r.uid);
-    e.first_new_uid = floor;
-    return e;
+    std::vector<store::MessageId> named;
+    for (model::Uid uid : uids) named.push_back({uid, {}});
+    for (const auto& key : keys) named.push_back({0, key});
+    p.remote->retain(named, p.last.pairs);
+    p.local->retain(named, p.last.pairs);
+    p.views.remote.messages = {};
+    p.views.remote.vanished = {};
 }
 
 // Why a folder whose plan was applied is not finished: messages that could not be carried (local or
 // from the server) and claims of the server that cannot be. Such a folder fails (exit 1) and keeps
 // its old checkpoint, so the next run lists both sides again and retries what was left out.
 std::optional<util::Error> not_finished(const PlannedFolder& p, const ExecStats& stats) {
-    std::vector<std::string> left = p.local.not_carried;
+    std::vector<std::string> left = p.local->not_carried();
     left.insert(left.end(), stats.not_carried.begin(), stats.not_carried.end());
     std::string list;
     for (const auto& why : left) list += (list.empty() ? "" : "; ") + why;
@@ -161,24 +143,12 @@ util::Expected<void> plan_late_appends(state::StateDb& db, const FolderKey& wher
     const bool reset = std::any_of(plan.actions.begin(), plan.actions.end(),
                                    [](const sync::Action& a) { return std::holds_alternative<sync::ResetUids>(a); });
     p.late_appends.drop =
-        recognise_late_copies(plan, new_server_copies(p.remote.view, p.last.pairs), *watches, reset, now);
+        recognise_late_copies(plan, new_server_copies(p.views.remote, p.last.pairs), *watches, reset, now);
     // Every UID the listing did not show is at least the first new UID the uploads may get.
-    const model::Uid above = p.append_expect.first_new_uid == 0 ? 0 : p.append_expect.first_new_uid - 1;
+    const model::Uid first_new = p.remote->append_expectation().first_new_uid;
+    const model::Uid above = first_new == 0 ? 0 : first_new - 1;
     p.late_appends.add = watches_for_unresolved_uploads(plan, p.last.pairs, where.folder, above, now);
     return {};
-}
-
-bool needs_selected_folder(const sync::Plan& plan, net::Session& session) {
-    for (const auto& action : plan.actions) {
-        if (std::holds_alternative<sync::Download>(action)) return true;
-        if (const auto* f = std::get_if<sync::SetFlags>(&action); f && f->side == util::Side::remote) return true;
-        if (const auto* e = std::get_if<sync::Expunge>(&action); e && e->side == util::Side::remote) return true;
-        // Without UIDPLUS the new UIDs are found by a search in the selected folder; the flags an
-        // upload carried are read back there (appended_flags.hpp).
-        if (const auto* u = std::get_if<sync::Upload>(&action))
-            if (!session.connection().capabilities().uidplus() || u->flags != model::FlagSet{}) return true;
-    }
-    return false;
 }
 
 // Whether the plan asks the server to keep flags: only then does what it can keep matter.
@@ -205,11 +175,6 @@ asio::awaitable<std::optional<AfterOwnWrites>> read_after_own_writes(net::Sessio
     co_return AfterOwnWrites{checkpoint, written->second, std::move(*after)};
 }
 
-util::Error uidvalidity_changed(const std::string& folder) {
-    return util::Error{std::make_error_code(std::errc::resource_unavailable_try_again),
-                       "UIDVALIDITY of " + folder + " changed during the run; run again"};
-}
-
 }  // namespace
 
 asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,
@@ -225,51 +190,40 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
     auto last = load_folder(db, FolderKey{account, job.remote_name});
     if (!last) co_return fail(std::move(last).error());
     p.last = std::move(*last);
-    auto keywords = maildir::KeywordMap::load(job.local_dir);
-    if (!keywords) co_return fail(std::move(keywords).error());
-    p.keywords = std::make_unique<maildir::KeywordMap>(std::move(*keywords));
+    auto local = store::MaildirStore::open(job.local_dir, job.root_present);
+    if (!local) co_return fail(std::move(local).error());
+    p.local = std::move(*local);
+    p.remote = std::make_unique<store::ImapStore>(
+        session,
+        store::ImapStore::Options{job.remote_name, job.status, job.remote_exists, options.trash, options.dry_run});
 
     // Unreadable state records (state_rows.hpp): nothing of this folder may be taken as unchanged.
     const bool full = options.full || p.last.unreadable > 0;
-    auto local = build_local_view(job.local_dir, p.last, *p.keywords, full, job.root_present);
-    if (!local) co_return fail(std::move(local).error());
-    p.local = std::move(*local);
-    if (!job.remote_exists) {
-        p.remote = RemoteSnapshot{};  // not created yet (dry run): an empty folder with a new UIDVALIDITY
-    } else if (!full && job.status && p.last.record && remote_unchanged(*job.status, *p.last.record)) {
-        p.remote = unchanged_remote_view(*job.status, *p.last.record);  // changed locally only: no SELECT
-    } else {
-        auto remote = co_await build_remote_view(session, job.remote_name, p.last, full);
-        if (!remote) co_return fail(std::move(remote).error());
-        p.remote = std::move(*remote);
-    }
-    p.result.incremental = p.remote.incremental;
+    const auto checkpoint = checkpoint_of(p.last);
+    const store::ViewRequest request{&p.last.pairs, checkpoint ? &*checkpoint : nullptr, full};
+    for (store::FolderStore* side : p.stores().values)
+        if (auto r = co_await side->view(p.views, request); !r) co_return fail(std::move(r).error());
+    p.result.incremental = p.remote->incremental();
 
-    auto request = sync::needs_identities(p.remote.view, p.local.view, p.last.pairs);
-    if (!request.empty())
-        if (auto r = co_await fill_identities(session, job.remote_name, p.remote, p.local, p.last.pairs, job.local_dir,
-                                              request);
-            !r)
+    auto wanted = sync::needs_identities(p.views.remote, p.views.local, p.last.pairs);
+    if (!wanted.empty())
+        if (auto r = co_await fill_identities(p.stores(), p.views, p.last.pairs, wanted); !r)
             co_return fail(std::move(r).error());
-    p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
-    if (!p.remote.view.storable && job.remote_exists && asks_server_for_flags(p.result.plan)) {
+    p.result.plan = sync::plan_folder(p.views.remote, p.views.local, p.last.pairs, options.policy, options.now);
+    if (!p.views.remote.storable && job.remote_exists && asks_server_for_flags(p.result.plan)) {
         // Planned without a SELECT (the server said nothing changed), so what it can keep
         // (PERMANENTFLAGS) is not known, and the plan asks it to keep flags. The SELECT its execution
         // needs anyway tells; the plan is made again with it (sync/server_flags.hpp).
-        auto sel = co_await session.select(job.remote_name, std::nullopt, options.dry_run);  // EXAMINE in a dry run
-        if (!sel) co_return fail(std::move(sel).error());
-        if (sel->uidvalidity != p.remote.view.uidvalidity) co_return fail(uidvalidity_changed(job.remote_name));
-        p.remote.view.storable = storable_flags(sel->permanent_flags);
-        p.result.plan = sync::plan_folder(p.remote.view, p.local.view, p.last.pairs, options.policy, options.now);
+        if (auto r = co_await p.remote->learn_storable(p.views); !r) co_return fail(std::move(r).error());
+        p.result.plan = sync::plan_folder(p.views.remote, p.views.local, p.last.pairs, options.policy, options.now);
     }
-    p.append_expect = append_expectation(p);
     // Before the views are trimmed: the list carries over what the views do not show again.
-    const bool same_uids = p.last.record && p.last.record->uidvalidity == p.remote.view.uidvalidity;
-    p.skipped = skipped_after_plan(same_uids ? &*p.last.record : nullptr, p.remote.view, p.local.view, p.result.plan);
+    const bool same_uids = p.last.record && p.last.record->uidvalidity == p.views.remote.uidvalidity;
+    p.skipped = skipped_after_plan(same_uids ? &*p.last.record : nullptr, p.views.remote, p.views.local, p.result.plan);
     if (auto r = plan_late_appends(db, FolderKey{account, job.remote_name}, p, options.now); !r)
         co_return fail(std::move(r).error());
     if (options.dry_run)  // a real run would fail the folder with these (not_finished)
-        for (const auto& why : p.local.not_carried) p.result.plan.warnings.push_back("would not be synced: " + why);
+        for (const auto& why : p.local->not_carried()) p.result.plan.warnings.push_back("would not be synced: " + why);
     if (p.last.unreadable > 0)
         p.result.plan.warnings.push_back(std::to_string(p.last.unreadable) +
                                          " state record(s) of this folder failed their checksum (changed on disk); "
@@ -289,13 +243,7 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
         return std::move(result);
     };
     const FolderKey where{account, p.job.remote_name};
-    // Another folder's work may have selected something else on this connection since planning, or
-    // planning did not need to select it. APPEND alone needs no selected folder (with UIDPLUS).
-    if (needs_selected_folder(result.plan, session) && session.selected() != p.job.remote_name) {
-        auto sel = co_await session.select(p.job.remote_name);
-        if (!sel) co_return fail(std::move(sel).error());
-        if (sel->uidvalidity != p.remote.view.uidvalidity) co_return fail(uidvalidity_changed(p.job.remote_name));
-    }
+    p.remote->use(session);  // the store selects the folder when an operation needs it
     if (p.last.unreadable > 0) {
         // First of the folder's records: the unreadable ones go, the plan's rows replace them.
         auto erased = batch.add([&batch, where](state::WriteTxn& txn) -> util::Expected<void> {
@@ -307,9 +255,7 @@ asio::awaitable<FolderResult> execute_folder_job(net::Session& session, StateBat
     }
     // Queued before the plan: the APPEND step commits them with its intent rows, before the APPEND.
     if (auto r = queue_new_watches(batch, where, p.late_appends); !r) co_return fail(std::move(r).error());
-    ExecContext ctx{session,     batch.db(), batch,  where,         p.job.local_dir,
-                    *p.keywords, p.local,    p.last, options.trash, options.progress};
-    ctx.append_expect = p.append_expect;
+    ExecContext ctx{p.stores(), batch, where, p.views, p.last.pairs, options.progress};
     auto stats = co_await execute_plan(ctx, result.plan);
     if (!stats) co_return fail(std::move(stats).error());
     if (auto r = queue_dropped_watches(batch, where, p.late_appends); !r) co_return fail(std::move(r).error());

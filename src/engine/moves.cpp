@@ -11,27 +11,23 @@
 namespace mailtwin::engine {
 namespace {
 
-std::string hint_of(const PlannedFolder& p, const std::string& key) {
-    auto it = p.local.file_names.find(key);
-    return it == p.local.file_names.end() ? std::string() : it->second;
-}
+std::string hint_of(const PlannedFolder& p, const std::string& key) { return p.local->hint(key); }
 
 // The STOREs that turn `from` into `to` on one message.
 void add_stores(std::vector<net::StoreRequest>& out, model::Uid uid, const model::FlagSet& from,
                 const model::FlagSet& to) {
     const auto one = imap::SeqSet::from_range(uid, uid);
-    const auto add = model::minus(to, from);
-    const auto remove = model::minus(from, to);
-    if (!add.to_imap().empty()) out.push_back({one, imap::StoreMode::add, add});
-    if (!remove.to_imap().empty()) out.push_back({one, imap::StoreMode::remove, remove});
+    const auto [add, remove] = model::diff(from, to);
+    if (!add.empty()) out.push_back({one, imap::StoreMode::add, add});
+    if (!remove.empty()) out.push_back({one, imap::StoreMode::remove, remove});
 }
 
 // The file in `p` gets `flags` (a rename in cur/), with its folder's keyword letters.
 util::Expected<void> set_local_flags(PlannedFolder& p, const std::string& key, const model::FlagSet& flags,
                                      const std::string& hint) {
-    if (auto r = maildir::set_flags(p.job.local_dir, key, p.keywords->to_maildir(flags), hint); !r)
+    if (auto r = maildir::set_flags(p.job.local_dir, key, p.local->keywords().to_maildir(flags), hint); !r)
         return util::unexpected(std::move(r).error());
-    return p.keywords->save();
+    return p.local->keywords().save();
 }
 
 // A moved message's row leaves the source folder and is written in the target, in one record body.
@@ -101,7 +97,7 @@ asio::awaitable<util::Expected<void>> find_unreported_copies(net::Session& sessi
                                                              std::map<model::Uid, model::Uid>& mapping) {
     for (const auto* m : group) {
         const auto& to = planned[m->to];
-        const model::Uid lowest = to.append_expect.first_new_uid;
+        const model::Uid lowest = to.remote->append_expectation().first_new_uid;
         if (m->to == m->from || mapping.count(m->uid) || lowest == 0) continue;
         if (m->target[util::Side::remote] == m->now[util::Side::remote]) continue;
         auto where = maildir::find_message(to.job.local_dir, m->key, hint_of(to, m->key));

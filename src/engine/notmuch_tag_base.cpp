@@ -4,8 +4,8 @@
 #include <sstream>
 #include <system_error>
 
-#include "mailtwin/maildir/atomic_file.hpp"
 #include "mailtwin/engine/notmuch_cli.hpp"
+#include "mailtwin/maildir/atomic_file.hpp"
 
 namespace mailtwin::engine {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "mailtwin/engine/account_sync.hpp"
 #include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/engine/internal_error.hpp"
 #include "mailtwin/engine/secret.hpp"
 
 namespace mailtwin::engine {
@@ -43,20 +44,13 @@ util::Expected<RemoteListing> list_remote_folders(const config::Account& account
     std::optional<util::Expected<RemoteListing>> result;
     asio::co_spawn(io, visit(io, connection_settings(account, *secret), with_status),
                    [&](std::exception_ptr e, util::Expected<RemoteListing> r) {
-                       if (!e) {
+                       if (auto failed = internal_error(e, "listing the server's folders"))
+                           result.emplace(util::unexpected(std::move(*failed)));
+                       else
                            result.emplace(std::move(r));
-                           return;
-                       }
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                           result.emplace(util::unexpected(util::Error{EngineError::folder_unmappable,
-                                                                       std::string("internal error: ") + ex.what()}));
-                       }
                    });
     io.run();
-    if (!result)
-        return util::unexpected(util::Error{EngineError::folder_unmappable, "the server visit did not finish"});
+    if (!result) return util::unexpected(util::Error{EngineError::unexpected, "the server visit did not finish"});
     return std::move(*result);
 }
 

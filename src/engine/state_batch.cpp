@@ -2,9 +2,29 @@
 
 #include <cstdlib>
 
-#include "mailtwin/engine/executor.hpp"
+#include <unistd.h>
+
+#include <atomic>
 
 namespace mailtwin::engine {
+namespace {
+
+std::atomic<long> g_steps{0};
+
+util::Error stopped() {
+    return util::Error{std::make_error_code(std::errc::operation_canceled), "stopped after a commit (crash test)"};
+}
+
+}  // namespace
+
+void count_committed_step() {
+    static const long stop_after = [] {
+        const char* v = std::getenv("MAILTWIN_TEST_STOP_AFTER_STEP");
+        return v ? std::atol(v) : 0L;
+    }();
+    long n = ++g_steps;
+    if (stop_after > 0 && n >= stop_after) ::_exit(99);  // as abrupt as a kill: no destructor, no flush
+}
 
 StateBatch::StateBatch(state::StateDb& db, std::size_t max_bodies, std::chrono::milliseconds max_age)
     : m_db(db), m_max_bodies(max_bodies), m_max_age(max_age) {
@@ -14,6 +34,7 @@ StateBatch::StateBatch(state::StateDb& db, std::size_t max_bodies, std::chrono::
 }
 
 util::Expected<void> StateBatch::add(Body body) {
+    if (m_stop_after && m_commits >= m_stop_after) return util::unexpected(stopped());
     if (m_bodies.empty()) m_oldest = std::chrono::steady_clock::now();
     m_bodies.push_back(std::move(body));
     if (m_bodies.size() >= m_max_bodies || std::chrono::steady_clock::now() - m_oldest >= m_max_age) return commit();
@@ -21,6 +42,10 @@ util::Expected<void> StateBatch::add(Body body) {
 }
 
 util::Expected<void> StateBatch::commit() {
+    if (m_stop_after && m_commits >= m_stop_after) {
+        m_bodies.clear();
+        return util::unexpected(stopped());
+    }
     if (m_bodies.empty()) return {};
     std::vector<Body> bodies = std::move(m_bodies);
     m_bodies.clear();

@@ -6,14 +6,14 @@
 
 #include "mailtwin/engine/folder_filter.hpp"
 #include "mailtwin/engine/folder_map.hpp"
-#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/engine/local_layout.hpp"
 #include "mailtwin/engine/remote_list.hpp"
 #include "mailtwin/engine/state_rows.hpp"
-#include "mailtwin/engine/views.hpp"
 #include "mailtwin/maildir/folder.hpp"
+#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/maildir/layout.hpp"
 #include "mailtwin/state/state_db.hpp"
+#include "mailtwin/store/maildir_store.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -88,10 +88,10 @@ void scan_local(FolderStatus& status, const std::vector<model::PairState>& rows)
         status.problem = keywords.error().describe();
         return;
     }
-    LoadedFolder last;
-    last.pairs.pairs = rows;
+    model::FolderState last;
+    last.pairs = rows;
     // A full listing: the question is exactly what differs from the state, so no stamp shortcut.
-    auto local = build_local_view(status.local_path, last, *keywords, true, true);
+    auto local = store::scan_local(status.local_path, last, *keywords, std::string(), true, true);
     if (!local) {
         status.problem = local.error().describe();
         return;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 
+#include "mailtwin/engine/internal_error.hpp"
 #include "mailtwin/engine/watch_report.hpp"
 #include "mailtwin/engine/watch_systemd.hpp"
 #include "watcher.hpp"
@@ -44,12 +45,10 @@ int Watcher::run() {
     if (auto period = systemd::watchdog_period()) asio::co_spawn(m_io, watchdog_loop(*period), asio::detached);
     for (auto& a : m_accounts) {
         asio::co_spawn(m_io, account_loop(*a), [this, &account = *a](std::exception_ptr e) {
-            if (e) {
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    report(error_event(account.name, std::string("watch stopped by an internal error: ") + ex.what()));
-                }
+            if (auto failed = internal_error(e, "watching the account")) {
+                std::string text = "watch stopped: ";
+                text.append(failed->message);
+                report(error_event(account.name, text));
                 m_exit_status.note(AccountFailure::other);
                 request_stop(0);
             }

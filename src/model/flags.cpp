@@ -59,4 +59,15 @@ FlagSet intersection(const FlagSet& a, const FlagSet& b) {
     return out;
 }
 
+FlagSet united(const FlagSet& a, const FlagSet& b) {
+    FlagSet out(static_cast<std::uint8_t>(a.bits() | b.bits()));
+    out.keywords = a.keywords;
+    out.keywords.insert(b.keywords.begin(), b.keywords.end());
+    return out;
+}
+
+FlagSet applied(const FlagSet& f, const FlagSet& add, const FlagSet& remove) { return minus(united(f, add), remove); }
+
+FlagDiff diff(const FlagSet& from, const FlagSet& to) { return {minus(to, from), minus(from, to)}; }
+
 }  // namespace mailtwin::model

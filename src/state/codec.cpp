@@ -115,8 +115,9 @@ void get_hashes(ByteReader& r, std::optional<MessageIdHash>& mid, std::optional<
 
 }  // namespace
 
-// folders v1: ver, u32 uidvalidity, u64 highestmodseq, u32 uidnext, i64 new_mtime_ns, i64 cur_mtime_ns,
-// bytes local_path, i64 last_sync, u32 message_count, bytes scan_blob.
+// folders v1: ver, u32 uidvalidity, u64 highestmodseq, u32 uidnext, i64 reserved, i64 reserved,
+// bytes local_path, i64 last_sync, u32 message_count, bytes scan_blob. The two reserved fields held
+// the mtimes of new/ and cur/ before scan_blob carried a fuller stamp: written 0, not read.
 // v2: the same, then u32 checksum.
 // v3: the v1 fields, then u64 after_run_highestmodseq, u32 after_run_uidnext, u32 after_run_messages,
 // varint count + that many varint UID gaps (skipped_remote, each UID minus the previous one), varint
@@ -127,8 +128,8 @@ std::string encode(const FolderState& f) {
     w.u32(f.uidvalidity);
     w.u64(f.highestmodseq);
     w.u32(f.uidnext);
-    w.i64(f.new_mtime_ns);
-    w.i64(f.cur_mtime_ns);
+    w.i64(0);  // reserved (was new/'s mtime)
+    w.i64(0);  // reserved (was cur/'s mtime)
     w.bytes(f.local_path);
     w.i64(f.last_sync);
     w.u32(f.message_count);
@@ -163,8 +164,8 @@ util::Expected<FolderState> decode_folder(std::string_view value) {
     f.uidvalidity = r.u32();
     f.highestmodseq = r.u64();
     f.uidnext = r.u32();
-    f.new_mtime_ns = r.i64();
-    f.cur_mtime_ns = r.i64();
+    r.i64();  // reserved
+    r.i64();  // reserved
     f.local_path = std::string(r.bytes());
     f.last_sync = r.i64();
     f.message_count = r.u32();
@@ -237,8 +238,9 @@ util::Expected<MessageRecord> decode_message(std::string_view value, model::Uid 
     return m;
 }
 
-// intents v1: ver, u8 kind, bytes folder, u32 uid, bytes local_key, bytes target_folder,
-// u8 presence, [16 message-id hash], [32 content hash], i64 created.
+// intents v1: ver, u8 kind, bytes folder, u32 uid, bytes local_key, bytes reserved, u8 presence,
+// [16 message-id hash], [32 content hash], i64 created. The reserved bytes were a target folder for
+// kinds (move, download) no build ever wrote: written empty, and a record with any is refused.
 std::string encode(const Intent& i) {
     ByteWriter w;
     w.u8(k_intent_version);
@@ -246,7 +248,7 @@ std::string encode(const Intent& i) {
     w.bytes(i.folder);
     w.u32(i.uid);
     w.bytes(i.local_key);
-    w.bytes(i.target_folder);
+    w.bytes("");  // reserved
     put_hashes(w, i.message_id_hash, i.content_hash);
     w.i64(i.created);
     return w.take();
@@ -261,13 +263,17 @@ util::Expected<Intent> decode_intent(std::string_view value, IntentId id) {
     i.folder = std::string(r.bytes());
     i.uid = r.u32();
     i.local_key = std::string(r.bytes());
-    i.target_folder = std::string(r.bytes());
+    const bool reserved_empty = r.bytes().empty();
     get_hashes(r, i.message_id_hash, i.content_hash);
     i.created = r.i64();
     if (auto e = finish(r, "intents"); !e) return util::unexpected(std::move(e).error());
-    if (kind < static_cast<std::uint8_t>(IntentKind::append) || kind > static_cast<std::uint8_t>(IntentKind::download))
+    // Refused like an unknown version: a newer build may give them a meaning this one would lose.
+    if (kind != static_cast<std::uint8_t>(IntentKind::append))
         return util::unexpected(
             error(Errc::unknown_record_version, "intents record has unknown kind " + std::to_string(kind)));
+    if (!reserved_empty)
+        return util::unexpected(
+            error(Errc::unknown_record_version, "intents record has a target folder; this mailtwin writes none"));
     i.kind = static_cast<IntentKind>(kind);
     return i;
 }

@@ -42,8 +42,6 @@ public:
                 return "state migration failed";
             case Errc::key_too_long:
                 return "key too long";
-            case Errc::folder_exists:
-                return "folder already exists";
             case Errc::invalid_record:
                 return "invalid record";
             case Errc::resize_blocked:

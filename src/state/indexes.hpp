@@ -1,6 +1,7 @@
 #pragma once
-// Private to the state module: the secondary index entries of one message record, written and
-// removed in the same txn as the record so the indexes never disagree with `messages`.
+// Private to the state module: the by_local_key entry of one message record (none when its local key
+// is empty), written and removed in the same txn as the record so the index never disagrees with
+// `messages`.
 #include <string_view>
 
 #include "mailtwin/state/records.hpp"

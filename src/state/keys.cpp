@@ -47,13 +47,6 @@ std::string local_key(std::string_view account, std::string_view local) {
     return w.take();
 }
 
-std::string message_id(std::string_view account, const MessageIdHash& hash) {
-    ByteWriter w;
-    w.str16(account);
-    for (auto b : hash) w.u8(b);
-    return w.take();
-}
-
 std::string ref(std::string_view folder_name, model::Uid uid) {
     ByteWriter w;
     w.str16(folder_name);

@@ -18,7 +18,7 @@ using Migration = Expected<void> (*)(WriteTxn&, const Dbis&);
 
 // Version 0 is the layout before the secondary indexes were kept (and before meta held a version):
 // folders and messages records as in version 1, indexes missing or stale. Bring it up by
-// rebuilding them from messages.
+// rebuilding by_local_key from messages (a stale by_message_id goes with migrate_from_4).
 Expected<void> migrate_from_0(WriteTxn& txn, const Dbis& dbis) { return rebuild_indexes(txn, dbis); }
 
 // Version 2 adds the keyed database and the v2 messages record. The v1 records already in messages
@@ -86,9 +86,26 @@ Expected<void> migrate_from_3(WriteTxn& txn, const Dbis& /*dbis*/) {
     return {};
 }
 
+// The Message-ID index of versions 1 to 4: account + 16 hash bytes -> refs (folder, uid), DUPSORT.
+constexpr const char* k_old_by_message_id_db = "by_message_id";
+
+// Version 5 drops the Message-ID index: written with every message record, read by nothing but its
+// own lookup, which the engine never called (it matches messages by identity in its views). A file
+// that never had it (a version-0 file without indexes) has nothing to drop.
+Expected<void> migrate_from_4(WriteTxn& txn, const Dbis& /*dbis*/) {
+    auto index = Dbi::open(txn, k_old_by_message_id_db, MDB_DUPSORT);
+    if (!index) {
+        if (index.error().code == make_error_code(Errc::not_found)) return {};
+        return util::unexpected(std::move(index).error());
+    }
+    if (int rc = mdb_drop(txn.handle(), index->handle(), 1); rc != 0)
+        return util::unexpected(lmdb_error(rc, "dropping the by_message_id index"));
+    return {};
+}
+
 // k_migrations[N] migrates version N to N + 1; all of them run in the one open-time write txn, so a
 // crash mid-migration leaves the old version intact and the next open starts again.
-constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2, migrate_from_3};
+constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2, migrate_from_3, migrate_from_4};
 static_assert(std::size(k_migrations) == k_version, "one migration per version step");
 
 Expected<bool> empty(Txn& txn, MDB_dbi dbi) {
@@ -109,13 +126,9 @@ Expected<Dbis> open_dbis(WriteTxn& txn) {
         unsigned flags;
     };
     const Spec specs[] = {
-        {&d.meta, k_meta_db, MDB_CREATE},
-        {&d.folders, k_folders_db, MDB_CREATE},
-        {&d.messages, k_messages_db, MDB_CREATE},
-        {&d.by_local_key, k_by_local_key_db, MDB_CREATE | MDB_DUPSORT},
-        {&d.by_message_id, k_by_message_id_db, MDB_CREATE | MDB_DUPSORT},
-        {&d.intents, k_intents_db, MDB_CREATE},
-        {&d.keyed, k_keyed_db, MDB_CREATE},
+        {&d.meta, k_meta_db, MDB_CREATE},         {&d.folders, k_folders_db, MDB_CREATE},
+        {&d.messages, k_messages_db, MDB_CREATE}, {&d.by_local_key, k_by_local_key_db, MDB_CREATE | MDB_DUPSORT},
+        {&d.intents, k_intents_db, MDB_CREATE},   {&d.keyed, k_keyed_db, MDB_CREATE},
         {&d.runs, k_runs_db, MDB_CREATE},
     };
     for (const auto& s : specs) {
@@ -161,10 +174,8 @@ Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where) 
 }
 
 Expected<void> rebuild_indexes(WriteTxn& txn, const Dbis& dbis) {
-    for (MDB_dbi dbi : {dbis.by_local_key.handle(), dbis.by_message_id.handle()}) {
-        if (int rc = mdb_drop(txn.handle(), dbi, 0); rc != 0)
-            return util::unexpected(lmdb_error(rc, "emptying a state index"));
-    }
+    if (int rc = mdb_drop(txn.handle(), dbis.by_local_key.handle(), 0); rc != 0)
+        return util::unexpected(lmdb_error(rc, "emptying the by_local_key index"));
     auto cursor = Cursor::open(txn, dbis.messages);
     if (!cursor) return util::unexpected(std::move(cursor).error());
     for (auto e = cursor->get(MDB_FIRST);; e = cursor->get(MDB_NEXT)) {

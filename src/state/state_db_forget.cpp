@@ -41,7 +41,7 @@ Expected<StateDb::Forgotten> StateDb::forget_account(WriteTxn& txn, std::string_
     auto intents = erase_prefix(txn, m_dbis.intents, prefix);
     if (!intents) return util::unexpected(std::move(intents).error());
     out.intents = *intents;
-    for (MDB_dbi index : {m_dbis.by_local_key, m_dbis.by_message_id, m_dbis.runs})
+    for (MDB_dbi index : {m_dbis.by_local_key, m_dbis.runs})
         if (auto r = erase_prefix(txn, index, prefix); !r) return util::unexpected(std::move(r).error());
     return out;
 }
@@ -58,11 +58,11 @@ Expected<StateDb::Forgotten> StateDb::forget_folder(WriteTxn& txn, std::string_v
     if (auto r = for_each_message(txn, account, folder, count); !r) return util::unexpected(std::move(r).error());
     if (auto r = for_each_keyed(txn, account, folder, count); !r) return util::unexpected(std::move(r).error());
     if (auto r = erase_folder(txn, account, folder); !r) return util::unexpected(std::move(r).error());
-    // An intent about this folder would make the next run "recover" work against rows that are gone.
+    // Its late-append watches go too: forgetting drops everything the state knew of the folder.
     auto intents = list_intents(txn, account);
     if (!intents) return util::unexpected(std::move(intents).error());
     for (const auto& intent : *intents)
-        if (intent.folder == folder || intent.target_folder == folder) {
+        if (intent.folder == folder) {
             auto removed = remove_intent(txn, account, intent.id);
             if (!removed) return util::unexpected(std::move(removed).error());
             if (*removed) ++out.intents;

@@ -1,4 +1,4 @@
-// StateDb: the intents database (pending non-idempotent actions).
+// StateDb: the intents database, which holds the late-append watches (engine/late_appends.hpp).
 #include "mailtwin/state/state_db.hpp"
 
 #include "mailtwin/state/codec.hpp"

@@ -103,35 +103,4 @@ Expected<bool> StateDb::erase_keyed_rows(WriteTxn& txn, std::string_view account
     }
 }
 
-Expected<bool> StateDb::has_keyed_rows(Txn& txn, std::string_view account, std::string_view folder) {
-    const std::string prefix = keys::folder(account, folder);
-    auto cursor = Cursor::open(txn, m_dbis.keyed);
-    if (!cursor) return util::unexpected(std::move(cursor).error());
-    auto e = cursor->get(MDB_SET_RANGE, prefix);
-    if (!e) return util::unexpected(std::move(e).error());
-    return e->has_value() && (*e)->key.starts_with(prefix);
-}
-
-Expected<void> StateDb::move_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view from,
-                                        std::string_view to) {
-    const std::string from_prefix = keys::folder(account, from);
-    auto cursor = Cursor::open(txn, m_dbis.keyed);
-    if (!cursor) return util::unexpected(std::move(cursor).error());
-    // Target keys never start with from_prefix (the folder name is length-prefixed and from != to), so
-    // re-seeking the source prefix after each move finds only rows not yet moved.
-    for (;;) {
-        auto e = cursor->get(MDB_SET_RANGE, from_prefix);
-        if (!e) return util::unexpected(std::move(e).error());
-        if (!e->has_value() || !(*e)->key.starts_with(from_prefix)) return {};
-        auto local = keys::local_of_keyed((*e)->key);
-        if (!local) return util::unexpected(error(Errc::truncated_record, "malformed keyed key"));
-        // The value is copied as stored (its version kept) before any write can move its page.
-        const std::string value((*e)->value);
-        if (auto c = keys::check_keyed_names(account, to, *local); !c) return c;
-        if (auto d = cursor->del(); !d) return d;
-        auto put = txn.put(m_dbis.keyed, keys::keyed(account, to, *local), value);
-        if (!put) return util::unexpected(std::move(put).error());
-    }
-}
-
 }  // namespace mailtwin::state

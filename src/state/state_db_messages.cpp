@@ -1,7 +1,5 @@
-// StateDb: the messages database and its two indexes.
+// StateDb: the messages database and its by_local_key index.
 #include "mailtwin/state/state_db.hpp"
-
-#include <algorithm>
 
 #include "indexes.hpp"
 #include "mailtwin/state/codec.hpp"
@@ -10,26 +8,6 @@
 #include "read_helpers.hpp"
 
 namespace mailtwin::state {
-namespace {
-
-// Every duplicate (a MessageRef) stored under one index key, sorted by (folder, uid) for callers.
-Expected<std::vector<MessageRef>> refs_under(Txn& txn, MDB_dbi index, const std::string& key) {
-    auto cursor = Cursor::open(txn, index);
-    if (!cursor) return util::unexpected(std::move(cursor).error());
-    std::vector<MessageRef> out;
-    for (auto e = cursor->get(MDB_SET_KEY, key);; e = cursor->get(MDB_NEXT_DUP)) {
-        if (!e) return util::unexpected(std::move(e).error());
-        if (!e->has_value()) {
-            std::sort(out.begin(), out.end());
-            return out;
-        }
-        auto ref = keys::parse_ref((*e)->value);
-        if (!ref) return util::unexpected(error(Errc::truncated_record, "malformed index entry"));
-        out.push_back(std::move(*ref));
-    }
-}
-
-}  // namespace
 
 Expected<std::optional<MessageRecord>> StateDb::get_by_uid(Txn& txn, std::string_view account, std::string_view folder,
                                                            model::Uid uid) {
@@ -77,34 +55,13 @@ Expected<std::optional<MessageRecord>> StateDb::get_by_local_key(std::string_vie
     return detail::with_read(m_env, [&](Txn& txn) { return get_by_local_key(txn, account, folder, local_key); });
 }
 
-Expected<std::vector<MessageRef>> StateDb::find_by_local_key(Txn& txn, std::string_view account,
-                                                             std::string_view local_key) {
-    if (auto c = keys::check_names(account, {}, local_key); !c) return util::unexpected(std::move(c).error());
-    return refs_under(txn, m_dbis.by_local_key, keys::local_key(account, local_key));
-}
-
-Expected<std::vector<MessageRef>> StateDb::find_by_local_key(std::string_view account, std::string_view local_key) {
-    return detail::with_read(m_env, [&](Txn& txn) { return find_by_local_key(txn, account, local_key); });
-}
-
-Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(Txn& txn, std::string_view account,
-                                                                   const MessageIdHash& hash) {
-    if (auto c = keys::check_names(account, {}); !c) return util::unexpected(std::move(c).error());
-    return refs_under(txn, m_dbis.by_message_id, keys::message_id(account, hash));
-}
-
-Expected<std::vector<MessageRef>> StateDb::find_by_message_id_hash(std::string_view account,
-                                                                   const MessageIdHash& hash) {
-    return detail::with_read(m_env, [&](Txn& txn) { return find_by_message_id_hash(txn, account, hash); });
-}
-
 Expected<void> StateDb::put_message(WriteTxn& txn, std::string_view account, std::string_view folder,
                                     const MessageRecord& record) {
     if (auto c = keys::check_names(account, folder, record.local_key); !c) return c;
     if (record.uid == 0) return util::unexpected(error(Errc::invalid_record, "a message record needs a non-zero uid"));
     const std::string key = keys::message(account, folder, record.uid);
-    // Replace: drop the old record's index entries first, so an update that changes the local key or
-    // Message-ID hash leaves no stale entry behind. All in the caller's txn.
+    // Replace: drop the old record's index entry first, so an update that changes the local key
+    // leaves no stale entry behind. All in the caller's txn.
     auto old = get_by_uid(txn, account, folder, record.uid);
     if (!old && !is_unreadable_record(old.error())) return util::unexpected(std::move(old).error());
     if (old && old->has_value()) {
@@ -120,7 +77,7 @@ Expected<bool> StateDb::erase_message(WriteTxn& txn, std::string_view account, s
     auto old = get_by_uid(txn, account, folder, uid);
     if (!old && !is_unreadable_record(old.error())) return util::unexpected(std::move(old).error());
     if (old && !old->has_value()) return false;
-    if (old)  // an unreadable record's index entries are unknown: they stay, and find nothing
+    if (old)  // an unreadable record's index entry is unknown: it stays, and finds nothing
         if (auto r = detail::remove_index_entries(txn, m_dbis, account, folder, **old); !r)
             return util::unexpected(std::move(r).error());
     auto del = txn.del(m_dbis.messages, keys::message(account, folder, uid));

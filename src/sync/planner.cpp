@@ -4,6 +4,7 @@
 #include <functional>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "entries.hpp"
@@ -13,9 +14,6 @@ namespace mailtwin::sync {
 
 using detail::Entry;
 using util::Side;
-
-using model::intersection;
-using model::minus;
 
 namespace {
 
@@ -98,7 +96,7 @@ private:
         const auto& r = e.now[Side::remote];
         const auto& l = e.now[Side::local];
         if (r.present && l.present) {
-            const auto common = intersection(r.flags, l.flags);
+            const auto common = model::intersection(r.flags, l.flags);
             return {{common, common}};
         }
         const auto& f = r.present ? r.flags : l.flags;
@@ -169,7 +167,8 @@ private:
         target[Side::remote] = remote_target_held(target[Side::remote], now[Side::remote], m_storable);
         for (Side s : util::k_both_sides) {
             if (now[s] == target[s]) continue;
-            emit(SetFlags{s, e.uid, e.key, minus(target[s], now[s]), minus(now[s], target[s])});
+            auto [add, remove] = model::diff(now[s], target[s]);
+            emit(SetFlags{s, e.uid, e.key, std::move(add), std::move(remove)});
         }
         const SideFlags recorded = e.matched || !e.row ? base : SideFlags{{e.row->remote_flags, e.row->local_flags}};
         if (!(recorded[Side::remote] == target[Side::remote] && recorded[Side::local] == target[Side::local]))

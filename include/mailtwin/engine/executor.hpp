@@ -1,47 +1,45 @@
 #pragma once
-// Applies a folder's plan through the two stores and records each completed step in the state DB.
+// Applies a folder's plan through the folder's two stores (store/store.hpp) and records each
+// completed step in the state DB. Every rule is written once over Side, as in the planner: one flag
+// path, one removal path, one copy path (read on one store, write on the other). The executor never
+// touches file names or sequence sets; the stores do.
 //
 // Record order (design habit 8), per group of the plan; records go to the run's StateBatch, which
 // commits them together (state_batch.hpp says why that is safe):
 //   state-only (ResetUids, Pair, Detach, Forget)  one body
 //   SetFlags                                      act on both sides; then Record
 //   Expunge                                       act; then drop the rows
-//   Download                                      intent rows (uid without key), copy, then the
-//                                                 completed pairs in batches
-//   Upload                                        intent rows (key without uid, with identity),
-//                                                 COMMITTED before the APPEND; then the UIDs
+//   copies (Download, Upload)                     intent rows (the source's id, none on the target,
+//                                                 with identity), COMMITTED before the write when
+//                                                 the target's writes need it (an APPEND); then the
+//                                                 completed pairs, batch by batch as the target
+//                                                 makes them durable
 // A crash between any two steps leaves rows the planner understands: an intent row makes it look
 // for the copy by identity before repeating it, so nothing is duplicated and nothing lost.
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "mailtwin/maildir/keyword_map.hpp"
 #include "mailtwin/engine/progress.hpp"
 #include "mailtwin/engine/state_batch.hpp"
 #include "mailtwin/engine/state_rows.hpp"
-#include "mailtwin/engine/views.hpp"
-#include "mailtwin/net/session.hpp"
-#include "mailtwin/state/state_db.hpp"
+#include "mailtwin/store/store.hpp"
 #include "mailtwin/sync/plan.hpp"
 
 namespace mailtwin::engine {
 
+namespace asio = boost::asio;
+
 struct ExecContext {
-    net::Session& session;
-    state::StateDb& db;
+    util::PerSide<store::FolderStore*> stores;
     StateBatch& batch;
     FolderKey where;
-    std::filesystem::path folder_dir;
-    maildir::KeywordMap& keywords;
-    const LocalSnapshot& local;
-    const LoadedFolder& last;
-    std::string trash = {};  // a remote deletion moves the message here instead (config `trash`)
+    // The views and rows the plan was made from (flags of each message as it is now, for stores
+    // that write whole flag sets); they may hold only what the plan names.
+    const store::FolderViews& views;
+    const model::FolderState& rows;
     Progress* progress = nullptr;
-    // What the UIDs of this folder's uploads must be (net/server_claims.hpp).
-    net::AppendExpectation append_expect = {};
 };
 
 struct ExecStats {
@@ -60,9 +58,5 @@ struct ExecStats {
 };
 
 asio::awaitable<util::Expected<ExecStats>> execute_plan(ExecContext& ctx, const sync::Plan& plan);
-
-// Crash tests: MAILTWIN_TEST_STOP_AFTER_STEP=N makes the process exit at once (as if killed) right
-// after its N-th committed state transaction, across all folders of the run.
-void count_committed_step();
 
 }  // namespace mailtwin::engine

@@ -14,6 +14,8 @@
 #include "mailtwin/engine/skipped.hpp"
 #include "mailtwin/net/session.hpp"
 #include "mailtwin/state/state_db.hpp"
+#include "mailtwin/store/imap_store.hpp"
+#include "mailtwin/store/maildir_store.hpp"
 #include "mailtwin/sync/plan.hpp"
 #include "mailtwin/sync/policy.hpp"
 
@@ -55,13 +57,13 @@ struct FolderResult {
 struct PlannedFolder {
     FolderJob job;
     LoadedFolder last;
-    std::unique_ptr<maildir::KeywordMap> keywords;
-    LocalSnapshot local;
-    RemoteSnapshot remote;
-    FolderResult result;                   // plan filled in; outcome failed if planning failed
-    net::AppendExpectation append_expect;  // what the UIDs of its uploads must be (server_claims.hpp)
-    LateAppends late_appends;              // watches of uploads in doubt to add and drop (late_appends.hpp)
-    SkippedMessages skipped;               // what max_size keeps back, for the checkpoint (skipped.hpp)
+    std::unique_ptr<store::ImapStore> remote;    // the folder on the server
+    std::unique_ptr<store::MaildirStore> local;  // the folder in the Maildir
+    store::FolderViews views;                    // as planned (trimmed to what the plan names)
+    FolderResult result;                         // plan filled in; outcome failed if planning failed
+    LateAppends late_appends;                    // watches of uploads in doubt to add and drop (late_appends.hpp)
+    SkippedMessages skipped;                     // what max_size keeps back, for the checkpoint (skipped.hpp)
+    [[nodiscard]] util::PerSide<store::FolderStore*> stores() const { return {{remote.get(), local.get()}}; }
 };
 
 asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::StateDb& db, const std::string& account,

@@ -40,6 +40,10 @@ public:
     [[nodiscard]] state::StateDb& db() noexcept { return m_db; }
     [[nodiscard]] std::size_t pending() const noexcept { return m_bodies.size(); }
     [[nodiscard]] std::size_t commits() const noexcept { return m_commits; }
+    // Crash tests in-process: after `commits` commits, every later add() and commit() fails and
+    // writes nothing, as if the process had been killed right after that commit (what the run did
+    // on the stores before its next record is then unrecorded, as after a kill). 0: never.
+    void stop_after(std::size_t commits) noexcept { m_stop_after = commits; }
 
 private:
     state::StateDb& m_db;
@@ -48,6 +52,11 @@ private:
     std::chrono::steady_clock::time_point m_oldest{};
     std::vector<Body> m_bodies;
     std::size_t m_commits = 0;
+    std::size_t m_stop_after = 0;
 };
+
+// Crash tests of the binary: MAILTWIN_TEST_STOP_AFTER_STEP=N makes the process exit at once (as if
+// killed) right after its N-th committed state transaction, across all folders of the run.
+void count_committed_step();
 
 }  // namespace mailtwin::engine

@@ -43,6 +43,8 @@ public:
             m_bits &= static_cast<std::uint8_t>(~static_cast<std::uint8_t>(f));
     }
     [[nodiscard]] std::uint8_t bits() const noexcept { return m_bits; }
+    // No system flag and no keyword.
+    [[nodiscard]] bool empty() const noexcept { return m_bits == 0 && keywords.empty(); }
 
     // Keywords other than $Forwarded (which is a Flag), case preserved as the server sent them.
     std::set<std::string> keywords;
@@ -58,9 +60,23 @@ private:
     std::uint8_t m_bits = 0;
 };
 
-// Set algebra over flags and keywords: what `a` has that `b` lacks, and what both have.
+// Set algebra over system flags and keywords together (keywords compare case-sensitively, as the
+// server sent them): what `a` has that `b` lacks, what both have, what either has.
 [[nodiscard]] FlagSet minus(const FlagSet& a, const FlagSet& b);
 [[nodiscard]] FlagSet intersection(const FlagSet& a, const FlagSet& b);
+[[nodiscard]] FlagSet united(const FlagSet& a, const FlagSet& b);
+
+// `f` after a change that adds `add` and removes `remove` (a STORE +FLAGS / -FLAGS pair, a rename);
+// a flag in both is removed.
+[[nodiscard]] FlagSet applied(const FlagSet& f, const FlagSet& add, const FlagSet& remove);
+
+// The change that turns `from` into `to`: applied(from, d.add, d.remove) == to; `add` and `remove`
+// never share a flag, and both are empty when the sets are equal.
+struct FlagDiff {
+    FlagSet add;     // in `to`, not in `from`
+    FlagSet remove;  // in `from`, not in `to`
+};
+[[nodiscard]] FlagDiff diff(const FlagSet& from, const FlagSet& to);
 
 // The Flag for a Maildir letter or an IMAP system flag name (case-insensitive), if it has one.
 std::optional<Flag> flag_from_letter(char letter) noexcept;

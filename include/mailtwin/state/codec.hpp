@@ -17,7 +17,8 @@ namespace mailtwin::state::codec {
 // its bytes changed on disk, and nothing in it may be trusted (the engine treats it as unknown).
 // Folders records: version 3 (written, schema 4) adds the server's counters after the run and the
 // messages max_size kept back; version 2 is version 1 plus the checksum. Versions 1 and 2 still
-// decode, with the after-run counters equal to the checkpoint and nothing skipped.
+// decode, with the after-run counters equal to the checkpoint and nothing skipped. Every version
+// keeps two reserved i64 fields (once the directory mtimes; written 0, not read).
 inline constexpr std::uint8_t k_folder_version = 3;
 inline constexpr std::uint8_t k_oldest_folder_version = 1;
 // Messages records: version 3 (written) is version 2 plus the checksum; version 2 is version 1 plus
@@ -26,6 +27,8 @@ inline constexpr std::uint8_t k_oldest_folder_version = 1;
 inline constexpr std::uint8_t k_message_version = 3;
 inline constexpr std::uint8_t k_oldest_message_version = 1;
 inline constexpr std::uint8_t k_row_detached = 1U << 0;  // row_flags bit 0
+// Intents (late-append watches): version 1, no checksum; kind append only, the reserved target
+// folder empty (codec.cpp).
 inline constexpr std::uint8_t k_intent_version = 1;
 inline constexpr std::uint8_t k_meta_version = 1;
 inline constexpr std::uint8_t k_runs_version = 1;  // with a checksum, as folders v2+

@@ -28,7 +28,6 @@ enum class Errc {
     newer_schema,      // the meta schema version is above what this build understands
     migration_failed,  // a migrate_from_N step failed
     key_too_long,      // account/folder/local key would exceed LMDB's key size
-    folder_exists,     // rename_folder onto an existing folder
     invalid_record,    // a record the schema cannot store (e.g. uid 0)
     resize_blocked,    // map growth waited too long for this process's open transactions
     // Account lock.

@@ -11,6 +11,19 @@
 #include "mailtwin/state/records.hpp"
 #include "mailtwin/util/expected.hpp"
 
+namespace mailtwin::state {
+
+// A by_local_key entry: the folder and uid of a messages record.
+struct MessageRef {
+    std::string folder;
+    model::Uid uid = 0;
+
+    friend bool operator==(const MessageRef&, const MessageRef&) = default;
+    friend auto operator<=>(const MessageRef&, const MessageRef&) = default;
+};
+
+}  // namespace mailtwin::state
+
 namespace mailtwin::state::keys {
 
 // LMDB's compiled-in limit for keys and for values of MDB_DUPSORT databases.
@@ -26,12 +39,11 @@ std::string message(std::string_view account, std::string_view folder_name, mode
 std::optional<model::Uid> uid_of_message(std::string_view key);
 // The folder name in a folders key; nullopt if malformed.
 std::optional<std::string> folder_of(std::string_view key);
-// by_local_key: str16 account, str16 local key (dupsort values: ref()).
+// by_local_key: str16 account, str16 local key (dupsort values: ref()). Account-wide, though the
+// only lookup (StateDb::get_by_local_key) asks within one folder: it seeks to that folder's refs.
 std::string local_key(std::string_view account, std::string_view local);
-// by_message_id: str16 account, 16 hash bytes (dupsort values: ref()).
-std::string message_id(std::string_view account, const MessageIdHash& hash);
-// Index value: str16 folder, u32 uid. LMDB keeps duplicates in byte order (folder length first);
-// StateDb returns them sorted by (folder, uid).
+// Index value: str16 folder, u32 uid. LMDB keeps duplicates in byte order (folder length first), so
+// one folder's refs are adjacent and ascend by uid.
 std::string ref(std::string_view folder_name, model::Uid uid);
 std::optional<MessageRef> parse_ref(std::string_view value);
 // keyed (rows without a uid): folder(account, folder) + the local key's bytes. The last component
@@ -40,7 +52,7 @@ std::optional<MessageRef> parse_ref(std::string_view value);
 std::string keyed(std::string_view account, std::string_view folder_name, std::string_view local);
 // The local key at the end of a keyed key; nullopt if the key is malformed or the local key empty.
 std::optional<std::string> local_of_keyed(std::string_view key);
-// intents: str16 account, u64 id.
+// intents (late-append watches): str16 account, u64 id.
 std::string intent(std::string_view account, IntentId id);
 std::optional<IntentId> id_of_intent(std::string_view key);
 

@@ -13,9 +13,12 @@
 
 namespace mailtwin::state {
 
-// First 16 bytes of a digest of the normalised Message-ID header, computed by the caller.
+// The two hash slots of a message record (and of a late-append watch). The state stores their bytes
+// and reads nothing into them; the engine keeps the message's identity in them
+// (engine/identity.hpp: store_identity, stored_identity): bytes 0-7 of the Message-ID slot are the
+// identity's message_id_hash, bytes 0-7 of the content slot its body_hash and byte 8 the rule mark;
+// the other bytes are 0.
 using MessageIdHash = std::array<std::uint8_t, 16>;
-// A SHA-256 of the message bytes, computed by the caller.
 using ContentHash = std::array<std::uint8_t, 32>;
 
 // What the last successful sync of one folder left behind.
@@ -23,12 +26,12 @@ struct FolderState {
     model::UidValidity uidvalidity = 0;
     model::ModSeq highestmodseq = 0;
     model::Uid uidnext = 0;
-    std::int64_t new_mtime_ns = 0;  // mtime of <maildir>/new at the last scan
-    std::int64_t cur_mtime_ns = 0;  // mtime of <maildir>/cur at the last scan
-    std::string local_path;         // the Maildir folder this remote folder maps to
-    std::int64_t last_sync = 0;     // unix seconds of the last successful sync
+    std::string local_path;      // the Maildir folder this remote folder maps to
+    std::int64_t last_sync = 0;  // unix seconds of the last successful sync
     std::uint32_t message_count = 0;
-    std::string scan_blob;  // opaque, small: whatever the Maildir scan wants to remember
+    // Opaque to the state: the Maildir scan's stamp (maildir/stamp.hpp: the new/ and cur/ directory
+    // times and what they held), read back to skip an unchanged directory.
+    std::string scan_blob;
     // The server's counters as the last sync left the folder, its own writes included. They equal
     // the checkpoint above (taken before those writes) unless the run proved that every change the
     // server made since the checkpoint was its own (engine/own_changes.hpp). `status` compares the
@@ -73,8 +76,9 @@ struct MessageRecord {
     model::FlagSet remote_flags;
     model::FlagSet local_flags;
     std::uint64_t size = 0;
-    std::optional<MessageIdHash> message_id_hash;  // absent: the message has no Message-ID
-    std::optional<ContentHash> content_hash;       // the engine keeps its identity's body hash here
+    // The identity slots (see MessageIdHash above); both absent: no identity stored.
+    std::optional<MessageIdHash> message_id_hash;
+    std::optional<ContentHash> content_hash;
     // Deleted on the side whose id is missing, deletion not propagated: the surviving copy is no
     // longer synchronised (PairState::detached).
     bool detached = false;
@@ -82,33 +86,24 @@ struct MessageRecord {
     friend bool operator==(const MessageRecord&, const MessageRecord&) = default;
 };
 
-// Where a message lives: an index answer.
-struct MessageRef {
-    std::string folder;
-    model::Uid uid = 0;
+// The intents database holds late-append watches and nothing else (engine/late_appends.hpp): each
+// says "a copy of this upload, whose first APPEND's outcome was never learnt, may still land in
+// `folder` above `uid`". The layout keeps a kind byte; append is the only kind, and a record of
+// another kind is refused as a newer build's (codec.cpp).
+enum class IntentKind : std::uint8_t { append = 1 };
 
-    friend bool operator==(const MessageRef&, const MessageRef&) = default;
-    friend auto operator<=>(const MessageRef&, const MessageRef&) = default;
-};
+using IntentId = std::uint64_t;  // from the meta counter intent_seq; never reused
 
-enum class IntentKind : std::uint8_t { append = 1, move = 2, download = 3 };
-
-using IntentId = std::uint64_t;
-
-// A non-idempotent action about to happen. Commit order: the intent is committed before the action;
-// the step that records the action's outcome removes it in the same txn. One found at start-up means
-// the action may or may not have happened: recovery searches for it (Message-ID, content hash) before
-// repeating it.
 struct Intent {
     IntentId id = 0;  // assigned by add_intent
     IntentKind kind = IntentKind::append;
-    std::string folder;         // source folder (remote name)
-    model::Uid uid = 0;         // source uid for move/download; 0 for append
-    std::string local_key;      // the local message involved, if any
-    std::string target_folder;  // move/append target; empty when the same folder
+    std::string folder;     // the remote folder the upload went to
+    model::Uid uid = 0;     // a late copy has a UID above this (the folder's highest at the re-upload)
+    std::string local_key;  // the local message whose upload was in doubt
+    // The message's identity, in the slots of a MessageRecord.
     std::optional<ContentHash> content_hash;
     std::optional<MessageIdHash> message_id_hash;
-    std::int64_t created = 0;  // unix seconds
+    std::int64_t created = 0;  // unix seconds; the watch expires an hour after (k_late_append_window)
 
     friend bool operator==(const Intent&, const Intent&) = default;
 };

@@ -15,22 +15,24 @@ namespace mailtwin::state::schema {
 // Version 4: adds runs (one record per account: what its last runs found, folder by folder) and
 // the v3 folders record (server counters after the run, messages skipped by max_size); the
 // migration creates runs, and folders records become v3 when next written.
-inline constexpr std::uint64_t k_version = 4;
+// Version 5: drops by_message_id (written with every message record, never read: the engine finds
+// messages by identity in its views, not through the state); no record layout changes.
+inline constexpr std::uint64_t k_version = 5;
 
 inline constexpr const char* k_meta_db = "meta";
 inline constexpr const char* k_folders_db = "folders";
 inline constexpr const char* k_messages_db = "messages";
-inline constexpr const char* k_by_local_key_db = "by_local_key";    // MDB_DUPSORT
-inline constexpr const char* k_by_message_id_db = "by_message_id";  // MDB_DUPSORT
-inline constexpr const char* k_intents_db = "intents";
-inline constexpr const char* k_keyed_db = "keyed";  // since version 2
-inline constexpr const char* k_runs_db = "runs";    // since version 4
+inline constexpr const char* k_by_local_key_db = "by_local_key";  // MDB_DUPSORT
+inline constexpr const char* k_intents_db = "intents";            // late-append watches (engine/late_appends.hpp)
+inline constexpr const char* k_keyed_db = "keyed";                // since version 2
+inline constexpr const char* k_runs_db = "runs";                  // since version 4
 
 inline constexpr std::string_view k_schema_version_key = "schema_version";
 inline constexpr std::string_view k_intent_seq_key = "intent_seq";
 
+// The databases of the current version.
 struct Dbis {
-    Dbi meta, folders, messages, by_local_key, by_message_id, intents, keyed, runs;
+    Dbi meta, folders, messages, by_local_key, intents, keyed, runs;
 };
 
 // Opens (creating) every database in `txn`. The handles become usable outside it once it commits.
@@ -47,7 +49,7 @@ Expected<std::uint64_t> stored_version(Txn& txn, const Dbis& dbis);
 // names the file in messages.
 Expected<void> migrate(WriteTxn& txn, const Dbis& dbis, std::string_view where);
 
-// Drops and rebuilds by_local_key and by_message_id from messages (migration 0 -> 1, and repair).
+// Empties and rebuilds by_local_key from messages (the migration from version 0).
 Expected<void> rebuild_indexes(WriteTxn& txn, const Dbis& dbis);
 
 }  // namespace mailtwin::state::schema

@@ -2,12 +2,18 @@
 // The sync memory: typed access to the state environment (docs/state-schema.md).
 //
 // Reads take any Txn (or open their own read txn in the overloads without one) and return owned
-// values decoded inside it. Writes take a WriteTxn: the engine groups "one committed step" into one
-// StateDb::write call. Commit order for non-idempotent actions (APPEND, MOVE, download):
-//   1. write { add_intent }              -> committed before the action starts
-//   2. perform the action on the store
-//   3. write { put_message …; remove_intent }  -> the outcome and the intent's removal commit together
-// A crash between 1 and 3 leaves the intent listed by list_intents at the next start.
+// values decoded inside it. Writes take a WriteTxn; StateDb::write is one committed step.
+//
+// How the engine uses it (engine/state_batch.hpp, engine/executor.hpp; docs/state-schema.md,
+// "Commit order and recovery"): a run queues its records in a StateBatch, which commits many in one
+// write. A record of finished work is queued once the work is done on both sides, so losing queued
+// records to a crash costs re-checking, never a duplicate or a loss. A copy is guarded by the
+// planner's own rows, not by a log of actions: before a download, a `messages` row per UID with no
+// local key; before an APPEND, a `keyed` row per local key with no UID and the message's identity,
+// and the batch is committed before the APPEND starts (an APPEND is not idempotent). The row of the
+// finished copy replaces its guard row; a guard row found at the next start makes the planner look
+// for the copy by identity before repeating it. `intents` holds late-append watches only
+// (engine/late_appends.hpp), committed no later than the guard rows of the APPEND they watch.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -46,30 +52,22 @@ public:
     Expected<void> save_folder(WriteTxn& txn, std::string_view account, std::string_view folder,
                                const FolderState& state);
     // Removes the folder record, all its messages (and their index entries) and its keyed rows; false
-    // if there was nothing.
+    // if there was nothing. (forget_folder's first part.)
     Expected<bool> erase_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
-    // Moves the record, every message (re-keyed, indexes updated) and every keyed row to `to`;
-    // Errc::folder_exists if `to` already has a record, messages or keyed rows.
-    Expected<void> rename_folder(WriteTxn& txn, std::string_view account, std::string_view from, std::string_view to);
 
     // ---- messages ----
     Expected<std::optional<MessageRecord>> get_by_uid(Txn& txn, std::string_view account, std::string_view folder,
                                                       model::Uid uid);
     Expected<std::optional<MessageRecord>> get_by_uid(std::string_view account, std::string_view folder,
                                                       model::Uid uid);
-    // The pair in `folder` whose local file has this Maildir unique part.
+    // The `messages` record in `folder` whose local file has this Maildir unique part (through the
+    // by_local_key index; keyed rows are not in it, get_keyed finds those).
     Expected<std::optional<MessageRecord>> get_by_local_key(Txn& txn, std::string_view account, std::string_view folder,
                                                             std::string_view local_key);
     Expected<std::optional<MessageRecord>> get_by_local_key(std::string_view account, std::string_view folder,
                                                             std::string_view local_key);
-    // Every pair of the account whose local file has this unique part (finds local moves across folders).
-    Expected<std::vector<MessageRef>> find_by_local_key(Txn& txn, std::string_view account, std::string_view local_key);
-    Expected<std::vector<MessageRef>> find_by_local_key(std::string_view account, std::string_view local_key);
-    Expected<std::vector<MessageRef>> find_by_message_id_hash(Txn& txn, std::string_view account,
-                                                              const MessageIdHash& hash);
-    Expected<std::vector<MessageRef>> find_by_message_id_hash(std::string_view account, const MessageIdHash& hash);
 
-    // Inserts or replaces the record for record.uid (non-zero); index entries follow in the same txn.
+    // Inserts or replaces the record for record.uid (non-zero); its index entry follows in the same txn.
     Expected<void> put_message(WriteTxn& txn, std::string_view account, std::string_view folder,
                                const MessageRecord& record);
     // False if there was no such record.
@@ -88,9 +86,9 @@ public:
     // ---- keyed rows: pairs without a uid ----
     // A planner row known only by its local key (an upload whose outcome is unknown, or a detached
     // row whose server copy is gone), stored under (account, folder, local_key) with record.uid 0.
-    // Keyed rows are separate from `messages` and not in the indexes: find_by_local_key and
-    // find_by_message_id_hash do not see them, get_keyed is their lookup. When a row learns its uid the
-    // caller moves it (erase_keyed + put_message) in one step.
+    // Keyed rows are separate from `messages` and not in by_local_key: get_by_local_key does not see
+    // them, get_keyed is their lookup. When a row learns its uid the caller moves it (erase_keyed +
+    // put_message) in one step.
 
     // Inserts or replaces the row for record.local_key. Errc::invalid_record if record.uid != 0 or the
     // local key is empty; Errc::key_too_long if folder and local key together exceed the key limit.
@@ -114,11 +112,12 @@ public:
     Expected<std::size_t> erase_unreadable(WriteTxn& txn, std::string_view account, std::string_view folder);
     Expected<void> for_each_keyed(std::string_view account, std::string_view folder, const MessageVisitor& visit);
 
-    // ---- intents ----
+    // ---- intents: the late-append watches (records.hpp: Intent; engine/late_appends.hpp) ----
     // Stores `intent` under a fresh id (intent.id is ignored) and returns that id.
     Expected<IntentId> add_intent(WriteTxn& txn, std::string_view account, const Intent& intent);
+    // False if there was no such watch.
     Expected<bool> remove_intent(WriteTxn& txn, std::string_view account, IntentId id);
-    // Pending intents of the account, oldest first: recovery work at start-up.
+    // The account's watches, oldest first (the engine keeps those of the folder it plans).
     Expected<std::vector<Intent>> list_intents(Txn& txn, std::string_view account);
     Expected<std::vector<Intent>> list_intents(std::string_view account);
 
@@ -130,23 +129,21 @@ public:
     struct Forgotten {
         std::size_t folders = 0;   // folder records
         std::size_t messages = 0;  // message pairs (keyed rows included)
-        std::size_t intents = 0;   // pending intents
+        std::size_t intents = 0;   // late-append watches
         [[nodiscard]] bool any() const noexcept { return folders + messages + intents > 0; }
     };
     // Every row of the account in every database: folders, messages and their index entries, keyed
     // rows, intents, its run record. Other accounts' rows are not touched. The next sync matches both sides afresh.
     Expected<Forgotten> forget_account(WriteTxn& txn, std::string_view account);
-    // One folder's record, messages, keyed rows, the intents that name it as source or target, and
-    // its entry in the account's run record.
+    // One folder's record, messages, keyed rows, the late-append watches of that folder, and its
+    // entry in the account's run record.
     Expected<Forgotten> forget_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
 
 private:
     StateDb(Env env, schema::Dbis dbis) : m_env(std::move(env)), m_dbis(dbis) {}
 
-    // erase_folder / rename_folder over the keyed database.
+    // erase_folder over the keyed database.
     Expected<bool> erase_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view folder);
-    Expected<bool> has_keyed_rows(Txn& txn, std::string_view account, std::string_view folder);
-    Expected<void> move_keyed_rows(WriteTxn& txn, std::string_view account, std::string_view from, std::string_view to);
 
     Env m_env;
     schema::Dbis m_dbis;

@@ -37,7 +37,6 @@
 
 namespace mailtwin::store {
 
-
 // The header fields the identity is computed from (fetched with BODY.PEEK[HEADER.FIELDS (...)]).
 inline constexpr std::string_view k_identity_fields = "MESSAGE-ID DATE FROM SUBJECT";
 // How much of the body, in CRLF form, the identity covers.

@@ -125,8 +125,8 @@ TEST(Identity, LongBodiesAgreeBetweenServerAndMaildirWhateverTheLineEnds) {
 }
 
 TEST(Identity, BodyEndingAtTheCoveredLengthWithOrWithoutNewlines) {
-    for (std::size_t len :
-         {store::k_identity_body_bytes - 2, store::k_identity_body_bytes - 1, store::k_identity_body_bytes, store::k_identity_body_bytes + 1}) {
+    for (std::size_t len : {store::k_identity_body_bytes - 2, store::k_identity_body_bytes - 1,
+                            store::k_identity_body_bytes, store::k_identity_body_bytes + 1}) {
         const std::string body(len, 'b');
         const auto plain = store::message_identity(lf_message(k_header, body));
         EXPECT_EQ(store::message_identity(lf_message(k_header, body + "\n")), plain) << len;
@@ -139,9 +139,12 @@ TEST(Identity, BodyEndingAtTheCoveredLengthWithOrWithoutNewlines) {
 
 TEST(Identity, SameMessageIdDifferentBodiesDiffer) {
     const auto base = store::message_identity(lf_message());
-    EXPECT_NE(store::message_identity(lf_message(k_header, "Hello Bob,\n\nthe numbers are attached!\n\n-- \nAlice\n")), base);
-    EXPECT_NE(store::message_identity(lf_message(k_header, "hello Bob,\n\nthe numbers are attached.\n\n-- \nAlice\n")), base);
-    EXPECT_NE(store::message_identity(lf_message(k_header, "Hello Bob,\n\nthe  numbers are attached.\n\n-- \nAlice\n")), base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, "Hello Bob,\n\nthe numbers are attached!\n\n-- \nAlice\n")),
+              base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, "hello Bob,\n\nthe numbers are attached.\n\n-- \nAlice\n")),
+              base);
+    EXPECT_NE(store::message_identity(lf_message(k_header, "Hello Bob,\n\nthe  numbers are attached.\n\n-- \nAlice\n")),
+              base);
     EXPECT_NE(store::message_identity(lf_message(k_header, "")), base);
     // A draft saved twice: the second has one more line.
     EXPECT_NE(store::message_identity(lf_message(k_header, k_body + "PS: call me\n")), base);
@@ -160,14 +163,16 @@ TEST(Identity, WithoutMessageIdDateFromSubjectAndBodyDecide) {
     const auto base = store::message_identity(lf_message(header, "one\n"));
     EXPECT_EQ(store::message_identity(to_crlf(lf_message("X-TUID: z\n" + header, "one\n\n"))), base);
     EXPECT_NE(store::message_identity(lf_message(header, "two\n")), base);
-    EXPECT_NE(store::message_identity(lf_message("From: Alice <alice@example.org>\nSubject: draft 2\nDate: Tue, 3 Jan 2023 "
-                                          "10:00:00 +0000\n",
-                                          "one\n")),
-              base);
-    EXPECT_NE(store::message_identity(lf_message("From: Carol <carol@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 "
-                                          "10:00:00 +0000\n",
-                                          "one\n")),
-              base);
+    EXPECT_NE(
+        store::message_identity(lf_message("From: Alice <alice@example.org>\nSubject: draft 2\nDate: Tue, 3 Jan 2023 "
+                                           "10:00:00 +0000\n",
+                                           "one\n")),
+        base);
+    EXPECT_NE(
+        store::message_identity(lf_message("From: Carol <carol@example.org>\nSubject: draft\nDate: Tue, 3 Jan 2023 "
+                                           "10:00:00 +0000\n",
+                                           "one\n")),
+        base);
 }
 
 // ---- Maildir files --------------------------------------------------------------------------------

@@ -1,16 +1,23 @@
 #pragma once
-// Helpers shared by the state tests: running code in a forked child and sample records.
+// Helpers shared by the state tests: running code in a forked child, sample records, raw reads.
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "mailtwin/state/bytes.hpp"
 #include "mailtwin/state/codec.hpp"
+#include "mailtwin/state/keys.hpp"
 #include "mailtwin/state/records.hpp"
+#include "mailtwin/state/schema.hpp"
+#include "mailtwin/state/state_db.hpp"
 
 namespace mailtwin::state::test {
 
@@ -72,14 +79,15 @@ inline std::string encode_message_v1(const MessageRecord& m) {
 
 // `f` as a version-1 folders value (before checksums and the after-run fields): the fields up to
 // scan_blob. Decoded, its after-run counters are the checkpoint's and nothing is skipped.
-inline std::string encode_folder_v1(const FolderState& f) {
+// `new_mtime` and `cur_mtime` fill the two fields that held the directories' mtimes (reserved since).
+inline std::string encode_folder_v1(const FolderState& f, std::int64_t new_mtime = 0, std::int64_t cur_mtime = 0) {
     ByteWriter w;
     w.u8(1);
     w.u32(f.uidvalidity);
     w.u64(f.highestmodseq);
     w.u32(f.uidnext);
-    w.i64(f.new_mtime_ns);
-    w.i64(f.cur_mtime_ns);
+    w.i64(new_mtime);
+    w.i64(cur_mtime);
     w.bytes(f.local_path);
     w.i64(f.last_sync);
     w.u32(f.message_count);
@@ -94,6 +102,29 @@ inline MessageRecord sample_keyed(const std::string& local_key, bool detached) {
     m.local_key = local_key;
     m.detached = detached;
     return m;
+}
+
+// The by_local_key entries under (account, local key), read raw and sorted: what the index holds,
+// whether or not get_by_local_key would take them.
+inline std::vector<MessageRef> local_key_refs(StateDb& db, std::string_view account, std::string_view local) {
+    std::vector<MessageRef> out;
+    auto r = db.write([&](WriteTxn& txn) -> Expected<void> {
+        out.clear();
+        auto dbis = schema::open_dbis(txn);
+        if (!dbis) return util::unexpected(std::move(dbis).error());
+        auto cursor = Cursor::open(txn, dbis->by_local_key);
+        if (!cursor) return util::unexpected(std::move(cursor).error());
+        for (auto e = cursor->get(MDB_SET_KEY, keys::local_key(account, local));; e = cursor->get(MDB_NEXT_DUP)) {
+            if (!e) return util::unexpected(std::move(e).error());
+            if (!e->has_value()) return {};
+            auto ref = keys::parse_ref((*e)->value);
+            EXPECT_TRUE(ref) << "malformed by_local_key entry";
+            if (ref) out.push_back(std::move(*ref));
+        }
+    });
+    EXPECT_TRUE(r) << r.error().describe();
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 }  // namespace mailtwin::state::test

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <tuple>
+#include <utility>
 
 #include "fixtures/temp_dir.hpp"
+#include "mailtwin/state/bytes.hpp"
 #include "mailtwin/state/codec.hpp"
 #include "mailtwin/state/error.hpp"
 #include "mailtwin/state/keys.hpp"
@@ -16,17 +18,44 @@ namespace {
 
 using mailtwin::test::TempDir;
 
-// The databases of schema versions 0 and 1, opened by name as those builds did: `keyed` did not
-// exist yet, so a fabricated old file must not have it either.
-Expected<schema::Dbis> open_v1_dbis(WriteTxn& txn) {
-    schema::Dbis d;
+// Schema versions 1 to 4 kept a Message-ID index beside by_local_key (dropped in version 5).
+constexpr const char* k_by_message_id_db = "by_message_id";
+
+// by_message_id key of those versions: str16 account, the 16 hash bytes; values keys::ref().
+std::string message_id_key(std::string_view account, const MessageIdHash& hash) {
+    ByteWriter w;
+    w.str16(account);
+    for (auto b : hash) w.u8(b);
+    return w.take();
+}
+
+// The databases of the old versions, opened by name as those builds did.
+struct OldDbis {
+    Dbi meta, folders, messages, by_local_key, by_message_id, intents, keyed, runs;
+};
+
+// Versions 0 and 1: `keyed` and `runs` did not exist yet, so a fabricated old file must not have them.
+Expected<OldDbis> open_v1_dbis(WriteTxn& txn) {
+    OldDbis d;
     for (auto [dbi, name, flags] :
          {std::tuple{&d.meta, schema::k_meta_db, 0U}, std::tuple{&d.folders, schema::k_folders_db, 0U},
           std::tuple{&d.messages, schema::k_messages_db, 0U},
           std::tuple{&d.by_local_key, schema::k_by_local_key_db, unsigned{MDB_DUPSORT}},
-          std::tuple{&d.by_message_id, schema::k_by_message_id_db, unsigned{MDB_DUPSORT}},
+          std::tuple{&d.by_message_id, k_by_message_id_db, unsigned{MDB_DUPSORT}},
           std::tuple{&d.intents, schema::k_intents_db, 0U}}) {
         auto opened = Dbi::open(txn, name, flags | MDB_CREATE);
+        if (!opened) return util::unexpected(std::move(opened).error());
+        *dbi = *opened;
+    }
+    return d;
+}
+
+// Version 4: every database of version 1, plus keyed and runs.
+Expected<OldDbis> open_v4_dbis(WriteTxn& txn) {
+    auto d = open_v1_dbis(txn);
+    if (!d) return d;
+    for (auto [dbi, name] : {std::pair{&d->keyed, schema::k_keyed_db}, std::pair{&d->runs, schema::k_runs_db}}) {
+        auto opened = Dbi::open(txn, name, MDB_CREATE);
         if (!opened) return util::unexpected(std::move(opened).error());
         *dbi = *opened;
     }
@@ -51,12 +80,11 @@ void fabricate(const std::filesystem::path& file, std::optional<std::uint64_t> v
             auto by_key = txn.put(dbis->by_local_key, keys::local_key("acc", m.local_key), keys::ref("INBOX", uid));
             if (!by_key) return util::unexpected(std::move(by_key).error());
             auto by_mid =
-                txn.put(dbis->by_message_id, keys::message_id("acc", *m.message_id_hash), keys::ref("INBOX", uid));
+                txn.put(dbis->by_message_id, message_id_key("acc", *m.message_id_hash), keys::ref("INBOX", uid));
             if (!by_mid) return util::unexpected(std::move(by_mid).error());
         }
         if (!indexed) {
-            auto stale =
-                txn.put(dbis->by_message_id, keys::message_id("acc", test::mid_hash(999)), keys::ref("Gone", 1));
+            auto stale = txn.put(dbis->by_message_id, message_id_key("acc", test::mid_hash(999)), keys::ref("Gone", 1));
             if (!stale) return util::unexpected(std::move(stale).error());
         }
         if (version) {
@@ -119,26 +147,30 @@ TEST(Schema, FreshDatabaseStartsAtTheCurrentVersion) {
         ASSERT_TRUE(db) << db.error().describe();
         EXPECT_EQ(version_of(*db), schema::k_version);
     }
-    EXPECT_EQ(schema::k_version, 4U);
+    EXPECT_EQ(schema::k_version, 5U);
     // Checked after closing: one Env per file per process.
     EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
     EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_runs_db));
+    EXPECT_FALSE(has_database(dir / "state.mdb", k_by_message_id_db));
 }
 
-TEST(Schema, VersionZeroIsMigratedByRebuildingIndexes) {
+TEST(Schema, VersionZeroIsMigratedByRebuildingTheLocalKeyIndex) {
     for (std::optional<std::uint64_t> marker : {std::optional<std::uint64_t>{0}, std::optional<std::uint64_t>{}}) {
         TempDir dir;
         fabricate(dir / "state.mdb", marker);
-        auto db = StateDb::open(dir / "state.mdb");
-        ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), schema::k_version);
-        auto refs = db->find_by_message_id_hash("acc", test::mid_hash(7));
-        ASSERT_TRUE(refs);
-        EXPECT_EQ(*refs, (std::vector<MessageRef>{{"INBOX", 7}}));
-        auto by_key = db->get_by_local_key("acc", "INBOX", test::sample_message(12).local_key);
-        ASSERT_TRUE(by_key && by_key->has_value());
-        EXPECT_EQ((*by_key)->uid, 12U);
-        EXPECT_TRUE(db->find_by_message_id_hash("acc", test::mid_hash(999))->empty()) << "stale entry dropped";
+        {
+            auto db = StateDb::open(dir / "state.mdb");
+            ASSERT_TRUE(db) << db.error().describe();
+            EXPECT_EQ(version_of(*db), schema::k_version);
+            for (model::Uid uid : {1U, 12U, 20U}) {
+                auto by_key = db->get_by_local_key("acc", "INBOX", test::sample_message(uid).local_key);
+                ASSERT_TRUE(by_key && by_key->has_value());
+                EXPECT_EQ(**by_key, test::sample_message(uid));
+                EXPECT_EQ(test::local_key_refs(*db, "acc", test::sample_message(uid).local_key),
+                          (std::vector<MessageRef>{{"INBOX", uid}}));
+            }
+        }
+        EXPECT_FALSE(has_database(dir / "state.mdb", k_by_message_id_db)) << "the stale index goes with its database";
     }
 }
 
@@ -149,7 +181,7 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 4U);
+        EXPECT_EQ(version_of(*db), 5U);
         // Version 2 -> 3 rewrites the records with their checksums (v3); read as not detached.
         EXPECT_EQ(stored_message_version(*db, 5), 3);
         auto m = db->get_by_uid("acc", "INBOX", 5);
@@ -163,8 +195,7 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
             return true;
         }));
         EXPECT_EQ(n, 20U);
-        // The v1 indexes are kept as they were.
-        EXPECT_EQ(*db->find_by_message_id_hash("acc", test::mid_hash(7)), (std::vector<MessageRef>{{"INBOX", 7}}));
+        // The v1 local key index is kept as it was.
         EXPECT_EQ((*db->get_by_local_key("acc", "INBOX", test::sample_message(9).local_key))->uid, 9U);
 
         // Rewriting a record writes v3; the new database takes rows at once.
@@ -180,9 +211,10 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
     }
     ASSERT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
     ASSERT_TRUE(has_database(dir / "state.mdb", schema::k_runs_db));
+    ASSERT_FALSE(has_database(dir / "state.mdb", k_by_message_id_db));
     auto again = StateDb::open(dir / "state.mdb");
     ASSERT_TRUE(again) << again.error().describe();
-    EXPECT_EQ(version_of(*again), 4U);
+    EXPECT_EQ(version_of(*again), 5U);
     EXPECT_EQ(**again->get_keyed("acc", "INBOX", "upload-1"), test::sample_keyed("upload-1", false));
 }
 
@@ -203,7 +235,7 @@ TEST(Schema, Version3IsMigratedByAddingRunsAndAReopenWritesNothing) {
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 4U);
+        EXPECT_EQ(version_of(*db), 5U);
         AccountRuns runs;
         runs.last_run = 5;
         runs.folders["INBOX"].checked_ok = 5;
@@ -220,6 +252,129 @@ TEST(Schema, Version3IsMigratedByAddingRunsAndAReopenWritesNothing) {
     EXPECT_EQ(last_txn_id(dir / "state.mdb"), before);
 }
 
+// The rows of a version-4 file. Version 5 changed no record layout, so the current encoders write
+// the bytes that build wrote (it left the folders record's two mtime fields 0, as they are now).
+struct V4Rows {
+    FolderState folder;
+    std::vector<MessageRecord> messages;
+    MessageRecord keyed;
+    Intent watch;  // a late-append watch, id 1
+    AccountRuns runs;
+};
+
+V4Rows v4_rows() {
+    V4Rows rows;
+    rows.folder.uidvalidity = 77;
+    rows.folder.highestmodseq = 900;
+    rows.folder.uidnext = 7;
+    rows.folder.local_path = "/home/u/Mail/INBOX";
+    rows.folder.last_sync = 1'700'000'000;
+    rows.folder.message_count = 6;
+    rows.folder.scan_blob = std::string("\x01stamp", 6);
+    rows.folder.after_run_highestmodseq = 905;
+    rows.folder.after_run_uidnext = 8;
+    rows.folder.after_run_messages = 7;
+    rows.folder.skipped_remote = {3};
+    rows.folder.skipped_local = {"big.local"};
+    for (model::Uid uid = 1; uid <= 6; ++uid) rows.messages.push_back(test::sample_message(uid));
+    rows.messages[1].detached = true;
+    rows.messages[4].local_key.clear();  // a download in flight: its guard row has no key yet
+    rows.keyed = test::sample_keyed("upload-in-doubt", false);
+    rows.watch.id = 1;
+    rows.watch.folder = "INBOX";
+    rows.watch.uid = 6;
+    rows.watch.local_key = "upload-in-doubt";
+    rows.watch.message_id_hash = test::mid_hash(42);
+    rows.watch.content_hash = ContentHash{};
+    rows.watch.created = 1'700'000'100;
+    rows.runs.last_run = 1'700'000'000;
+    rows.runs.folders["INBOX"].checked_ok = 1'700'000'000;
+    return rows;
+}
+
+// Hand-writes a version-4 file: every database of that version, by_message_id included, with its
+// index entries, the intent counter and the schema marker.
+void fabricate_v4(const std::filesystem::path& file, const V4Rows& rows) {
+    auto env = Env::open(file);
+    ASSERT_TRUE(env) << env.error().describe();
+    auto r = env->write([&](WriteTxn& txn) -> Expected<void> {
+        auto dbis = open_v4_dbis(txn);
+        if (!dbis) return util::unexpected(std::move(dbis).error());
+        std::vector<std::tuple<MDB_dbi, std::string, std::string>> puts = {
+            {dbis->folders, keys::folder("acc", "INBOX"), codec::encode(rows.folder)},
+            {dbis->keyed, keys::keyed("acc", "INBOX", rows.keyed.local_key), codec::encode(rows.keyed)},
+            {dbis->intents, keys::intent("acc", rows.watch.id), codec::encode(rows.watch)},
+            {dbis->runs, keys::account_prefix("acc"), codec::encode(rows.runs)},
+            {dbis->meta, std::string(schema::k_intent_seq_key), codec::encode_meta_u64(rows.watch.id)},
+            {dbis->meta, std::string(schema::k_schema_version_key), codec::encode_meta_u64(4)},
+        };
+        for (const auto& m : rows.messages) {
+            const std::string ref = keys::ref("INBOX", m.uid);
+            puts.emplace_back(dbis->messages, keys::message("acc", "INBOX", m.uid), codec::encode(m));
+            if (!m.local_key.empty()) puts.emplace_back(dbis->by_local_key, keys::local_key("acc", m.local_key), ref);
+            if (m.message_id_hash)
+                puts.emplace_back(dbis->by_message_id, message_id_key("acc", *m.message_id_hash), ref);
+        }
+        for (const auto& [dbi, key, value] : puts)
+            if (auto p = txn.put(dbi, key, value); !p) return util::unexpected(std::move(p).error());
+        return {};
+    });
+    ASSERT_TRUE(r) << r.error().describe();
+}
+
+TEST(Schema, Version4IsMigratedByDroppingTheMessageIdIndexAndReadsBackEveryRow) {
+    TempDir dir;
+    const V4Rows rows = v4_rows();
+    fabricate_v4(dir / "state.mdb", rows);
+    ASSERT_TRUE(has_database(dir / "state.mdb", k_by_message_id_db));
+    {
+        auto db = StateDb::open(dir / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        EXPECT_EQ(version_of(*db), 5U);
+        auto txn = db->begin_read();
+        ASSERT_TRUE(txn);
+        auto folder = db->load_folder(*txn, "acc", "INBOX");
+        ASSERT_TRUE(folder && folder->has_value()) << (folder ? "absent" : folder.error().describe());
+        EXPECT_EQ(**folder, rows.folder);
+        std::vector<MessageRecord> messages;
+        ASSERT_TRUE(db->for_each_message(*txn, "acc", "INBOX", [&](const MessageRecord& m) {
+            messages.push_back(m);
+            return true;
+        }));
+        EXPECT_EQ(messages, rows.messages);
+        for (const auto& m : rows.messages) {
+            if (m.local_key.empty()) continue;
+            auto by_key = db->get_by_local_key(*txn, "acc", "INBOX", m.local_key);
+            ASSERT_TRUE(by_key && by_key->has_value()) << m.local_key;
+            EXPECT_EQ(**by_key, m);
+        }
+        EXPECT_EQ(**db->get_keyed(*txn, "acc", "INBOX", rows.keyed.local_key), rows.keyed);
+        EXPECT_EQ(*db->list_intents(*txn, "acc"), std::vector<Intent>{rows.watch});
+        EXPECT_EQ(**db->load_runs(*txn, "acc"), rows.runs);
+        txn->abort();
+
+        // Writing goes on as before: the watch counter continues, a message's index entry follows it.
+        IntentId next = 0;
+        ASSERT_TRUE(db->write([&](WriteTxn& w) -> Expected<void> {
+            auto id = db->add_intent(w, "acc", rows.watch);
+            if (!id) return util::unexpected(std::move(id).error());
+            next = *id;
+            return db->put_message(w, "acc", "INBOX", test::sample_message(7));
+        }));
+        EXPECT_EQ(next, 2U);
+        EXPECT_EQ(test::local_key_refs(*db, "acc", test::sample_message(7).local_key),
+                  (std::vector<MessageRef>{{"INBOX", 7}}));
+    }
+    EXPECT_FALSE(has_database(dir / "state.mdb", k_by_message_id_db));
+    const std::size_t before = last_txn_id(dir / "state.mdb");
+    {
+        auto again = StateDb::open(dir / "state.mdb");
+        ASSERT_TRUE(again) << again.error().describe();
+        EXPECT_EQ(**again->get_by_uid("acc", "INBOX", 2), rows.messages[1]);
+    }
+    EXPECT_EQ(last_txn_id(dir / "state.mdb"), before) << "migrated once; a reopen writes nothing";
+}
+
 TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     TempDir dir;
     fabricate(dir / "state.mdb", schema::k_version + 1);
@@ -227,8 +382,8 @@ TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     ASSERT_FALSE(db);
     EXPECT_EQ(db.error().code, make_error_code(Errc::newer_schema));
     EXPECT_NE(db.error().message.find("state written by a newer mailtwin"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("schema version 5"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("understands up to 4"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("schema version 6"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("understands up to 5"), std::string::npos) << db.error().message;
     EXPECT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a refused open creates nothing";
 
     auto env = Env::open(dir / "state.mdb");

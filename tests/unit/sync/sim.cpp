@@ -15,19 +15,6 @@ struct Overload : Fs... {
 template <class... Fs>
 Overload(Fs...) -> Overload<Fs...>;
 
-model::FlagSet applied(model::FlagSet f, const model::FlagSet& add, const model::FlagSet& remove) {
-    f = model::FlagSet(static_cast<std::uint8_t>((f.bits() & ~remove.bits()) | add.bits()));
-    return f;
-}
-
-model::FlagSet applied_full(const model::FlagSet& cur, const model::FlagSet& add, const model::FlagSet& remove) {
-    model::FlagSet out = applied(cur, add, remove);
-    out.keywords = cur.keywords;
-    for (const auto& k : remove.keywords) out.keywords.erase(k);
-    for (const auto& k : add.keywords) out.keywords.insert(k);
-    return out;
-}
-
 std::vector<model::PairState>::iterator find_row(std::vector<model::PairState>& rows, model::Uid uid,
                                                  const std::string& key) {
     return std::find_if(rows.begin(), rows.end(), [&](const model::PairState& r) {
@@ -168,11 +155,11 @@ void apply(const Plan& plan, World& w, const model::RemoteView& view) {
                            if (a.side == util::Side::remote) {
                                auto it = w.server.messages.find(a.uid);
                                if (it != w.server.messages.end())
-                                   w.server.set_flags(a.uid, applied_full(it->second.flags, a.add, a.remove));
+                                   w.server.set_flags(a.uid, model::applied(it->second.flags, a.add, a.remove));
                            } else {
                                auto it = w.maildir.messages.find(a.key);
                                if (it != w.maildir.messages.end())
-                                   it->second.flags = applied_full(it->second.flags, a.add, a.remove);
+                                   it->second.flags = model::applied(it->second.flags, a.add, a.remove);
                            }
                        },
                        [&](const Record& a) {

@@ -1,9 +1,9 @@
 // What the planner is told the server keeps, from SELECT's PERMANENTFLAGS (engine/views.hpp).
 #include <gtest/gtest.h>
 
-#include "mailtwin/engine/views.hpp"
+#include "mailtwin/store/imap_store.hpp"
 
-namespace mailtwin::engine {
+namespace mailtwin::store {
 namespace {
 
 std::optional<imap::FlagList> permanent(const std::string& list) {
@@ -48,4 +48,4 @@ TEST(StorableFlagsFromSelect, KeywordsListedByNameAreKeptWithoutStar) {
 }
 
 }  // namespace
-}  // namespace mailtwin::engine
+}  // namespace mailtwin::store
