@@ -1,6 +1,5 @@
 #include "store_sync.hpp"
 
-#if MAILTWIN_STORE_EXECUTOR
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -188,36 +187,31 @@ SyncRunResult StoreSync::run(const sync::Policy& policy, const SyncRunOptions& o
     const store::Checkpoint local = maildir.checkpoint();
 
     engine::StateBatch batch(*m_db, options.bodies_per_commit, std::chrono::hours(1));
-    batch.on_commit([&result, kill = options.kill_after_commit](std::size_t) {
-        ++result.commits;
-        if (kill != 0 && result.commits == kill) throw RunKilled{};
-    });
+    batch.stop_after(options.kill_after_commit);
     util::PerSide<store::FolderStore*> stores;
     stores[Side::remote] = &server;
     stores[Side::local] = &maildir;
-    engine::ExecContext ctx{stores, batch, m_where, p.rows};
-    try {
-        boost::asio::io_context io;
-        auto stats = run_awaitable(io, engine::execute_plan(ctx, p.plan));
-        if (!stats)
-            result.error = std::move(stats).error();
-        else if (!stats->not_carried.empty())
-            result.error = util::Error{std::make_error_code(std::errc::io_error), stats->not_carried.front()};
-        else if (stats->server_fault)
-            result.error = stats->server_fault;
-        // The folder's checkpoint only after it synced; what is queued is committed either way, as
-        // the account runner does (state_batch.hpp: every queued record is of work done).
-        if (!result.error) {
-            const auto record = next_record(p.record, p.plan, remote, local, options.now);
-            auto saved = batch.add([this, record](state::WriteTxn& txn) {
-                return m_db->save_folder(txn, m_where.account, m_where.folder, record);
-            });
-            if (!saved) result.error = std::move(saved).error();
-        }
-        if (auto r = batch.commit(); !r && !result.error) result.error = std::move(r).error();
-    } catch (const RunKilled&) {
-        result.killed = true;
+    engine::ExecContext ctx{stores, batch, m_where, p.views, p.rows};
+    boost::asio::io_context io;
+    auto stats = run_awaitable(io, engine::execute_plan(ctx, p.plan));
+    if (!stats)
+        result.error = std::move(stats).error();
+    else if (!stats->not_carried.empty())
+        result.error = util::Error{std::make_error_code(std::errc::io_error), stats->not_carried.front()};
+    else if (stats->server_fault)
+        result.error = stats->server_fault;
+    // The folder's checkpoint only after it synced; what is queued is committed either way, as
+    // the account runner does (state_batch.hpp: every queued record is of work done).
+    if (!result.error) {
+        const auto record = next_record(p.record, p.plan, remote, local, options.now);
+        auto saved = batch.add([this, record](state::WriteTxn& txn) {
+            return m_db->save_folder(txn, m_where.account, m_where.folder, record);
+        });
+        if (!saved) result.error = std::move(saved).error();
     }
+    if (auto r = batch.commit(); !r && !result.error) result.error = std::move(r).error();
+    result.commits = batch.commits();
+    result.killed = options.kill_after_commit != 0 && result.commits >= options.kill_after_commit;
     return result;
 }
 
@@ -247,4 +241,3 @@ std::multiset<std::pair<std::uint64_t, std::string>> contents(const MemoryStore&
 }
 
 }  // namespace mailtwin::test
-#endif

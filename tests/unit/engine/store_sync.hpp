@@ -6,14 +6,7 @@
 //
 // It stands in for engine/folder_sync.cpp without a server or a Maildir, so that property tests and
 // crash loops can run thousands of syncs against the real executor and state records.
-//
-// Until the executor runs over two FolderStores (ExecContext::stores, engine/executor.hpp), this
-// file and the tests that use it are compiled out: MAILTWIN_STORE_EXECUTOR is 0.
-#ifndef MAILTWIN_STORE_EXECUTOR
-#define MAILTWIN_STORE_EXECUTOR 0
-#endif
 
-#if MAILTWIN_STORE_EXECUTOR
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -31,17 +24,15 @@
 
 namespace mailtwin::test {
 
-// Thrown out of a run by the commit hook to stop it after a given committed transaction, as a kill
-// would: nothing after that commit reaches the state, the stores keep what was done.
-struct RunKilled {};
-
 struct SyncRunOptions {
     util::PerSide<bool> full{};  // ask that store for a full view whatever its checkpoint
     std::int64_t now = 1'700'000'000;
     // Record bodies per state transaction (StateBatch); 1 makes every record its own commit, so a
     // crash loop sees every state a batched run can leave behind.
     std::size_t bodies_per_commit = 64;
-    // 0: never; N: the run is killed right after its N-th committed state transaction.
+    // 0: never; N: the run is killed right after its N-th committed state transaction
+    // (StateBatch::stop_after: nothing after that commit reaches the state, the stores keep what
+    // was done on them).
     std::size_t kill_after_commit = 0;
 };
 
@@ -96,4 +87,3 @@ std::string plan_text(const sync::Plan& plan);
 std::multiset<std::pair<std::uint64_t, std::string>> contents(const MemoryStore& store);
 
 }  // namespace mailtwin::test
-#endif

@@ -1,6 +1,5 @@
 #include "store_user.hpp"
 
-#if MAILTWIN_STORE_EXECUTOR
 #include <string>
 #include <vector>
 
@@ -98,4 +97,3 @@ void StoreUser::act(StoreSync& sync, bool allow_reset, bool allow_state_loss) {
 }
 
 }  // namespace mailtwin::test
-#endif

@@ -5,7 +5,6 @@
 // does the same things to the same stores, so a crash loop can build one world again and again.
 #include "store_sync.hpp"
 
-#if MAILTWIN_STORE_EXECUTOR
 #include <cstdint>
 #include <random>
 
@@ -31,4 +30,3 @@ private:
 };
 
 }  // namespace mailtwin::test
-#endif

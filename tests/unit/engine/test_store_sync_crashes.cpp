@@ -9,7 +9,6 @@
 #include "store_sync.hpp"
 #include "store_user.hpp"
 
-#if MAILTWIN_STORE_EXECUTOR
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -152,4 +151,3 @@ TEST(StoreSyncCrashes, AFailedStoreOperationAndAResumedSyncEndAsAnUninterruptedS
 
 }  // namespace
 }  // namespace mailtwin::test
-#endif

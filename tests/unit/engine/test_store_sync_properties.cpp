@@ -6,7 +6,6 @@
 #include "store_sync.hpp"
 #include "store_user.hpp"
 
-#if MAILTWIN_STORE_EXECUTOR
 #include <algorithm>
 #include <cstdlib>
 
@@ -56,4 +55,3 @@ TEST(StoreSyncProperties, ApplyThenPlanAgainIsEmptyForEveryPolicy) {
 
 }  // namespace
 }  // namespace mailtwin::test
-#endif
