@@ -13,15 +13,6 @@ namespace {
 
 model::Identity identity_of(const std::string& bytes) { return store::message_identity(bytes); }
 
-// The flags as a store that writes whole sets writes them: `now` with `remove` taken out and `add` put in.
-model::FlagSet applied(const model::FlagSet& now, const model::FlagSet& add, const model::FlagSet& remove) {
-    model::FlagSet out(static_cast<std::uint8_t>((now.bits() & ~remove.bits()) | add.bits()));
-    out.keywords = now.keywords;
-    for (const auto& k : remove.keywords) out.keywords.erase(k);
-    for (const auto& k : add.keywords) out.keywords.insert(k);
-    return out;
-}
-
 std::string uid_index(model::Uid uid) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%010u", static_cast<unsigned>(uid));
@@ -294,7 +285,7 @@ asio::awaitable<util::Expected<std::size_t>> MemoryStore::set_flags(const std::v
         // The server applies the change to what it holds; a Maildir writes the whole set from `now`.
         const model::FlagSet& base = m_side == util::Side::remote ? m.flags : change.now;
         const model::FlagSet before = m.flags;
-        set_message_flags(m, applied(base, change.add, change.remove));
+        set_message_flags(m, model::applied(base, change.add, change.remove));
         if (!(m.flags == before)) ++changed;
     }
     if (fault) co_return util::unexpected(injected("set_flags"));
