@@ -38,16 +38,6 @@ bool regular_or_unknown(const std::filesystem::path& file) {
     return ::stat(file.c_str(), &st) != 0 || S_ISREG(st.st_mode);  // a failed stat: the read then says why
 }
 
-model::FlagSet applied(model::FlagSet f, const model::FlagSet& add, const model::FlagSet& remove) {
-    for (const auto& fl : model::k_flag_letters) {
-        if (add.has(fl.flag)) f.set(fl.flag);
-        if (remove.has(fl.flag)) f.set(fl.flag, false);
-    }
-    for (const auto& k : add.keywords) f.keywords.insert(k);
-    for (const auto& k : remove.keywords) f.keywords.erase(k);
-    return f;
-}
-
 // Sends a Maildir file (bare LF line ends, the Maildir norm) as a message in CRLF form, in chunks.
 util::Expected<void> push_file(const std::filesystem::path& file, std::size_t index, std::uint64_t size,
                                MessageSink& sink) {
@@ -166,7 +156,7 @@ asio::awaitable<util::Expected<std::size_t>> MaildirStore::set_flags(const std::
     // A rename per message, as a mail reader would do it; one directory fsync for them all.
     maildir::PendingDirSyncs renamed;
     for (const auto& c : changes) {
-        const auto target = m_keywords.to_maildir(applied(c.now, c.add, c.remove));
+        const auto target = m_keywords.to_maildir(model::applied(c.now, c.add, c.remove));
         auto moved = maildir::set_flags(m_dir, c.id.key, target, hint(c.id.key), &renamed);
         if (!moved) co_return util::unexpected(std::move(moved).error());
         m_file_names[c.id.key] = moved->file_name;

@@ -112,11 +112,17 @@ private:
             return;
         }
         if (e.has_id(Side::remote) && e.has_id(Side::local)) {
-            // Case: matched by identity (lost state, UIDVALIDITY change, copy of unknown outcome).
-            if (e.matched)
-                emit(Pair{e.uid, e.key, base_of(e)[Side::remote], base_of(e)[Side::local], size_of(e), e.identity()});
             const bool r = e.now[Side::remote].present;
             const bool l = e.now[Side::local].present;
+            // Case: matched by identity (lost state, UIDVALIDITY change, copy of unknown outcome).
+            if (e.matched) {
+                SideFlags base = base_of(e);
+                // One copy gone: the deletion is decided against the row's flags (survivor_base). The
+                // Pair is committed on its own, so it keeps them: a rerun after a kill must see the
+                // survivor's change as this run does, or it would expunge a message it restores now.
+                if (e.row && r != l) base = {{e.row->remote_flags, e.row->local_flags}};
+                emit(Pair{e.uid, e.key, base[Side::remote], base[Side::local], size_of(e), e.identity()});
+            }
             if (r && l)
                 plan_flags(e);
             else if (r || l)
