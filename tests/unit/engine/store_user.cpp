@@ -1,4 +1,5 @@
 #include "store_user.hpp"
+#include "support/user_flags.hpp"
 
 #include <string>
 #include <vector>
@@ -7,23 +8,7 @@ namespace mailtwin::test {
 
 using util::Side;
 
-namespace {
-
-constexpr std::int64_t k_base_date = 1'690'000'000;
-
-// Flags a user toggles: four system flags and two keywords.
-void toggle_random(model::FlagSet& f, int which) {
-    static constexpr model::Flag k_flags[] = {model::Flag::seen, model::Flag::flagged, model::Flag::deleted,
-                                              model::Flag::answered};
-    if (which < 4) {
-        f.set(k_flags[which], !f.has(k_flags[which]));
-        return;
-    }
-    const std::string kw = which == 4 ? "$a" : "$b";
-    if (!f.keywords.erase(kw)) f.keywords.insert(kw);
-}
-
-}  // namespace
+constexpr std::int64_t k_base_date = k_user_base_date;
 
 std::uint64_t StoreUser::random_content(const MemoryStore& store) {
     std::vector<std::uint64_t> all;
@@ -45,7 +30,7 @@ void StoreUser::toggle(MemoryStore& store, std::uint64_t content) {
     for (const auto& m : store.messages()) {
         if (content_of(m.bytes) != content) continue;
         auto f = m.flags;
-        toggle_random(f, which);
+        toggle_user_flag(f, which);
         store.change_flags(m.id, f);
     }
 }

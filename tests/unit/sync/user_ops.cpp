@@ -3,28 +3,14 @@
 #include <vector>
 
 #include "mailtwin/sync/plan_format.hpp"
+#include "support/user_flags.hpp"
 
 namespace mailtwin::sync::sim {
 
 using util::Side;
 
-namespace {
-
-constexpr std::int64_t k_base_date = 1'690'000'000;
-
-// Flags a user toggles: four system flags and two keywords.
-void toggle_random(model::FlagSet& f, int which) {
-    static constexpr model::Flag k_flags[] = {model::Flag::seen, model::Flag::flagged, model::Flag::deleted,
-                                              model::Flag::answered};
-    if (which < 4) {
-        f.set(k_flags[which], !f.has(k_flags[which]));
-        return;
-    }
-    const std::string kw = which == 4 ? "$a" : "$b";
-    if (!f.keywords.erase(kw)) f.keywords.insert(kw);
-}
-
-}  // namespace
+using test::toggle_user_flag;
+constexpr std::int64_t k_base_date = test::k_user_base_date;
 
 std::multiset<std::pair<std::uint64_t, std::string>> contents(const World& w, Side s) {
     std::multiset<std::pair<std::uint64_t, std::string>> out;
@@ -65,13 +51,13 @@ void User::toggle(World& w, Side s, std::uint64_t content) {
         for (auto& [uid, m] : w.server.messages) {
             if (m.content != content) continue;
             auto f = m.flags;
-            toggle_random(f, which);
+            toggle_user_flag(f, which);
             w.server.set_flags(uid, f);
         }
     } else {
         // A MUA renames the file: same key, new ":2," suffix.
         for (auto& [key, m] : w.maildir.messages)
-            if (m.content == content) toggle_random(m.flags, which);
+            if (m.content == content) toggle_user_flag(m.flags, which);
     }
 }
 
