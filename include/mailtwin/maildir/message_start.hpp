@@ -1,6 +1,6 @@
 #pragma once
 // The start of a Maildir file: its header and a few bytes of the body, read without the rest (what a
-// message identity needs; see engine/identity.hpp).
+// message identity needs; see store/identity.hpp).
 #include <cstddef>
 #include <filesystem>
 #include <string>

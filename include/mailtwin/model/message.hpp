@@ -13,7 +13,7 @@ namespace mailtwin::model {
 
 // Recognises the same message on both sides when no uid/key pairing tells it (UIDVALIDITY change,
 // lost state, a copy whose outcome is unknown, a move). Computed the same way on both sides by
-// engine/identity.hpp, which defines the rule: a hash of the normalised Message-ID (Date + From +
+// store/identity.hpp, which defines the rule: a hash of the normalised Message-ID (Date + From +
 // Subject when there is none) and a hash of the normalised start of the body. Equal only if both are.
 struct Identity {
     std::uint64_t message_id_hash = 0;

@@ -18,7 +18,7 @@
 //   Expunge    store operation, then drop the row (by uid, else key).
 //   Download   deliver, then drop rows with this uid and write {uid, new key, remote_flags, flags}.
 //   Upload     APPEND, then drop rows with this key and write {new uid, key, flags the server holds,
-//              local_flags} (read back: a server may drop an APPEND's flags; engine/appended_flags.hpp).
+//              local_flags} (read back: a server may drop an APPEND's flags; store/appended_flags.hpp).
 //   Skip, Refuse  nothing (reported).
 #include <cstddef>
 #include <cstdint>

@@ -4,7 +4,7 @@
 //
 // Driver protocol:
 //   1. build the views without identities;
-//   2. ask needs_identities(); fill in the identity of every message it names (engine/identity.hpp:
+//   2. ask needs_identities(); fill in the identity of every message it names (store/identity.hpp:
 //      Message-ID hash + body-start hash), on the view's message or on its state row; in the common
 //      case it names nothing;
 //   3. plan_folder(); print it (--dry-run) or hand it to the executor.
