@@ -50,10 +50,18 @@ void report_duplicate_keys(const std::filesystem::path& folder_dir, const maildi
             auto hash = hash_of(d.files[i]);
             if (kept_hash && hash && *kept_hash == *hash) continue;
             if (!hash && hash.error().code == std::errc::no_such_file_or_directory) continue;  // gone meanwhile
-            out.push_back("'" + other.string() + "' has the Maildir unique name '" + d.key + "' of '" + kept.string() +
-                          "' but holds another message, so it was not uploaded: rename it to a unique name of "
-                          "its own (the part before \"" +
-                          std::string(1, maildir::k_info_separator) + "2,\" is the unique name)");
+            std::string why = "'";
+            why += other.string();
+            why += "' has the Maildir unique name '";
+            why += d.key;
+            why += "' of '";
+            why += kept.string();
+            why +=
+                "' but holds another message, so it was not uploaded: rename it to a unique name of its own (the "
+                "part before \"";
+            why += maildir::k_info_separator;
+            why += "2,\" is the unique name)";
+            out.push_back(std::move(why));
         }
     }
 }
