@@ -128,6 +128,7 @@ asio::awaitable<util::Expected<std::vector<Described>>> MaildirStore::describe(c
         } else {
             d.identity = *identity;
             d.size = *size;
+            m_copy_sizes[id.key] = *size;
         }
         out.push_back(std::move(d));
     }
@@ -188,7 +189,9 @@ asio::awaitable<util::Expected<ReadReport>> MaildirStore::read(const std::vector
             report.not_carried.push_back(not_regular(where->path));
             continue;
         }
-        auto size = maildir::MessageInfo(where->path).rfc822_size();
+        auto known = m_copy_sizes.find(ids[i].key);
+        auto size = known != m_copy_sizes.end() ? util::Expected<std::uint64_t>(known->second)
+                                                : maildir::MessageInfo(where->path).rfc822_size();
         if (!size) {
             report.not_carried.push_back(cannot_read(where->path, size.error()));
             continue;

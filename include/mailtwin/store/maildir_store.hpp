@@ -80,6 +80,9 @@ private:
     std::map<std::string, std::string> m_file_names;
     maildir::FolderStamp m_stamp;
     std::vector<std::string> m_not_carried;
+    // CRLF sizes describe() read (the whole file: every bare LF counts twice), so that read() of the
+    // same copy does not read each file again for it.
+    std::map<std::string, std::uint64_t> m_copy_sizes;
 };
 
 }  // namespace mailtwin::store
