@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "mailtwin/config/config.hpp"
-#include "mailtwin/engine/exit_code.hpp"
+#include "mailtwin/results/exit_code.hpp"
 
 namespace mailtwin::app {
 
 namespace po = boost::program_options;
 
-// The contract's exit codes; which failure gets which is decided in engine/exit_code.hpp only.
+// The contract's exit codes; which failure gets which is decided in results/exit_code.hpp only.
 using engine::AccountFailure;
 using engine::exit_code_for;
 using engine::ExitStatus;

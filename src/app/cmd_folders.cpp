@@ -3,8 +3,8 @@
 
 #include "command_options.hpp"
 #include "commands.hpp"
-#include "mailtwin/engine/folder_map.hpp"
-#include "mailtwin/engine/status_format.hpp"
+#include "mailtwin/folders/folder_map.hpp"
+#include "mailtwin/report/status_format.hpp"
 #include "mailtwin/util/log.hpp"
 
 namespace mailtwin::app {

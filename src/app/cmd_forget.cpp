@@ -3,7 +3,7 @@
 
 #include "command_options.hpp"
 #include "commands.hpp"
-#include "mailtwin/engine/forget.hpp"
+#include "mailtwin/run/forget.hpp"
 #include "mailtwin/util/log.hpp"
 
 namespace mailtwin::app {

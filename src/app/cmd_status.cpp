@@ -1,11 +1,11 @@
-// `mailtwin status`: a read-only report per account and folder (engine/status.hpp).
+// `mailtwin status`: a read-only report per account and folder (report/status.hpp).
 #include <ctime>
 #include <iostream>
 
 #include "command_options.hpp"
 #include "commands.hpp"
-#include "mailtwin/engine/status.hpp"
-#include "mailtwin/engine/status_format.hpp"
+#include "mailtwin/report/status.hpp"
+#include "mailtwin/report/status_format.hpp"
 
 namespace mailtwin::app {
 

@@ -1,10 +1,10 @@
-// mailtwin watch [ACCOUNT...]: the daemon (engine/watch.hpp does the work).
+// mailtwin watch [ACCOUNT...]: the daemon (watch/watch.hpp does the work).
 #include <boost/program_options.hpp>
 
 #include "command_options.hpp"
 #include "commands.hpp"
-#include "mailtwin/engine/watch.hpp"
-#include "mailtwin/engine/watch_report.hpp"
+#include "mailtwin/watch/watch.hpp"
+#include "mailtwin/watch/watch_report.hpp"
 
 namespace mailtwin::app {
 

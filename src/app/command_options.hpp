@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "mailtwin/engine/account_sync.hpp"
-#include "mailtwin/engine/forget.hpp"
-#include "mailtwin/engine/status.hpp"
+#include "mailtwin/report/status.hpp"
+#include "mailtwin/run/account_sync.hpp"
+#include "mailtwin/run/forget.hpp"
 
 namespace mailtwin::app {
 

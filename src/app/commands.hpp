@@ -1,5 +1,5 @@
 #pragma once
-// One function per command; each returns the exit code (engine/exit_code.hpp) and throws UsageError /
+// One function per command; each returns the exit code (results/exit_code.hpp) and throws UsageError /
 // ConfigError, which main maps like AccountFailure::config.
 #include <string>
 #include <vector>

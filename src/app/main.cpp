@@ -1,6 +1,6 @@
 // mailtwin's entry point: the global options (Boost.Program_options), the dispatch to one function per
 // command (commands.hpp), and the only top-level catch, which classifies what it catches for the one
-// mapping to exit codes (engine/exit_code.hpp).
+// mapping to exit codes (results/exit_code.hpp).
 #include <algorithm>
 #include <cstdlib>
 #include <exception>

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "cli.hpp"
-#include "mailtwin/engine/progress.hpp"
-#include "mailtwin/engine/progress_format.hpp"
+#include "mailtwin/report/progress_format.hpp"
+#include "mailtwin/results/progress.hpp"
 
 namespace mailtwin::app {
 

@@ -1,4 +1,4 @@
-// StateDb: the intents database, which holds the late-append watches (engine/late_appends.hpp).
+// StateDb: the intents database, which holds the late-append watches (run/late_appends.hpp).
 #include "mailtwin/state/state_db.hpp"
 
 #include "mailtwin/state/codec.hpp"

@@ -77,8 +77,8 @@ util::Expected<std::unique_ptr<MaildirStore>> MaildirStore::open(std::filesystem
 
 asio::awaitable<util::Expected<void>> MaildirStore::view(FolderViews& views, const ViewRequest& request) {
     const std::string no_stamp;
-    auto scan = scan_local(m_dir, *request.rows, m_keywords, request.last ? request.last->local_stamp : no_stamp,
-                           request.full, m_root_present);
+    auto scan = maildir::scan_local(m_dir, *request.rows, m_keywords,
+                                    request.last ? request.last->local_stamp : no_stamp, request.full, m_root_present);
     if (!scan) co_return util::unexpected(std::move(scan).error());
     m_unchanged = scan->view.kind == model::LocalViewKind::unchanged;
     m_file_names = std::move(scan->file_names);

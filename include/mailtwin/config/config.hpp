@@ -71,7 +71,7 @@ struct Sync {
     // Folders whose LIST attributes hold one of these RFC 6154 special-use names are not synced
     // (Gmail's "[Gmail]/All Mail" is \All and holds every message a second time); {} syncs them all.
     std::vector<std::string> skip_special_use{"\\All"};
-    // IMAP keywords <-> notmuch tags through the notmuch command line (engine/notmuch_sync.hpp).
+    // IMAP keywords <-> notmuch tags through the notmuch command line (notmuch/notmuch_sync.hpp).
     bool notmuch_tags = false;
     // Tags that stay in notmuch and keywords that stay on the server, besides notmuch's own tags.
     std::vector<std::string> notmuch_ignore_tags;

@@ -30,7 +30,7 @@ struct RemoteView {
     std::vector<Uid> vanished;  // changes_since only
     // What the server keeps (PERMANENTFLAGS); nullopt when the view was built without a SELECT. The
     // planner then takes every flag as kept; the driver selects first when that could matter
-    // (engine/folder_sync.cpp).
+    // (run/folder_sync.cpp).
     std::optional<StorableFlags> storable;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // What this client's own commands did to each folder during a sync run, so that the engine can tell
-// its own changes from another client's afterwards (engine/own_changes.hpp). Counted by the Session
+// its own changes from another client's afterwards (run/own_changes.hpp). Counted by the Session
 // methods that change the server; shared by every Session of a run.
 #include <cstdint>
 #include <map>

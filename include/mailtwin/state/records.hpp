@@ -15,7 +15,7 @@ namespace mailtwin::state {
 
 // The two hash slots of a message record (and of a late-append watch). The state stores their bytes
 // and reads nothing into them; the engine keeps the message's identity in them
-// (engine/identity.hpp: store_identity, stored_identity): bytes 0-7 of the Message-ID slot are the
+// (state/row_identity.hpp: store_identity, stored_identity): bytes 0-7 of the Message-ID slot are the
 // identity's message_id_hash, bytes 0-7 of the content slot its body_hash and byte 8 the rule mark;
 // the other bytes are 0.
 using MessageIdHash = std::array<std::uint8_t, 16>;
@@ -34,14 +34,14 @@ struct FolderState {
     std::string scan_blob;
     // The server's counters as the last sync left the folder, its own writes included. They equal
     // the checkpoint above (taken before those writes) unless the run proved that every change the
-    // server made since the checkpoint was its own (engine/own_changes.hpp). `status` compares the
+    // server made since the checkpoint was its own (run/own_changes.hpp). `status` compares the
     // live folder with these, so mailtwin's own uploads, STOREs and expunges do not read as "changed
     // on the server"; the sync's fast path keeps using the checkpoint.
     model::ModSeq after_run_highestmodseq = 0;
     model::Uid after_run_uidnext = 0;
     std::uint32_t after_run_messages = 0;
     // Messages the max_size filter kept from being copied, as of this checkpoint: server UIDs
-    // (ascending) and Maildir keys (sorted). Reported by `status` (engine/skipped.hpp).
+    // (ascending) and Maildir keys (sorted). Reported by `status` (run/skipped.hpp).
     std::vector<model::Uid> skipped_remote;
     std::vector<std::string> skipped_local;
 
@@ -86,7 +86,7 @@ struct MessageRecord {
     friend bool operator==(const MessageRecord&, const MessageRecord&) = default;
 };
 
-// The intents database holds late-append watches and nothing else (engine/late_appends.hpp): each
+// The intents database holds late-append watches and nothing else (run/late_appends.hpp): each
 // says "a copy of this upload, whose first APPEND's outcome was never learnt, may still land in
 // `folder` above `uid`". The layout keeps a kind byte; append is the only kind, and a record of
 // another kind is refused as a newer build's (codec.cpp).

@@ -23,7 +23,7 @@ inline constexpr const char* k_meta_db = "meta";
 inline constexpr const char* k_folders_db = "folders";
 inline constexpr const char* k_messages_db = "messages";
 inline constexpr const char* k_by_local_key_db = "by_local_key";  // MDB_DUPSORT
-inline constexpr const char* k_intents_db = "intents";            // late-append watches (engine/late_appends.hpp)
+inline constexpr const char* k_intents_db = "intents";            // late-append watches (run/late_appends.hpp)
 inline constexpr const char* k_keyed_db = "keyed";                // since version 2
 inline constexpr const char* k_runs_db = "runs";                  // since version 4
 

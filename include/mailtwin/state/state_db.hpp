@@ -4,7 +4,7 @@
 // Reads take any Txn (or open their own read txn in the overloads without one) and return owned
 // values decoded inside it. Writes take a WriteTxn; StateDb::write is one committed step.
 //
-// How the engine uses it (engine/state_batch.hpp, engine/executor.hpp; docs/state-schema.md,
+// How the engine uses it (run/state_batch.hpp, run/executor.hpp; docs/state-schema.md,
 // "Commit order and recovery"): a run queues its records in a StateBatch, which commits many in one
 // write. A record of finished work is queued once the work is done on both sides, so losing queued
 // records to a crash costs re-checking, never a duplicate or a loss. A copy is guarded by the
@@ -13,7 +13,7 @@
 // and the batch is committed before the APPEND starts (an APPEND is not idempotent). The row of the
 // finished copy replaces its guard row; a guard row found at the next start makes the planner look
 // for the copy by identity before repeating it. `intents` holds late-append watches only
-// (engine/late_appends.hpp), committed no later than the guard rows of the APPEND they watch.
+// (run/late_appends.hpp), committed no later than the guard rows of the APPEND they watch.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -112,7 +112,7 @@ public:
     Expected<std::size_t> erase_unreadable(WriteTxn& txn, std::string_view account, std::string_view folder);
     Expected<void> for_each_keyed(std::string_view account, std::string_view folder, const MessageVisitor& visit);
 
-    // ---- intents: the late-append watches (records.hpp: Intent; engine/late_appends.hpp) ----
+    // ---- intents: the late-append watches (records.hpp: Intent; run/late_appends.hpp) ----
     // Stores `intent` under a fresh id (intent.id is ignored) and returns that id.
     Expected<IntentId> add_intent(WriteTxn& txn, std::string_view account, const Intent& intent);
     // False if there was no such watch.

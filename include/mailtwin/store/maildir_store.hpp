@@ -15,30 +15,12 @@
 
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/keyword_map.hpp"
+#include "mailtwin/maildir/local_view.hpp"
 #include "mailtwin/maildir/scan.hpp"
 #include "mailtwin/maildir/stamp.hpp"
 #include "mailtwin/store/store.hpp"
 
 namespace mailtwin::store {
-
-// A Maildir folder scanned into the planner's LocalView, with what the store keeps beside it.
-struct LocalScan {
-    model::LocalView view;
-    std::map<std::string, std::string> file_names;  // key -> file name as scanned
-    maildir::FolderStamp stamp;
-    maildir::ScanStats stats;
-    // Local messages that cannot be carried to the server, each with its path and why: a new message
-    // whose file is not a readable regular file, a second file with a key another file holds. They
-    // are left out of the view (a known one stays in it, so it never looks deleted).
-    std::vector<std::string> not_carried;
-};
-
-// Scans `folder_dir` (`remembered_stamp` empty or `full`: list it whatever its stamp). A missing
-// folder directory is an empty view with root_present as given (the account root's presence
-// decides the safety rail). `rows`: the last sync's rows (keywords the Maildir cannot hold stay).
-util::Expected<LocalScan> scan_local(const std::filesystem::path& folder_dir, const model::FolderState& rows,
-                                     const maildir::KeywordMap& keywords, const std::string& remembered_stamp,
-                                     bool full, bool root_present);
 
 class MaildirStore final : public FolderStore {
 public:
@@ -59,7 +41,7 @@ public:
     std::unique_ptr<Writer> writer(std::vector<Outgoing> messages, Writer::WrittenFn on_written,
                                    Writer::ProgressFn on_progress) override;
 
-    // For the engine's moves between folders (engine/moves.cpp), which still work on files directly.
+    // For the engine's moves between folders (run/moves.cpp), which still work on files directly.
     [[nodiscard]] const std::filesystem::path& directory() const noexcept { return m_dir; }
     [[nodiscard]] maildir::KeywordMap& keywords() noexcept { return m_keywords; }
     // The file name the scan saw for `key` ("" when unknown): a hint, the file may have moved since.

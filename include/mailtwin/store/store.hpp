@@ -2,7 +2,7 @@
 // The seam between the sync engine and where mail is kept: one open folder of one side.
 //
 // The engine plans with the three views (server, Maildir, last state) and applies the plan through
-// two FolderStores, one per Side, without knowing what is behind them: the executor (engine/
+// two FolderStores, one per Side, without knowing what is behind them: the executor (run/
 // executor.hpp) loops over Side as the planner does, with one flag path, one removal path and one
 // copy path (read on one store, write on the other). Implementations:
 //   ImapStore     (store/imap_store.hpp)     a folder on the server, over net::Session: it owns the
@@ -168,7 +168,7 @@ struct ReadReport {
 struct Traits {
     // A write that was interrupted may still complete later, unseen by the writer (an APPEND sent
     // but not answered): the copy's intent row must be committed before the write, so that the next
-    // run watches for the late copy (engine/late_appends.hpp) instead of copying again.
+    // run watches for the late copy (run/late_appends.hpp) instead of copying again.
     bool write_needs_committed_intent = false;
     // The flags a new copy holds are known only once written (a server may drop some): the intent
     // row then records none for this side, so that a dropped flag never reads as a removal.

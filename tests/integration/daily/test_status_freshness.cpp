@@ -14,8 +14,8 @@
 
 #include "daily_setup.hpp"
 #include "fixtures/imap_test_util.hpp"
-#include "mailtwin/engine/status_format.hpp"
 #include "mailtwin/maildir/scan.hpp"
+#include "mailtwin/report/status_format.hpp"
 #include "mailtwin/state/codec.hpp"
 #include "mailtwin/state/state_db.hpp"
 

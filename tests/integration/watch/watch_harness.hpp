@@ -13,9 +13,9 @@
 
 #include "fixtures/dovecot_server.hpp"
 #include "fixtures/temp_dir.hpp"
-#include "mailtwin/engine/watch.hpp"
 #include "mailtwin/net/asio.hpp"
 #include "mailtwin/net/session.hpp"
+#include "mailtwin/watch/watch.hpp"
 
 namespace mailtwin::test {
 

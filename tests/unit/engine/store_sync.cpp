@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "fixtures/run_awaitable.hpp"
-#include "mailtwin/engine/executor.hpp"
-#include "mailtwin/engine/state_batch.hpp"
+#include "mailtwin/run/executor.hpp"
+#include "mailtwin/run/state_batch.hpp"
 #include "mailtwin/sync/plan_format.hpp"
 #include "mailtwin/sync/planner.hpp"
 
@@ -120,7 +120,7 @@ StoreSync::StoreSync() : m_dir(make_state_dir()) {
 }
 
 model::FolderState StoreSync::rows() {
-    auto loaded = engine::load_folder(*m_db, m_where);
+    auto loaded = state::load_folder(*m_db, m_where);
     EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
     return loaded ? loaded->pairs : model::FolderState{};
 }
@@ -136,7 +136,7 @@ void StoreSync::lose_state() {
 
 StoreSync::Planned StoreSync::plan_now(const sync::Policy& policy, const SyncRunOptions& options) {
     Planned p;
-    auto loaded = engine::load_folder(*m_db, m_where);
+    auto loaded = state::load_folder(*m_db, m_where);
     if (!loaded) {
         p.error = std::move(loaded).error();
         return p;

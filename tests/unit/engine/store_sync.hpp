@@ -1,6 +1,6 @@
 #pragma once
 // One folder synced in-process the way the engine syncs it, over two MemoryStores (tests/support)
-// and a real state DB in a temporary directory: load the rows (engine::load_folder), view both
+// and a real state DB in a temporary directory: load the rows (state::load_folder), view both
 // stores from the saved checkpoint, fill the identities the planner asks for, plan, run the real
 // executor (engine::execute_plan), then save the checkpoint and commit.
 //
@@ -16,8 +16,8 @@
 #include <string>
 #include <utility>
 
-#include "mailtwin/engine/state_rows.hpp"
 #include "mailtwin/state/state_db.hpp"
+#include "mailtwin/state/state_rows.hpp"
 #include "mailtwin/sync/plan.hpp"
 #include "mailtwin/sync/policy.hpp"
 #include "support/memory_store.hpp"
@@ -71,7 +71,7 @@ private:
 
     std::filesystem::path m_dir;  // removed with everything in it by the destructor
     std::optional<state::StateDb> m_db;
-    engine::FolderKey m_where{"account", "INBOX"};
+    state::FolderKey m_where{"account", "INBOX"};
 };
 
 // --- Messages by number: what the property tests create and compare ---

@@ -1,6 +1,6 @@
-// Checks made before an account is synced (engine/account_checks.hpp): a maildir that cannot hold
+// Checks made before an account is synced (settings/account_checks.hpp): a maildir that cannot hold
 // mail, a --folder that matches nothing; and a password_cmd's error output that repeats its password.
-#include "mailtwin/engine/account_checks.hpp"
+#include "mailtwin/settings/account_checks.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "fixtures/temp_dir.hpp"
-#include "mailtwin/engine/engine_error.hpp"
-#include "mailtwin/engine/forget.hpp"
-#include "mailtwin/engine/secret.hpp"
+#include "mailtwin/results/engine_error.hpp"
+#include "mailtwin/run/forget.hpp"
+#include "mailtwin/settings/secret.hpp"
 
 namespace mailtwin::engine {
 namespace {

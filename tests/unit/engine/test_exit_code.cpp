@@ -1,8 +1,8 @@
-#include "mailtwin/engine/exit_code.hpp"
+#include "mailtwin/results/exit_code.hpp"
 
 #include <gtest/gtest.h>
 
-#include "mailtwin/engine/folder_sync.hpp"
+#include "mailtwin/run/folder_sync.hpp"
 
 namespace mailtwin::engine {
 namespace {

@@ -1,9 +1,9 @@
-#include "mailtwin/engine/folder_map.hpp"
+#include "mailtwin/folders/folder_map.hpp"
 
 #include <gtest/gtest.h>
 
-#include "mailtwin/engine/status_format.hpp"
 #include "mailtwin/imap/response.hpp"
+#include "mailtwin/report/status_format.hpp"
 
 namespace mailtwin::engine {
 namespace {

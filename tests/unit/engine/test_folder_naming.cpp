@@ -1,11 +1,11 @@
 // FolderNaming: the personal namespace prefix is stripped locally and added back on the server;
 // with no prefix (Dovecot's default) both directions are the identity.
-#include "mailtwin/engine/folder_naming.hpp"
+#include "mailtwin/folders/folder_naming.hpp"
 
 #include <gtest/gtest.h>
 
 #include "fixtures/temp_dir.hpp"
-#include "mailtwin/engine/folder_filter.hpp"
+#include "mailtwin/folders/folder_filter.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/net/session.hpp"
 

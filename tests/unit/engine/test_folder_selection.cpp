@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/temp_dir.hpp"
-#include "mailtwin/engine/folder_filter.hpp"
-#include "mailtwin/engine/watch_inotify.hpp"
+#include "mailtwin/folders/folder_filter.hpp"
 #include "mailtwin/imap/response.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/net/session.hpp"
+#include "mailtwin/watch/watch_inotify.hpp"
 
 namespace mailtwin::engine {
 namespace {

@@ -1,7 +1,8 @@
-// The message identity rule (engine/identity.hpp): what synchronizers and mail readers add or change
+// The message identity rule (state/row_identity.hpp): what synchronizers and mail readers add or change
 // keeps a message's identity; anything that makes it another message changes it; the server's view
 // (a few header fields and the first bytes of a CRLF body) and a Maildir file's agree.
-#include "mailtwin/engine/identity.hpp"
+#include "mailtwin/state/row_identity.hpp"
+#include "mailtwin/store/identity.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "mailtwin/engine/internal_error.hpp"
+#include "mailtwin/results/internal_error.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
 
-#include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/results/engine_error.hpp"
 
 namespace mailtwin::engine {
 namespace {

@@ -1,13 +1,13 @@
-// The late-APPEND rules (engine/late_appends.hpp) on plans, without a server: which downloads are our
+// The late-APPEND rules (run/late_appends.hpp) on plans, without a server: which downloads are our
 // own late copies, which watches a plan needs, and when a watch ends. The whole path, with a server
 // finishing a killed run's APPEND late, is in tests/integration/engine/test_late_append.cpp.
-#include "mailtwin/engine/late_appends.hpp"
+#include "mailtwin/run/late_appends.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "mailtwin/engine/identity.hpp"
+#include "mailtwin/state/row_identity.hpp"
 
 namespace mailtwin::engine {
 namespace {

@@ -1,6 +1,6 @@
 // What mailtwin writes for notmuch: %NN-escaped tags in batch lines, id terms in Xapian's quoting;
 // and the message when notmuch is missing (PATH without it).
-#include "mailtwin/engine/notmuch_cli.hpp"
+#include "mailtwin/notmuch/notmuch_cli.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // notmuch show --format=sexp --body=false, as notmuch 0.37 prints it: messages inside nested thread
 // lists, files as a list (a single string in old format versions), strings with \" and \\ escaped.
-#include "mailtwin/engine/notmuch_sexp.hpp"
+#include "mailtwin/notmuch/notmuch_sexp.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The tag base file: what it saves it loads, words with any byte survive, damage is reported with
 // the way out.
-#include "mailtwin/engine/notmuch_tag_base.hpp"
+#include "mailtwin/notmuch/notmuch_tag_base.hpp"
 
 #include <gtest/gtest.h>
 

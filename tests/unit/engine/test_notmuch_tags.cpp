@@ -1,5 +1,5 @@
 // The keyword <-> tag rules: which names cross, and the three-way merge per message.
-#include "mailtwin/engine/notmuch_tags.hpp"
+#include "mailtwin/notmuch/notmuch_tags.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// The sync policy from the config (engine/policy_from_config.hpp): every key reaches the planner.
-#include "mailtwin/engine/policy_from_config.hpp"
+// The sync policy from the config (settings/policy_from_config.hpp): every key reaches the planner.
+#include "mailtwin/settings/policy_from_config.hpp"
 
 #include <gtest/gtest.h>
 

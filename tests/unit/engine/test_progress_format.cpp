@@ -1,6 +1,6 @@
 // The pure half of the live progress display: number formats, the redraw throttle, and the exact
 // escape sequences drawn for a sequence of engine events (written to a string, not a terminal).
-#include "mailtwin/engine/progress_format.hpp"
+#include "mailtwin/report/progress_format.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // What sync prints, word for word, from folder results made up here: the folder lines, the closing
 // total (text and JSON), the dry run's plan objects, and the ASCII words for the arrows.
-#include "mailtwin/engine/report.hpp"
+#include "mailtwin/report/report.hpp"
 
 #include <gtest/gtest.h>
 

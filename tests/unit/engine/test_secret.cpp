@@ -1,10 +1,10 @@
-#include "mailtwin/engine/secret.hpp"
+#include "mailtwin/settings/secret.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 
-#include "mailtwin/engine/engine_error.hpp"
+#include "mailtwin/results/engine_error.hpp"
 
 namespace mailtwin::engine {
 namespace {

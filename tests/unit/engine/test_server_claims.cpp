@@ -1,10 +1,10 @@
 // The rules for what a server may claim (net/server_claims.hpp) and for folder names that collide
-// locally (engine/folder_collisions.hpp), without a server.
+// locally (folders/folder_collisions.hpp), without a server.
 #include "mailtwin/net/server_claims.hpp"
 
 #include <gtest/gtest.h>
 
-#include "mailtwin/engine/folder_collisions.hpp"
+#include "mailtwin/folders/folder_collisions.hpp"
 
 namespace mailtwin::net {
 namespace {

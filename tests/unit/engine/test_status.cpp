@@ -1,11 +1,11 @@
-#include "mailtwin/engine/status.hpp"
+#include "mailtwin/report/status.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "fixtures/temp_dir.hpp"
-#include "mailtwin/engine/status_format.hpp"
+#include "mailtwin/report/status_format.hpp"
 #include "mailtwin/state/account_lock.hpp"
 #include "mailtwin/state/state_db.hpp"
 

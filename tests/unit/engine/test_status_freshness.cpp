@@ -5,11 +5,11 @@
 //   render_status_*    how failures and skipped messages read, word for word
 #include <gtest/gtest.h>
 
-#include "mailtwin/engine/engine_error.hpp"
-#include "mailtwin/engine/own_changes.hpp"
-#include "mailtwin/engine/run_record.hpp"
-#include "mailtwin/engine/skipped.hpp"
-#include "mailtwin/engine/status_format.hpp"
+#include "mailtwin/report/status_format.hpp"
+#include "mailtwin/results/engine_error.hpp"
+#include "mailtwin/run/own_changes.hpp"
+#include "mailtwin/run/run_record.hpp"
+#include "mailtwin/run/skipped.hpp"
 
 namespace mailtwin::engine {
 namespace {

@@ -1,4 +1,4 @@
-#include "mailtwin/engine/watch.hpp"
+#include "mailtwin/watch/watch.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "mailtwin/engine/watch_backoff.hpp"
+#include "mailtwin/watch/watch_backoff.hpp"
 
 #include <gtest/gtest.h>
 

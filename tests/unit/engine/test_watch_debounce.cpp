@@ -1,4 +1,4 @@
-#include "mailtwin/engine/watch_debounce.hpp"
+#include "mailtwin/watch/watch_debounce.hpp"
 
 #include <gtest/gtest.h>
 

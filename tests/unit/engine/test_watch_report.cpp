@@ -1,8 +1,8 @@
-#include "mailtwin/engine/watch_report.hpp"
+#include "mailtwin/watch/watch_report.hpp"
 
 #include <gtest/gtest.h>
 
-#include "mailtwin/engine/report.hpp"
+#include "mailtwin/report/report.hpp"
 #include "mailtwin/util/error.hpp"
 
 namespace mailtwin::engine {

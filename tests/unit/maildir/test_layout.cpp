@@ -108,7 +108,7 @@ TEST(Layout, TakenPathIsOnlyForTheDottedAmbiguity) {
 }
 
 // INBOX spelled in any case is one folder (IMAP), so "inbox/x" and "INBOX/x" take one directory;
-// the engine refuses such pairs (engine/folder_collisions.hpp). Only "INBOX" maps back.
+// the engine refuses such pairs (folders/folder_collisions.hpp). Only "INBOX" maps back.
 TEST(Layout, DottedInboxSpellingsShareADirectory) {
     const Layout layout(k_root, LayoutKind::dotted);
     EXPECT_EQ(*layout.local_path("inbox", '/'), k_root / "INBOX");

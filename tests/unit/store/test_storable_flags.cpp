@@ -1,4 +1,4 @@
-// What the planner is told the server keeps, from SELECT's PERMANENTFLAGS (engine/views.hpp).
+// What the planner is told the server keeps, from SELECT's PERMANENTFLAGS (run/views.hpp).
 #include <gtest/gtest.h>
 
 #include "mailtwin/store/imap_store.hpp"

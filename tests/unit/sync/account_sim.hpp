@@ -31,7 +31,7 @@ AccountSync plan_account(const Account& a, const Policy& policy, const SyncOptio
 // One sync of the account: plan, moves first, then the plans.
 AccountSync sync_account(Account& a, const Policy& policy, const SyncOptions& opts);
 
-// Applies the moves the way the engine does (engine/moves.cpp) to the simulated sides and state.
+// Applies the moves the way the engine does (run/moves.cpp) to the simulated sides and state.
 void apply_moves(Account& a, const Moves& moves);
 
 struct AccountLog {

@@ -109,7 +109,7 @@ TEST(ServerFlagsPlan, AnUnkeptFlagTheServerHasIsSyncedLikeAnyOther) {
 TEST(ServerFlagsPlan, AnUploadCarriesOnlyWhatTheServerKeeps) {
     EXPECT_EQ(plan_lines("", "", "1:FS,$x", seen_and_deleted_only()), (Lines{"upload key=1 flags=S size=100"}));
     // Not known (planned without a SELECT): every flag is offered; the driver selects first when
-    // the plan asks the server to keep flags (engine/folder_sync.cpp).
+    // the plan asks the server to keep flags (run/folder_sync.cpp).
     EXPECT_EQ(plan_lines("", "", "1:FS,$x", std::nullopt), (Lines{"upload key=1 flags=FS,$x size=100"}));
 }
 
