@@ -31,7 +31,7 @@ struct LocalScan {
 // folder directory is an empty view with root_present as given (the account root's presence
 // decides the safety rail). `rows`: the last sync's rows (keywords the Maildir cannot hold stay).
 util::Expected<LocalScan> scan_local(const std::filesystem::path& folder_dir, const model::FolderState& rows,
-                                     const KeywordMap& keywords, const std::string& remembered_stamp,
-                                     bool full, bool root_present);
+                                     const KeywordMap& keywords, const std::string& remembered_stamp, bool full,
+                                     bool root_present);
 
 }  // namespace mailtwin::maildir

@@ -1,0 +1,16 @@
+# A module graph with a wall broken through a dependency (report reaches store via folders) and a
+# library linked where it may not be (run links libsystemd), for tests/module_walls_fail.cmake.
+set(MAILTWIN_MODULES util model store folders report run app)
+set(MAILTWIN_DEPS_util )
+set(MAILTWIN_LIBS_util )
+set(MAILTWIN_DEPS_model util)
+set(MAILTWIN_LIBS_model )
+set(MAILTWIN_DEPS_store util model)
+set(MAILTWIN_LIBS_store )
+set(MAILTWIN_DEPS_folders util store)
+set(MAILTWIN_LIBS_folders )
+set(MAILTWIN_DEPS_report util folders)
+set(MAILTWIN_LIBS_report )
+set(MAILTWIN_DEPS_run util model store)
+set(MAILTWIN_LIBS_run PkgConfig::libsystemd)
+set(MAILTWIN_DEPS_app "mailtwin_run;mailtwin_report")
