@@ -174,7 +174,7 @@ bool same_messages(const MemoryStore& a, const MemoryStore& b) {
 }
 
 TEST(StoreSyncProperties, SyncingIsDeterministic) {
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 200; ++i) {
         const auto seed = static_cast<std::uint64_t>(i) + 77;
         StoreUser gen(seed * 7919);
         const sync::Policy policy = random_policy(gen);
