@@ -1,6 +1,6 @@
 #pragma once
-// What a simulated user does to a message's flags, for the random-interleaving tests of the planner
-// (tests/unit/sync/user_ops.*) and of the real executor over MemoryStores (tests/unit/engine/store_user.*).
+// What a simulated user does to a message's flags, for the random-interleaving tests of the real
+// executor over MemoryStores (tests/unit/engine/store_user.*).
 #include <cstdint>
 #include <string>
 
