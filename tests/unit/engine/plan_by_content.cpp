@@ -5,20 +5,13 @@
 
 #include "mailtwin/sync/plan_format.hpp"
 #include "store_sync.hpp"
+#include "support/mirrored_action.hpp"
 
 namespace mailtwin::test {
 
 namespace {
 
-template <class... Fs>
-struct Overload : Fs... {
-    using Fs::operator()...;
-};
-template <class... Fs>
-Overload(Fs...) -> Overload<Fs...>;
-
 using namespace sync;
-using util::other;
 
 // Every uid and key of the action replaced by its content: uid n, key "n".
 struct Renamer {
@@ -36,59 +29,12 @@ struct Renamer {
     std::string key(const std::string& k) const { return k.empty() ? std::string() : std::to_string(names.of_key(k)); }
 };
 
-// Uid n <-> key "n" (ids already named by content).
-model::Uid mirror_uid(const std::string& key) { return key.empty() ? 0 : static_cast<model::Uid>(std::stoul(key)); }
-std::string mirror_key(model::Uid uid) { return uid == 0 ? std::string() : std::to_string(uid); }
-
-Expunge mirrored(const Expunge& x) { return Expunge{other(x.side), mirror_uid(x.key), mirror_key(x.uid)}; }
-
-// As tests/unit/sync/scenario.cpp mirrors an action, for the fields to_text shows.
-Action mirrored(const Action& a) {
-    return std::visit(Overload{
-                          [](const ResetUids& x) -> Action { return x; },
-                          [](const Pair& x) -> Action {
-                              return Pair{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags, x.size,
-                                          x.identity};
-                          },
-                          [](const Detach& x) -> Action {
-                              return Detach{other(x.gone), mirror_uid(x.key), mirror_key(x.uid)};
-                          },
-                          [](const Forget& x) -> Action {
-                              return Forget{mirror_uid(x.key), mirror_key(x.uid)};
-                          },
-                          [](const SetFlags& x) -> Action {
-                              return SetFlags{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.add, x.remove};
-                          },
-                          [](const Record& x) -> Action {
-                              return Record{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags};
-                          },
-                          [](const Expunge& x) -> Action { return mirrored(x); },
-                          [](const Download& x) -> Action {
-                              return Upload{mirror_key(x.uid), x.flags,  x.remote_flags, x.internaldate, x.size,
-                                            x.identity,        x.restore};
-                          },
-                          [](const Upload& x) -> Action {
-                              return Download{mirror_uid(x.key), x.flags,  x.local_flags, x.internaldate, x.size,
-                                              x.identity,        x.restore};
-                          },
-                          [](const Skip& x) -> Action {
-                              return Skip{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.reason};
-                          },
-                          [](const Refuse& x) -> Action {
-                              std::vector<Expunge> held;
-                              for (const auto& e : x.held) held.push_back(mirrored(e));
-                              return Refuse{other(x.gone), x.count, x.paired, x.reason, x.cause, std::move(held)};
-                          },
-                      },
-                      a);
-}
-
 std::vector<std::string> sorted_text(const Plan& plan, const ContentNames& names, bool mirror) {
     const Renamer rename{names};
     std::vector<std::string> out;
     for (const auto& a : plan.actions) {
         const Action named = std::visit(rename, a);
-        out.push_back(to_text(mirror ? mirrored(named) : named));
+        out.push_back(to_text(mirror ? mirrored_action(named) : named));
     }
     std::sort(out.begin(), out.end());
     return out;

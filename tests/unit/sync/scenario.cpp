@@ -6,17 +6,11 @@
 
 #include "mailtwin/sync/plan_format.hpp"
 #include "mailtwin/sync/planner.hpp"
+#include "support/mirrored_action.hpp"
 
 namespace mailtwin::sync::test {
 
 namespace {
-
-template <class... Fs>
-struct Overload : Fs... {
-    using Fs::operator()...;
-};
-template <class... Fs>
-Overload(Fs...) -> Overload<Fs...>;
 
 constexpr std::uint64_t k_default_size = 100;
 constexpr std::int64_t k_default_age_days = 1;
@@ -74,9 +68,6 @@ std::optional<model::Identity> identity(const Token& t) {
     if (t.content.empty()) return std::nullopt;
     return model::Identity{content_hash(t.content), t.size};
 }
-
-std::string mirror_key(model::Uid uid) { return uid == 0 ? std::string() : std::to_string(uid); }
-model::Uid mirror_uid(const std::string& key) { return key.empty() ? 0 : static_cast<model::Uid>(std::stoul(key)); }
 
 }  // namespace
 
@@ -161,49 +152,7 @@ Policy mirrored(const Policy& p) {
     return m;
 }
 
-Action mirrored(const Action& a) {
-    using util::other;
-    return std::visit(Overload{
-                          [](const ResetUids& x) -> Action { return x; },
-                          [](const Pair& x) -> Action {
-                              return Pair{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags, x.size,
-                                          x.identity};
-                          },
-                          [](const Detach& x) -> Action {
-                              return Detach{other(x.gone), mirror_uid(x.key), mirror_key(x.uid)};
-                          },
-                          [](const Forget& x) -> Action {
-                              return Forget{mirror_uid(x.key), mirror_key(x.uid)};
-                          },
-                          [](const SetFlags& x) -> Action {
-                              return SetFlags{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.add, x.remove};
-                          },
-                          [](const Record& x) -> Action {
-                              return Record{mirror_uid(x.key), mirror_key(x.uid), x.local_flags, x.remote_flags};
-                          },
-                          [](const Expunge& x) -> Action {
-                              return Expunge{other(x.side), mirror_uid(x.key), mirror_key(x.uid)};
-                          },
-                          [](const Download& x) -> Action {
-                              return Upload{mirror_key(x.uid), x.flags,  x.remote_flags, x.internaldate, x.size,
-                                            x.identity,        x.restore};
-                          },
-                          [](const Upload& x) -> Action {
-                              return Download{mirror_uid(x.key), x.flags,  x.local_flags, x.internaldate, x.size,
-                                              x.identity,        x.restore};
-                          },
-                          [](const Skip& x) -> Action {
-                              return Skip{other(x.side), mirror_uid(x.key), mirror_key(x.uid), x.reason};
-                          },
-                          [](const Refuse& x) -> Action {
-                              std::vector<Expunge> held;
-                              for (const auto& e : x.held)
-                                  held.push_back(Expunge{other(e.side), mirror_uid(e.key), mirror_key(e.uid)});
-                              return Refuse{other(x.gone), x.count, x.paired, x.reason, x.cause, std::move(held)};
-                          },
-                      },
-                      a);
-}
+Action mirrored(const Action& a) { return mailtwin::test::mirrored_action(a); }
 
 std::vector<std::string> lines(const Plan& plan) { return format_plan(plan, PlanFormat::text); }
 
