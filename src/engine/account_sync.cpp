@@ -532,7 +532,13 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
     if (!result.fatal && !run.jobs.empty() && !run.streaming) {
         const std::size_t workers = std::min(max_workers, run.jobs.size());
         // Phase 2: moves between folders, found across the plans, done first.
-        sync::Moves moves = find_moves(run.planned, run.options.policy);
+        const FolderStores stores = stores_of(run.planned);
+        sync::Moves moves;
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> { moves = co_await find_moves(stores, run.planned, run.options.policy); },
+            guard);
+        run_phase();
         // One line per message moved: details (-v); the folders' lines count them ("moved in N").
         for (const auto& line : describe_moves(moves, run.planned))
             run.detail((request.dry_run ? "plan: " : "") + line);
@@ -546,7 +552,9 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
                         conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
                     if (conn) {
                         net::Session session(**conn, &run.writes);
-                        r = co_await execute_moves(session, batch, account.name, run.planned, moves);
+                        for (auto& p : run.planned)
+                            if (p.remote) p.remote->use(session);
+                        r = co_await execute_moves(stores, batch, account.name, run.planned, moves);
                     }
                     if (!r) {
                         // The moves left their plans, so nothing else touches those messages this run.
