@@ -558,8 +558,13 @@ AccountResult sync_account(const config::Config& config, const config::Account& 
                     }
                     if (!r) {
                         // The moves left their plans, so nothing else touches those messages this run.
+                        // Their targets fail too: a target's plan lost the copies the moves replaced,
+                        // and its checkpoint, saved, would hide the moved-in messages from the next
+                        // run (never copied, while the source's next run expunges what it holds).
                         for (const auto& m : moves.local) run.planned[m.from].result.error = r.error();
                         for (const auto& m : moves.remote) run.planned[m.from].result.error = r.error();
+                        for (const auto& m : moves.local) run.planned[m.to].result.error = r.error();
+                        for (const auto& m : moves.remote) run.planned[m.to].result.error = r.error();
                         for (auto& p : run.planned)
                             if (p.result.error) p.result.outcome = FolderOutcome::failed;
                     }
