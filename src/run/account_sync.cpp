@@ -89,17 +89,22 @@ RunOptions run_options(const config::Account& account, const SyncRequest& reques
 }
 
 // Phase 2: moves between folders, found across the plans and done before them. They leave their
-// plans, so nothing else touches those messages this run; a failure fails their source folders.
-asio::awaitable<void> execute_moves_phase(AccountRun& run, const sync::Moves& moves) {
+// plans, so nothing else touches those messages this run; a failure fails their folders.
+asio::awaitable<void> execute_moves_phase(AccountRun& run, const FolderStores& stores, const sync::Moves& moves) {
     auto conn = co_await connection_for(run, 0);
     util::Expected<void> r = conn ? util::Expected<void>{} : util::Expected<void>(util::unexpected(conn.error()));
     if (conn) {
         net::Session session(**conn, &run.writes);
-        r = co_await execute_moves(session, run.batch, run.account.name, run.planned, moves);
+        for (auto& p : run.planned)
+            if (p.remote) p.remote->use(session);
+        r = co_await execute_moves(stores, run.batch, run.account.name, run.planned, moves);
     }
     if (r) co_return;
-    for (const auto& m : moves.local) run.planned[m.from].result.error = r.error();
-    for (const auto& m : moves.remote) run.planned[m.from].result.error = r.error();
+    // Their targets fail too: a target's plan lost the copies the moves replaced, and its
+    // checkpoint, saved, would hide the moved-in messages from the next run (never copied, while
+    // the source's next run expunges what it holds).
+    for (const auto& m : moves.local) run.planned[m.from].result.error = run.planned[m.to].result.error = r.error();
+    for (const auto& m : moves.remote) run.planned[m.from].result.error = run.planned[m.to].result.error = r.error();
     for (auto& p : run.planned)
         if (p.result.error) p.result.outcome = FolderOutcome::failed;
 }
@@ -129,13 +134,18 @@ void run_phases(AccountRun& run, std::size_t max_workers) {
     for (std::size_t i = 0; i < workers; ++i) asio::co_spawn(io, planner(run, i), guard);
     run_phase();
     if (result.fatal || run.streaming) return;
-    sync::Moves moves = find_moves(run.planned, run.options.policy);
+    const FolderStores stores = stores_of(run.planned);
+    sync::Moves moves;
+    asio::co_spawn(
+        io, [&]() -> asio::awaitable<void> { moves = co_await find_moves(stores, run.planned, run.options.policy); },
+        guard);
+    run_phase();
     // One line per message moved: details (-v); the folders' lines count them ("moved in N").
     for (const auto& line : describe_moves(moves, run.planned))
         run.detail((run.request.dry_run ? "plan: " : "") + line);
     if (run.request.dry_run) count_planned_moves(moves, run.planned);
     if (!moves.empty() && !run.request.dry_run) {
-        asio::co_spawn(io, execute_moves_phase(run, moves), guard);
+        asio::co_spawn(io, execute_moves_phase(run, stores, moves), guard);
         run_phase();
     }
     // Phase 3: execute the plans.

@@ -97,8 +97,9 @@ store::MessageId MemoryStore::store_message(std::string bytes, model::FlagSet fl
         m.modseq = ++m_highestmodseq;
     } else {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "m%06llu", static_cast<unsigned long long>(m_next_key++));
-        m.id.key = buf;
+        std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(m_next_key++));
+        m.id.key = m_key_prefix;
+        m.id.key.append(buf);
         ++m_changes;
     }
     const store::MessageId id = m.id;

@@ -14,9 +14,9 @@
 // result with messages().
 //
 // Fault injection, as Beast's fail_count: fail_after(n) makes the n-th store operation from then on
-// fail once. Operations counted: every call of view, identify, describe, set_flags, remove and read, and every
-// message a writer makes durable. Two stores may share one counter (share_faults_with), so that
-// "the n-th operation" counts across both sides of a sync.
+// fail once. Operations counted: every call of view, identify, describe, set_flags, remove, read, move,
+// message_ids and find_arrived, and every message a writer makes durable. Two stores may share one counter
+// (share_faults_with), so that "the n-th operation" counts across both sides of a sync.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -88,6 +88,15 @@ public:
                                                             store::MessageSink& sink) override;
     std::unique_ptr<store::Writer> writer(std::vector<store::Outgoing> messages, store::Writer::WrittenFn on_written,
                                           store::Writer::ProgressFn on_progress) override;
+    // Moves to other MemoryStores of the same side: the server's copy gets the target's next UID and
+    // keeps its flags and INTERNALDATE (a UID no longer here is skipped, as UID MOVE does); the
+    // Maildir's keeps its key (one no longer here, or a key the target holds, fails the move there).
+    asio::awaitable<util::Expected<store::MovedIds>> move(const std::vector<store::MoveGroup>& groups) override;
+    asio::awaitable<util::Expected<std::vector<std::optional<std::string>>>> message_ids(
+        const std::vector<store::MessageId>& ids) override;
+    // Remote: the one message with that Message-ID at or above the UIDNEXT of the last view.
+    asio::awaitable<util::Expected<std::vector<std::optional<store::MessageId>>>> find_arrived(
+        const std::vector<std::string>& message_ids) override;
 
     // --- Configuration ---
     // Defaults: remote write_needs_committed_intent and flags_known_only_after_write, local neither.
@@ -103,6 +112,12 @@ public:
     void set_storable(model::StorableFlags storable) { m_storable = std::move(storable); }
     // Local: whether the account's Maildir root is there (LocalView::root_present).
     void set_root_present(bool present) { m_root_present = present; }
+    // Remote: whether a move tells the new UIDs (COPYUID); without, move() hands back nullopt and
+    // find_arrived() finds the copies. Default: it tells.
+    void set_move_reports_ids(bool reports) { m_move_reports_ids = reports; }
+    // Local: the start of the keys add() and writes make ("m" by default, then a number): two
+    // folders with different prefixes never share a key, as two Maildir folders do not.
+    void set_key_prefix(std::string prefix) { m_key_prefix = std::move(prefix); }
 
     // --- Fault injection ---
     // The n-th counted operation from now (1: the next) fails, once, as `fault` says.
@@ -151,6 +166,8 @@ private:
     void view_remote(model::RemoteView& out, const store::ViewRequest& request);
     void view_local(model::LocalView& out, const store::ViewRequest& request);
     [[nodiscard]] std::string name(const store::MessageId& id) const;
+    // Takes one message moved here from `from` (the same side); its id here, or why not.
+    util::Expected<std::optional<store::MessageId>> take_moved(MemoryStore& from, const store::MessageId& id);
 
     util::Side m_side;
     store::Traits m_traits;
@@ -159,6 +176,8 @@ private:
     ViewIdentities m_view_identities;
     model::StorableFlags m_storable = model::StorableFlags::all();
     bool m_root_present = true;
+    bool m_move_reports_ids = true;
+    std::string m_key_prefix = "m";
     std::shared_ptr<FaultCounter> m_faults = std::make_shared<FaultCounter>();
 
     // Keyed by a string that sorts as uids or keys do (index_key).

@@ -77,6 +77,11 @@ public:
     asio::awaitable<util::Expected<ReadReport>> read(const std::vector<MessageId>& ids, MessageSink& sink) override;
     std::unique_ptr<Writer> writer(std::vector<Outgoing> messages, Writer::WrittenFn on_written,
                                    Writer::ProgressFn on_progress) override;
+    asio::awaitable<util::Expected<MovedIds>> move(const std::vector<MoveGroup>& groups) override;
+    asio::awaitable<util::Expected<std::vector<std::optional<std::string>>>> message_ids(
+        const std::vector<MessageId>& ids) override;
+    asio::awaitable<util::Expected<std::vector<std::optional<MessageId>>>> find_arrived(
+        const std::vector<std::string>& message_ids) override;
 
     // A view made without a SELECT (the unchanged fast path) does not know what the server keeps
     // (PERMANENTFLAGS). When the plan asks it to keep flags, this SELECTs and fills views.remote.storable.

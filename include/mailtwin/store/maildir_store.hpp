@@ -40,10 +40,12 @@ public:
     asio::awaitable<util::Expected<ReadReport>> read(const std::vector<MessageId>& ids, MessageSink& sink) override;
     std::unique_ptr<Writer> writer(std::vector<Outgoing> messages, Writer::WrittenFn on_written,
                                    Writer::ProgressFn on_progress) override;
+    asio::awaitable<util::Expected<MovedIds>> move(const std::vector<MoveGroup>& groups) override;
+    asio::awaitable<util::Expected<std::vector<std::optional<std::string>>>> message_ids(
+        const std::vector<MessageId>& ids) override;
+    asio::awaitable<util::Expected<std::vector<std::optional<MessageId>>>> find_arrived(
+        const std::vector<std::string>& message_ids) override;
 
-    // For the engine's moves between folders (run/moves.cpp), which still work on files directly.
-    [[nodiscard]] const std::filesystem::path& directory() const noexcept { return m_dir; }
-    [[nodiscard]] maildir::KeywordMap& keywords() noexcept { return m_keywords; }
     // The file name the scan saw for `key` ("" when unknown): a hint, the file may have moved since.
     [[nodiscard]] std::string hint(const std::string& key) const;
     // What the last view could not carry (LocalScan::not_carried).

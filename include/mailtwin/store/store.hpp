@@ -4,7 +4,9 @@
 // The engine plans with the three views (server, Maildir, last state) and applies the plan through
 // two FolderStores, one per Side, without knowing what is behind them: the executor (run/
 // executor.hpp) loops over Side as the planner does, with one flag path, one removal path and one
-// copy path (read on one store, write on the other). Implementations:
+// copy path (read on one store, write on the other). Moves between folders of one side (run/
+// moves.hpp) go through them as well: move() on the source, set_flags() on the target.
+// Implementations:
 //   ImapStore     (store/imap_store.hpp)     a folder on the server, over net::Session: it owns the
 //                 CONDSTORE/QRESYNC/degraded views, STORE grouping, the expunge and trash rules,
 //                 APPEND batching and the checks of what the server claims (UIDs, sizes)
@@ -19,9 +21,10 @@
 //  - Results are util::Expected. An error means the operation may have been done in part: the
 //    caller records nothing of it, and the next run sees what was done in the views. No operation
 //    throws.
-//  - Idempotence: set_flags, remove, describe, read and view may be repeated with the same effect.
-//    The writes of writer() are the one operation that is not: a message written twice is there
+//  - Idempotence: set_flags, remove, describe, read, view, message_ids and find_arrived may be
+//    repeated with the same effect. The writes of writer() are not: a message written twice is there
 //    twice. What makes that safe is the caller's intent row (traits().write_needs_committed_intent).
+//    Nor is move(): a message moved is no longer here to be moved again.
 //  - Ownership: arguments are borrowed for the duration of the call; results are owned by the
 //    caller. A store keeps no reference to a caller's data after a call returns.
 #include <cstddef>
@@ -165,6 +168,19 @@ struct ReadReport {
     std::optional<util::Error> fault;
 };
 
+class FolderStore;
+
+// Messages of this folder to move into another folder of the same side: `target` is a store of the
+// same kind (two ImapStores of one session, two MaildirStores, two MemoryStores), never this one.
+struct MoveGroup {
+    FolderStore* target = nullptr;
+    std::vector<MessageId> ids;
+};
+
+// Where moved messages are now, by position: moved[g][i] is groups[g].ids[i] in groups[g].target,
+// an id of the store's own half; nullopt when the move did not tell (a server without COPYUID).
+using MovedIds = std::vector<std::vector<std::optional<MessageId>>>;
+
 struct Traits {
     // A write that was interrupted may still complete later, unseen by the writer (an APPEND sent
     // but not answered): the copy's intent row must be committed before the write, so that the next
@@ -210,6 +226,24 @@ public:
     // A writer of `messages` (indexed as the reader's ids). Not idempotent: see Traits.
     virtual std::unique_ptr<Writer> writer(std::vector<Outgoing> messages, Writer::WrittenFn on_written,
                                            Writer::ProgressFn on_progress) = 0;
+
+    // --- Moves between folders of one side (run/moves.hpp) ---
+    // Moves the messages to their groups' targets, keeping each message's flags (a Maildir file keeps
+    // its name: its key, and its letters as this folder's keyword file maps them, so the caller's
+    // set_flags on the target writes them with the target's). The server store SELECTs this folder
+    // once and sends every group's UID MOVE in one pipeline. Not idempotent: what was moved is gone
+    // from here (a repeat fails, or finds nothing to move). An error: some groups may have moved.
+    virtual asio::awaitable<util::Expected<MovedIds>> move(const std::vector<MoveGroup>& groups) = 0;
+    // The Message-ID header field of each message, in the order of `ids` (nullopt: it has none, or it
+    // is gone since the view). Reads the header fields only.
+    virtual asio::awaitable<util::Expected<std::vector<std::optional<std::string>>>> message_ids(
+        const std::vector<MessageId>& ids) = 0;
+    // The messages moved into this folder whose new id their move did not tell: for each Message-ID,
+    // the one message carrying it that is newer than everything the view and the state knew here;
+    // nullopt when there is none or several (the next view pairs that copy by identity). A store
+    // whose moves always tell finds nothing. The server store: one UID SEARCH per Message-ID.
+    virtual asio::awaitable<util::Expected<std::vector<std::optional<MessageId>>>> find_arrived(
+        const std::vector<std::string>& message_ids) = 0;
 };
 
 }  // namespace mailtwin::store

@@ -22,6 +22,8 @@ namespace {
 
 constexpr std::string_view k_content_id = "Message-ID: <c";
 
+}  // namespace
+
 // The checkpoint the last run saved, both halves in one (each store reads its own); nullopt when
 // the folder was never synced or its state was lost.
 std::optional<store::Checkpoint> checkpoint_of(const std::optional<state::FolderState>& record) {
@@ -54,8 +56,8 @@ state::FolderState next_record(const std::optional<state::FolderState>& last, co
 
 // Puts the identities `store` gives on the view's messages, or on the state rows of messages the
 // view does not list (an incremental or unchanged view), as engine/views.cpp fill_identities does.
-util::Expected<void> fill(MemoryStore& store, const std::vector<store::MessageId>& ids, store::FolderViews& views,
-                          model::FolderState& rows) {
+util::Expected<void> fill_identities(MemoryStore& store, const std::vector<store::MessageId>& ids,
+                                     store::FolderViews& views, model::FolderState& rows) {
     if (ids.empty()) return {};
     boost::asio::io_context io;
     auto found = run_awaitable(io, store.identify(ids));
@@ -81,8 +83,6 @@ util::Expected<void> fill(MemoryStore& store, const std::vector<store::MessageId
     }
     return {};
 }
-
-}  // namespace
 
 StoreSync::~StoreSync() {
     m_db.reset();
@@ -158,8 +158,8 @@ StoreSync::Planned StoreSync::plan_now(const sync::Policy& policy, const SyncRun
     std::vector<store::MessageId> local_ids;
     for (auto uid : request.remote) remote_ids.push_back(store::MessageId{uid, {}});
     for (const auto& key : request.local) local_ids.push_back(store::MessageId{0, key});
-    auto filled = fill(server, remote_ids, views, p.rows);
-    if (filled) filled = fill(maildir, local_ids, views, p.rows);
+    auto filled = fill_identities(server, remote_ids, views, p.rows);
+    if (filled) filled = fill_identities(maildir, local_ids, views, p.rows);
     if (!filled) {
         p.error = std::move(filled).error();
         return p;

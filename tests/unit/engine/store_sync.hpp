@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "mailtwin/state/state_db.hpp"
 #include "mailtwin/state/state_rows.hpp"
@@ -73,6 +74,22 @@ private:
     std::optional<state::StateDb> m_db;
     state::FolderKey m_where{"account", "INBOX"};
 };
+
+// --- Pieces of a run, for harnesses of several folders (test_store_moves.cpp) ---
+
+// A directory for a state DB (in /dev/shm where there is one); the caller removes it.
+std::filesystem::path make_state_dir();
+// The checkpoint the last run saved, both halves in one (each store reads its own); nullopt when
+// the folder was never synced or its state was lost.
+std::optional<store::Checkpoint> checkpoint_of(const std::optional<state::FolderState>& record);
+// What folder_sync.cpp's save_checkpoint keeps of the stores' checkpoints: a side whose changes the
+// plan held back keeps its old one.
+state::FolderState next_record(const std::optional<state::FolderState>& last, const sync::Plan& plan,
+                               const store::Checkpoint& remote, const store::Checkpoint& local, std::int64_t now);
+// Puts the identities `store` gives on the view's messages, or on the state rows of messages the
+// view does not list (an incremental or unchanged view), as engine/views.cpp fill_identities does.
+util::Expected<void> fill_identities(MemoryStore& store, const std::vector<store::MessageId>& ids,
+                                     store::FolderViews& views, model::FolderState& rows);
 
 // --- Messages by number: what the property tests create and compare ---
 
