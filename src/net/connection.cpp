@@ -291,114 +291,152 @@ struct Connection::InFlight {
     bool done = false;
 };
 
+// One pipeline() call: its commands and their replies, and how far sending and answering are.
+struct Connection::PipelineRun {
+    explicit PipelineRun(std::vector<imap::Command> commands) {
+        slots.reserve(commands.size());
+        for (auto& c : commands) slots.push_back(InFlight{std::move(c)});
+        replies.resize(slots.size());
+        announced = slots.size();
+    }
+
+    // What may be sent next: nothing waits on a "+" continuation and the window has room.
+    [[nodiscard]] bool sendable(std::size_t max_in_flight) const {
+        return next_to_send < slots.size() && !waiting_continuation && outstanding < max_in_flight;
+    }
+
+    std::vector<InFlight> slots;
+    std::vector<Reply> replies;
+    std::size_t next_to_send = 0, outstanding = 0, completed = 0;
+    std::size_t first_pending = 0;  // the oldest command not completed: what the wait is for
+    std::size_t announced = 0;
+    std::size_t untagged = 0;
+    std::uint64_t untagged_bytes = 0;
+    std::optional<std::size_t> waiting_continuation;  // the one command whose next segment awaits "+"
+};
+
 asio::awaitable<util::Expected<std::vector<Reply>>> Connection::pipeline(std::vector<imap::Command> commands,
                                                                          const UntaggedHandler& on_untagged) {
     if (m_broken)
         co_return util::unexpected(SessionError::protocol_violation, "connection to " + peer() + " is broken");
-    std::vector<InFlight> slots;
-    slots.reserve(commands.size());
-    for (auto& c : commands) slots.push_back(InFlight{std::move(c)});
-    std::vector<Reply> replies(slots.size());
-
-    std::size_t next_to_send = 0, outstanding = 0, completed = 0;
-    std::size_t first_pending = 0;  // the oldest command not completed: what the wait is for
-    std::size_t announced = slots.size();
-    std::size_t untagged = 0;
-    std::uint64_t untagged_bytes = 0;
+    PipelineRun run(std::move(commands));
     m_answer_error.reset();
-    std::optional<std::size_t> waiting_continuation;  // the one command whose next segment awaits "+"
-    auto sendable = [&] {
-        return next_to_send < slots.size() && !waiting_continuation && outstanding < m_settings.max_in_flight;
-    };
 
-    while (completed < slots.size()) {
-        while (sendable()) {
-            InFlight& slot = slots[next_to_send];
-            if (tracing()) util::log_debug("C: " + slot.command.redacted);
-            if (auto r = co_await send_segment(slot.command.segments.at(0)); !r)
-                co_return util::unexpected(std::move(r).error());
-            if (slot.command.segments.size() > 1) waiting_continuation = next_to_send;
-            ++next_to_send;
-            ++outstanding;
-        }
-        if (auto r = co_await flush(); !r) co_return util::unexpected(std::move(r).error());
-
-        while (first_pending < slots.size() && slots[first_pending].done) ++first_pending;
-        if (first_pending < slots.size() && first_pending != announced) {
-            announced = first_pending;
-            wait_for({"the answer to " + slots[first_pending].command.name, "command_timeout", ""});
-            if (tracing())
-                util::log_debug("waiting for " + m_wait.what + " from " + peer() + " (a silence of " +
-                                seconds_text(m_settings.io_timeout) + " fails, command_timeout)");
-        }
+    while (run.completed < run.slots.size()) {
+        if (auto r = co_await send_window(run); !r) co_return util::unexpected(std::move(r).error());
+        announce_wait(run);
         auto response = co_await next_response();
         if (!response) co_return util::unexpected(std::move(response).error());
         imap::Response& resp = *response;
 
         switch (resp.kind) {
-            case imap::Response::Kind::continuation: {
-                if (!waiting_continuation) {
-                    // A SASL challenge after the last segment (XOAUTH2 error details): answer with an
-                    // empty line so that the server sends its tagged NO (RFC 7628 §3.2.3).
-                    if (auto r = co_await send_bytes("\r\n"); !r) co_return util::unexpected(std::move(r).error());
-                    break;
-                }
-                InFlight& slot = slots[*waiting_continuation];
-                if (auto r = co_await send_segment(slot.command.segments.at(slot.next_segment)); !r)
-                    co_return util::unexpected(std::move(r).error());
-                if (++slot.next_segment >= slot.command.segments.size()) waiting_continuation.reset();
+            case imap::Response::Kind::continuation:
+                if (auto r = co_await answer_continuation(run); !r) co_return util::unexpected(std::move(r).error());
                 break;
-            }
-            case imap::Response::Kind::tagged: {
-                auto it = std::find_if(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(next_to_send),
-                                       [&](const InFlight& s) { return !s.done && s.command.tag == resp.tag; });
-                if (it == slots.begin() + static_cast<std::ptrdiff_t>(next_to_send))
-                    co_return broken({SessionError::protocol_violation,
-                                      peer() + " completed a command it was not given (tag " + resp.tag + ")"});
-                if (tracing())
-                    util::log_debug("S: " + resp.tag + " " +
-                                    std::string(status_name(resp.status.value_or(imap::Status::bad))) + " " +
-                                    server_text(resp));
-                std::size_t index = static_cast<std::size_t>(it - slots.begin());
-                it->done = true;
-                if (waiting_continuation == index) waiting_continuation.reset();  // NO instead of "+"
-                Reply& reply = replies[index];
-                reply.tag = resp.tag;
-                reply.command = it->command.name;
-                reply.status = resp.status.value_or(imap::Status::bad);
-                reply.code = std::move(resp.code);
-                reply.text = std::move(resp.text);
-                if (reply.code && reply.code->kind == imap::CodeKind::capability)
-                    if (auto caps = reply.code->capabilities()) accept_capabilities(std::move(*caps));
-                if (m_answer_error) co_return broken(*m_answer_error);
-                --outstanding;
-                ++completed;
+            case imap::Response::Kind::tagged:
+                if (auto r = complete_command(run, resp); !r) co_return util::unexpected(std::move(r).error());
                 break;
-            }
             case imap::Response::Kind::bye:
             case imap::Response::Kind::untagged:
                 observe(resp);
                 if (is_bye(resp)) {
-                    // The server ends the session: nothing more will come, so waiting for the tag
-                    // would only wait for a timeout (the socket may stay open). LOGOUT expects it.
-                    const bool logging_out = std::any_of(slots.begin(), slots.end(),
-                                                         [](const InFlight& s) { return s.command.name == "LOGOUT"; });
-                    if (logging_out) {
-                        co_await m_stream.close();
-                        m_broken = true;
-                        co_return replies;
-                    }
-                    co_return broken({SessionError::server_bye, peer() + " ended the session: " + m_bye.value_or("")});
+                    if (auto r = co_await end_on_bye(run); !r) co_return util::unexpected(std::move(r).error());
+                    co_return std::move(run.replies);
                 }
-                const std::string& answering = slots[std::min(first_pending, slots.size() - 1)].command.name;
-                if (auto problem = untagged_problem(resp, answering, untagged, untagged_bytes))
-                    co_return broken(std::move(*problem));
-                if (on_untagged && resp.kind == imap::Response::Kind::untagged) on_untagged(resp);
-                if (m_answer_error) co_return broken(*m_answer_error);
+                if (auto r = take_untagged(run, resp, on_untagged); !r)
+                    co_return util::unexpected(std::move(r).error());
                 break;
         }
     }
-    co_return replies;
+    co_return std::move(run.replies);
+}
+
+asio::awaitable<util::Expected<void>> Connection::send_window(PipelineRun& run) {
+    while (run.sendable(m_settings.max_in_flight)) {
+        InFlight& slot = run.slots[run.next_to_send];
+        if (tracing()) util::log_debug("C: " + slot.command.redacted);
+        if (auto r = co_await send_segment(slot.command.segments.at(0)); !r)
+            co_return util::unexpected(std::move(r).error());
+        if (slot.command.segments.size() > 1) run.waiting_continuation = run.next_to_send;
+        ++run.next_to_send;
+        ++run.outstanding;
+    }
+    auto flushed = co_await flush();
+    co_return flushed;
+}
+
+void Connection::announce_wait(PipelineRun& run) {
+    while (run.first_pending < run.slots.size() && run.slots[run.first_pending].done) ++run.first_pending;
+    if (run.first_pending >= run.slots.size() || run.first_pending == run.announced) return;
+    run.announced = run.first_pending;
+    wait_for({"the answer to " + run.slots[run.first_pending].command.name, "command_timeout", ""});
+    if (tracing())
+        util::log_debug("waiting for " + m_wait.what + " from " + peer() + " (a silence of " +
+                        seconds_text(m_settings.io_timeout) + " fails, command_timeout)");
+}
+
+asio::awaitable<util::Expected<void>> Connection::answer_continuation(PipelineRun& run) {
+    if (!run.waiting_continuation) {
+        // A SASL challenge after the last segment (XOAUTH2 error details): answer with an
+        // empty line so that the server sends its tagged NO (RFC 7628 §3.2.3).
+        auto answered = co_await send_bytes("\r\n");
+        co_return answered;
+    }
+    InFlight& slot = run.slots[*run.waiting_continuation];
+    if (auto r = co_await send_segment(slot.command.segments.at(slot.next_segment)); !r)
+        co_return util::unexpected(std::move(r).error());
+    if (++slot.next_segment >= slot.command.segments.size()) run.waiting_continuation.reset();
+    co_return util::Expected<void>{};
+}
+
+util::Expected<void> Connection::complete_command(PipelineRun& run, imap::Response& resp) {
+    const auto sent_end = run.slots.begin() + static_cast<std::ptrdiff_t>(run.next_to_send);
+    auto it = std::find_if(run.slots.begin(), sent_end,
+                           [&](const InFlight& s) { return !s.done && s.command.tag == resp.tag; });
+    if (it == sent_end)
+        return broken({SessionError::protocol_violation,
+                       peer() + " completed a command it was not given (tag " + resp.tag + ")"});
+    if (tracing())
+        util::log_debug("S: " + resp.tag + " " + std::string(status_name(resp.status.value_or(imap::Status::bad))) +
+                        " " + server_text(resp));
+    std::size_t index = static_cast<std::size_t>(it - run.slots.begin());
+    it->done = true;
+    if (run.waiting_continuation == index) run.waiting_continuation.reset();  // NO instead of "+"
+    Reply& reply = run.replies[index];
+    reply.tag = resp.tag;
+    reply.command = it->command.name;
+    reply.status = resp.status.value_or(imap::Status::bad);
+    reply.code = std::move(resp.code);
+    reply.text = std::move(resp.text);
+    if (reply.code && reply.code->kind == imap::CodeKind::capability)
+        if (auto caps = reply.code->capabilities()) accept_capabilities(std::move(*caps));
+    if (m_answer_error) return broken(*m_answer_error);
+    --run.outstanding;
+    ++run.completed;
+    return {};
+}
+
+asio::awaitable<util::Expected<void>> Connection::end_on_bye(const PipelineRun& run) {
+    // The server ends the session: nothing more will come, so waiting for the tag
+    // would only wait for a timeout (the socket may stay open). LOGOUT expects it.
+    const bool logging_out =
+        std::any_of(run.slots.begin(), run.slots.end(), [](const InFlight& s) { return s.command.name == "LOGOUT"; });
+    if (logging_out) {
+        co_await m_stream.close();
+        m_broken = true;
+        co_return util::Expected<void>{};
+    }
+    co_return broken({SessionError::server_bye, peer() + " ended the session: " + m_bye.value_or("")});
+}
+
+util::Expected<void> Connection::take_untagged(PipelineRun& run, imap::Response& resp,
+                                               const UntaggedHandler& on_untagged) {
+    const std::string& answering = run.slots[std::min(run.first_pending, run.slots.size() - 1)].command.name;
+    if (auto problem = untagged_problem(resp, answering, run.untagged, run.untagged_bytes))
+        return broken(std::move(*problem));
+    if (on_untagged && resp.kind == imap::Response::Kind::untagged) on_untagged(resp);
+    if (m_answer_error) return broken(*m_answer_error);
+    return {};
 }
 
 void Connection::observe(const imap::Response& r) {

@@ -53,6 +53,113 @@ std::set<std::string> crossing_keywords(const std::vector<KeywordFile>& files, c
     return out;
 }
 
+// The messages to read: all of the account's at a first step (or after notmuch's database was
+// rebuilt, a new uuid), else those changed since the base's revision.
+std::string changed_messages_query(const AccountScope& scope, bool incremental, std::uint64_t base_lastmod) {
+    // notmuch reads "*" as "every message" only as the whole query, not inside one.
+    const std::string changed = "lastmod:" + std::to_string(base_lastmod + 1) + "..";
+    if (!incremental) return scope.query;
+    if (scope.query == "*") return changed;
+    return "(" + scope.query + ") and " + changed;
+}
+
+// One step's pass over the messages notmuch reported: the files it renames, the tag lines it
+// collects, the base it builds for the next step and what it counts.
+struct MessagePass {
+    MessagePass(const TagFilter& tag_filter, const TagBase& last_base, const std::string& account_prefix)
+        : filter(tag_filter), base(last_base), prefix(account_prefix) {}
+
+    const TagFilter& filter;
+    const TagBase& base;
+    const std::string& prefix;  // every file of the account starts with it
+    KeywordFiles keyword_files;
+    TagBase next;
+    NotmuchStep step;
+    std::string batch;     // the lines for `notmuch tag --batch`
+    bool renamed = false;  // a file was renamed: notmuch indexes again before tagging
+};
+
+// The message's files in this account.
+std::vector<KeywordFile> account_files(MessagePass& pass, const NotmuchMessage& m) {
+    std::vector<KeywordFile> files;
+    for (const auto& path : m.files)
+        if (path.starts_with(pass.prefix))
+            if (auto f = pass.keyword_files.read(path)) files.push_back(std::move(*f));
+    return files;
+}
+
+// Renames the message's files for the keyword changes; false when one could not be (the step's
+// problems say which).
+bool write_keywords(MessagePass& pass, std::vector<KeywordFile>& files, const TagChanges& changes) {
+    bool written = true;
+    for (auto& f : files) {
+        auto wanted = f.keywords;
+        wanted.insert(changes.add_to_files.begin(), changes.add_to_files.end());
+        for (const auto& k : changes.remove_from_files) wanted.erase(k);
+        if (wanted == f.keywords) continue;
+        if (auto r = pass.keyword_files.write(f, wanted); !r) {
+            pass.step.problems.push_back(std::move(r).error());
+            written = false;
+            continue;
+        }
+        pass.renamed = true;
+        for (const auto& k : wanted)
+            if (!f.keywords.contains(k))
+                pass.step.notes.push_back("keyword \"" + k + "\" of " + f.path.string() +
+                                          " not stored: its folder has a letter for 26 keywords only");
+    }
+    return written;
+}
+
+// Merges one message's tags, its files' keywords and its base three ways: renames its files, adds
+// its tag line, counts the changes and records its next base.
+void merge_message(MessagePass& pass, const NotmuchMessage& m) {
+    auto files = account_files(pass, m);
+    if (files.empty()) {
+        pass.next.messages.erase(m.id);  // it left the account
+        return;
+    }
+    const auto keywords = crossing_keywords(files, pass.filter);
+    const auto tags = pass.filter.crossing(std::set<std::string>(m.tags.begin(), m.tags.end()));
+    const auto changes = merge_tags(tags, keywords, base_of(pass.base, m.id, files, pass.filter));
+    const bool written = write_keywords(pass, files, changes);
+    pass.batch += notmuch_batch_line(as_vector(changes.add_tags), as_vector(changes.remove_tags), m.id);
+    pass.step.tags_added += changes.add_tags.size();
+    pass.step.tags_removed += changes.remove_tags.size();
+    const auto now = crossing_keywords(files, pass.filter);
+    for (const auto& k : now) pass.step.keywords_added += keywords.contains(k) ? 0 : 1;
+    for (const auto& k : keywords) pass.step.keywords_removed += now.contains(k) ? 0 : 1;
+    if (!written) return;  // its base stays: the next step tries again
+    TagBaseEntry& entry = pass.next.messages[m.id];
+    entry = TagBaseEntry{now, {}};
+    for (const auto& f : files) entry.file_keys.insert(f.key);
+}
+
+// Tells notmuch what the pass did: indexes the renamed files, then applies the tag changes.
+util::Expected<void> apply_to_notmuch(const NotmuchCli& cli, const MessagePass& pass,
+                                      const std::filesystem::path& base_file) {
+    if (pass.renamed)
+        if (auto r = cli.index(); !r) return util::unexpected(std::move(r).error());
+    if (!pass.batch.empty()) {
+        auto scratch = base_file;
+        scratch += ".batch";
+        if (auto r = cli.tag(pass.batch, scratch); !r) return util::unexpected(std::move(r).error());
+    }
+    return {};
+}
+
+// Messages gone from the account (expunged, deleted) leave no trace in a lastmod query: when the
+// base holds more messages than the account, the ids notmuch still has say which to drop.
+util::Expected<void> drop_gone_messages(const NotmuchCli& cli, const AccountScope& scope,
+                                        const NotmuchRevision& revision, TagBase& next) {
+    if (next.messages.size() <= revision.count) return {};
+    auto ids = cli.ids(scope.query);
+    if (!ids) return util::unexpected(std::move(ids).error());
+    const std::set<std::string> present(ids->begin(), ids->end());
+    std::erase_if(next.messages, [&](const auto& entry) { return !present.contains(entry.first); });
+    return {};
+}
+
 }  // namespace
 
 util::Expected<NotmuchStep> sync_notmuch_tags(const config::Account& account, const std::filesystem::path& state_dir) {
@@ -76,81 +183,22 @@ util::Expected<NotmuchStep> sync_notmuch_tags(const config::Account& account, co
     if (!base) return util::unexpected(std::move(base).error());
 
     const bool incremental = base->uuid == revision->uuid;
-    // notmuch reads "*" as "every message" only as the whole query, not inside one.
-    const std::string changed = "lastmod:" + std::to_string(base->lastmod + 1) + "..";
-    const std::string query = !incremental          ? scope->query
-                              : scope->query == "*" ? changed
-                                                    : "(" + scope->query + ") and " + changed;
-    auto messages = cli.messages(query);
+    auto messages = cli.messages(changed_messages_query(*scope, incremental, base->lastmod));
     if (!messages) return util::unexpected(std::move(messages).error());
 
-    TagBase next;
-    if (incremental) next.messages = base->messages;  // the messages not changed since keep their base
-    KeywordFiles keyword_files;
-    NotmuchStep step;
-    std::string batch;
-    bool renamed = false;
-    for (const auto& m : *messages) {
-        std::vector<KeywordFile> files;  // the message's files in this account
-        for (const auto& path : m.files)
-            if (path.starts_with(scope->prefix))
-                if (auto f = keyword_files.read(path)) files.push_back(std::move(*f));
-        if (files.empty()) {
-            next.messages.erase(m.id);  // it left the account
-            continue;
-        }
-        const auto keywords = crossing_keywords(files, filter);
-        const auto tags = filter.crossing(std::set<std::string>(m.tags.begin(), m.tags.end()));
-        const auto changes = merge_tags(tags, keywords, base_of(*base, m.id, files, filter));
-        bool written = true;
-        for (auto& f : files) {
-            auto wanted = f.keywords;
-            wanted.insert(changes.add_to_files.begin(), changes.add_to_files.end());
-            for (const auto& k : changes.remove_from_files) wanted.erase(k);
-            if (wanted == f.keywords) continue;
-            if (auto r = keyword_files.write(f, wanted); !r) {
-                step.problems.push_back(std::move(r).error());
-                written = false;
-                continue;
-            }
-            renamed = true;
-            for (const auto& k : wanted)
-                if (!f.keywords.contains(k))
-                    step.notes.push_back("keyword \"" + k + "\" of " + f.path.string() +
-                                         " not stored: its folder has a letter for 26 keywords only");
-        }
-        batch += notmuch_batch_line(as_vector(changes.add_tags), as_vector(changes.remove_tags), m.id);
-        step.tags_added += changes.add_tags.size();
-        step.tags_removed += changes.remove_tags.size();
-        const auto now = crossing_keywords(files, filter);
-        for (const auto& k : now) step.keywords_added += keywords.contains(k) ? 0 : 1;
-        for (const auto& k : keywords) step.keywords_removed += now.contains(k) ? 0 : 1;
-        if (!written) continue;  // its base stays: the next step tries again
-        TagBaseEntry& entry = next.messages[m.id];
-        entry = TagBaseEntry{now, {}};
-        for (const auto& f : files) entry.file_keys.insert(f.key);
-    }
-    if (renamed)
-        if (auto r = cli.index(); !r) return util::unexpected(std::move(r).error());
-    if (!batch.empty()) {
-        auto scratch = base_file;
-        scratch += ".batch";
-        if (auto r = cli.tag(batch, scratch); !r) return util::unexpected(std::move(r).error());
-    }
-    // Messages gone from the account (expunged, deleted) leave no trace in a lastmod query: when the
-    // base holds more messages than the account, the ids notmuch still has say which to drop.
-    if (next.messages.size() > revision->count) {
-        auto ids = cli.ids(scope->query);
-        if (!ids) return util::unexpected(std::move(ids).error());
-        const std::set<std::string> present(ids->begin(), ids->end());
-        std::erase_if(next.messages, [&](const auto& entry) { return !present.contains(entry.first); });
-    }
+    MessagePass pass(filter, *base, scope->prefix);
+    if (incremental) pass.next.messages = base->messages;  // the messages not changed since keep their base
+    for (const auto& m : *messages) merge_message(pass, m);
+    if (auto r = apply_to_notmuch(cli, pass, base_file); !r) return util::unexpected(std::move(r).error());
+    if (auto r = drop_gone_messages(cli, *scope, *revision, pass.next); !r)
+        return util::unexpected(std::move(r).error());
+    TagBase& next = pass.next;
     next.uuid = revision->uuid;
     // After a failed rename the same messages are read again next time, from the last good revision.
-    next.lastmod = step.problems.empty() ? revision->lastmod : (incremental ? base->lastmod : 0);
+    next.lastmod = pass.step.problems.empty() ? revision->lastmod : (incremental ? base->lastmod : 0);
     if (next != *base)
         if (auto r = next.save(base_file); !r) return util::unexpected(std::move(r).error());
-    return step;
+    return std::move(pass.step);
 }
 
 std::string describe(const NotmuchStep& step) {

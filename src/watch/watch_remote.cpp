@@ -13,6 +13,23 @@
 #include "watcher.hpp"
 
 namespace mailtwin::engine::detail {
+namespace {
+
+// The folders to IDLE on (or, under NOTIFY, to keep selected for its flag-change events): the
+// configured ones the account syncs and the server has.
+std::vector<std::string> folders_to_listen_on(const std::vector<std::string>& configured,
+                                              const std::vector<std::string>& remote_folders) {
+    std::vector<std::string> idle_folders;
+    for (const auto& wanted : configured)
+        for (const auto& f : remote_folders)
+            if (util::same_mailbox(wanted, f)) {
+                idle_folders.push_back(f);
+                break;
+            }
+    return idle_folders;
+}
+
+}  // namespace
 
 asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
     if (m_stop) co_return WatchState::stopping;
@@ -33,29 +50,9 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
         go_offline(a, r.error().describe());
         co_return WatchState::backoff;
     }
-    std::vector<std::string> remote_folders;
-    {
-        net::Session session(*conn);
-        auto listed = co_await list_remote(session, false);
-        if (!listed) {
-            go_offline(a, listed.error().describe());
-            co_return WatchState::backoff;
-        }
-        a.naming = listed->naming;
-        a.listed = std::move(listed->folders);
-        const FolderSelection selection(account.sync, a.naming, a.listed);
-        for (const auto& f : a.listed)
-            if (selection.synced(f.name)) remote_folders.push_back(f.name);
-    }
-    // The folders to IDLE on (or, under NOTIFY, to keep selected for its flag-change events): the
-    // configured ones the account syncs and the server has.
-    std::vector<std::string> idle_folders;
-    for (const auto& wanted : m_options.idle_folders)
-        for (const auto& f : remote_folders)
-            if (util::same_mailbox(wanted, f)) {
-                idle_folders.push_back(f);
-                break;
-            }
+    const auto remote_folders = co_await list_synced_folders(a, *conn, account);
+    if (!remote_folders) co_return WatchState::backoff;
+    const auto idle_folders = folders_to_listen_on(m_options.idle_folders, *remote_folders);
 
     auto link = std::make_shared<ListenerLink>();
     link->owner = &a;
@@ -63,49 +60,14 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
     a.lost.reset();
     std::string mode;
     if (m_options.use_notify && conn->capabilities().notify()) {
-        net::Session session(*conn);
-        auto set = co_await session.notify_personal();
-        std::optional<std::string> selected;
-        if (set && !idle_folders.empty()) {
-            // NOTIFY reports other folders as STATUS (new and expunged mail only); the selected one
-            // also gets FETCH for flag changes (RFC 5465 §5.2).
-            auto sel = co_await session.select(idle_folders.front(), std::nullopt, true);
-            if (sel)
-                selected = idle_folders.front();
-            else
-                set = util::unexpected(std::move(sel).error());
-        }
-        if (set) {
-            mode = "NOTIFY";
-            asio::co_spawn(m_io, listen(link, std::move(conn), selected), asio::detached);
-        } else if (!conn->is_open()) {
-            go_offline(a, set.error().describe());
-            co_return WatchState::backoff;
-        } else {
-            report(warning_event(a.name, "NOTIFY refused (" + set.error().describe() + "); using IDLE"));
-        }
+        auto notify_mode = co_await listen_with_notify(a, link, conn, idle_folders);
+        if (!notify_mode) co_return WatchState::backoff;
+        mode = std::move(*notify_mode);
     }
     if (mode.empty() && conn->capabilities().idle() && !idle_folders.empty()) {
-        // One connection per folder: IDLE watches only the selected mailbox (RFC 2177).
-        for (std::size_t i = 0; i < idle_folders.size(); ++i) {
-            std::unique_ptr<net::Connection> c;
-            if (i == 0) {
-                c = std::move(conn);
-            } else {
-                c = std::make_unique<net::Connection>(m_io.get_executor(), settings);
-                if (auto r = co_await c->open(); !r) {
-                    go_offline(a, r.error().describe());
-                    co_return WatchState::backoff;
-                }
-            }
-            net::Session session(*c);
-            if (auto sel = co_await session.select(idle_folders[i], std::nullopt, true); !sel) {
-                go_offline(a, sel.error().describe());
-                co_return WatchState::backoff;
-            }
-            asio::co_spawn(m_io, listen(link, std::move(c), idle_folders[i]), asio::detached);
-            mode += (mode.empty() ? "IDLE on " : ", ") + idle_folders[i];
-        }
+        auto idle_mode = co_await listen_with_idle(a, link, conn, settings, idle_folders);
+        if (!idle_mode) co_return WatchState::backoff;
+        mode = std::move(*idle_mode);
     }
     if (mode.empty()) {
         // Neither NOTIFY nor IDLE on any configured folder: local changes and the periodic pass only.
@@ -119,6 +81,81 @@ asio::awaitable<WatchState> Watcher::connect_step(AccountWatch& a) {
     go_online(a);
     rearm_inotify(a);
     co_return m_stop ? WatchState::stopping : work_due(a, Clock::now()) ? WatchState::syncing : WatchState::idling;
+}
+
+asio::awaitable<std::optional<std::vector<std::string>>> Watcher::list_synced_folders(AccountWatch& a,
+                                                                                      net::Connection& conn,
+                                                                                      const config::Account& account) {
+    std::vector<std::string> remote_folders;
+    net::Session session(conn);
+    auto listed = co_await list_remote(session, false);
+    if (!listed) {
+        go_offline(a, listed.error().describe());
+        co_return std::nullopt;
+    }
+    a.naming = listed->naming;
+    a.listed = std::move(listed->folders);
+    const FolderSelection selection(account.sync, a.naming, a.listed);
+    for (const auto& f : a.listed)
+        if (selection.synced(f.name)) remote_folders.push_back(f.name);
+    co_return remote_folders;
+}
+
+asio::awaitable<std::optional<std::string>> Watcher::listen_with_notify(AccountWatch& a,
+                                                                        const std::shared_ptr<ListenerLink>& link,
+                                                                        std::unique_ptr<net::Connection>& conn,
+                                                                        const std::vector<std::string>& idle_folders) {
+    net::Session session(*conn);
+    auto set = co_await session.notify_personal();
+    std::optional<std::string> selected;
+    if (set && !idle_folders.empty()) {
+        // NOTIFY reports other folders as STATUS (new and expunged mail only); the selected one
+        // also gets FETCH for flag changes (RFC 5465 §5.2).
+        auto sel = co_await session.select(idle_folders.front(), std::nullopt, true);
+        if (sel)
+            selected = idle_folders.front();
+        else
+            set = util::unexpected(std::move(sel).error());
+    }
+    if (set) {
+        asio::co_spawn(m_io, listen(link, std::move(conn), selected), asio::detached);
+        co_return std::string("NOTIFY");
+    }
+    if (!conn->is_open()) {
+        go_offline(a, set.error().describe());
+        co_return std::nullopt;
+    }
+    report(warning_event(a.name, "NOTIFY refused (" + set.error().describe() + "); using IDLE"));
+    co_return std::string();
+}
+
+asio::awaitable<std::optional<std::string>> Watcher::listen_with_idle(AccountWatch& a,
+                                                                      const std::shared_ptr<ListenerLink>& link,
+                                                                      std::unique_ptr<net::Connection>& conn,
+                                                                      const net::ConnectionSettings& settings,
+                                                                      const std::vector<std::string>& idle_folders) {
+    std::string mode;
+    // One connection per folder: IDLE watches only the selected mailbox (RFC 2177).
+    for (std::size_t i = 0; i < idle_folders.size(); ++i) {
+        std::unique_ptr<net::Connection> c;
+        if (i == 0) {
+            c = std::move(conn);
+        } else {
+            c = std::make_unique<net::Connection>(m_io.get_executor(), settings);
+            if (auto r = co_await c->open(); !r) {
+                go_offline(a, r.error().describe());
+                co_return std::nullopt;
+            }
+        }
+        net::Session session(*c);
+        if (auto sel = co_await session.select(idle_folders[i], std::nullopt, true); !sel) {
+            go_offline(a, sel.error().describe());
+            co_return std::nullopt;
+        }
+        asio::co_spawn(m_io, listen(link, std::move(c), idle_folders[i]), asio::detached);
+        mode += (mode.empty() ? "IDLE on " : ", ") + idle_folders[i];
+    }
+    co_return mode;
 }
 
 asio::awaitable<void> Watcher::listen(std::shared_ptr<ListenerLink> link, std::unique_ptr<net::Connection> conn,

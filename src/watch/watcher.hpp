@@ -129,6 +129,22 @@ private:
 
     // The server side (watch_remote.cpp).
     asio::awaitable<WatchState> connect_step(AccountWatch& a);
+    // connect_step's parts. Each reports the account offline and gives nullopt when the server fails it.
+    // The folders the account syncs that the server has (FolderSelection); sets a.naming and a.listed.
+    asio::awaitable<std::optional<std::vector<std::string>>> list_synced_folders(AccountWatch& a, net::Connection& conn,
+                                                                                 const config::Account& account);
+    // NOTIFY on `conn`, which its listener takes: "NOTIFY", or "" when the server refused it and the
+    // connection still works (IDLE is tried next).
+    asio::awaitable<std::optional<std::string>> listen_with_notify(AccountWatch& a,
+                                                                   const std::shared_ptr<ListenerLink>& link,
+                                                                   std::unique_ptr<net::Connection>& conn,
+                                                                   const std::vector<std::string>& idle_folders);
+    // IDLE on each folder: the first on `conn`, each other on a new connection; "IDLE on INBOX, Work".
+    asio::awaitable<std::optional<std::string>> listen_with_idle(AccountWatch& a,
+                                                                 const std::shared_ptr<ListenerLink>& link,
+                                                                 std::unique_ptr<net::Connection>& conn,
+                                                                 const net::ConnectionSettings& settings,
+                                                                 const std::vector<std::string>& idle_folders);
     asio::awaitable<void> listen(std::shared_ptr<ListenerLink> link, std::unique_ptr<net::Connection> conn,
                                  std::optional<std::string> selected);
     bool on_server_event(ListenerLink& link, const std::optional<std::string>& selected, bool utf8,

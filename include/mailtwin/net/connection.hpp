@@ -126,6 +126,20 @@ public:
 
 private:
     struct InFlight;
+    struct PipelineRun;
+
+    // pipeline()'s steps. Sends the commands the window has room for, then flushes.
+    asio::awaitable<util::Expected<void>> send_window(PipelineRun& run);
+    // Names the oldest command not completed as what the connection waits for (once per command).
+    void announce_wait(PipelineRun& run);
+    // A "+": the next segment of the command waiting for it (or an empty line after a SASL challenge).
+    asio::awaitable<util::Expected<void>> answer_continuation(PipelineRun& run);
+    // A tagged response: completes its command's reply; a tag not sent breaks the connection.
+    util::Expected<void> complete_command(PipelineRun& run, imap::Response& resp);
+    // A BYE: the expected end of a LOGOUT (the stream is closed), otherwise an error.
+    asio::awaitable<util::Expected<void>> end_on_bye(const PipelineRun& run);
+    // An untagged response: checked against the answer limits, then given to `on_untagged`.
+    util::Expected<void> take_untagged(PipelineRun& run, imap::Response& resp, const UntaggedHandler& on_untagged);
 
     asio::awaitable<util::Expected<void>> read_greeting();
     asio::awaitable<util::Expected<void>> start_tls_upgrade();
