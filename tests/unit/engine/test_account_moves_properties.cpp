@@ -95,7 +95,8 @@ void expect_moves_of_both_kinds(const util::PerSide<std::size_t>& moves) {
 // DISABLED_ cases): keyword removals in the Maildir always count (local_keywords = "kept"), a
 // message changed on one side while deleted on the other is kept, and the safety rail never holds
 // deletions back (force), so every message gone on one side that the finder sees comes with the
-// survivor's flags as they are now.
+// survivor's flags as they are now. It still meets one known fault past the CI's cases: at
+// MAILTWIN_SEEDS=2000 case 1957 fails as Moves.DISABLED_AMessageMovedOutAndBackOnTheServerKeepsItsRow.
 TEST(MovesProperties, NoDuplicateNoLossAndConvergenceWhereTheFinderSeesTheSurvivorsFlags) {
     util::PerSide<std::size_t> moves{};
     for (int i = 0; i < case_count(); ++i) {
@@ -104,6 +105,25 @@ TEST(MovesProperties, NoDuplicateNoLossAndConvergenceWhereTheFinderSeesTheSurviv
         policy.local_keywords = sync::LocalKeywords::kept;
         policy.on_conflict = sync::OnConflict::keep;
         policy.force = true;
+        ASSERT_NO_FATAL_FAILURE(run_case(i, policy, rng, moves));
+    }
+    expect_moves_of_both_kinds(moves);
+}
+
+// The port of the simulator's property test as it was: the policies drawn at random as there (and
+// the Maildir's keyword letters read as the default local_keywords = "auto" reads them). Disabled:
+// the real finder and executor fail it through the faults shown by the DISABLED_ cases of
+// test_account_moves.cpp (first at case 9: a moved file without the keyword letter its reader
+// dropped; with local_keywords = "kept", at case 52: a server flag change missed by the merge under
+// on_conflict = "delete"). The simulator applied a move's target flags whole and so hid both.
+// Enable it once they are fixed.
+TEST(MovesProperties, DISABLED_NoDuplicateNoLossAndConvergence) {
+    util::PerSide<std::size_t> moves{};
+    for (int i = 0; i < case_count(); ++i) {
+        std::mt19937_64 rng(static_cast<std::uint64_t>(i));
+        sync::Policy policy;
+        policy.on_conflict = rng() % 2 ? sync::OnConflict::keep : sync::OnConflict::del;
+        policy.max_delete_percent = rng() % 2 ? 50 : 100;
         ASSERT_NO_FATAL_FAILURE(run_case(i, policy, rng, moves));
     }
     expect_moves_of_both_kinds(moves);
