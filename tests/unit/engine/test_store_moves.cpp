@@ -1,19 +1,12 @@
 // Moves between folders (run/moves.hpp) over MemoryStores, with the real state DB, the real move
-// finder and the real executor: an account of several folders synced in-process the way
-// account_sync.cpp does it (plan every folder, find and execute the moves, then each folder's plan).
+// finder and the real executor (account_sync_harness.hpp): what the moves do to the stores and the
+// state rows, with and without COPYUID, and runs that converge after a fault anywhere in the moves.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <deque>
+#include <set>
 #include <string>
-#include <vector>
 
-#include "fixtures/run_awaitable.hpp"
-#include "mailtwin/run/executor.hpp"
-#include "mailtwin/run/moves.hpp"
-#include "mailtwin/run/state_batch.hpp"
-#include "mailtwin/sync/planner.hpp"
-#include "store_sync.hpp"
+#include "account_sync_harness.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -22,138 +15,6 @@ using util::Side;
 
 constexpr auto k_seen = static_cast<std::uint8_t>(model::Flag::seen);
 constexpr auto k_flagged = static_cast<std::uint8_t>(model::Flag::flagged);
-
-struct AccountRunResult {
-    sync::Moves moves;
-    std::vector<sync::Plan> plans;     // as executed (the moves taken out)
-    std::optional<util::Error> error;  // of the moves, or of a folder
-};
-
-// Folders of one account, each a server MemoryStore and a Maildir MemoryStore, all counting faults
-// on one counter; a real state DB.
-class AccountSync {
-public:
-    explicit AccountSync(std::vector<std::string> names) : m_dir(make_state_dir()) {
-        auto db = state::StateDb::open(m_dir / "state.mdb");
-        if (!db) ADD_FAILURE() << db.error().message;
-        if (db) m_db.emplace(std::move(*db));
-        for (std::size_t f = 0; f < names.size(); ++f) {
-            auto& folder = m_folders.emplace_back(std::move(names[f]));
-            folder.maildir.set_key_prefix(std::string(1, static_cast<char>('a' + f)));
-            folder.server.share_faults_with(m_folders.front().server);
-            folder.maildir.share_faults_with(m_folders.front().server);
-        }
-    }
-    ~AccountSync() {
-        m_db.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(m_dir, ec);
-    }
-    AccountSync(const AccountSync&) = delete;
-    AccountSync& operator=(const AccountSync&) = delete;
-
-    MemoryStore& server(std::size_t f) { return m_folders[f].server; }
-    MemoryStore& maildir(std::size_t f) { return m_folders[f].maildir; }
-
-    model::FolderState rows(std::size_t f) {
-        auto loaded = state::load_folder(*m_db, where(f));
-        EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
-        return loaded ? loaded->pairs : model::FolderState{};
-    }
-
-    // `full`: every store views in full, whatever its checkpoint.
-    AccountRunResult run(const sync::Policy& policy = {}, bool full = false) {
-        AccountRunResult result;
-        std::vector<engine::PlannedFolder> planned(m_folders.size());
-        engine::FolderStores stores(m_folders.size());
-        std::vector<util::PerSide<store::Checkpoint>> checkpoints(m_folders.size());
-        for (std::size_t f = 0; f < m_folders.size(); ++f) {
-            stores[f][Side::remote] = &server(f);
-            stores[f][Side::local] = &maildir(f);
-            if (auto r = plan(f, planned[f], policy, full); !r) fail(planned[f], std::move(r).error(), result);
-            for (Side side : util::k_both_sides) checkpoints[f][side] = stores[f][side]->checkpoint();
-        }
-        result.moves = run_awaitable(m_io, engine::find_moves(stores, planned, policy));
-        engine::StateBatch batch(*m_db, 64, std::chrono::hours(1));
-        if (!result.moves.empty()) {
-            auto r = run_awaitable(m_io, engine::execute_moves(stores, batch, "account", planned, result.moves));
-            if (!r) {  // as account_sync.cpp: the source and target folders of the moves fail
-                for (const auto& m : result.moves.local)
-                    for (std::size_t f : {m.from, m.to}) fail(planned[f], r.error(), result);
-                for (const auto& m : result.moves.remote)
-                    for (std::size_t f : {m.from, m.to}) fail(planned[f], r.error(), result);
-            }
-        }
-        for (std::size_t f = 0; f < m_folders.size(); ++f) {
-            auto& p = planned[f];
-            result.plans.push_back(p.result.plan);
-            if (p.result.outcome == engine::FolderOutcome::failed) continue;
-            engine::ExecContext ctx{stores[f], batch, where(f), p.views, p.last.pairs};
-            auto stats = run_awaitable(m_io, engine::execute_plan(ctx, p.result.plan));
-            if (!stats) {
-                fail(p, std::move(stats).error(), result);
-                continue;
-            }
-            const auto record = next_record(p.last.record, p.result.plan, checkpoints[f][Side::remote],
-                                            checkpoints[f][Side::local], m_now);
-            auto saved = batch.add([this, f, record](state::WriteTxn& txn) {
-                return m_db->save_folder(txn, where(f).account, where(f).folder, record);
-            });
-            if (!saved) fail(p, std::move(saved).error(), result);
-        }
-        if (auto r = batch.commit(); !r && !result.error) result.error = std::move(r).error();
-        return result;
-    }
-
-private:
-    struct Folder {
-        explicit Folder(std::string n) : name(std::move(n)) {}
-        std::string name;
-        MemoryStore server{Side::remote};
-        MemoryStore maildir{Side::local};
-    };
-
-    state::FolderKey where(std::size_t f) const { return state::FolderKey{"account", m_folders[f].name}; }
-
-    static void fail(engine::PlannedFolder& p, util::Error e, AccountRunResult& result) {
-        p.result.outcome = engine::FolderOutcome::failed;
-        if (!result.error) result.error = e;
-        p.result.error = std::move(e);
-    }
-
-    // Views, identities and the plan of one folder, as folder_sync.cpp plan_folder_job.
-    util::Expected<void> plan(std::size_t f, engine::PlannedFolder& p, const sync::Policy& policy, bool full) {
-        p.job.remote_name = m_folders[f].name;
-        p.result.folder = m_folders[f].name;
-        auto loaded = state::load_folder(*m_db, where(f));
-        if (!loaded) return util::unexpected(std::move(loaded).error());
-        p.last = std::move(*loaded);
-        const auto last = checkpoint_of(p.last.record);
-        const store::ViewRequest request{&p.last.pairs, last ? &*last : nullptr, full};
-        for (MemoryStore* s : {&server(f), &maildir(f)})
-            if (auto r = run_awaitable(m_io, s->view(p.views, request)); !r) return r;
-        const auto wanted = sync::needs_identities(p.views.remote, p.views.local, p.last.pairs);
-        std::vector<store::MessageId> remote_ids;
-        std::vector<store::MessageId> local_ids;
-        for (auto uid : wanted.remote) remote_ids.push_back(store::MessageId{uid, {}});
-        for (const auto& key : wanted.local) local_ids.push_back(store::MessageId{0, key});
-        if (auto r = fill_identities(server(f), remote_ids, p.views, p.last.pairs); !r) return r;
-        if (auto r = fill_identities(maildir(f), local_ids, p.views, p.last.pairs); !r) return r;
-        p.result.plan = sync::plan_folder(p.views.remote, p.views.local, p.last.pairs, policy, m_now);
-        return {};
-    }
-
-    std::filesystem::path m_dir;
-    std::optional<state::StateDb> m_db;
-    std::deque<Folder> m_folders;
-    boost::asio::io_context m_io;
-    std::int64_t m_now = 1'700'000'000;
-};
-
-store::MessageId only_id(const MemoryStore& s) {
-    EXPECT_EQ(s.size(), 1u);
-    return s.size() == 1 ? s.messages().front().id : store::MessageId{};
-}
 
 bool nothing_to_do(const AccountRunResult& r) {
     if (r.error || !r.moves.empty()) return false;
@@ -164,13 +25,6 @@ bool nothing_to_do(const AccountRunResult& r) {
 
 // A message without a Message-ID: a copy moved without COPYUID cannot be searched for.
 std::string message_without_id() { return "From: a@example.org\nDate: Mon, 7 Dec 2026 10:00:00 +0000\n\nbody\n"; }
-
-// Another client or mail reader moves a message between two folders of one side.
-void move_by_hand(MemoryStore& from, MemoryStore& to, const store::MessageId& id) {
-    boost::asio::io_context io;
-    auto moved = run_awaitable(io, from.move({{&to, {id}}}));
-    ASSERT_TRUE(moved) << moved.error().message;
-}
 
 TEST(StoreMoves, LocalMoveBecomesAServerMoveWithTheRowsRekeyed) {
     AccountSync account({"INBOX", "Archive"});
@@ -258,7 +112,7 @@ TEST(StoreMoves, UnknownNewUidRecordsAKeyOnlyRowWithTheSourcesFlagsAsBase) {
     // The next run pairs the copy by identity and stores the file's flag as a local change.
     // (A full view: the reader's change came before the last view, so the Maildir's stamp would
     // skip the listing, and the change would wait until the folder changes again.)
-    ASSERT_FALSE(account.run({}, true).error);
+    ASSERT_FALSE(account.run({}, AccountRunOptions::all_full()).error);
     EXPECT_EQ(account.server(1).messages().front().flags, model::FlagSet(k_seen | k_flagged));
     EXPECT_EQ(account.maildir(1).messages().front().flags, model::FlagSet(k_seen | k_flagged));
     EXPECT_EQ(account.server(1).size(), 1u);
