@@ -105,6 +105,7 @@ public:
             if (g.gone == Side::remote) match_remote(g);
         match_moved_on_both_sides();
         take_out_consumed();
+        spare_rows_the_moves_write();
         return std::move(m_moves);
     }
 
@@ -234,6 +235,22 @@ private:
 
     SideFlags merge(const SideFlags& now, const model::PairState& row) const {
         return merge_flags(now, SideFlags{{row.remote_flags, row.local_flags}}, m_policy);
+    }
+
+    // The moves' rows are written before the folders' plans run, so a Forget in a target folder that
+    // names the key a move's new row takes would drop that row afterwards (a message moved out and
+    // back on the server while its file moved away: the server's move brings the file back, under
+    // its old key). Such a Forget forgets its UID's row only.
+    void spare_rows_the_moves_write() {
+        std::map<std::size_t, std::set<std::string>> written;  // folder -> keys of the rows moves write
+        for (const auto& m : m_moves.local) written[m.to].insert(m.key);
+        for (const auto& m : m_moves.remote) written[m.to].insert(m.key);
+        for (const auto& [f, keys] : written) {
+            if (!m_folders[f].plan) continue;
+            for (auto& a : m_folders[f].plan->actions)
+                if (auto* forget = std::get_if<Forget>(&a); forget && forget->uid != 0 && keys.count(forget->key))
+                    forget->key.clear();
+        }
     }
 
     // Removes what the moves replace, applies the rail again to the withheld deletions left, recounts.
