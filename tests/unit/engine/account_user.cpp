@@ -20,7 +20,7 @@ void AccountUser::new_mail(MemoryStore& store, AccountLog& log) {
     store.add(content_message(content), random_flags(), k_user_base_date + below(1000));
 }
 
-void AccountUser::on_server(MemoryStore& from, MemoryStore& to, int what, AccountLog& log) {
+void AccountUser::change(MemoryStore& from, MemoryStore& to, bool server_side, int what, AccountLog& log) {
     const auto all = from.messages();
     if (all.empty()) return;
     const StoredMessage& m = all[static_cast<std::size_t>(below(1000)) % all.size()];
@@ -29,20 +29,8 @@ void AccountUser::on_server(MemoryStore& from, MemoryStore& to, int what, Accoun
     } else if (what == 5) {
         log.deleted.insert(content_of(m.bytes));
         from.erase(m.id);
-    } else if (&to != &from) {  // another client's UID MOVE
-        move_by_hand(from, to, m.id);
-    }
-}
-
-void AccountUser::in_maildir(MemoryStore& from, MemoryStore& to, int what, AccountLog& log) {
-    const auto all = from.messages();
-    if (all.empty()) return;
-    const StoredMessage& m = all[static_cast<std::size_t>(below(1000)) % all.size()];
-    if (what <= 4) {
-        from.change_flags(m.id, random_flags());
-    } else if (what == 5) {
-        log.deleted.insert(content_of(m.bytes));
-        from.erase(m.id);
+    } else if (server_side) {  // another client's UID MOVE
+        if (&to != &from) move_by_hand(from, to, m.id);
     } else if (what <= 7) {  // a reader's move by rename: the same key, maybe new flags
         if (&to == &from) return;
         move_by_hand(from, to, m.id);
@@ -65,9 +53,9 @@ void AccountUser::act(AccountSync& account, AccountLog& log) {
         if (what <= 1) {
             new_mail(server_side ? account.server(here) : account.maildir(here), log);
         } else if (server_side) {
-            on_server(account.server(here), account.server(there), what, log);
+            change(account.server(here), account.server(there), true, what, log);
         } else {
-            in_maildir(account.maildir(here), account.maildir(there), what, log);
+            change(account.maildir(here), account.maildir(there), false, what, log);
         }
     }
 }

@@ -29,9 +29,10 @@ private:
     int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(m_rng); }
     model::FlagSet random_flags();
     void new_mail(MemoryStore& store, AccountLog& log);
-    // what: 2..9 as act() draws it: 2..4 flags, 5 deletion, else a move to `to`.
-    void on_server(MemoryStore& from, MemoryStore& to, int what, AccountLog& log);
-    void in_maildir(MemoryStore& from, MemoryStore& to, int what, AccountLog& log);
+    // `what` as act() draws it (2..9): a flag change (2..4) or a deletion (5) of a random message of
+    // `from`, else a move to `to`:
+    // on the server another client's UID MOVE; in the Maildir a rename (6, 7) or a new file (8, 9).
+    void change(MemoryStore& from, MemoryStore& to, bool server_side, int what, AccountLog& log);
 
     std::mt19937_64 m_rng;
     std::uint64_t m_next_content = 1;
