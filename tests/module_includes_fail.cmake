@@ -4,6 +4,7 @@
 # form, a commented-out one).
 #   cmake -DSCRIPT=<CheckModuleIncludes.cmake> -DTREE=<tests/data/module_includes> -P module_includes_fail.cmake
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/expect_in_output.cmake)
 execute_process(COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${TREE} -DDEPS_FILE=${TREE}/module_deps.cmake -P ${SCRIPT}
                 RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
 if(result EQUAL 0)
@@ -15,12 +16,7 @@ set(expected
   "src/app/main.cpp:3 includes mailtwin/net/session.hpp, but src/app (the mailtwin executable) links modules sync util: add mailtwin_net to its target_link_libraries in CMakeLists.txt or move the code"
   "src/app/main.cpp:2 includes mailtwin/bogus/thing.hpp, but there is no module bogus"
   "src/stray: no module stray is declared: add mailtwin_module(stray DEPS ...) to CMakeLists.txt")
-foreach(line IN LISTS expected)
-  string(FIND "${output}" "${line}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected in the check's output: ${line}\nthe output:\n${output}")
-  endif()
-endforeach()
+expect_in_output("${output}" ${expected})
 string(REGEX MATCHALL "[^\n]+( includes mailtwin/| no module [^\n]+ is declared)[^\n]+" reported "${output}")
 list(LENGTH reported count)
 list(LENGTH expected wanted)

@@ -3,6 +3,7 @@
 # problem (and nothing for the rules that hold).
 #   cmake -DSCRIPT=<CheckModuleWalls.cmake> -DDATA=<tests/data/module_walls> -P module_walls_fail.cmake
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/expect_in_output.cmake)
 execute_process(COMMAND ${CMAKE_COMMAND} -DDEPS_FILE=${DATA}/module_deps.cmake -DRULES=${DATA}/rules.cmake -P ${SCRIPT}
                 RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
 if(result EQUAL 0)
@@ -13,9 +14,4 @@ set(expected
   "module run links PkgConfig::libsystemd, which only watch may link"
   "rule \"ghost ONLY util\": there is no module ghost"
   "3 problem(s)")
-foreach(line IN LISTS expected)
-  string(FIND "${output}" "${line}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected in the check's output: ${line}\nthe output:\n${output}")
-  endif()
-endforeach()
+expect_in_output("${output}" ${expected})

@@ -26,15 +26,21 @@ bool nothing_to_do(const AccountRunResult& r) {
 // A message without a Message-ID: a copy moved without COPYUID cannot be searched for.
 std::string message_without_id() { return "From: a@example.org\nDate: Mon, 7 Dec 2026 10:00:00 +0000\n\nbody\n"; }
 
+// The reader moves INBOX's only file to Archive and gives it `flags` there; the file's id.
+store::MessageId reader_moves_to_archive(AccountSync& account, const model::FlagSet& flags) {
+    const auto file = only_id(account.maildir(0));
+    move_by_hand(account.maildir(0), account.maildir(1), file);
+    account.maildir(1).change_flags(file, flags);
+    return file;
+}
+
 TEST(StoreMoves, LocalMoveBecomesAServerMoveWithTheRowsRekeyed) {
     AccountSync account({"INBOX", "Archive"});
     account.server(0).add(content_message(1), model::FlagSet(k_seen));
     account.server(1).add(content_message(2));
     ASSERT_FALSE(account.run().error);
-    const auto file = only_id(account.maildir(0));
     // The reader moves the file to Archive and flags it there.
-    move_by_hand(account.maildir(0), account.maildir(1), file);
-    account.maildir(1).change_flags(file, model::FlagSet(k_seen | k_flagged));
+    const auto file = reader_moves_to_archive(account, model::FlagSet(k_seen | k_flagged));
 
     auto run = account.run();
     ASSERT_FALSE(run.error) << run.error->message;
@@ -94,9 +100,7 @@ TEST(StoreMoves, UnknownNewUidRecordsAKeyOnlyRowWithTheSourcesFlagsAsBase) {
     account.server(0).set_move_reports_ids(false);  // no COPYUID
     account.server(0).add(message_without_id(), model::FlagSet(k_seen));
     ASSERT_FALSE(account.run().error);
-    const auto file = only_id(account.maildir(0));
-    move_by_hand(account.maildir(0), account.maildir(1), file);
-    account.maildir(1).change_flags(file, model::FlagSet(k_seen | k_flagged));
+    const auto file = reader_moves_to_archive(account, model::FlagSet(k_seen | k_flagged));
 
     auto run = account.run();
     ASSERT_FALSE(run.error) << run.error->message;
@@ -125,9 +129,7 @@ TEST(StoreMoves, UnreportedNewUidIsFoundByMessageIdAndGetsItsStore) {
     account.server(0).set_move_reports_ids(false);
     account.server(0).add(content_message(1));
     ASSERT_FALSE(account.run().error);
-    const auto file = only_id(account.maildir(0));
-    move_by_hand(account.maildir(0), account.maildir(1), file);
-    account.maildir(1).change_flags(file, model::FlagSet(k_flagged));
+    reader_moves_to_archive(account, model::FlagSet(k_flagged));
 
     auto run = account.run();
     ASSERT_FALSE(run.error) << run.error->message;
