@@ -15,26 +15,39 @@
 //     A rename on S is mirrored on O (a `rename` action on O, from K to N) and the state re-keyed,
 //     so that nothing is copied: the job for N has `known` set. Renamed on both sides to the same
 //     name: only the state is re-keyed. Renamed on both sides to different names: the server's
-//     name wins (the local directory is renamed once more, from its new name to the server's).
+//     name wins (the local directory is renamed once more, from its new name to the server's);
+//     when the run may not change the local side (push), the local name wins instead, so pull and
+//     push mirror each other and only direction = both has a favourite side.
 //     A rename onto a name O already has (N listed on O, not K's rename there) is a conflict: K and
-//     N are both skipped, with FolderSkip::rename_conflict (a failure: exit 1), and nothing of either
-//     is touched until the user renames one of them. A rename that O may not change (direction)
-//     is not mirrored: K counts as deleted on S (rule 2) and N as new (rule 3).
-//     A rename on O whose old and new names are both children of another rename's on O, by the
-//     same suffix (parent + delimiter + rest), is `carried`: done by the parent's rename when
-//     children_follow_parent[O] (IMAP RENAME always renames inferiors; a nested Maildir layout
-//     moves subdirectories with their parent, the dotted one does not). Actions on a side come
-//     parents first.
+//     N (and K's new name on O, if renamed there too) are skipped, with
+//     FolderSkip::rename_conflict (a failure: exit 1), and nothing of them is touched until the
+//     user renames one. The conflict is checked first, before the direction. A rename that O may
+//     not change (direction) is not mirrored: K counts as deleted on S (rule 2) and N as new
+//     (rule 3). Renamed on S and gone from O (no rename there): a deletion on O (rule 2) whose
+//     surviving copy is N on S.
+//     On a side whose children follow their parent (children_follow_parent[S]: IMAP RENAME always
+//     renames inferiors; a nested Maildir layout moves subdirectories with their parent, the
+//     dotted one does not), a known child of a renamed folder gone from S, with a new folder on S
+//     of the same suffix under the new name (parent + delimiter + rest), was renamed with it,
+//     evidence or not. A rename action on a side whose old and new names are both children of
+//     another rename's on that side, by the same suffix, is `carried`: done by the parent's rename
+//     when children_follow_parent[that side] (the executor only records it); otherwise it is done
+//     on its own. Not handled yet: a folder the parent's rename carries along on a side where the
+//     plan does not rename it (a child the other side's dotted layout left under the old name, or
+//     a new child of the old name); the plan still names it by its old name there.
 //  2. Deletions. A known folder (not renamed) that S no longer lists while O does:
 //     - folder_deletes = recreate: created again on S (`create` on S) and the state forgotten
 //       (`forget`), so that the job copies everything O holds. If S may not change, skipped
 //       (FolderSkip::direction) and the state kept.
 //     - folder_deletes = propagate: removed on O (`remove` on O, `forget`, no job) when O may
-//       change and its copy has nothing unsynced (not in FolderEvidence::unsynced[O]); otherwise
-//       recreated as above (reason `changed_since_last_sync`).
+//       change and its copy has nothing unsynced (K not in FolderEvidence::unsynced[O]);
+//       otherwise recreated as above, with the reason `changed_since_last_sync` when it was
+//       unsynced and `deleted` when O may not change; skipped (direction) when S may not change.
 //     The rail: when the removals' known messages are more than max_delete_percent of every known
-//     folder's messages, and not force, no folder is removed nor recreated for its deletion: each
-//     such folder is skipped with FolderSkip::deletion_refused (a failure: exit 1), its state kept.
+//     folder's messages (strictly; exceeds_delete_limit() in policy.hpp), and not force, no folder
+//     is removed nor recreated for its deletion: each such folder is skipped with
+//     FolderSkip::deletion_refused (a failure: exit 1), its state kept. Recreations alone never
+//     trip it. Folders skipped for a deletion are named by the state's name K.
 //     A known folder neither side lists any more is forgotten (`forget`, nothing else).
 //  3. New folders. A folder one side lists and the state does not know is created on the other
 //     (`create`) and becomes a job; when the other may not change, it is skipped
@@ -42,8 +55,12 @@
 //  4. Selection. Only names `selected` takes are planned (the config's globs and skip_special_use
 //     or --folder: folders/folder_filter.hpp); a rename counts when its old name is selected, and
 //     then carries the folder to its new name whatever the globs say of it. A server folder listed
-//     not selectable (\Noselect) is a hierarchy node: never a job, never created locally, skipped
-//     with FolderSkip::not_selectable.
+//     not selectable (\Noselect) is a hierarchy node: never a job, never created locally, never a
+//     rename's new name, skipped with FolderSkip::not_selectable (also when the state knows it:
+//     its state is kept). The rule is written over both sides, like every other; only the server
+//     lists such folders.
+// Direction is Policy::may_change's (policy.hpp). The plan depends on the input only, not on the
+// order of its lists.
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -88,7 +105,7 @@ struct FolderPlanInput {
     std::vector<KnownFolder> known;
     FolderEvidence evidence;
     std::function<bool(const std::string&)> selected;  // null: every folder
-    char delimiter = '/';                               // the server's hierarchy delimiter
+    char delimiter = '/';                              // the server's hierarchy delimiter
     util::PerSide<bool> children_follow_parent{{true, true}};
     Direction direction = Direction::both;
     FolderDeletes deletes = FolderDeletes::recreate;
@@ -134,14 +151,17 @@ struct FolderJobPlan {
 };
 
 struct FolderPlan {
-    std::vector<FolderAction> actions;                       // per side, parents first
-    std::vector<std::pair<std::string, std::string>> rekey;  // state: (old, new), parents first
-    std::vector<std::string> forget;                         // state: folders forgotten
+    // Per side (remote, then local): renames, then creates, then removals, each by name, so
+    // parents first (a rename may bring a created folder's parent along, and moves a child out
+    // before its old parent is removed).
+    std::vector<FolderAction> actions;
+    std::vector<std::pair<std::string, std::string>> rekey;  // state: (old, new), by old name: parents first
+    std::vector<std::string> forget;                         // state: folders forgotten, by name
     std::vector<FolderJobPlan> jobs;                         // by name
     std::vector<SkippedFolder> skipped;                      // by name
-    // The renames seen, for the summary: (old, new), whichever side made them.
+    // The renames seen, for the summary: (old, new), whichever side made them, by old name.
     std::vector<std::pair<std::string, std::string>> renamed;
-    // Folders removed by a propagated deletion, for the summary.
+    // Folders removed by a propagated deletion (the name removed), for the summary, by name.
     std::vector<std::string> deleted;
 };
 
@@ -152,7 +172,9 @@ struct FolderPlan {
 // selectable; none when the known folder's id and a listed id already decide the rename, and only
 // folders without an id when the known folder has one). The caller checks each candidate for
 // same_content on `side` and, with folder_deletes = propagate, whether the other side's copy of
-// `known` is unsynced; it looks at nothing else.
+// `known` is unsynced; it looks at nothing else. One entry per (side, known folder), also when the
+// id decides or nothing is a candidate (the unsynced check may still be wanted); by side (remote
+// first), then known name.
 struct EvidenceWanted {
     util::Side side = util::Side::remote;
     std::string known;                    // the folder gone from `side`
