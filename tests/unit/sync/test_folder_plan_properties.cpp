@@ -49,6 +49,7 @@ public:
             for (int i = below(3); i > 0; --i) in.evidence.unsynced[s].insert(pick());
             in.children_follow_parent[s] = chance(2);
         }
+        if (chance(3)) rename_parent(in, chance(2) ? Side::remote : Side::local);
         in.direction = static_cast<Direction>(below(3));
         in.deletes = chance(2) ? FolderDeletes::recreate : FolderDeletes::propagate;
         in.max_delete_percent = std::vector<int>{0, 50, 100}[static_cast<std::size_t>(below(3))];
@@ -63,6 +64,40 @@ public:
     }
 
 private:
+    // A on `s` renamed to B with its child, as a user would: B unknown to the state, A known (mostly)
+    // and still on the other side (mostly); on `s` the old names go and the new ones come with the
+    // known ids (the server's) or with evidence, or not at all (deleted after the rename).
+    void rename_parent(FolderPlanInput& in, Side s) {
+        auto& listed = in.listed[s];
+        for (const std::string rest : {"", "/x"}) {
+            in.known.erase(std::remove_if(in.known.begin(), in.known.end(),
+                                          [&](const KnownFolder& k) { return k.name == "B" + rest; }),
+                           in.known.end());
+            if (chance(5)) continue;  // this name as the random listing made it
+            if (std::none_of(in.known.begin(), in.known.end(),
+                             [&](const KnownFolder& k) { return k.name == "A" + rest; }))
+                in.known.push_back({"A" + rest, chance(2) ? "" : "k" + rest, 10});
+            const auto known = std::find_if(in.known.begin(), in.known.end(),
+                                            [&](const KnownFolder& k) { return k.name == "A" + rest; });
+            listed.erase(
+                std::remove_if(listed.begin(), listed.end(),
+                               [&](const ListedFolder& f) { return f.name == "A" + rest || f.name == "B" + rest; }),
+                listed.end());
+            auto& there = in.listed[util::other(s)];
+            there.erase(
+                std::remove_if(there.begin(), there.end(), [&](const ListedFolder& f) { return f.name == "B" + rest; }),
+                there.end());
+            if (!chance(5) &&
+                std::none_of(there.begin(), there.end(), [&](const ListedFolder& f) { return f.name == "A" + rest; }))
+                there.push_back({"A" + rest, true, ""});
+            if (chance(6)) continue;  // deleted on `s` after the rename
+            ListedFolder f{"B" + rest, true, ""};
+            if (known != in.known.end() && s == Side::remote) f.id = known->id;
+            if (chance(2)) in.evidence.same_content[s].emplace_back("A" + rest, "B" + rest);
+            listed.push_back(f);
+        }
+    }
+
     std::string pick() { return k_names[static_cast<std::size_t>(below(static_cast<int>(k_names.size())))]; }
     std::mt19937_64 m_rng;
 };
@@ -138,6 +173,18 @@ void check_invariants(const FolderPlanInput& in, const FolderPlan& plan) {
             for (const auto& f : in.listed[a.side]) EXPECT_NE(f.name, a.name) << "created where it is listed";
         }
     }
+    for (const auto& a : plan.actions) {
+        if (a.carried) {
+            EXPECT_TRUE(in.children_follow_parent[a.side]) << "carried where children stay: " << a.name;
+        }
+    }
+    for (const auto& j : plan.jobs)
+        for (Side s : util::k_both_sides) {
+            const bool action = std::any_of(plan.actions.begin(), plan.actions.end(), [&](const FolderAction& a) {
+                return a.kind == FolderActionKind::create && a.side == s && a.name == j.name;
+            });
+            EXPECT_EQ(j.created[s], action) << "job " << j.name << " and its create disagree";
+        }
     std::set<std::string> rekey_targets;
     for (const auto& [from, to] : plan.rekey) EXPECT_TRUE(rekey_targets.insert(to).second) << "two re-keys to " << to;
     for (const auto& j : plan.jobs)
