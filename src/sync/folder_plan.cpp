@@ -61,9 +61,9 @@ bool carried_by(const FolderAction& child, const FolderAction& parent, char deli
                               std::string::npos) == 0;
 }
 
-class FolderPlanner {
+class AccountFolderPlanner {
 public:
-    explicit FolderPlanner(const FolderPlanInput& input) : m_index(input), m_input(input) {
+    explicit AccountFolderPlanner(const FolderPlanInput& input) : m_index(input), m_input(input) {
         m_policy.direction = input.direction;
         m_policy.max_delete_percent = input.max_delete_percent;
         m_policy.force = input.force;
@@ -289,7 +289,7 @@ private:
 
 }  // namespace
 
-FolderPlan plan_folders(const FolderPlanInput& input) { return FolderPlanner(input).run(); }
+FolderPlan plan_folders(const FolderPlanInput& input) { return AccountFolderPlanner(input).run(); }
 
 std::vector<EvidenceWanted> evidence_wanted(const FolderPlanInput& input) {
     const FolderIndex index(input);
