@@ -31,7 +31,7 @@
 //     of the same suffix under the new name (parent + delimiter + rest), was renamed with it,
 //     evidence or not. A rename action on a side whose old and new names are both children of
 //     another rename's on that side, by the same suffix, is `carried`: done by the parent's rename
-//     when children_follow_parent[that side] (the executor only records it); otherwise it is done
+//     when children_follow_parent[that side] (the caller does not do it again); otherwise it is done
 //     on its own. Not handled yet: a folder the parent's rename carries along on a side where the
 //     plan does not rename it (a child the other side's dotted layout left under the old name, or
 //     a new child of the old name); the plan still names it by its old name there.
