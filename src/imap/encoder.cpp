@@ -472,10 +472,11 @@ util::Expected<Command> Encoder::list(std::string_view reference, std::string_vi
     return b.finish();
 }
 
-Command Encoder::list_all(bool highestmodseq) {
+Command Encoder::list_all(bool highestmodseq, bool mailbox_id) {
     ListReturn ret;
     ret.status_items = {"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
     if (highestmodseq) ret.status_items.emplace_back("HIGHESTMODSEQ");
+    if (mailbox_id) ret.status_items.emplace_back("MAILBOXID");
     return list("", "*", ret).value();
 }
 

@@ -298,6 +298,19 @@ std::optional<ListEntry> decode_list(const Response& r) {
     return e;
 }
 
+namespace {
+// objectid = 1*255(ALPHA / DIGIT / "_" / "-")   (RFC 8474 §7): always an atom on the wire. An id spelt NIL
+// is lexed as NIL with its case lost, so it is refused like any malformed one.
+bool is_objectid(const Value& v) {
+    if (v.kind != ValueKind::atom || v.text.empty() || v.text.size() > 255) return false;
+    for (char c : v.text) {
+        const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && c != '_' && c != '-') return false;
+    }
+    return true;
+}
+}  // namespace
+
 std::optional<StatusData> decode_status(const Response& r) {
     // mailbox-data =/ "STATUS" SP mailbox SP "(" [status-att-list] ")"
     // status-att-list = status-att-val *(SP status-att-val)
@@ -334,6 +347,10 @@ std::optional<StatusData> decode_status(const Response& r) {
             auto m = v.number(k_max_modseq);
             ok = m.has_value();
             if (m) s.highestmodseq = *m;
+        } else if (k.is_atom("MAILBOXID")) {
+            // status-att-val =/ "MAILBOXID" SP "(" objectid ")"   (RFC 8474 §7)
+            ok = v.is_list() && v.items.size() == 1 && is_objectid(v.items[0]);
+            if (ok) s.mailbox_id = v.items[0].text;
         }
         if (!ok) return std::nullopt;
     }

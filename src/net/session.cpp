@@ -91,7 +91,7 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
                     *namespaces = std::move(*ns);
         }
     };
-    imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore())
+    imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore(), caps.objectid())
                                         : *m_conn.encoder().list("", "*", imap::ListReturn{caps.special_use(), {}});
     std::vector<imap::Command> listing;
     const bool ask_namespace = namespaces && caps.namespace_();
@@ -109,6 +109,7 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
         std::vector<imap::Command> batch;
         std::vector<std::string_view> items{"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
         if (caps.condstore()) items.push_back("HIGHESTMODSEQ");
+        if (caps.objectid()) items.push_back("MAILBOXID");
         for (const auto& f : folders) {
             if (!f.selectable) continue;
             auto cmd = m_conn.encoder().status(f.name, items);
@@ -125,7 +126,10 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
             it = std::find_if(statuses.begin(), statuses.end(),
                               [&](const auto& kv) { return decode_name(kv.first, utf8) == f.name; });
         }
-        if (it != statuses.end()) f.status = it->second;
+        if (it != statuses.end()) {
+            f.status = it->second;
+            f.mailbox_id = it->second.mailbox_id.value_or(std::string{});
+        }
     }
     co_return folders;
 }

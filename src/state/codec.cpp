@@ -122,6 +122,7 @@ void get_hashes(ByteReader& r, std::optional<MessageIdHash>& mid, std::optional<
 // v3: the v1 fields, then u64 after_run_highestmodseq, u32 after_run_uidnext, u32 after_run_messages,
 // varint count + that many varint UID gaps (skipped_remote, each UID minus the previous one), varint
 // count + that many bytes (skipped_local), then u32 checksum.
+// v4: the v3 fields, then bytes mailbox_id (the server's MAILBOXID, empty: none), then u32 checksum.
 std::string encode(const FolderState& f) {
     ByteWriter w;
     w.u8(k_folder_version);
@@ -145,6 +146,7 @@ std::string encode(const FolderState& f) {
     }
     w.varint(f.skipped_local.size());
     for (const auto& key : f.skipped_local) w.bytes(key);
+    w.bytes(f.mailbox_id);
     seal(w, "");
     return w.take();
 }
@@ -182,6 +184,8 @@ util::Expected<FolderState> decode_folder(std::string_view value) {
         }
         const std::uint64_t local = r.varint();
         for (std::uint64_t i = 0; i < local && !r.failed(); ++i) f.skipped_local.emplace_back(r.bytes());
+        // Written before mailtwin kept the server's MAILBOXID: none known (the next sync fills it in).
+        if (*version >= 4) f.mailbox_id = std::string(r.bytes());
     } else {
         // Written before mailtwin told its own writes apart: the server as the checkpoint saw it.
         f.after_run_highestmodseq = f.highestmodseq;

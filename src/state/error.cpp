@@ -50,6 +50,8 @@ public:
                 return "account locked by another mailtwin";
             case Errc::lock_timeout:
                 return "timed out waiting for the account lock";
+            case Errc::folder_exists:
+                return "the state already holds that folder";
         }
         return "unknown state error";
     }

@@ -103,9 +103,16 @@ Expected<void> migrate_from_4(WriteTxn& txn, const Dbis& /*dbis*/) {
     return {};
 }
 
+// Version 6 adds the v4 folders record (the server's MAILBOXID). Nothing to rewrite: the decoder
+// reads v1 to v3 (no id) and a folders record becomes v4 when next written. The version is raised so
+// that a version-5 build refuses the file as newer instead of taking a v4 record for a damaged one
+// (an unreadable folder record is erased and its folder matched afresh, state_db.hpp).
+Expected<void> migrate_from_5(WriteTxn& /*txn*/, const Dbis& /*dbis*/) { return {}; }
+
 // k_migrations[N] migrates version N to N + 1; all of them run in the one open-time write txn, so a
 // crash mid-migration leaves the old version intact and the next open starts again.
-constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2, migrate_from_3, migrate_from_4};
+constexpr Migration k_migrations[] = {migrate_from_0, migrate_from_1, migrate_from_2,
+                                      migrate_from_3, migrate_from_4, migrate_from_5};
 static_assert(std::size(k_migrations) == k_version, "one migration per version step");
 
 Expected<bool> empty(Txn& txn, MDB_dbi dbi) {

@@ -36,6 +36,7 @@ public:
     [[nodiscard]] bool namespace_() const { return has("NAMESPACE"); }
     [[nodiscard]] bool special_use() const { return has("SPECIAL-USE"); }
     [[nodiscard]] bool binary() const { return has("BINARY"); }
+    [[nodiscard]] bool objectid() const { return has("OBJECTID"); }  // RFC 8474: MAILBOXID, EMAILID
     [[nodiscard]] bool starttls() const { return has("STARTTLS"); }
     [[nodiscard]] bool login_disabled() const { return has("LOGINDISABLED"); }
     [[nodiscard]] bool auth(std::string_view mechanism) const;

@@ -268,6 +268,7 @@ struct StatusData {
     std::optional<model::UidValidity> uidvalidity;
     std::optional<std::uint32_t> unseen;
     std::optional<model::ModSeq> highestmodseq;
+    std::optional<std::string> mailbox_id;  // MAILBOXID (RFC 8474 OBJECTID): the server's stable id of the folder
 };
 
 struct Namespace {

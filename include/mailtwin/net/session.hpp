@@ -34,7 +34,10 @@ struct FolderInfo {
     std::optional<char> delimiter;           // hierarchy separator, nullopt for a flat namespace
     std::uint32_t attributes = 0;            // imap::MailboxAttr bits
     bool selectable = true;                  // not \Noselect / \NonExistent
-    std::optional<imap::StatusData> status;  // MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]
+    std::optional<imap::StatusData> status;  // MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ] [MAILBOXID]
+    // The server's MAILBOXID (RFC 8474), asked for when it announces OBJECTID: it stays the same across
+    // a RENAME, which is how a renamed folder is told from a deleted one and a new one. Empty: none.
+    std::string mailbox_id;
 };
 
 struct SelectResult {

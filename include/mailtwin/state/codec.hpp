@@ -16,10 +16,12 @@ namespace mailtwin::state::codec {
 // moved under another uid fails too. A record that fails it decodes to Errc::checksum_mismatch:
 // its bytes changed on disk, and nothing in it may be trusted (the engine treats it as unknown).
 // Folders records: version 3 (written, schema 4) adds the server's counters after the run and the
-// messages max_size kept back; version 2 is version 1 plus the checksum. Versions 1 and 2 still
-// decode, with the after-run counters equal to the checkpoint and nothing skipped. Every version
-// keeps two reserved i64 fields (once the directory mtimes; written 0, not read).
-inline constexpr std::uint8_t k_folder_version = 3;
+// messages max_size kept back; version 2 is version 1 plus the checksum. Version 4 (written, schema
+// 6) adds the server's MAILBOXID (RFC 8474) after the version 3 fields. Versions 1 to 3 still decode,
+// with no MAILBOXID; versions 1 and 2 also with the after-run counters equal to the checkpoint and
+// nothing skipped. Every version keeps two reserved i64 fields (once the directory mtimes; written 0,
+// not read).
+inline constexpr std::uint8_t k_folder_version = 4;
 inline constexpr std::uint8_t k_oldest_folder_version = 1;
 // Messages records: version 3 (written) is version 2 plus the checksum; version 2 is version 1 plus
 // a trailing u8 row_flags; version 1 records (written before detached rows existed) still decode,

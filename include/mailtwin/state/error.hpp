@@ -33,6 +33,8 @@ enum class Errc {
     // Account lock.
     account_locked,  // another process holds <state_dir>/<account>.lock (app: exit code 4)
     lock_timeout,    // wait mode gave up
+    // API use (added last so the values above keep their numbers).
+    folder_exists,  // StateDb::rename_folder: the new name already has rows
 };
 
 const std::error_category& state_category() noexcept;

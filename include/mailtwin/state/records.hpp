@@ -44,6 +44,11 @@ struct FolderState {
     // (ascending) and Maildir keys (sorted). Reported by `status` (run/skipped.hpp).
     std::vector<model::Uid> skipped_remote;
     std::vector<std::string> skipped_local;
+    // The server's MAILBOXID (RFC 8474 OBJECTID) of the folder as the last sync saw it; empty: none
+    // (a server without OBJECTID, or a record written before mailtwin kept it). A RENAME on the
+    // server keeps the id, so a folder that vanished under one name and has its id under another
+    // was renamed (the folder plan, sync/folder_plan.hpp).
+    std::string mailbox_id;
 
     friend bool operator==(const FolderState&, const FolderState&) = default;
 };

@@ -17,7 +17,10 @@ namespace mailtwin::state::schema {
 // migration creates runs, and folders records become v3 when next written.
 // Version 5: drops by_message_id (written with every message record, never read: the engine finds
 // messages by identity in its views, not through the state); no record layout changes.
-inline constexpr std::uint64_t k_version = 5;
+// Version 6: the v4 folders record (the server's MAILBOXID, RFC 8474); nothing is rewritten (older
+// folders records decode without an id and become v4 when next written), but a version-5 build must
+// refuse the file rather than read a v4 record as damaged.
+inline constexpr std::uint64_t k_version = 6;
 
 inline constexpr const char* k_meta_db = "meta";
 inline constexpr const char* k_folders_db = "folders";

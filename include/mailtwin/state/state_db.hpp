@@ -14,6 +14,11 @@
 // finished copy replaces its guard row; a guard row found at the next start makes the planner look
 // for the copy by identity before repeating it. `intents` holds late-append watches only
 // (run/late_appends.hpp), committed no later than the guard rows of the APPEND they watch.
+//
+// Folder-wide operations: erase_folder and forget_folder drop a folder's rows, rename_folder re-keys
+// them under a new name (a folder renamed on the server or in the Maildir; the folder plan,
+// sync/folder_plan.hpp, decides when). Each handles one folder: its children ("A/sub" of "A") are
+// folders of their own, which the caller handles one by one.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -54,6 +59,19 @@ public:
     // Removes the folder record, all its messages (and their index entries) and its keyed rows; false
     // if there was nothing. (forget_folder's first part.)
     Expected<bool> erase_folder(WriteTxn& txn, std::string_view account, std::string_view folder);
+    // Re-keys everything the state holds under folder `from` to `to`, in `txn`: the folders record,
+    // every messages record with its by_local_key entry, the keyed rows, the late-append watches of
+    // `from` (their folder field), and `from`'s entry in the account's run record (a stale entry
+    // already under `to` is dropped when `from` has none). Records move as they are: the folders
+    // record keeps its local_path (the Maildir folder), scan_blob and mailbox_id, so a caller that
+    // moves the Maildir folder too updates local_path itself (load_folder + save_folder in the same
+    // txn); unreadable records move as their bytes. Other folders, `from`'s children and other
+    // accounts are untouched.
+    // False (nothing changed) when the state holds nothing under `from` (no folders record, messages,
+    // keyed rows or watches). Errc::folder_exists when `to` already has a folders record, messages or
+    // keyed rows, Errc::key_too_long when a new key would not fit: nothing changed then either. Any
+    // other error may leave `txn` partly written: abort it (StateDb::write does when the step fails).
+    Expected<bool> rename_folder(WriteTxn& txn, std::string_view account, std::string_view from, std::string_view to);
 
     // ---- messages ----
     Expected<std::optional<MessageRecord>> get_by_uid(Txn& txn, std::string_view account, std::string_view folder,

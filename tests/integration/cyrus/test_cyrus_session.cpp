@@ -129,6 +129,41 @@ TEST_P(CyrusSessionTest, NamespaceIsInboxDotAndListUsesDot) {
     EXPECT_FALSE(run_awaitable(io, session->create_folder("T-outside-" + transport())));
 }
 
+// RFC 8474: with OBJECTID the listing asks for MAILBOXID, and a RENAME keeps the folder's id (the
+// building block for telling a renamed folder from a deleted one and a new one, issue 16).
+TEST_P(CyrusSessionTest, ListingCarriesMailboxIdsThatSurviveRename) {
+    ASSERT_TRUE(conn->capabilities().objectid());
+    const std::string f = fresh_folder("ids");
+    const std::string a = f + delim + "a";
+    const std::string b = f + delim + "b";
+    const std::string other = f + delim + "other";
+    must_ok(session->create_folder(a));
+    must_ok(session->create_folder(other));
+    std::map<std::string, net::FolderInfo> before;
+    for (auto& x : must(session->list_folders())) {
+        if (x.selectable) EXPECT_FALSE(x.mailbox_id.empty()) << x.name;
+        if (x.status) EXPECT_EQ(x.status->mailbox_id.value_or(""), x.mailbox_id) << x.name;
+        before[x.name] = x;
+    }
+    ASSERT_TRUE(before.count(a));
+    ASSERT_TRUE(before.count(other));
+    const std::string id_a = before[a].mailbox_id;
+    EXPECT_NE(id_a, before[other].mailbox_id);
+    EXPECT_NE(id_a, before["INBOX"].mailbox_id);
+
+    must_ok(session->rename_folder(a, b));
+    std::map<std::string, net::FolderInfo> after;
+    for (auto& x : must(session->list_folders())) after[x.name] = x;
+    EXPECT_FALSE(after.count(a));
+    ASSERT_TRUE(after.count(b));
+    EXPECT_EQ(after[b].mailbox_id, id_a);
+    EXPECT_EQ(after[other].mailbox_id, before[other].mailbox_id);
+
+    must_ok(session->delete_folder(b));
+    must_ok(session->delete_folder(other));
+    must_ok(session->delete_folder(f));
+}
+
 TEST_P(CyrusSessionTest, AppendSelectFetchStoreWithModseqs) {
     const std::string f = fresh_folder("flags");
     auto items = messages("fl", 5);

@@ -462,6 +462,43 @@ TEST(ResponseDecoders, RejectWrongShapes) {
     EXPECT_FALSE(decode_capability(one("* ENABLED X\r\n")));
 }
 
+TEST(ResponseDecoders, StatusMailboxId) {
+    // RFC 8474 §7: status-att-val =/ "MAILBOXID" SP "(" objectid ")"
+    auto alone = decode_status(one("* STATUS foo (MAILBOXID (F2212ea87-6097-4256-9d51-71338625))\r\n"));
+    ASSERT_TRUE(alone);
+    EXPECT_EQ(alone->mailbox_id, "F2212ea87-6097-4256-9d51-71338625");
+
+    auto mixed = decode_status(
+        one("* STATUS \"a b\" (MESSAGES 3 MAILBOXID (_x-9) UIDVALIDITY 17 HIGHESTMODSEQ 42 UIDNEXT 4)\r\n"));
+    ASSERT_TRUE(mixed);
+    EXPECT_EQ(mixed->mailbox, "a b");
+    EXPECT_EQ(mixed->messages, 3u);
+    EXPECT_EQ(mixed->mailbox_id, "_x-9");
+    EXPECT_EQ(mixed->uidvalidity, 17u);
+    EXPECT_EQ(mixed->highestmodseq, 42u);
+    EXPECT_EQ(mixed->uidnext, 4u);
+
+    EXPECT_EQ(decode_status(one("* STATUS foo (MAILBOXID (123))\r\n"))->mailbox_id, "123");  // all digits is fine
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MESSAGES 1)\r\n"))->mailbox_id);           // not asked: none
+    const std::string longest(255, 'a');
+    std::string at_limit = "* STATUS foo (MAILBOXID (";
+    at_limit.append(longest).append("))\r\n");
+    EXPECT_EQ(decode_status(one(at_limit))->mailbox_id, longest);
+}
+
+TEST(ResponseDecoders, StatusMailboxIdMalformed) {
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MAILBOXID abc)\r\n")));         // not parenthesized
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MAILBOXID ())\r\n")));          // empty
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MAILBOXID (a b))\r\n")));       // two ids
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MAILBOXID (\"abc\"))\r\n")));   // quoted, not an atom
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MAILBOXID (a.b))\r\n")));       // '.' not allowed
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MAILBOXID (NIL))\r\n")));       // lexed as NIL, its case lost
+    EXPECT_FALSE(decode_status(one("* STATUS foo (MESSAGES 1 MAILBOXID)\r\n")));  // no value
+    std::string too_long = "* STATUS foo (MAILBOXID (";
+    too_long.append(256, 'a').append("))\r\n");
+    EXPECT_FALSE(decode_status(one(too_long)));
+}
+
 TEST(ResponseDump, IsStableAndReadable) {
     EXPECT_EQ(dump(one("* 1 FETCH (UID 2 X \"a\\\"b\" Y {2}\r\nhi Z NIL)\r\n")),
               "* 1 FETCH (UID 2 X \"a\\\"b\" Y {2}hi Z NIL)");

@@ -2,6 +2,7 @@
 // Helpers shared by the state tests: running code in a forked child, sample records, raw reads.
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <gtest/gtest.h>
 
@@ -92,6 +93,21 @@ inline std::string encode_folder_v1(const FolderState& f, std::int64_t new_mtime
     w.i64(f.last_sync);
     w.u32(f.message_count);
     w.bytes(f.scan_blob);
+    return w.take();
+}
+
+// `f` as a version-3 folders value (schemas 4 and 5, before the MAILBOXID): the version-4 layout
+// without its trailing mailbox_id bytes, checksummed again. `f.mailbox_id` is not written.
+inline std::string encode_folder_v3(FolderState f) {
+    f.mailbox_id.clear();
+    std::string bytes = codec::encode(f);
+    bytes.resize(bytes.size() - 4 - 1);  // the checksum, then the empty mailbox_id (varint 0)
+    bytes[0] = 3;
+    const auto crc =
+        ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size()));
+    ByteWriter w;
+    w.raw(bytes);
+    w.u32(static_cast<std::uint32_t>(crc));
     return w.take();
 }
 

@@ -94,6 +94,7 @@ TEST(Codec, FolderAndIntentRoundTrip) {
     f.after_run_messages = 7;
     f.skipped_remote = {1, 2, 300, 0xFFFFFFFE};
     f.skipped_local = {"1700000000.M1P2Q3.host", ""};
+    f.mailbox_id = "F2212ea87-6097-4256-9d51-71338625";
     auto fb = codec::decode_folder(codec::encode(f));
     ASSERT_TRUE(fb);
     EXPECT_EQ(*fb, f);
@@ -131,11 +132,60 @@ TEST(Codec, UnknownVersionIsAClearError) {
     }
 
     std::string folder = codec::encode(FolderState{});
-    folder[0] = 4;
+    folder[0] = static_cast<char>(codec::k_folder_version + 1);
     EXPECT_EQ(codec::decode_folder(folder).error().code, make_error_code(Errc::unknown_record_version));
     std::string runs = codec::encode(AccountRuns{});
     runs[0] = 2;
     EXPECT_EQ(codec::decode_runs(runs).error().code, make_error_code(Errc::unknown_record_version));
+}
+
+TEST(Codec, FolderMailboxIdIsWrittenAsVersion4) {
+    FolderState f;
+    f.uidvalidity = 3;
+    f.local_path = "/m/Lists";
+    f.mailbox_id = std::string(255, 'x');  // RFC 8474's longest objectid
+    const std::string bytes = codec::encode(f);
+    EXPECT_EQ(bytes[0], '\x04');
+    EXPECT_EQ(*codec::decode_folder(bytes), f);
+    FolderState none = f;
+    none.mailbox_id.clear();
+    EXPECT_EQ(*codec::decode_folder(codec::encode(none)), none);
+    // The id as bytes: varint 255 takes two bytes where an empty one's varint 0 takes one.
+    EXPECT_EQ(codec::encode(none).size() + 1 + 255, bytes.size());
+}
+
+// Records written before the MAILBOXID was kept decode with none; everything else as before.
+TEST(Codec, FoldersBeforeVersion4DecodeWithoutAMailboxId) {
+    FolderState f;
+    f.uidvalidity = 0xFFFFFFFF;
+    f.highestmodseq = 1234;
+    f.uidnext = 77;
+    f.local_path = "/m/INBOX";
+    f.last_sync = 1'700'000'000;
+    f.message_count = 9;
+    f.scan_blob = "stamp";
+    f.after_run_highestmodseq = 1240;
+    f.after_run_uidnext = 79;
+    f.after_run_messages = 10;
+    f.skipped_remote = {5, 70};
+    f.skipped_local = {"big"};
+    f.mailbox_id = "not-written-by-v3";
+    const std::string v3 = test::encode_folder_v3(f);
+    EXPECT_EQ(v3[0], '\x03');
+    auto back = codec::decode_folder(v3);
+    ASSERT_TRUE(back) << back.error().describe();
+    FolderState expected = f;
+    expected.mailbox_id.clear();
+    EXPECT_EQ(*back, expected);
+    // A v3 record is checksummed like any other: one changed byte makes it unreadable.
+    std::string bad = v3;
+    bad[5] = static_cast<char>(bad[5] ^ 0x01);
+    EXPECT_EQ(codec::decode_folder(bad).error().code, make_error_code(Errc::checksum_mismatch));
+
+    auto v1 = codec::decode_folder(test::encode_folder_v1(f));
+    ASSERT_TRUE(v1) << v1.error().describe();
+    EXPECT_TRUE(v1->mailbox_id.empty());
+    EXPECT_EQ(v1->local_path, "/m/INBOX");
 }
 
 TEST(Codec, AccountRunsRoundTripAndCarryAChecksum) {

@@ -147,7 +147,7 @@ TEST(Schema, FreshDatabaseStartsAtTheCurrentVersion) {
         ASSERT_TRUE(db) << db.error().describe();
         EXPECT_EQ(version_of(*db), schema::k_version);
     }
-    EXPECT_EQ(schema::k_version, 5U);
+    EXPECT_EQ(schema::k_version, 6U);
     // Checked after closing: one Env per file per process.
     EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_keyed_db));
     EXPECT_TRUE(has_database(dir / "state.mdb", schema::k_runs_db));
@@ -181,7 +181,7 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 5U);
+        EXPECT_EQ(version_of(*db), 6U);
         // Version 2 -> 3 rewrites the records with their checksums (v3); read as not detached.
         EXPECT_EQ(stored_message_version(*db, 5), 3);
         auto m = db->get_by_uid("acc", "INBOX", 5);
@@ -214,7 +214,7 @@ TEST(Schema, Version1IsMigratedByAddingKeyedAndChecksummingItsRecords) {
     ASSERT_FALSE(has_database(dir / "state.mdb", k_by_message_id_db));
     auto again = StateDb::open(dir / "state.mdb");
     ASSERT_TRUE(again) << again.error().describe();
-    EXPECT_EQ(version_of(*again), 5U);
+    EXPECT_EQ(version_of(*again), 6U);
     EXPECT_EQ(**again->get_keyed("acc", "INBOX", "upload-1"), test::sample_keyed("upload-1", false));
 }
 
@@ -235,7 +235,7 @@ TEST(Schema, Version3IsMigratedByAddingRunsAndAReopenWritesNothing) {
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 5U);
+        EXPECT_EQ(version_of(*db), 6U);
         AccountRuns runs;
         runs.last_run = 5;
         runs.folders["INBOX"].checked_ok = 5;
@@ -252,8 +252,10 @@ TEST(Schema, Version3IsMigratedByAddingRunsAndAReopenWritesNothing) {
     EXPECT_EQ(last_txn_id(dir / "state.mdb"), before);
 }
 
-// The rows of a version-4 file. Version 5 changed no record layout, so the current encoders write
-// the bytes that build wrote (it left the folders record's two mtime fields 0, as they are now).
+// The rows of a version-4 file. Version 5 changed no record layout and version 6 only the folders
+// record's (v4 adds the MAILBOXID): the folder is written as v3 (test::encode_folder_v3), the other
+// rows by the current encoders, which write the bytes that build wrote (it left the folders record's
+// two mtime fields 0, as they are now).
 struct V4Rows {
     FolderState folder;
     std::vector<MessageRecord> messages;
@@ -301,7 +303,7 @@ void fabricate_v4(const std::filesystem::path& file, const V4Rows& rows) {
         auto dbis = open_v4_dbis(txn);
         if (!dbis) return util::unexpected(std::move(dbis).error());
         std::vector<std::tuple<MDB_dbi, std::string, std::string>> puts = {
-            {dbis->folders, keys::folder("acc", "INBOX"), codec::encode(rows.folder)},
+            {dbis->folders, keys::folder("acc", "INBOX"), test::encode_folder_v3(rows.folder)},
             {dbis->keyed, keys::keyed("acc", "INBOX", rows.keyed.local_key), codec::encode(rows.keyed)},
             {dbis->intents, keys::intent("acc", rows.watch.id), codec::encode(rows.watch)},
             {dbis->runs, keys::account_prefix("acc"), codec::encode(rows.runs)},
@@ -330,7 +332,7 @@ TEST(Schema, Version4IsMigratedByDroppingTheMessageIdIndexAndReadsBackEveryRow) 
     {
         auto db = StateDb::open(dir / "state.mdb");
         ASSERT_TRUE(db) << db.error().describe();
-        EXPECT_EQ(version_of(*db), 5U);
+        EXPECT_EQ(version_of(*db), 6U);
         auto txn = db->begin_read();
         ASSERT_TRUE(txn);
         auto folder = db->load_folder(*txn, "acc", "INBOX");
@@ -375,6 +377,64 @@ TEST(Schema, Version4IsMigratedByDroppingTheMessageIdIndexAndReadsBackEveryRow) 
     EXPECT_EQ(last_txn_id(dir / "state.mdb"), before) << "migrated once; a reopen writes nothing";
 }
 
+// The folders value stored under acc/INBOX, raw.
+std::string raw_folder(StateDb& db) {
+    std::string out;
+    auto r = db.write([&](WriteTxn& txn) -> Expected<void> {
+        auto dbis = schema::open_dbis(txn);
+        if (!dbis) return util::unexpected(std::move(dbis).error());
+        auto raw = txn.get(dbis->folders, keys::folder("acc", "INBOX"));
+        if (!raw) return util::unexpected(std::move(raw).error());
+        if (raw->has_value()) out = std::string(**raw);
+        return {};
+    });
+    EXPECT_TRUE(r) << r.error().describe();
+    return out;
+}
+
+TEST(Schema, Version5IsMigratedWithoutRewritingAndItsFoldersHaveNoMailboxId) {
+    TempDir dir;
+    const V4Rows rows = v4_rows();
+    fabricate_v4(dir / "state.mdb", rows);
+    {  // What version 5 made of it: the same rows without by_message_id.
+        auto env = Env::open(dir / "state.mdb");
+        ASSERT_TRUE(env);
+        auto r = env->write([&](WriteTxn& txn) -> Expected<void> {
+            auto index = Dbi::open(txn, k_by_message_id_db, MDB_DUPSORT);
+            if (!index) return util::unexpected(std::move(index).error());
+            if (int rc = mdb_drop(txn.handle(), index->handle(), 1); rc != 0)
+                return util::unexpected(lmdb_error(rc, "dropping by_message_id"));
+            auto meta = Dbi::open(txn, schema::k_meta_db, 0);
+            if (!meta) return util::unexpected(std::move(meta).error());
+            auto put = txn.put(*meta, schema::k_schema_version_key, codec::encode_meta_u64(5));
+            if (!put) return util::unexpected(std::move(put).error());
+            return {};
+        });
+        ASSERT_TRUE(r) << r.error().describe();
+    }
+    ASSERT_FALSE(has_database(dir / "state.mdb", k_by_message_id_db));
+    {
+        auto db = StateDb::open(dir / "state.mdb");
+        ASSERT_TRUE(db) << db.error().describe();
+        EXPECT_EQ(version_of(*db), 6U);
+        EXPECT_EQ(raw_folder(*db), test::encode_folder_v3(rows.folder)) << "the migration rewrites nothing";
+        auto folder = db->load_folder("acc", "INBOX");
+        ASSERT_TRUE(folder && folder->has_value());
+        EXPECT_EQ(**folder, rows.folder);
+        EXPECT_TRUE((*folder)->mailbox_id.empty());
+        EXPECT_EQ(**db->get_by_uid("acc", "INBOX", 2), rows.messages[1]);
+
+        FolderState with_id = rows.folder;
+        with_id.mailbox_id = "F2212ea87";
+        ASSERT_TRUE(db->write([&](WriteTxn& txn) { return db->save_folder(txn, "acc", "INBOX", with_id); }));
+        EXPECT_EQ(raw_folder(*db)[0], '\x04') << "written again, the record is the current version";
+        EXPECT_EQ(**db->load_folder("acc", "INBOX"), with_id);
+    }
+    const std::size_t before = last_txn_id(dir / "state.mdb");
+    ASSERT_TRUE(StateDb::open(dir / "state.mdb"));
+    EXPECT_EQ(last_txn_id(dir / "state.mdb"), before) << "migrated once; a reopen writes nothing";
+}
+
 TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     TempDir dir;
     fabricate(dir / "state.mdb", schema::k_version + 1);
@@ -382,8 +442,8 @@ TEST(Schema, NewerVersionRefusesToOpenAndChangesNothing) {
     ASSERT_FALSE(db);
     EXPECT_EQ(db.error().code, make_error_code(Errc::newer_schema));
     EXPECT_NE(db.error().message.find("state written by a newer mailtwin"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("schema version 6"), std::string::npos) << db.error().message;
-    EXPECT_NE(db.error().message.find("understands up to 5"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("schema version 7"), std::string::npos) << db.error().message;
+    EXPECT_NE(db.error().message.find("understands up to 6"), std::string::npos) << db.error().message;
     EXPECT_FALSE(has_database(dir / "state.mdb", schema::k_keyed_db)) << "a refused open creates nothing";
 
     auto env = Env::open(dir / "state.mdb");
