@@ -472,11 +472,10 @@ util::Expected<Command> Encoder::list(std::string_view reference, std::string_vi
     return b.finish();
 }
 
-Command Encoder::list_all(bool highestmodseq, bool mailbox_id) {
+Command Encoder::list_all(bool highestmodseq) {
     ListReturn ret;
     ret.status_items = {"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
     if (highestmodseq) ret.status_items.emplace_back("HIGHESTMODSEQ");
-    if (mailbox_id) ret.status_items.emplace_back("MAILBOXID");
     return list("", "*", ret).value();
 }
 

@@ -3,7 +3,9 @@
 #include <strings.h>
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
+#include <span>
 
 #include "mailtwin/imap/utf7.hpp"
 #include "mailtwin/net/server_claims.hpp"
@@ -30,6 +32,42 @@ std::size_t namespace_entries(const imap::Namespaces& ns) {
 std::string decode_name(std::string_view wire, bool utf8) {
     auto name = imap::mailbox_from_wire(wire, utf8);
     return name ? *name : std::string(wire);  // an undecodable name is kept as sent (the caller validates paths)
+}
+
+// A second STATUS answer for the same folder adds the items it carries (MAILBOXID, asked apart).
+void merge_status(imap::StatusData& into, imap::StatusData&& more) {
+    auto take = [](auto& to, auto& from) {
+        if (from) to = std::move(from);
+    };
+    take(into.messages, more.messages);
+    take(into.recent, more.recent);
+    take(into.uidnext, more.uidnext);
+    take(into.uidvalidity, more.uidvalidity);
+    take(into.unseen, more.unseen);
+    take(into.highestmodseq, more.highestmodseq);
+    take(into.mailbox_id, more.mailbox_id);
+}
+
+// MAILBOXID (RFC 8474) is asked in a STATUS of its own, never beside the counters: Cyrus 3.6 answers
+// a STATUS or LIST-STATUS that asks for both with stray bytes in place of the id (seen on the test
+// fixture; the id comes from a mailbox it has closed by then), and asked alone it answers right.
+constexpr std::array<std::string_view, 1> k_mailbox_id_item{"MAILBOXID"};
+
+// LIST "" "*" RETURN (STATUS (MAILBOXID)): the ids of the folders `statuses` already holds. A server
+// that refuses it leaves them without one (an id is extra knowledge, not needed to sync).
+asio::awaitable<util::Expected<void>> list_mailbox_ids(Connection& conn,
+                                                       std::map<std::string, imap::StatusData>& statuses) {
+    imap::ListReturn ids{false, {std::string(k_mailbox_id_item[0])}};
+    auto command = conn.encoder().list("", "*", ids);
+    if (!command) co_return util::unexpected(std::move(command).error());
+    auto reply = co_await conn.execute(std::move(*command), [&statuses](imap::Response& r) {
+        auto st = imap::decode_status(r);
+        if (!st) return;
+        auto it = statuses.find(st->mailbox);
+        if (it != statuses.end() && st->mailbox_id) it->second.mailbox_id = std::move(st->mailbox_id);
+    });
+    if (!reply) co_return util::unexpected(std::move(reply).error());
+    co_return util::Expected<void>{};
 }
 
 }  // namespace
@@ -80,18 +118,22 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
             f.selectable = !entry->has(imap::MailboxAttr::noselect) && !entry->has(imap::MailboxAttr::nonexistent);
             folders.push_back(std::move(f));
         } else if (auto st = imap::decode_status(r)) {
+            if (auto known = statuses.find(st->mailbox); known != statuses.end()) {
+                merge_status(known->second, std::move(*st));
+                return;
+            }
             if (!m_conn.within_limit(statuses.size() + 1, limits.max_folders, "STATUS answers in one listing",
                                      "max_folders"))
                 return;
             std::string key = st->mailbox;
-            statuses[key] = std::move(*st);
+            statuses.emplace(std::move(key), std::move(*st));
         } else if (namespaces) {
             if (auto ns = imap::decode_namespace(r))
                 if (m_conn.within_limit(namespace_entries(*ns), limits.max_namespaces, "namespaces", "max_namespaces"))
                     *namespaces = std::move(*ns);
         }
     };
-    imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore(), caps.objectid())
+    imap::Command command = list_status ? m_conn.encoder().list_all(caps.condstore())
                                         : *m_conn.encoder().list("", "*", imap::ListReturn{caps.special_use(), {}});
     std::vector<imap::Command> listing;
     const bool ask_namespace = namespaces && caps.namespace_();
@@ -105,19 +147,27 @@ asio::awaitable<util::Expected<std::vector<FolderInfo>>> Session::list_folders(b
     if (namespaces && namespaces->personal.empty()) namespaces->personal.push_back({"", std::nullopt});
 
     if (with_status && !list_status) {
-        // Fallback: one STATUS per selectable folder, all pipelined in one round trip.
+        // Fallback: one STATUS per selectable folder (and with OBJECTID one STATUS (MAILBOXID), see
+        // k_mailbox_id_item), all pipelined in one round trip.
         std::vector<imap::Command> batch;
         std::vector<std::string_view> items{"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
         if (caps.condstore()) items.push_back("HIGHESTMODSEQ");
-        if (caps.objectid()) items.push_back("MAILBOXID");
         for (const auto& f : folders) {
             if (!f.selectable) continue;
-            auto cmd = m_conn.encoder().status(f.name, items);
-            if (!cmd) co_return util::unexpected(std::move(cmd).error());
-            batch.push_back(std::move(*cmd));
+            for (bool id : {false, true}) {
+                if (id && !caps.objectid()) continue;
+                const std::span<const std::string_view> asked =
+                    id ? std::span<const std::string_view>(k_mailbox_id_item)
+                       : std::span<const std::string_view>(items);
+                auto cmd = m_conn.encoder().status(f.name, asked);
+                if (!cmd) co_return util::unexpected(std::move(cmd).error());
+                batch.push_back(std::move(*cmd));
+            }
         }
         auto replies = co_await m_conn.pipeline(std::move(batch), on_untagged);
         if (!replies) co_return util::unexpected(std::move(replies).error());
+    } else if (list_status && caps.objectid()) {
+        if (auto ids = co_await list_mailbox_ids(m_conn, statuses); !ids) co_return util::unexpected(ids.error());
     }
     for (auto& f : folders) {
         auto it = statuses.find(f.wire_name);

@@ -240,8 +240,8 @@ public:
     [[nodiscard]] util::Expected<Command> rename(std::string_view from, std::string_view to);
     [[nodiscard]] util::Expected<Command> list(std::string_view reference, std::string_view pattern,
                                                const ListReturn& ret);
-    // LIST "" "*" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ] [MAILBOXID])).
-    [[nodiscard]] Command list_all(bool highestmodseq, bool mailbox_id = false);
+    // LIST "" "*" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ])).
+    [[nodiscard]] Command list_all(bool highestmodseq);
     [[nodiscard]] util::Expected<Command> status(std::string_view mailbox, std::span<const std::string_view> items);
 
     // UID FETCH set (items) [(CHANGEDSINCE m [VANISHED])]; items are protocol text ("FLAGS", "BODY.PEEK[]").

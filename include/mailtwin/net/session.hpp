@@ -124,6 +124,9 @@ public:
 
     // With `namespaces`, NAMESPACE goes in the same pipeline as the LIST (one round trip for both)
     // and fills it; without the NAMESPACE capability it gets one personal namespace "" (RFC 2342 absent).
+    // With `with_status` and OBJECTID, MAILBOXID is asked in a STATUS of its own (a second LIST-STATUS
+    // round trip, or one more STATUS per folder in the fallback batch) and fills
+    // FolderInfo::mailbox_id: Cyrus 3.6 garbles the id when it is asked beside the counters.
     asio::awaitable<util::Expected<std::vector<FolderInfo>>> list_folders(bool with_status = true,
                                                                           imap::Namespaces* namespaces = nullptr);
     asio::awaitable<util::Expected<imap::StatusData>> status(const std::string& folder);

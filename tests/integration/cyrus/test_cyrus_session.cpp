@@ -141,8 +141,12 @@ TEST_P(CyrusSessionTest, ListingCarriesMailboxIdsThatSurviveRename) {
     must_ok(session->create_folder(other));
     std::map<std::string, net::FolderInfo> before;
     for (auto& x : must(session->list_folders())) {
-        if (x.selectable) EXPECT_FALSE(x.mailbox_id.empty()) << x.name;
-        if (x.status) EXPECT_EQ(x.status->mailbox_id.value_or(""), x.mailbox_id) << x.name;
+        if (x.selectable) {
+            EXPECT_FALSE(x.mailbox_id.empty()) << x.name;
+        }
+        if (x.status) {
+            EXPECT_EQ(x.status->mailbox_id.value_or(""), x.mailbox_id) << x.name;
+        }
         before[x.name] = x;
     }
     ASSERT_TRUE(before.count(a));

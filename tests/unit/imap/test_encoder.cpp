@@ -255,15 +255,6 @@ TEST(Encoder, MailboxNamesFollowUtf8Accept) {
     EXPECT_EQ(bad.error().code, EncodeError::invalid_utf8);
 }
 
-TEST(Encoder, ListAllAsksMailboxIdWhenTold) {
-    Encoder enc;
-    EXPECT_EQ(
-        enc.list_all(true, true).wire().value(),
-        "a1 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ MAILBOXID))\r\n");
-    EXPECT_EQ(enc.list_all(false, true).wire().value(),
-              "a2 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY MAILBOXID))\r\n");
-}
-
 TEST(Encoder, ListAndStatus) {
     Encoder enc;
     EXPECT_EQ(enc.list_all(true).wire().value(),
