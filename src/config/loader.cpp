@@ -191,13 +191,10 @@ constexpr std::array<std::string_view, 14> k_imap_keys{"host",
                                                        "connect_timeout",
                                                        "greeting_timeout",
                                                        "command_timeout"};
-constexpr std::array<std::string_view, 14> k_sync_keys{"direction",    "expunge",
-                                                       "folders",      "on_conflict",
-                                                       "max_size",     "max_age_days",
-                                                       "max_messages", "max_delete_percent",
-                                                       "keywords",     "local_keywords",
-                                                       "trash",        "skip_special_use",
-                                                       "notmuch_tags", "notmuch_ignore_tags"};
+constexpr std::array<std::string_view, 15> k_sync_keys{
+    "direction",        "expunge",      "folder_deletes",     "folders",  "on_conflict",    "max_size",
+    "max_age_days",     "max_messages", "max_delete_percent", "keywords", "local_keywords", "trash",
+    "skip_special_use", "notmuch_tags", "notmuch_ignore_tags"};
 // RFC 6154 special-use attributes (and Gmail's \Important), in their canonical spelling.
 constexpr std::array<std::string_view, 8> k_special_use_names{"\\All",  "\\Archive", "\\Drafts", "\\Flagged",
                                                               "\\Junk", "\\Sent",    "\\Trash",  "\\Important"};
@@ -222,6 +219,8 @@ constexpr std::array k_expunge_values{
     std::pair{std::string_view("local"), Expunge::local}, std::pair{std::string_view("remote"), Expunge::remote}};
 constexpr std::array k_conflict_values{std::pair{std::string_view("keep"), OnConflict::keep},
                                        std::pair{std::string_view("delete"), OnConflict::del}};
+constexpr std::array k_folder_deletes_values{std::pair{std::string_view("recreate"), FolderDeletes::recreate},
+                                             std::pair{std::string_view("propagate"), FolderDeletes::propagate}};
 constexpr std::array k_keywords_values{std::pair{std::string_view("dovecot"), Keywords::dovecot},
                                        std::pair{std::string_view("ignore"), Keywords::ignore}};
 constexpr std::array k_local_keywords_values{std::pair{std::string_view("auto"), LocalKeywords::automatic},
@@ -384,6 +383,7 @@ void read_sync(const Section& s, Sync& sync) {
         sync.folders = *v;
     }
     if (auto v = s.choice("on_conflict", k_conflict_values)) sync.on_conflict = *v;
+    if (auto v = s.choice("folder_deletes", k_folder_deletes_values)) sync.folder_deletes = *v;
     if (const toml::node* n = s.node("max_size")) {
         std::optional<std::uint64_t> bytes;
         if (n->is_integer() && *n->value<std::int64_t>() >= 0)

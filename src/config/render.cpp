@@ -63,6 +63,9 @@ std::string_view to_string(Expunge v) {
 std::string_view to_string(OnConflict v) {
     return name_of(v, {{OnConflict::keep, "keep"}, {OnConflict::del, "delete"}});
 }
+std::string_view to_string(FolderDeletes v) {
+    return name_of(v, {{FolderDeletes::recreate, "recreate"}, {FolderDeletes::propagate, "propagate"}});
+}
 std::string_view to_string(Keywords v) {
     return name_of(v, {{Keywords::dovecot, "dovecot"}, {Keywords::ignore, "ignore"}});
 }
@@ -114,6 +117,7 @@ std::string render_resolved(const Config& config) {
             out << (i ? ", " : "") << toml_string(a.sync.folders[i]);
         out << "]\n";
         out << "on_conflict = " << toml_string(to_string(a.sync.on_conflict)) << "\n";
+        out << "folder_deletes = " << toml_string(to_string(a.sync.folder_deletes)) << "\n";
         out << "max_size = " << size_text(a.sync.max_size) << "\n";
         out << "max_age_days = " << a.sync.max_age_days << "\n";
         out << "max_messages = " << a.sync.max_messages << "\n";

@@ -78,7 +78,7 @@ util::Expected<void> fsync_dirs(const std::filesystem::path& a, const std::files
 
 }  // namespace
 
-util::Expected<void> create_folder(const std::filesystem::path& folder_dir) {
+util::Expected<void> create_missing_dirs(const std::filesystem::path& folder_dir) {
     std::vector<std::filesystem::path> missing;
     for (auto p = folder_dir; !p.empty() && !exists_nofollow(p); p = p.parent_path()) {
         missing.push_back(p);
@@ -90,6 +90,17 @@ util::Expected<void> create_folder(const std::filesystem::path& folder_dir) {
         if (created)
             if (auto r = sys::fsync_dir(parent_or_dot(*it)); !r) return r;
     }
+    return {};
+}
+
+util::Expected<void> create_parent_dirs(const std::filesystem::path& dir) {
+    const auto parent = dir.parent_path();
+    if (parent.empty() || parent == dir) return {};
+    return create_missing_dirs(parent);
+}
+
+util::Expected<void> create_folder(const std::filesystem::path& folder_dir) {
+    if (auto r = create_missing_dirs(folder_dir); !r) return r;
     if (!is_dir(folder_dir))
         return util::unexpected(make_error(Errc::not_a_maildir, "'" + folder_dir.string() +
                                                                     "' exists and is not a directory; move it "

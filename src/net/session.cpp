@@ -553,6 +553,7 @@ asio::awaitable<util::Expected<void>> Session::delete_folder(const std::string& 
 asio::awaitable<util::Expected<void>> Session::rename_folder(const std::string& from, const std::string& to) {
     // Every message changes folder: neither name's counts can be told from this run's any more.
     if (m_writes) (*m_writes)[from].uncertain = (*m_writes)[to].uncertain = true;
+    if (m_selected == from) m_selected.reset();  // the selected name no longer names a folder
     auto reply = co_await run_ok(m_conn.encoder().rename(from, to));
     if (!reply) co_return util::unexpected(std::move(reply).error());
     co_return util::Expected<void>{};

@@ -126,8 +126,31 @@ ChangeCounts folder_changes(const FolderResult& r) {
     return c;
 }
 
+// What the folder plan did to the folder itself, as the start of its line ("" for nothing).
+std::string folder_change_text(const FolderResult& r) {
+    const bool planned = r.outcome == FolderOutcome::planned;
+    const std::string where = r.change_side.empty() ? std::string() : " on the " + r.change_side;
+    switch (r.change) {
+        case FolderChange::none:
+            return {};
+        case FolderChange::renamed:
+            return std::string(planned ? "would be renamed" : "renamed") + " from \"" + r.renamed_from + "\"" + where;
+        case FolderChange::recreated:
+            return std::string(planned ? "would be recreated" : "recreated") + " (it was deleted" + where + ")";
+        case FolderChange::deleted:
+            return std::string(planned ? "would be deleted" : "deleted") + where;
+    }
+    return {};
+}
+
 std::string folder_summary(const FolderResult& r, const Arrows& arrows) {
     std::string out = r.folder + ": ";
+    if (const auto change = folder_change_text(r); !change.empty()) {
+        out += change;
+        if (r.change == FolderChange::deleted || (r.outcome == FolderOutcome::planned && r.plan.actions.empty()))
+            return out;
+        out += "; ";
+    }
     if (r.outcome == FolderOutcome::failed) {
         out += "FAILED: " + (r.error ? r.error->describe() : std::string("unknown error"));
         if (const auto made = folder_changes(r); made.downloads || made.uploads)
@@ -148,7 +171,7 @@ std::string folder_summary(const FolderResult& r, const Arrows& arrows) {
     return out;
 }
 
-bool changed_anything(const FolderResult& r) { return any(folder_changes(r)); }
+bool changed_anything(const FolderResult& r) { return r.change != FolderChange::none || any(folder_changes(r)); }
 
 bool worth_reporting(const FolderResult& r) { return r.failed() || changed_anything(r) || !r.plan.warnings.empty(); }
 
@@ -170,6 +193,12 @@ std::string folder_json(const std::string& account, const FolderResult& r) {
     out += ",\"expunged_local\":" + std::to_string(c.expunges[util::Side::local]);
     out += ",\"refused\":" + std::to_string(c.refused);
     out += ",\"bytes_downloaded\":" + std::to_string(r.stats.bytes_downloaded);
+    if (r.change != FolderChange::none) {
+        constexpr std::string_view k_names[] = {"none", "renamed", "recreated", "deleted"};
+        out += ",\"folder_change\":\"" + std::string(k_names[static_cast<int>(r.change)]) + "\"";
+        if (!r.renamed_from.empty()) out += ",\"renamed_from\":" + util::json_quote(r.renamed_from);
+        if (!r.change_side.empty()) out += ",\"changed_on\":" + util::json_quote(r.change_side);
+    }
     if (r.error) out += ",\"error\":" + util::json_quote(r.error->describe());
     return out + "}";
 }
@@ -184,9 +213,11 @@ void RunTotals::add(const FolderResult& r) {
     changes += folder_changes(r);
     const bool visited = r.outcome == FolderOutcome::synced || r.outcome == FolderOutcome::planned;
     // A folder whose only change is messages moved in has an empty plan: the moves ran before it.
-    if (visited && (!r.plan.changes_nothing() || r.moved_in > 0)) ++folders_changed;
+    if (visited && (!r.plan.changes_nothing() || r.moved_in > 0 || r.change != FolderChange::none)) ++folders_changed;
     if (r.failed()) ++folders_failed;
     if (worth_reporting(r)) ++folders_reported;
+    if (r.change == FolderChange::renamed) ++folders_renamed;
+    if (r.change == FolderChange::deleted) ++folders_deleted;
 }
 
 bool RunTotals::worth_a_line(bool dry_run, bool verbose) const {
@@ -201,6 +232,8 @@ std::string totals_line(const RunTotals& t, bool dry_run, double seconds, const 
         out = "total: " + (t.folders_changed ? folders_text(t.folders_changed) + " changed" : "nothing changed") +
               " in " + format_duration(seconds);
     if (const auto parts = change_parts(t.changes, arrows, Bytes::shown); !parts.empty()) out += ": " + parts;
+    if (t.folders_renamed) out += "; " + folders_text(t.folders_renamed) + (dry_run ? " to rename" : " renamed");
+    if (t.folders_deleted) out += "; " + folders_text(t.folders_deleted) + (dry_run ? " to delete" : " deleted");
     if (t.folders_failed) out += "; " + folders_text(t.folders_failed) + " failed";
     return out;
 }
@@ -215,6 +248,8 @@ std::string totals_json(const RunTotals& t, bool dry_run, double seconds) {
     };
     add("folders_changed", t.folders_changed);
     add("folders_failed", t.folders_failed);
+    add("folders_renamed", t.folders_renamed);
+    add("folders_deleted", t.folders_deleted);
     add("downloads", c.downloads);
     add("bytes_downloaded", c.bytes_downloaded);
     add("uploads", c.uploads);

@@ -6,6 +6,7 @@
 
 #include "mailtwin/folders/folder_filter.hpp"
 #include "mailtwin/folders/folder_map.hpp"
+#include "mailtwin/folders/folder_plan_input.hpp"
 #include "mailtwin/folders/remote_list.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/keyword_map.hpp"
@@ -14,6 +15,7 @@
 #include "mailtwin/settings/local_layout.hpp"
 #include "mailtwin/state/state_db.hpp"
 #include "mailtwin/state/state_rows.hpp"
+#include "status_folder_plan.hpp"
 
 namespace mailtwin::engine {
 namespace {
@@ -188,6 +190,21 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     for (const auto& [name, f] : stored) remote_names.push_back(name);
     const NameClaims claims = naming.claim_local_names(remote_names);
 
+    // What the next sync would do to folders as such: the folder plan, from the listings alone.
+    std::map<std::string, std::string> changes;
+    if (out.remote_checked) {
+        std::vector<std::string> local_names;
+        if (std::filesystem::is_directory(account.maildir))
+            if (auto local = naming.list_local(layout, claims))
+                for (const auto& lf : local->folders) local_names.push_back(lf.remote_name);
+        std::vector<sync::KnownFolder> known;
+        for (const auto& [name, f] : stored)
+            known.push_back(sync::KnownFolder{name, f.record.mailbox_id, f.record.message_count});
+        FolderPlanSources sources{remote, local_names, std::move(known), naming.delimiter, selected};
+        changes =
+            next_folder_changes(sync::plan_folders(folder_plan_input(account, layout, std::move(sources), false)));
+    }
+
     // The folders a sync would visit (selected on either side) and every folder the state knows.
     std::map<std::string, FolderStatus> folders;
     for (auto& f : remote) {
@@ -213,6 +230,7 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     for (auto& [name, s] : folders) {
         s.name = name;
         s.selected = selected(name);
+        if (auto c = changes.find(name); c != changes.end()) s.folder_change = c->second;
         if (s.local_path.empty()) {
             if (s.record && !s.record->local_path.empty())
                 s.local_path = s.record->local_path;

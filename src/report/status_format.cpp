@@ -137,6 +137,7 @@ std::string folder_json(const AccountStatus& a, const FolderStatus& f) {
     else
         o << ",\"pending\":null";
     if (!f.problem.empty()) o << ",\"problem\":" << util::json_quote(f.problem);
+    if (!f.folder_change.empty()) o << ",\"folder_change\":" << util::json_quote(f.folder_change);
     o << "}";
     return o.str();
 }
@@ -214,6 +215,8 @@ std::string render_status_table(const std::vector<AccountStatus>& accounts, std:
         std::size_t skipped_total = 0;
         for (const auto& f : a.folders)
             if (!f.problem.empty()) out += "  " + f.name + ": " + f.problem + "\n";
+        for (const auto& f : a.folders)
+            if (!f.folder_change.empty()) out += "  " + f.name + ": " + f.folder_change + "\n";
         for (const auto& f : a.folders)
             if (f.failed_last_run()) {
                 out += "  " + f.name + ": the run " + format_age(f.run->failed_at, now) + " failed: " + f.run->failure +

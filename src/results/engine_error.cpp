@@ -28,6 +28,10 @@ public:
                 return "folder names collide locally";
             case EngineError::notmuch_failed:
                 return "notmuch tags not synced";
+            case EngineError::folder_rename_conflict:
+                return "folder renamed onto an existing folder";
+            case EngineError::folder_deletion_refused:
+                return "folder deletions refused by the safety rail";
         }
         return "unknown engine error";
     }

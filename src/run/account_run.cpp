@@ -69,6 +69,14 @@ void AccountRun::keep_summary_only(sync::Plan& plan) {
     plan.actions = std::move(kept);
 }
 
+FolderResult failed_folder(const std::string& name, util::Error why) {
+    FolderResult r;
+    r.folder = name;
+    r.outcome = FolderOutcome::failed;
+    r.error = std::move(why);
+    return r;
+}
+
 FolderResult skipped_folder(const std::string& name, const std::string& why, bool with_hint) {
     FolderResult r;
     r.folder = name;

@@ -52,6 +52,9 @@ struct AccountRun {
     static void keep_summary_only(sync::Plan& plan);
 };
 
+// A folder that failed before it was planned, with why.
+FolderResult failed_folder(const std::string& name, util::Error why);
+
 // A folder that cannot be synced because of its name or local path: a failure of that folder only
 // (exit 1), which says how to stop syncing it.
 FolderResult skipped_folder(const std::string& name, const std::string& why, bool with_hint = true);

@@ -2,9 +2,12 @@
 #include <map>
 
 #include "account_run.hpp"
+#include "folder_actions.hpp"
+#include "folder_evidence.hpp"
 #include "mailtwin/folders/folder_collisions.hpp"
 #include "mailtwin/folders/folder_filter.hpp"
 #include "mailtwin/folders/folder_map.hpp"
+#include "mailtwin/folders/folder_plan_input.hpp"
 #include "mailtwin/folders/remote_list.hpp"
 #include "mailtwin/maildir/folder.hpp"
 #include "mailtwin/maildir/layout.hpp"
@@ -15,13 +18,16 @@
 #include "mailtwin/run/views.hpp"
 #include "mailtwin/settings/account_checks.hpp"
 #include "mailtwin/settings/local_layout.hpp"
+#include "mailtwin/settings/policy_from_config.hpp"
+#include "mailtwin/store/folder_tree.hpp"
 #include "mailtwin/store/imap_store.hpp"
+#include "mailtwin/sync/folder_plan.hpp"
 
 namespace mailtwin::engine {
 namespace {
 
 // A folder as both sides and the state know it.
-struct FolderPlan {
+struct FolderSides {
     std::string name;
     bool remote = false;
     bool selectable = true;
@@ -34,15 +40,16 @@ struct FolderPlan {
 struct AccountFolders {
     const FolderNaming& naming;
     maildir::Layout layout;
-    std::map<std::string, FolderPlan> folders;  // the selected ones, by remote name
-    std::vector<std::string> remote_names;      // listed or remembered, selected or not
-    std::vector<std::string> local_names;       // every local folder, selected or not: for --folder's check
+    std::map<std::string, FolderSides> folders;  // the selected ones, by remote name
+    std::vector<std::string> remote_names;       // listed or remembered, selected or not
+    std::vector<std::string> local_names;        // every local folder, selected or not: for --folder's check
+    std::vector<std::string> known_names;        // every folder the state knows, selected or not
     NameClaims claims;
     bool root_exists = false;
 };
 
 // The folder is as it was at the last sync on both sides: two stats and a LIST-STATUS line told us.
-bool unchanged_since_last_sync(state::StateDb& db, const std::string& account, const FolderPlan& f,
+bool unchanged_since_last_sync(state::StateDb& db, const std::string& account, const FolderSides& f,
                                const std::filesystem::path& dir) {
     if (!f.status || !f.status->highestmodseq || !f.status->uidvalidity) return false;
     auto record = db.load_folder(account, f.name);
@@ -77,7 +84,7 @@ void resolve_trash(AccountRun& run, const RemoteListing& listing) {
 // the personal prefix), else the config's (globs, skip_special_use). \Noselect folders are skipped
 // later, with the plan in hand.
 auto selector(const AccountRun& run, const FolderNaming& naming, const FolderSelection& selection) {
-    return [&run, &naming, &selection](const std::string& name) {
+    return [&run, &naming, selection](const std::string& name) {
         const auto& wanted = run.request.folders;
         if (wanted.empty()) return selection.selected(name);
         const std::string local = naming.stripped(name);
@@ -148,7 +155,7 @@ bool check_requested(AccountRun& run, const AccountFolders& all) {
 // The folders of both sides and the state, selected and mapped; nullopt when the account stops.
 std::optional<AccountFolders> gather_folders(AccountRun& run, const RemoteListing& listing) {
     const auto& listed = listing.folders;
-    AccountFolders all{listing.naming, local_layout(run.account), {}, {}, {}, {}, false};
+    AccountFolders all{listing.naming, local_layout(run.account), {}, {}, {}, {}, {}, false};
     const FolderSelection selection(run.account.sync, listing.naming, listed);
     const auto selected = selector(run, listing.naming, selection);
     for (const auto& f : listed) {
@@ -164,6 +171,7 @@ std::optional<AccountFolders> gather_folders(AccountRun& run, const RemoteListin
         stop(run, std::move(known).error(), AccountFailure::other);
         return std::nullopt;
     }
+    all.known_names = *known;
     for (const auto& name : *known)
         if (selected(name)) {
             auto& p = all.folders[name];
@@ -180,6 +188,27 @@ std::optional<AccountFolders> gather_folders(AccountRun& run, const RemoteListin
     add_local_folders(run, all, selected);
     if (!check_requested(run, all)) return std::nullopt;
     return all;
+}
+
+// Where each folder's directory is, by the account's layout.
+store::MaildirFolderTree::DirOf local_dirs(const AccountFolders& all) {
+    return
+        [naming = all.naming, layout = all.layout](const std::string& name) { return naming.local_path(layout, name); };
+}
+
+// The job's report of what the plan did to the folder itself: renamed (and where), recreated.
+void describe_change(const sync::FolderPlan& plan, const sync::FolderJobPlan& planned, FolderJob& job) {
+    for (const auto& [from, to] : plan.renamed)
+        if (to == planned.name) {
+            job.change = FolderChange::renamed;
+            job.renamed_from = from;
+            for (const auto& a : plan.actions)
+                if (a.kind == sync::FolderActionKind::rename && a.new_name == to) job.change_side = side_label(a.side);
+            return;
+        }
+    if (planned.recreated == sync::Recreated::no) return;
+    job.change = FolderChange::recreated;
+    job.change_side = side_label(planned.recreated_on);
 }
 
 // What stands in the way of syncing a folder by its name or path, if anything.
@@ -201,10 +230,6 @@ struct FolderObstacles {
         collisions = colliding_folders(mapped);
     }
 };
-
-FolderResult failed_folder(const std::string& name, util::Error why) {
-    return FolderResult{name, FolderOutcome::failed, false, {}, {}, std::move(why)};
-}
 
 // The local directory of `name`, or nullopt when it is skipped or fails for its name (reported).
 std::optional<std::filesystem::path> folder_dir(AccountRun& run, const AccountFolders& all,
@@ -231,63 +256,104 @@ std::optional<std::filesystem::path> folder_dir(AccountRun& run, const AccountFo
     return *dir;
 }
 
-// A folder missing on the server is created there (not in a dry run). False when it is not synced.
-asio::awaitable<bool> ensure_remote(AccountRun& run, net::Session& session, const FolderPlan& f, bool& exists) {
-    const std::string& name = f.name;
-    exists = f.remote;
-    if (f.remote) co_return true;
-    if (run.account.sync.direction == config::Direction::pull) {
-        run.notice("local folder \"" + name + "\" not synced: direction = \"pull\" never creates server folders");
-        co_return false;
+// The folder plan's input: both listings, the state's folders, the selection and the policy.
+std::optional<sync::FolderPlanInput> plan_input(AccountRun& run, const AccountFolders& all,
+                                                const RemoteListing& listing) {
+    auto txn = run.db.begin_read();
+    if (!txn) {
+        stop(run, std::move(txn).error(), AccountFailure::other);
+        return std::nullopt;
     }
-    // A folder deleted on one side is never silently deleted on the other: recreate, and say so.
-    run.notice(std::string(f.known ? "folder \"" + name + "\" was deleted on the server; recreating it there"
-                                   : "creating server folder \"" + name + "\"") +
-               (run.request.dry_run ? " (dry run: not done)" : ""));
-    if (run.request.dry_run) co_return true;
-    if (auto r = co_await session.create_folder(name); !r) {
-        run.done(failed_folder(name, std::move(r).error()));
-        co_return false;
+    std::vector<sync::KnownFolder> known;
+    for (const auto& name : all.known_names) {
+        auto record = run.db.load_folder(*txn, run.account.name, name);
+        if (record && *record)
+            known.push_back(sync::KnownFolder{name, (*record)->mailbox_id, (*record)->message_count});
+        else
+            known.push_back(sync::KnownFolder{name, "", 0});
     }
-    exists = true;
-    co_return true;
+    const FolderSelection selection(run.account.sync, listing.naming, listing.folders);
+    FolderPlanSources sources{listing.folders, all.local_names, std::move(known), listing.delimiter,
+                              selector(run, listing.naming, selection)};
+    return folder_plan_input(run.account, all.layout, std::move(sources), run.request.force);
 }
 
-// A folder missing locally is created (not in a dry run). False when it is not synced.
-bool ensure_local(AccountRun& run, const FolderPlan& f, const std::filesystem::path& dir) {
-    std::error_code is_dir_error;
-    if (f.local || std::filesystem::is_directory(dir / "cur", is_dir_error)) return true;
-    if (run.account.sync.direction == config::Direction::push) {
-        run.notice("server folder \"" + f.name + "\" not synced: direction = \"push\" never creates local folders");
-        return false;
-    }
-    if (f.known) run.notice("folder \"" + f.name + "\" was deleted locally; recreating " + dir.string());
-    if (run.request.dry_run) return true;
-    if (auto r = maildir::create_folder(dir); !r) {
-        run.done(failed_folder(f.name, std::move(r).error()));
-        return false;
-    }
-    return true;
+// The evidence the plan asks for, by looking at the few folders it names.
+asio::awaitable<void> add_evidence(AccountRun& run, net::Session& session, const AccountFolders& all,
+                                   const RemoteListing& listing, sync::FolderPlanInput& input) {
+    const auto wanted = sync::evidence_wanted(input);
+    if (wanted.empty()) co_return;
+    std::map<std::string, imap::StatusData> statuses;
+    for (const auto& f : listing.folders)
+        if (f.status) statuses.emplace(f.name, *f.status);
+    const EvidenceSources sources{session,  run.db,          run.account.name,
+                                  statuses, local_dirs(all), input.deletes == sync::FolderDeletes::propagate};
+    input.evidence = co_await gather_folder_evidence(sources, wanted);
 }
 
-// One folder: skipped, failed, unchanged (reported now) or a job for the next phases.
-asio::awaitable<void> add_job(AccountRun& run, net::Session& session, const AccountFolders& all,
-                              const FolderObstacles& obstacles, const FolderPlan& f) {
-    if (f.remote && !f.selectable) co_return;  // \Noselect: a hierarchy node, not a mailbox
-    auto dir = folder_dir(run, all, obstacles, f.name);
-    if (!dir) co_return;
-    bool remote_exists = false;
-    if (!co_await ensure_remote(run, session, f, remote_exists)) co_return;
-    if (!ensure_local(run, f, *dir)) co_return;
-    if (!run.options.full && f.known && f.remote && f.local &&
-        unchanged_since_last_sync(run.db, run.account.name, f, *dir)) {
+// What the plan skipped: a failure of that folder (a rename conflict, the rail), or a notice.
+void report_skipped(AccountRun& run, const sync::FolderPlan& plan) {
+    for (const auto& s : plan.skipped) {
+        switch (s.why) {
+            case sync::FolderSkip::not_selectable:
+                break;
+            case sync::FolderSkip::direction:
+                run.notice("folder \"" + s.name + "\" not synced: " + s.detail);
+                break;
+            case sync::FolderSkip::rename_conflict:
+                run.done(failed_folder(s.name, {EngineError::folder_rename_conflict, s.detail}));
+                break;
+            case sync::FolderSkip::deletion_refused:
+                run.done(failed_folder(s.name, {EngineError::folder_deletion_refused, s.detail}));
+                break;
+        }
+    }
+}
+
+// One job of the plan: skipped, failed, unchanged (reported now) or a job for the next phases.
+void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& obstacles, const RemoteListing& listing,
+             const sync::FolderJobPlan& planned, const sync::FolderPlan& plan) {
+    auto dir = folder_dir(run, all, obstacles, planned.name);
+    if (!dir) return;
+    FolderJob job;
+    job.remote_name = planned.name;
+    job.local_dir = *dir;
+    for (const auto& f : listing.folders)
+        if (f.name == planned.name) job.status = f.status;
+    const bool created_remote = planned.created[util::Side::remote];
+    if (created_remote) job.status.reset();  // the listing's status is of no folder (or of the deleted one)
+    job.remote_exists = !(created_remote && run.request.dry_run);
+    describe_change(plan, planned, job);
+    if (planned.recreated != sync::Recreated::no)
+        run.notice("folder \"" + planned.name + "\" was deleted on the " + side_label(planned.recreated_on) +
+                   (planned.recreated == sync::Recreated::changed_since_last_sync
+                        ? ", but the other side's copy changed since the last sync; recreating it"
+                        : "; recreating it") +
+                   (run.request.dry_run ? " (dry run: not done)" : ""));
+    else if (!planned.known && (planned.created[util::Side::remote] || planned.created[util::Side::local]))
+        run.notice("creating " + side_label(created_remote ? util::Side::remote : util::Side::local) + " folder \"" +
+                   planned.name + "\"" + (run.request.dry_run ? " (dry run: not done)" : ""));
+    if (run.request.dry_run && job.change != FolderChange::none) {
+        // Its state is not re-keyed or forgotten in a dry run: a message plan would be of the old state.
+        FolderResult planned_change;
+        planned_change.folder = job.remote_name;
+        planned_change.outcome = FolderOutcome::planned;
+        planned_change.change = job.change;
+        planned_change.renamed_from = job.renamed_from;
+        planned_change.change_side = job.change_side;
+        run.done(std::move(planned_change));
+        return;
+    }
+    if (!run.options.full && planned.known && job.change == FolderChange::none && job.status &&
+        all.folders.contains(planned.name) && all.folders.at(planned.name).local &&
+        unchanged_since_last_sync(run.db, run.account.name, all.folders.at(planned.name), *dir)) {
         FolderResult same;
-        same.folder = f.name;
+        same.folder = planned.name;
         same.outcome = FolderOutcome::unchanged;
         run.done(std::move(same));
-        co_return;
+        return;
     }
-    run.jobs.push_back(FolderJob{f.name, *dir, true, f.status, remote_exists});
+    run.jobs.push_back(std::move(job));
 }
 
 }  // namespace
@@ -301,16 +367,26 @@ asio::awaitable<void> list_folder_jobs(AccountRun& run) {
     resolve_trash(run, *listing);
     auto all = gather_folders(run, *listing);
     if (!all) co_return;
+    auto input = plan_input(run, *all, *listing);
+    if (!input) co_return;
+    co_await add_evidence(run, session, *all, *listing, *input);
+    const sync::FolderPlan plan = sync::plan_folders(*input);
+    report_skipped(run, plan);
+    store::ImapFolderTree server(session);
+    store::MaildirFolderTree maildir(local_dirs(*all));
+    const util::PerSide<store::FolderTree*> trees{{&server, &maildir}};
+    const auto blocked = co_await apply_folder_plan(run, trees, plan, listing->delimiter);
     const FolderObstacles obstacles(*all);
     bool any_known = false;
-    for (const auto& [name, f] : all->folders) {
+    for (const auto& planned : plan.jobs) {
+        if (blocked.contains(planned.name)) continue;
         // A folder whose local path the filesystem refuses fails alone; every other folder syncs.
         try {
             const std::size_t before = run.jobs.size();
-            co_await add_job(run, session, *all, obstacles, f);
-            if (run.jobs.size() > before) any_known = any_known || f.known;
+            add_job(run, *all, obstacles, *listing, planned, plan);
+            if (run.jobs.size() > before) any_known = any_known || planned.known;
         } catch (const std::filesystem::filesystem_error& e) {
-            run.done(skipped_folder(name,
+            run.done(skipped_folder(planned.name,
                                     "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
         }
     }

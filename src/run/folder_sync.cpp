@@ -48,6 +48,8 @@ util::Expected<void> save_checkpoint(StateBatch& batch, const state::FolderKey& 
     if (!plan.hold_checkpoint[util::Side::local] && p.job.root_present)
         record.scan_blob = p.local->checkpoint().local_stamp;
     record.local_path = p.job.local_dir.string();
+    // The id that tells a later rename of the folder from a deletion (sync/folder_plan.hpp).
+    if (p.job.status && p.job.status->mailbox_id) record.mailbox_id = *p.job.status->mailbox_id;
     record.last_sync = now;
     record.message_count = remote.messages;
     record.after_run_highestmodseq = record.highestmodseq;
@@ -183,6 +185,9 @@ asio::awaitable<PlannedFolder> plan_folder_job(net::Session& session, state::Sta
     PlannedFolder p;
     p.job = job;
     p.result.folder = job.remote_name;
+    p.result.change = job.change;
+    p.result.renamed_from = job.renamed_from;
+    p.result.change_side = job.change_side;
     auto fail = [&p](util::Error e) {
         p.result.outcome = FolderOutcome::failed;
         p.result.error = std::move(e);

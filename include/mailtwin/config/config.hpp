@@ -16,6 +16,9 @@ enum class Layout { verbatim, maildir_plus_plus, dotted };
 enum class Direction { both, pull, push };
 enum class Expunge { both, none, local, remote };
 enum class OnConflict { keep, del };
+// A folder deleted on one side: created again from the other ("recreate"), or deleted on the other
+// too when that copy has nothing unsynced ("propagate"). sync/folder_plan.hpp has the rules.
+enum class FolderDeletes { recreate, propagate };
 enum class Keywords { dovecot, ignore };
 // Whether the mail readers on this Maildir keep the keyword letters (a..z) of a file name when they
 // rename it: "kept" (neomutt, mutt, Dovecot), "dropped" (mu/mu4e), "auto" (the default: a file that
@@ -61,6 +64,7 @@ struct Sync {
     Expunge expunge = Expunge::both;
     std::vector<std::string> folders{"*"};  // globs over remote names; "!" excludes; later rules win
     OnConflict on_conflict = OnConflict::keep;
+    FolderDeletes folder_deletes = FolderDeletes::recreate;
     std::uint64_t max_size = 0;  // bytes; 0 = no limit
     int max_age_days = 0;
     int max_messages = 0;
@@ -103,6 +107,7 @@ std::string_view to_string(Layout v);
 std::string_view to_string(Direction v);
 std::string_view to_string(Expunge v);
 std::string_view to_string(OnConflict v);
+std::string_view to_string(FolderDeletes v);
 std::string_view to_string(Keywords v);
 std::string_view to_string(LocalKeywords v);
 std::string_view to_string(Provider v);

@@ -25,6 +25,10 @@ inline constexpr int k_resolve_attempts = 3;
 // Creates the folder with tmp/, new/ and cur/ (and missing parents), fsyncing each directory that
 // received a new entry. Succeeds if the folder already exists.
 util::Expected<void> create_folder(const std::filesystem::path& folder_dir);
+// Creates the missing parent directories of `dir` (not `dir` itself), fsyncing each new entry.
+util::Expected<void> create_parent_dirs(const std::filesystem::path& dir);
+// The directories from the first missing ancestor of `dir` down to `dir`, created and fsynced.
+util::Expected<void> create_missing_dirs(const std::filesystem::path& dir);
 // True if the directory has cur/ and new/ (tmp/ may be missing: create_folder() adds it).
 bool is_maildir(const std::filesystem::path& dir);
 

@@ -57,6 +57,8 @@ struct RunTotals {
     std::size_t folders_changed = 0;   // synced (in a dry run: planned) with some change
     std::size_t folders_failed = 0;    // failed, or the safety rail held deletions back
     std::size_t folders_reported = 0;  // worth_reporting: a plain run printed their lines
+    std::size_t folders_renamed = 0;   // renamed to follow the other side (or re-keyed: renamed on both)
+    std::size_t folders_deleted = 0;   // deleted to follow the other side (folder_deletes = "propagate")
     // From Reporter::folder_done, while the folder's plan is whole.
     void add(const FolderResult& r);
     // Whether a text run ends with totals_line: after the folder lines it closes (a run that changed

@@ -43,6 +43,8 @@ struct FolderStatus {
     std::optional<std::size_t> local_count;    // files in new/ + cur/; nullopt: no Maildir folder
     std::optional<PendingChanges> pending;     // nullopt: never synced, or no Maildir folder to compare
     std::string problem;                       // why a value is missing (a scan or state error), "" if none
+    // What the next sync would do to the folder itself (renamed, recreated, deleted), "" if nothing.
+    std::string folder_change;
 
     // The server changed since the last sync left it (new UIDVALIDITY or HIGHESTMODSEQ, or other
     // counts), compared with the record's after-run counters, so that mailtwin's own writes do not

@@ -15,6 +15,8 @@ enum class EngineError {
     messages_not_carried,         // some messages of a folder could not be read, staged or sent
     folder_name_collision,        // two server folders map to one local folder
     notmuch_failed,               // the notmuch tag sync could not run (notmuch_sync.hpp); mail is still synced
+    folder_rename_conflict,       // a folder renamed onto a name the other side has (sync/folder_plan.hpp)
+    folder_deletion_refused,      // folder deletions over max_delete_percent of the account, without --force
 };
 
 const std::error_category& engine_error_category() noexcept;

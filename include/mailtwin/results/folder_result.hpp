@@ -29,6 +29,11 @@ struct ExecStats {
 
 enum class FolderOutcome { unchanged, synced, planned, failed };
 
+// What the folder plan did to the folder itself before its messages were synced
+// (sync/folder_plan.hpp): renamed to follow the other side, created again after a deletion, or
+// deleted to follow the other side (then no message was synced: the folder is gone).
+enum class FolderChange { none, renamed, recreated, deleted };
+
 struct FolderResult {
     std::string folder;
     FolderOutcome outcome = FolderOutcome::synced;
@@ -37,6 +42,9 @@ struct FolderResult {
     ExecStats stats;
     std::optional<util::Error> error;
     std::size_t moved_in = 0;  // messages that arrived by a move from another folder
+    FolderChange change = FolderChange::none;
+    std::string renamed_from;  // renamed: the old name
+    std::string change_side;   // renamed, recreated, deleted: "server" or "Maildir", where it was done
     [[nodiscard]] bool failed() const noexcept { return outcome == FolderOutcome::failed || plan.refused(); }
 };
 

@@ -38,6 +38,10 @@ struct FolderJob {
     // false in a dry run for a folder the real run would first create on the server: it is planned
     // against an empty server folder (everything local uploaded), without selecting it.
     bool remote_exists = true;
+    // What the folder plan did to the folder before this job (its result reports it).
+    FolderChange change = FolderChange::none;
+    std::string renamed_from;
+    std::string change_side;
 };
 
 // Everything the execution phase needs, kept between the phases.

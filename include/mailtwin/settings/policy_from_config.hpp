@@ -2,6 +2,7 @@
 // Builds a sync::Policy from the parsed config. Here in the engine, which links both config and sync:
 // the planner (sync) links only util and model and never sees the config.
 #include "mailtwin/config/config.hpp"
+#include "mailtwin/sync/folder_plan.hpp"
 #include "mailtwin/sync/policy.hpp"
 
 namespace mailtwin::engine {
@@ -54,6 +55,11 @@ inline sync::Policy policy_from_config(const config::Sync& cfg, bool force, bool
     p.force = force;
     p.full = full;
     return p;
+}
+
+inline sync::FolderDeletes folder_deletes(const config::Sync& cfg) {
+    return cfg.folder_deletes == config::FolderDeletes::propagate ? sync::FolderDeletes::propagate
+                                                                  : sync::FolderDeletes::recreate;
 }
 
 }  // namespace mailtwin::engine

@@ -81,6 +81,14 @@ public:
     void server_expunge(const std::string& leaf, const std::string& id);
     void server_move(const std::string& from, const std::string& to, const std::string& id);
     SideContents server();
+    // Folders as another client or a user changes them (scenario_folders.cpp).
+    void server_rename(const std::string& from, const std::string& to);
+    void server_delete(const std::string& leaf);
+    [[nodiscard]] bool server_has(const std::string& leaf);
+    void local_rename_folder(const std::string& from, const std::string& to) const;  // mv, as a user does
+    void local_delete_folder(const std::string& leaf) const;                         // rm -r
+    // The inode of each message file of the folder, by Message-ID: a rename keeps them.
+    [[nodiscard]] std::map<std::string, std::uint64_t> local_inodes(const std::string& leaf) const;
     // Local side (as a mail reader would).
     void local_deliver(const std::string& leaf, const std::string& id, const std::string& letters = "");
     void local_rename_flags(const std::string& leaf, const std::string& id, const std::string& letters);

@@ -64,6 +64,7 @@ direction = "pull"
 expunge = "remote"
 folders = ["*", "!Spam"]
 on_conflict = "delete"
+folder_deletes = "propagate"
 max_size = "25M"
 max_age_days = 30
 max_messages = 1000
@@ -86,12 +87,19 @@ trash = "Trash"
     EXPECT_EQ(a.sync.expunge, Expunge::remote);
     EXPECT_EQ(a.sync.folders, (std::vector<std::string>{"*", "!Spam"}));
     EXPECT_EQ(a.sync.on_conflict, OnConflict::del);
+    EXPECT_EQ(a.sync.folder_deletes, FolderDeletes::propagate);
     EXPECT_EQ(a.sync.max_size, 25u << 20);
     EXPECT_EQ(a.sync.max_age_days, 30);
     EXPECT_EQ(a.sync.max_messages, 1000);
     EXPECT_EQ(a.sync.max_delete_percent, 10);
     EXPECT_EQ(a.sync.keywords, Keywords::ignore);
     EXPECT_EQ(a.sync.trash, "Trash");
+}
+
+TEST(ConfigLoader, FolderDeletesDefaultsToRecreateAndRefusesOtherWords) {
+    EXPECT_EQ(load_string(k_minimal, "t").accounts[0].sync.folder_deletes, FolderDeletes::recreate);
+    std::string bad = std::string(k_minimal) + "[accounts.work.sync]\nfolder_deletes = \"propagat\"\n";
+    expect_error(bad, {"test.toml:9:", "accounts.work.sync.folder_deletes", "did you mean \"propagate\""});
 }
 
 TEST(ConfigLoader, StarttlsDefaultsToPort143) {
