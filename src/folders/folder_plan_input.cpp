@@ -9,7 +9,8 @@ sync::FolderPlanInput folder_plan_input(const config::Account& account, const ma
     sync::FolderPlanInput input;
     for (const auto& f : sources.remote)
         input.listed[util::Side::remote].push_back(sync::ListedFolder{f.name, f.selectable, f.mailbox_id});
-    for (const auto& name : sources.local) input.listed[util::Side::local].push_back(sync::ListedFolder{name, true, ""});
+    for (const auto& name : sources.local)
+        input.listed[util::Side::local].push_back(sync::ListedFolder{name, true, ""});
     input.known = std::move(sources.known);
     input.selected = std::move(sources.selected);
     input.delimiter = sources.delimiter;

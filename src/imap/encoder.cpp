@@ -350,6 +350,8 @@ Command Encoder::simple(std::string_view name) { return begin(name).finish().val
 
 Command Encoder::capability() { return simple("CAPABILITY"); }
 Command Encoder::noop() { return simple("NOOP"); }
+Command Encoder::unselect() { return simple("UNSELECT"); }
+Command Encoder::close_mailbox() { return simple("CLOSE"); }
 Command Encoder::logout() { return simple("LOGOUT"); }
 Command Encoder::starttls() { return simple("STARTTLS"); }
 Command Encoder::namespace_() { return simple("NAMESPACE"); }

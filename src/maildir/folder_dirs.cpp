@@ -28,8 +28,8 @@ bool is_maildir_subdir(const std::filesystem::path& name) {
 util::Expected<void> rename_folder_dir(const std::filesystem::path& from, const std::filesystem::path& to) {
     std::error_code ec;
     if (std::filesystem::exists(std::filesystem::symlink_status(to, ec)))
-        return util::unexpected(make_error(Errc::name_collision, "cannot rename the folder " + from.string() +
-                                                                     " to " + to.string() + ": that exists already"));
+        return util::unexpected(make_error(Errc::name_collision, "cannot rename the folder " + from.string() + " to " +
+                                                                     to.string() + ": that exists already"));
     if (auto r = create_parent_dirs(to); !r) return r;
     if (const int err = sys::rename_noreplace(from, to); err != 0)
         return util::unexpected(sys::errno_error(err, "renaming the folder to " + to.string(), from));

@@ -543,8 +543,23 @@ asio::awaitable<util::Expected<void>> Session::create_folder(const std::string& 
     co_return util::Expected<void>{};
 }
 
+asio::awaitable<util::Expected<void>> Session::leave_selected() {
+    if (!m_selected) co_return util::Expected<void>{};
+    if (!m_conn.capabilities().has("UNSELECT")) {
+        if (auto r = co_await select(*m_selected, std::nullopt, true); !r)
+            co_return util::unexpected(std::move(r).error());
+        if (auto r = co_await run_ok(m_conn.encoder().close_mailbox()); !r)
+            co_return util::unexpected(std::move(r).error());
+    } else if (auto r = co_await run_ok(m_conn.encoder().unselect()); !r) {
+        co_return util::unexpected(std::move(r).error());
+    }
+    m_selected.reset();
+    co_return util::Expected<void>{};
+}
+
 asio::awaitable<util::Expected<void>> Session::delete_folder(const std::string& folder) {
-    if (m_selected == folder) m_selected.reset();
+    if (m_selected == folder)
+        if (auto left = co_await leave_selected(); !left) co_return util::unexpected(std::move(left).error());
     auto reply = co_await run_ok(m_conn.encoder().delete_(folder));
     if (!reply) co_return util::unexpected(std::move(reply).error());
     co_return util::Expected<void>{};

@@ -23,11 +23,10 @@ std::map<std::string, std::string> next_folder_changes(const sync::FolderPlan& p
     }
     for (const auto& job : plan.jobs)
         if (job.recreated != sync::Recreated::no)
-            out[job.name] = "deleted on " + side_text(job.recreated_on) + ": the next sync recreates it there" +
-                            (job.recreated == sync::Recreated::changed_since_last_sync
-                                 ? ", since the other copy changed"
-                                 : "") +
-                            k_unless_renamed;
+            out[job.name] =
+                "deleted on " + side_text(job.recreated_on) + ": the next sync recreates it there" +
+                (job.recreated == sync::Recreated::changed_since_last_sync ? ", since the other copy changed" : "") +
+                k_unless_renamed;
     for (const auto& s : plan.skipped)
         if (s.why == sync::FolderSkip::rename_conflict || s.why == sync::FolderSkip::deletion_refused)
             out[s.name] = s.detail;

@@ -17,8 +17,8 @@ struct Applier {
     AccountRun& run;
     const util::PerSide<store::FolderTree*>& trees;
     const sync::FolderPlan& plan;
-    std::set<std::string> blocked;             // jobs that may not run
-    std::vector<std::string> failed_renames;   // old names whose rename failed (their children's too)
+    std::set<std::string> blocked;            // jobs that may not run
+    std::vector<std::string> failed_renames;  // old names whose rename failed (their children's too)
     char delimiter = '/';
 
     bool dry() const { return run.request.dry_run; }
@@ -105,10 +105,13 @@ struct Applier {
         });
     }
 
-    asio::awaitable<void> apply() {
-        for (const auto& a : plan.actions)
-            if (a.kind == FolderActionKind::rename) co_await rename(a);
-        for (const auto& [from, to] : plan.rekey) rekey(from, to);
+    asio::awaitable<void> apply(FolderActions which) {
+        if (which == FolderActions::renames) {
+            for (const auto& a : plan.actions)
+                if (a.kind == FolderActionKind::rename) co_await rename(a);
+            for (const auto& [from, to] : plan.rekey) rekey(from, to);
+            co_return;
+        }
         for (const auto& a : plan.actions)
             if (a.kind == FolderActionKind::remove) co_await remove(a);
         for (const auto& folder : plan.forget)
@@ -121,11 +124,18 @@ struct Applier {
 
 }  // namespace
 
+bool renames_on_server(const sync::FolderPlan& plan) {
+    return std::any_of(plan.actions.begin(), plan.actions.end(), [](const FolderAction& a) {
+        return a.kind == FolderActionKind::rename && a.side == util::Side::remote && !a.carried;
+    });
+}
+
 asio::awaitable<std::set<std::string>> apply_folder_plan(AccountRun& run,
                                                          const util::PerSide<store::FolderTree*>& trees,
-                                                         const sync::FolderPlan& plan, char delimiter) {
+                                                         const sync::FolderPlan& plan, char delimiter,
+                                                         FolderActions which) {
     Applier applier{run, trees, plan, {}, {}, delimiter};
-    co_await applier.apply();
+    co_await applier.apply(which);
     co_return std::move(applier.blocked);
 }
 

@@ -19,10 +19,20 @@
 
 namespace mailtwin::engine {
 
+// Which of the plan's actions to do: the renames with their re-keys (step 1 above), the rest
+// (steps 2 and 3), or all. list_folder_jobs lists and plans again between the two when the server
+// renamed a folder.
+enum class FolderActions { renames, rest };
+
 // The names of the plan's jobs that may not run this time (an action they needed failed).
 asio::awaitable<std::set<std::string>> apply_folder_plan(AccountRun& run,
                                                          const util::PerSide<store::FolderTree*>& trees,
-                                                         const sync::FolderPlan& plan, char delimiter);
+                                                         const sync::FolderPlan& plan, char delimiter,
+                                                         FolderActions which);
+
+// Whether the plan renames a folder on the server: the server may then list folders the plan
+// could not know of (a parent Cyrus creates for the new name, children the RENAME carried).
+bool renames_on_server(const sync::FolderPlan& plan);
 
 // "server" or "Maildir": where a folder action is done, for the user.
 std::string side_label(util::Side side);

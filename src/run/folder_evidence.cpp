@@ -19,8 +19,8 @@ util::Expected<std::unique_ptr<store::FolderStore>> open_store(const EvidenceSou
     if (side == util::Side::remote) {
         std::optional<imap::StatusData> status;
         if (auto s = from.statuses.find(name); s != from.statuses.end()) status = s->second;
-        return std::unique_ptr<store::FolderStore>(std::make_unique<store::ImapStore>(
-            from.session, store::ImapStore::Options{name, status, true, "", true}));
+        return std::unique_ptr<store::FolderStore>(
+            std::make_unique<store::ImapStore>(from.session, store::ImapStore::Options{name, status, true, "", true}));
     }
     auto dir = from.dir_of(name);
     if (!dir) return util::unexpected(std::move(dir).error());

@@ -38,7 +38,7 @@ struct FolderSides {
 
 // Every folder of the account that takes part, with what is needed to map it to a directory.
 struct AccountFolders {
-    const FolderNaming& naming;
+    FolderNaming naming;
     maildir::Layout layout;
     std::map<std::string, FolderSides> folders;  // the selected ones, by remote name
     std::vector<std::string> remote_names;       // listed or remembered, selected or not
@@ -197,13 +197,29 @@ store::MaildirFolderTree::DirOf local_dirs(const AccountFolders& all) {
 }
 
 // The job's report of what the plan did to the folder itself: renamed (and where), recreated.
-void describe_change(const sync::FolderPlan& plan, const sync::FolderJobPlan& planned, FolderJob& job) {
-    for (const auto& [from, to] : plan.renamed)
-        if (to == planned.name) {
+struct RenameDone {
+    std::string from;
+    std::string to;
+    std::string side;  // where mailtwin renamed it; "" when both sides had (a re-key only)
+};
+
+std::vector<RenameDone> renames_of(const sync::FolderPlan& plan) {
+    std::vector<RenameDone> out;
+    for (const auto& [from, to] : plan.renamed) {
+        RenameDone done{from, to, ""};
+        for (const auto& a : plan.actions)
+            if (a.kind == sync::FolderActionKind::rename && a.new_name == to) done.side = side_label(a.side);
+        out.push_back(std::move(done));
+    }
+    return out;
+}
+
+void describe_change(const std::vector<RenameDone>& renames, const sync::FolderJobPlan& planned, FolderJob& job) {
+    for (const auto& done : renames)
+        if (done.to == planned.name) {
             job.change = FolderChange::renamed;
-            job.renamed_from = from;
-            for (const auto& a : plan.actions)
-                if (a.kind == sync::FolderActionKind::rename && a.new_name == to) job.change_side = side_label(a.side);
+            job.renamed_from = done.from;
+            job.change_side = done.side;
             return;
         }
     if (planned.recreated == sync::Recreated::no) return;
@@ -312,7 +328,7 @@ void report_skipped(AccountRun& run, const sync::FolderPlan& plan) {
 
 // One job of the plan: skipped, failed, unchanged (reported now) or a job for the next phases.
 void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& obstacles, const RemoteListing& listing,
-             const sync::FolderJobPlan& planned, const sync::FolderPlan& plan) {
+             const sync::FolderJobPlan& planned, const std::vector<RenameDone>& renames) {
     auto dir = folder_dir(run, all, obstacles, planned.name);
     if (!dir) return;
     FolderJob job;
@@ -323,7 +339,7 @@ void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& 
     const bool created_remote = planned.created[util::Side::remote];
     if (created_remote) job.status.reset();  // the listing's status is of no folder (or of the deleted one)
     job.remote_exists = !(created_remote && run.request.dry_run);
-    describe_change(plan, planned, job);
+    describe_change(renames, planned, job);
     if (planned.recreated != sync::Recreated::no)
         run.notice("folder \"" + planned.name + "\" was deleted on the " + side_label(planned.recreated_on) +
                    (planned.recreated == sync::Recreated::changed_since_last_sync
@@ -358,35 +374,71 @@ void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& 
 
 }  // namespace
 
+namespace {
+
+// The account's folders listed and planned (sync/folder_plan.hpp), with the evidence the plan asked for.
+struct PlannedFolders {
+    RemoteListing listing;
+    AccountFolders all;
+    sync::FolderPlan plan;
+};
+
+asio::awaitable<std::optional<PlannedFolders>> plan_account_folders(AccountRun& run, net::Session& session,
+                                                                    bool first) {
+    auto listing = co_await list_remote(session, true);
+    if (!listing) {
+        stop(run, std::move(listing).error(), AccountFailure::connection);
+        co_return std::nullopt;
+    }
+    if (first) resolve_trash(run, *listing);
+    auto all = gather_folders(run, *listing);
+    if (!all) co_return std::nullopt;
+    auto input = plan_input(run, *all, *listing);
+    if (!input) co_return std::nullopt;
+    co_await add_evidence(run, session, *all, *listing, *input);
+    auto plan = sync::plan_folders(*input);
+    co_return PlannedFolders{std::move(*listing), std::move(*all), std::move(plan)};
+}
+
+}  // namespace
+
 asio::awaitable<void> list_folder_jobs(AccountRun& run) {
     auto conn = std::make_unique<net::Connection>(run.io.get_executor(), run.settings);
     if (auto r = co_await conn->open(); !r) co_return stop(run, std::move(r).error(), AccountFailure::connection);
     net::Session session(*conn, &run.writes);
-    auto listing = co_await list_remote(session, true);
-    if (!listing) co_return stop(run, std::move(listing).error(), AccountFailure::connection);
-    resolve_trash(run, *listing);
-    auto all = gather_folders(run, *listing);
-    if (!all) co_return;
-    auto input = plan_input(run, *all, *listing);
-    if (!input) co_return;
-    co_await add_evidence(run, session, *all, *listing, *input);
-    const sync::FolderPlan plan = sync::plan_folders(*input);
-    report_skipped(run, plan);
+    auto planned = co_await plan_account_folders(run, session, true);
+    if (!planned) co_return;
     store::ImapFolderTree server(session);
-    store::MaildirFolderTree maildir(local_dirs(*all));
+    store::MaildirFolderTree maildir(local_dirs(planned->all));
     const util::PerSide<store::FolderTree*> trees{{&server, &maildir}};
-    const auto blocked = co_await apply_folder_plan(run, trees, plan, listing->delimiter);
-    const FolderObstacles obstacles(*all);
+    auto blocked =
+        co_await apply_folder_plan(run, trees, planned->plan, planned->listing.delimiter, FolderActions::renames);
+    auto renames = renames_of(planned->plan);
+    if (blocked.empty() && renames_on_server(planned->plan) && !run.request.dry_run) {
+        // What the server's RENAMEs made (a parent Cyrus creates, children carried along) is only in
+        // a new listing: plan again from it; the renames are done and their state re-keyed.
+        planned = co_await plan_account_folders(run, session, false);
+        if (!planned) co_return;
+        maildir = store::MaildirFolderTree(local_dirs(planned->all));
+        blocked =
+            co_await apply_folder_plan(run, trees, planned->plan, planned->listing.delimiter, FolderActions::renames);
+        for (auto& done : renames_of(planned->plan)) renames.push_back(std::move(done));
+    }
+    report_skipped(run, planned->plan);
+    for (const auto& name :
+         co_await apply_folder_plan(run, trees, planned->plan, planned->listing.delimiter, FolderActions::rest))
+        blocked.insert(name);
+    const FolderObstacles obstacles(planned->all);
     bool any_known = false;
-    for (const auto& planned : plan.jobs) {
-        if (blocked.contains(planned.name)) continue;
+    for (const auto& job : planned->plan.jobs) {
+        if (blocked.contains(job.name)) continue;
         // A folder whose local path the filesystem refuses fails alone; every other folder syncs.
         try {
             const std::size_t before = run.jobs.size();
-            add_job(run, *all, obstacles, *listing, planned, plan);
-            if (run.jobs.size() > before) any_known = any_known || planned.known;
+            add_job(run, planned->all, obstacles, planned->listing, job, renames);
+            if (run.jobs.size() > before) any_known = any_known || job.known;
         } catch (const std::filesystem::filesystem_error& e) {
-            run.done(skipped_folder(planned.name,
+            run.done(skipped_folder(job.name,
                                     "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
         }
     }

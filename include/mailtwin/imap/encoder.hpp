@@ -213,6 +213,8 @@ public:
 
     [[nodiscard]] Command capability();
     [[nodiscard]] Command noop();
+    [[nodiscard]] Command unselect();       // RFC 3691
+    [[nodiscard]] Command close_mailbox();  // CLOSE: also expunges a folder selected read-write
     [[nodiscard]] Command logout();
     [[nodiscard]] Command starttls();
     [[nodiscard]] Command namespace_();

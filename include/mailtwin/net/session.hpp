@@ -182,6 +182,10 @@ public:
 
     asio::awaitable<util::Expected<void>> create_folder(const std::string& folder);
     asio::awaitable<util::Expected<void>> delete_folder(const std::string& folder);
+    // Leaves the selected folder without expunging anything: UNSELECT, or where the server lacks it
+    // EXAMINE then CLOSE (a CLOSE of a read-only folder expunges nothing). A server may end the session
+    // when the folder it has selected is deleted (Dovecot does), so delete_folder() leaves it first.
+    asio::awaitable<util::Expected<void>> leave_selected();
     asio::awaitable<util::Expected<void>> rename_folder(const std::string& from, const std::string& to);
     asio::awaitable<util::Expected<imap::Namespaces>> namespaces();
     asio::awaitable<util::Expected<void>> noop();

@@ -36,7 +36,8 @@ model::RemoteView full_remote() {
 
 model::LocalView full_local() {
     model::LocalView v;
-    v.messages = {model::LocalMessage{"k1", seen(), 0, 0, std::nullopt}, model::LocalMessage{"k2", {}, 0, 0, std::nullopt}};
+    v.messages = {model::LocalMessage{"k1", seen(), 0, 0, std::nullopt},
+                  model::LocalMessage{"k2", {}, 0, 0, std::nullopt}};
     return v;
 }
 
