@@ -248,8 +248,9 @@ std::string totals_json(const RunTotals& t, bool dry_run, double seconds) {
     };
     add("folders_changed", t.folders_changed);
     add("folders_failed", t.folders_failed);
-    add("folders_renamed", t.folders_renamed);
-    add("folders_deleted", t.folders_deleted);
+    // Only when the folder plan did something to folders as such, as the text line says it.
+    if (t.folders_renamed) add("folders_renamed", t.folders_renamed);
+    if (t.folders_deleted) add("folders_deleted", t.folders_deleted);
     add("downloads", c.downloads);
     add("bytes_downloaded", c.bytes_downloaded);
     add("uploads", c.uploads);
