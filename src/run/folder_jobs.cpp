@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "account_run.hpp"
 #include "folder_actions.hpp"
@@ -327,13 +328,12 @@ void report_skipped(AccountRun& run, const sync::FolderPlan& plan) {
 }
 
 // One job of the plan: skipped, failed, unchanged (reported now) or a job for the next phases.
-void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& obstacles, const RemoteListing& listing,
-             const sync::FolderJobPlan& planned, const std::vector<RenameDone>& renames) {
-    auto dir = folder_dir(run, all, obstacles, planned.name);
-    if (!dir) return;
+void add_job(AccountRun& run, const AccountFolders& all, const RemoteListing& listing,
+             const sync::FolderJobPlan& planned, const std::filesystem::path& dir,
+             const std::vector<RenameDone>& renames) {
     FolderJob job;
     job.remote_name = planned.name;
-    job.local_dir = *dir;
+    job.local_dir = dir;
     for (const auto& f : listing.folders)
         if (f.name == planned.name) job.status = f.status;
     const bool created_remote = planned.created[util::Side::remote];
@@ -346,9 +346,9 @@ void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& 
                         ? ", but the other side's copy changed since the last sync; recreating it"
                         : "; recreating it") +
                    (run.request.dry_run ? " (dry run: not done)" : ""));
-    else if (!planned.known && (planned.created[util::Side::remote] || planned.created[util::Side::local]))
-        run.notice("creating " + side_label(created_remote ? util::Side::remote : util::Side::local) + " folder \"" +
-                   planned.name + "\"" + (run.request.dry_run ? " (dry run: not done)" : ""));
+    else if (created_remote)  // a new local folder; new server folders are created locally without a word
+        run.notice("creating server folder \"" + planned.name + "\"" +
+                   (run.request.dry_run ? " (dry run: not done)" : ""));
     if (run.request.dry_run && job.change != FolderChange::none) {
         // Its state is not re-keyed or forgotten in a dry run: a message plan would be of the old state.
         FolderResult planned_change;
@@ -362,7 +362,7 @@ void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& 
     }
     if (!run.options.full && planned.known && job.change == FolderChange::none && job.status &&
         all.folders.contains(planned.name) && all.folders.at(planned.name).local &&
-        unchanged_since_last_sync(run.db, run.account.name, all.folders.at(planned.name), *dir)) {
+        unchanged_since_last_sync(run.db, run.account.name, all.folders.at(planned.name), dir)) {
         FolderResult same;
         same.folder = planned.name;
         same.outcome = FolderOutcome::unchanged;
@@ -377,6 +377,15 @@ void add_job(AccountRun& run, const AccountFolders& all, const FolderObstacles& 
 namespace {
 
 // The account's folders listed and planned (sync/folder_plan.hpp), with the evidence the plan asked for.
+// The plan without what it would do to `folders` (created, renamed, removed or forgotten).
+sync::FolderPlan without(sync::FolderPlan plan, const std::set<std::string>& folders) {
+    std::erase_if(plan.actions, [&](const sync::FolderAction& a) {
+        return folders.contains(a.name) || folders.contains(a.new_name);
+    });
+    std::erase_if(plan.forget, [&](const std::string& name) { return folders.contains(name); });
+    return plan;
+}
+
 struct PlannedFolders {
     RemoteListing listing;
     AccountFolders all;
@@ -425,22 +434,32 @@ asio::awaitable<void> list_folder_jobs(AccountRun& run) {
         for (auto& done : renames_of(planned->plan)) renames.push_back(std::move(done));
     }
     report_skipped(run, planned->plan);
-    for (const auto& name :
-         co_await apply_folder_plan(run, trees, planned->plan, planned->listing.delimiter, FolderActions::rest))
-        blocked.insert(name);
+    // A folder its name or local path keeps from syncing fails alone (reported here), and nothing is
+    // created, renamed or deleted for it; every other folder syncs.
     const FolderObstacles obstacles(planned->all);
-    bool any_known = false;
+    std::map<std::string, std::filesystem::path> dirs;
+    std::set<std::string> obstructed;
     for (const auto& job : planned->plan.jobs) {
-        if (blocked.contains(job.name)) continue;
-        // A folder whose local path the filesystem refuses fails alone; every other folder syncs.
         try {
-            const std::size_t before = run.jobs.size();
-            add_job(run, planned->all, obstacles, planned->listing, job, renames);
-            if (run.jobs.size() > before) any_known = any_known || job.known;
+            if (auto dir = folder_dir(run, planned->all, obstacles, job.name))
+                dirs.emplace(job.name, std::move(*dir));
+            else
+                obstructed.insert(job.name);
         } catch (const std::filesystem::filesystem_error& e) {
+            obstructed.insert(job.name);
             run.done(skipped_folder(job.name,
                                     "its local path " + e.path1().string() + " cannot be used: " + e.code().message()));
         }
+    }
+    for (const auto& name : co_await apply_folder_plan(run, trees, without(planned->plan, obstructed),
+                                                       planned->listing.delimiter, FolderActions::rest))
+        blocked.insert(name);
+    bool any_known = false;
+    for (const auto& job : planned->plan.jobs) {
+        if (blocked.contains(job.name) || obstructed.contains(job.name)) continue;
+        const std::size_t before = run.jobs.size();
+        add_job(run, planned->all, planned->listing, job, dirs.at(job.name), renames);
+        if (run.jobs.size() > before) any_known = any_known || job.known;
     }
     run.streaming = !any_known;
     // The connection that listed the folders serves the first worker of the next phases.

@@ -4,7 +4,7 @@
 // degraded Dovecot (where "nothing unsynced" needs a full listing of the folder).
 #include <gtest/gtest.h>
 
-#include "scenario.hpp"
+#include "folder_checks.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -14,23 +14,12 @@ protected:
     const DovecotInfo& server() { return engine_server(GetParam()); }
 };
 
-std::vector<std::string> ids(const std::string& stem, int n) {
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) out.push_back(stem + std::to_string(i));
-    return out;
-}
-
-void expect_same_once(Scenario& s) {
-    EXPECT_EQ(s.server(), s.local());
-    for (const auto& [id, n] : s.local_id_counts()) EXPECT_EQ(n, 1u) << id << " in the Maildir " << n << " times";
-}
-
 // Three folders synced: Keep (2 messages) and the folder under test, A (10).
 void two_folders(Scenario& s) {
     s.server_create("Keep");
-    s.server_append_many("Keep", ids("k", 2));
+    s.server_append_many("Keep", numbered_ids("k", 2));
     s.server_create("A");
-    s.server_append_many("A", ids("a", 10));
+    s.server_append_many("A", numbered_ids("a", 10));
     ASSERT_EQ(s.sync().exit_code, 0);
 }
 
@@ -110,7 +99,7 @@ TEST_P(FolderDeletes, TheRailRefusesAMassFolderDeletionUntilForce) {
     Scenario s("fdrail", "folder_deletes = \"propagate\"", server());
     two_folders(s);
     s.server_create("B");
-    s.server_append_many("B", ids("b", 10));
+    s.server_append_many("B", numbered_ids("b", 10));
     ASSERT_EQ(s.sync().exit_code, 0);
     s.server_delete("A");
     s.server_delete("B");  // 20 of 22 messages
@@ -137,6 +126,10 @@ TEST_P(FolderDeletes, ADryRunShowsFolderActionsAndDoesNone) {
     EXPECT_TRUE(std::filesystem::exists(s.local_dir("A")));
     r = s.sync("--dry-run --log-format json");
     EXPECT_NE(r.output.find("\"folder_change\":\"deleted\""), std::string::npos) << r.output;
+    // status names it too, with what the next sync will do.
+    const auto status = run_command(std::string(MAILTWIN_BINARY) + " --config " + s.config().string() + " status 2>&1");
+    EXPECT_NE(status.output.find("deleted on the server: the next sync deletes it on the Maildir"), std::string::npos)
+        << status.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, FolderDeletes, ::testing::Values("dovecot", "cyrus", "degraded"),

@@ -4,7 +4,7 @@
 // identities), Cyrus (MAILBOXID) and the degraded Dovecot (no CONDSTORE, QRESYNC, LIST-STATUS).
 #include <gtest/gtest.h>
 
-#include "scenario.hpp"
+#include "folder_checks.hpp"
 
 namespace mailtwin::test {
 namespace {
@@ -13,22 +13,6 @@ class FolderRenames : public ::testing::TestWithParam<std::string> {
 protected:
     const DovecotInfo& server() { return engine_server(GetParam()); }
 };
-
-std::vector<std::string> ids(const std::string& stem, int n) {
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) out.push_back(stem + std::to_string(i));
-    return out;
-}
-
-// Both sides hold the same messages in the same folders, each once.
-void expect_same_once(Scenario& s) {
-    const auto server = s.server();
-    EXPECT_EQ(server, s.local());
-    for (const auto& [folder, contents] : server)
-        for (const auto& [id, flags] : contents)
-            EXPECT_EQ(contents.count(id), 1u) << id << " in " << folder << " on the server";
-    for (const auto& [id, n] : s.local_id_counts()) EXPECT_EQ(n, 1u) << id << " in the Maildir " << n << " times";
-}
 
 void expect_no_copies(const RunResult& r) {
     for (const char* word : {"download", "upload", "\u2193", "\u2191"})
@@ -45,7 +29,7 @@ void expect_quiet_next_run(Scenario& s) {
 TEST_P(FolderRenames, AServerRenameIsFollowedLocallyWithoutCopyingAMessage) {
     Scenario s("frsrv", "", server());
     s.server_create("Projects");
-    s.server_append_many("Projects", ids("p", 30));
+    s.server_append_many("Projects", numbered_ids("p", 30));
     ASSERT_EQ(s.sync().exit_code, 0);
     const auto inodes = s.local_inodes("Projects");
     s.server_rename("Projects", "Archive/Projects-2024");
@@ -64,7 +48,7 @@ TEST_P(FolderRenames, AServerRenameIsFollowedLocallyWithoutCopyingAMessage) {
 TEST_P(FolderRenames, ALocalRenameBecomesAServerRename) {
     Scenario s("frloc", "", server());
     s.server_create("Projects");
-    s.server_append_many("Projects", ids("q", 30));
+    s.server_append_many("Projects", numbered_ids("q", 30));
     ASSERT_EQ(s.sync().exit_code, 0);
     s.local_rename_folder("Projects", "Work/Projects");
     auto r = s.sync("-v");
@@ -83,8 +67,8 @@ TEST_P(FolderRenames, AParentRenameCarriesItsChildrenOnBothSides) {
     Scenario s("frparent", "", server());
     s.server_create("P");
     s.server_create("P/Sub");
-    s.server_append_many("P", ids("a", 4));
-    s.server_append_many("P/Sub", ids("b", 4));
+    s.server_append_many("P", numbered_ids("a", 4));
+    s.server_append_many("P/Sub", numbered_ids("b", 4));
     ASSERT_EQ(s.sync().exit_code, 0);
     s.server_rename("P", "Q");
     auto r = s.sync("-v");
@@ -108,7 +92,7 @@ TEST_P(FolderRenames, AParentRenameCarriesItsChildrenOnBothSides) {
 TEST_P(FolderRenames, ChangesMadeWhileTheFolderWasRenamedEndInTheRenamedFolder) {
     Scenario s("frchg", "", server());
     s.server_create("A");
-    s.server_append_many("A", ids("c", 10));
+    s.server_append_many("A", numbered_ids("c", 10));
     ASSERT_EQ(s.sync().exit_code, 0);
     s.server_rename("A", "B");
     s.server_append("B", "new-on-server");
@@ -132,7 +116,7 @@ TEST_P(FolderRenames, ChangesMadeWhileTheFolderWasRenamedEndInTheRenamedFolder) 
 TEST_P(FolderRenames, DifferentRenamesOnBothSidesEndAtTheServersName) {
     Scenario s("frboth", "", server());
     s.server_create("A");
-    s.server_append_many("A", ids("d", 6));
+    s.server_append_many("A", numbered_ids("d", 6));
     ASSERT_EQ(s.sync().exit_code, 0);
     s.server_rename("A", "ServerName");
     s.local_rename_folder("A", "LocalName");
@@ -150,7 +134,7 @@ TEST_P(FolderRenames, DifferentRenamesOnBothSidesEndAtTheServersName) {
 TEST_P(FolderRenames, ARenameOntoAnExistingFolderIsRefusedUntilTheUserResolvesIt) {
     Scenario s("frclash", "", server());
     s.server_create("A");
-    s.server_append_many("A", ids("e", 5));
+    s.server_append_many("A", numbered_ids("e", 5));
     ASSERT_EQ(s.sync().exit_code, 0);
     s.server_rename("A", "B");
     std::filesystem::create_directories(s.local_dir("B"));
@@ -167,6 +151,40 @@ TEST_P(FolderRenames, ARenameOntoAnExistingFolderIsRefusedUntilTheUserResolvesIt
     EXPECT_EQ(r.exit_code, 0) << r.output;
     expect_same_once(s);
     EXPECT_EQ(s.server()["C"].count("local-only"), 1u);
+}
+
+// Killed after each state commit of a run that renames folders both ways, deletes one and
+// recreates another, the next run converges: every message once on each side, in the folder it
+// belongs to, and no old folder left.
+TEST_P(FolderRenames, KilledAfterEveryStepOfTheFolderActionsConverges) {
+    for_each_kill_point(
+        [&](int step) {
+            auto s = std::make_unique<Scenario>("frkill" + std::to_string(step),
+                                                "folder_deletes = \"propagate\"\nmax_delete_percent = 100", server());
+            for (const char* f : {"A", "B", "C", "D"}) {
+                s->server_create(f);
+                s->server_append_many(f, numbered_ids(std::string(f) + "m", 3));
+            }
+            EXPECT_EQ(s->sync().exit_code, 0);
+            s->server_rename("A", "A2");
+            s->local_rename_folder("B", "B2");
+            s->server_delete("C");
+            s->local_delete_folder("D");
+            s->server_flags("D", "Dm1", "\\Flagged", "");  // changed: D is recreated, not deleted
+            return s;
+        },
+        [&](Scenario& s, int step, const RunResult& killed, const RunResult& clean) {
+            EXPECT_EQ(clean.exit_code, 0) << "step " << step << ": " << killed.output << clean.output;
+            expect_same_once(s);
+            auto server = s.server();
+            EXPECT_EQ(server["A2"].size(), 3u) << "step " << step;
+            EXPECT_EQ(server["B2"].size(), 3u) << "step " << step;
+            EXPECT_EQ(server["D"].size(), 3u) << "step " << step;
+            for (const char* gone : {"A", "B", "C"}) {
+                EXPECT_EQ(server.count(gone), 0u) << gone << " at step " << step;
+                EXPECT_FALSE(std::filesystem::exists(s.local_dir(gone))) << gone << " at step " << step;
+            }
+        });
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, FolderRenames, ::testing::Values("dovecot", "cyrus", "degraded"),

@@ -166,4 +166,15 @@ std::vector<std::string> mirrored_sorted(const std::vector<std::string>& lines) 
     return sorted(std::move(out));
 }
 
+std::vector<std::string> wanted_lines(const std::vector<EvidenceWanted>& wanted) {
+    std::vector<std::string> out;
+    for (const auto& w : wanted) {
+        std::string line(util::side_name(w.side));
+        line.append(" ").append(w.known).append(":");
+        for (const auto& c : w.candidates) line.append(" ").append(c);
+        out.push_back(line);
+    }
+    return out;
+}
+
 }  // namespace mailtwin::sync::test

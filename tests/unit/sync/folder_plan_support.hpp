@@ -25,5 +25,7 @@ FolderPlanInput mirrored(const FolderPlanInput& input);
 // other order).
 std::vector<std::string> mirrored_sorted(const std::vector<std::string>& lines);
 std::vector<std::string> sorted(std::vector<std::string> lines);
+// evidence_wanted() as lines: "remote A: B C".
+std::vector<std::string> wanted_lines(const std::vector<EvidenceWanted>& wanted);
 
 }  // namespace mailtwin::sync::test

@@ -391,17 +391,6 @@ struct WantedCase {
     std::vector<std::string> expected;  // "remote A: B C"
 };
 
-std::vector<std::string> wanted_lines(const std::vector<EvidenceWanted>& wanted) {
-    std::vector<std::string> out;
-    for (const auto& w : wanted) {
-        std::string line(util::side_name(w.side));
-        line.append(" ").append(w.known).append(":");
-        for (const auto& c : w.candidates) line.append(" ").append(c);
-        out.push_back(line);
-    }
-    return out;
-}
-
 TEST(FolderPlanEvidence, WantedOnlyForFoldersGoneFromASide) {
     const std::vector<WantedCase> table{
         {"nothing gone: nothing wanted", "A B", "A", "A", {}},

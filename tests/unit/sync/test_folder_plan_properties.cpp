@@ -114,17 +114,6 @@ bool is_known(const FolderPlanInput& in, const std::string& name) {
     return std::any_of(in.known.begin(), in.known.end(), [&](const KnownFolder& k) { return k.name == name; });
 }
 
-std::vector<std::string> wanted_lines(const std::vector<EvidenceWanted>& wanted) {
-    std::vector<std::string> out;
-    for (const auto& w : wanted) {
-        std::string line(util::side_name(w.side));
-        line.append(" ").append(w.known).append(":");
-        for (const auto& c : w.candidates) line.append(" ").append(c);
-        out.push_back(line);
-    }
-    return out;
-}
-
 std::string describe(const FolderPlanInput& in) {
     std::string out;
     for (Side s : util::k_both_sides) {
