@@ -1,6 +1,7 @@
 #include "mailtwin/report/status.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -147,6 +148,27 @@ std::optional<std::int64_t> AccountStatus::last_sync() const {
     return latest;
 }
 
+namespace {
+
+// What the next sync would do to folders as such: the folder plan, from the listings alone.
+std::map<std::string, std::string> planned_folder_changes(const config::Account& account, const maildir::Layout& layout,
+                                                          const FolderNaming& naming, const NameClaims& claims,
+                                                          const std::vector<net::FolderInfo>& remote,
+                                                          const std::map<std::string, StoredFolder>& stored,
+                                                          const std::function<bool(const std::string&)>& selected) {
+    std::vector<std::string> local_names;
+    if (std::filesystem::is_directory(account.maildir))
+        if (auto local = naming.list_local(layout, claims))
+            for (const auto& lf : local->folders) local_names.push_back(lf.remote_name);
+    std::vector<sync::KnownFolder> known;
+    for (const auto& [name, f] : stored)
+        known.push_back(sync::KnownFolder{name, f.record.mailbox_id, f.record.message_count});
+    FolderPlanSources sources{remote, local_names, std::move(known), naming.delimiter, selected};
+    return next_folder_changes(sync::plan_folders(folder_plan_input(account, layout, std::move(sources), false)));
+}
+
+}  // namespace
+
 AccountStatus gather_status(const config::Config& config, const config::Account& account,
                             const StatusOptions& options) {
     AccountStatus out;
@@ -190,20 +212,9 @@ AccountStatus gather_status(const config::Config& config, const config::Account&
     for (const auto& [name, f] : stored) remote_names.push_back(name);
     const NameClaims claims = naming.claim_local_names(remote_names);
 
-    // What the next sync would do to folders as such: the folder plan, from the listings alone.
-    std::map<std::string, std::string> changes;
-    if (out.remote_checked) {
-        std::vector<std::string> local_names;
-        if (std::filesystem::is_directory(account.maildir))
-            if (auto local = naming.list_local(layout, claims))
-                for (const auto& lf : local->folders) local_names.push_back(lf.remote_name);
-        std::vector<sync::KnownFolder> known;
-        for (const auto& [name, f] : stored)
-            known.push_back(sync::KnownFolder{name, f.record.mailbox_id, f.record.message_count});
-        FolderPlanSources sources{remote, local_names, std::move(known), naming.delimiter, selected};
-        changes =
-            next_folder_changes(sync::plan_folders(folder_plan_input(account, layout, std::move(sources), false)));
-    }
+    const auto changes = out.remote_checked
+                             ? planned_folder_changes(account, layout, naming, claims, remote, stored, selected)
+                             : std::map<std::string, std::string>{};
 
     // The folders a sync would visit (selected on either side) and every folder the state knows.
     std::map<std::string, FolderStatus> folders;
