@@ -19,11 +19,6 @@ namespace {
 // large enough that round trips vanish behind the pipeline window.
 constexpr std::size_t k_bodies_per_fetch = 50;
 
-template <typename T>
-util::Expected<T> fail_with(util::Error e) {
-    return util::unexpected(std::move(e));
-}
-
 }  // namespace
 
 asio::awaitable<util::Expected<Reply>> Session::run(util::Expected<imap::Command> command,
@@ -122,8 +117,8 @@ asio::awaitable<util::Expected<SelectResult>> Session::select(const std::string&
         result.changed = std::move(latest);
     }
     if (result.uidvalidity == 0)
-        co_return fail_with<SelectResult>(
-            {SessionError::protocol_violation, "SELECT " + folder + ": the server sent no UIDVALIDITY"});
+        co_return util::unexpected(
+            util::Error{SessionError::protocol_violation, "SELECT " + folder + ": the server sent no UIDVALIDITY"});
     m_selected = folder;
     co_return result;
 }

@@ -17,11 +17,6 @@
 namespace mailtwin::net {
 namespace {
 
-template <typename T>
-util::Expected<T> fail_with(util::Error e) {
-    return util::unexpected(std::move(e));
-}
-
 // Entries of a NAMESPACE response, all three kinds together.
 std::size_t namespace_entries(const imap::Namespaces& ns) {
     return ns.personal.size() + ns.other_users.size() + ns.shared.size();
@@ -168,8 +163,8 @@ asio::awaitable<util::Expected<imap::StatusData>> Session::status(const std::str
     });
     if (!reply) co_return util::unexpected(std::move(reply).error());
     if (!result)
-        co_return fail_with<imap::StatusData>(
-            {SessionError::protocol_violation, "STATUS " + folder + ": no STATUS data"});
+        co_return util::unexpected(
+            util::Error{SessionError::protocol_violation, "STATUS " + folder + ": no STATUS data"});
     co_return *result;
 }
 

@@ -41,10 +41,11 @@ struct FolderSides {
 struct AccountFolders {
     FolderNaming naming;
     maildir::Layout layout;
-    std::map<std::string, FolderSides> folders;  // the selected ones, by remote name
-    std::vector<std::string> remote_names;       // listed or remembered, selected or not
-    std::vector<std::string> local_names;        // every local folder, selected or not: for --folder's check
-    std::vector<std::string> known_names;        // every folder the state knows, selected or not
+    std::map<std::string, FolderSides> folders;        // the selected ones, by remote name
+    std::vector<std::string> remote_names;             // listed or remembered, selected or not
+    std::vector<std::string> local_names;              // every local folder, selected or not: for --folder's check
+    std::vector<std::string> known_names;              // every folder the state knows, selected or not
+    std::map<std::string, imap::StatusData> statuses;  // LIST-STATUS of each listed folder, where the server has it
     NameClaims claims;
     bool root_exists = false;
 };
@@ -156,7 +157,7 @@ bool check_requested(AccountRun& run, const AccountFolders& all) {
 // The folders of both sides and the state, selected and mapped; nullopt when the account stops.
 std::optional<AccountFolders> gather_folders(AccountRun& run, const RemoteListing& listing) {
     const auto& listed = listing.folders;
-    AccountFolders all{listing.naming, local_layout(run.account), {}, {}, {}, {}, {}, false};
+    AccountFolders all{listing.naming, local_layout(run.account), {}, {}, {}, {}, {}, {}, false};
     const FolderSelection selection(run.account.sync, listing.naming, listed);
     const auto selected = selector(run, listing.naming, selection);
     for (const auto& f : listed) {
@@ -181,7 +182,10 @@ std::optional<AccountFolders> gather_folders(AccountRun& run, const RemoteListin
         }
     // Local names go back to the remote folders (listed or remembered) that own them; with a personal
     // namespace prefix, folders outside it keep their full names and could clash with personal ones.
-    for (const auto& f : listed) all.remote_names.push_back(f.name);
+    for (const auto& f : listed) {
+        all.remote_names.push_back(f.name);
+        if (f.status) all.statuses.emplace(f.name, *f.status);
+    }
     all.remote_names.insert(all.remote_names.end(), known->begin(), known->end());
     all.claims = listing.naming.claim_local_names(all.remote_names);
     all.root_exists = std::filesystem::is_directory(run.account.maildir);
@@ -297,14 +301,11 @@ std::optional<sync::FolderPlanInput> plan_input(AccountRun& run, const AccountFo
 
 // The evidence the plan asks for, by looking at the few folders it names.
 asio::awaitable<void> add_evidence(AccountRun& run, net::Session& session, const AccountFolders& all,
-                                   const RemoteListing& listing, sync::FolderPlanInput& input) {
+                                   sync::FolderPlanInput& input) {
     const auto wanted = sync::evidence_wanted(input);
     if (wanted.empty()) co_return;
-    std::map<std::string, imap::StatusData> statuses;
-    for (const auto& f : listing.folders)
-        if (f.status) statuses.emplace(f.name, *f.status);
-    const EvidenceSources sources{session,  run.db,          run.account.name,
-                                  statuses, local_dirs(all), input.deletes == sync::FolderDeletes::propagate};
+    const EvidenceSources sources{session,      run.db,          run.account.name,
+                                  all.statuses, local_dirs(all), input.deletes == sync::FolderDeletes::propagate};
     input.evidence = co_await gather_folder_evidence(sources, wanted);
 }
 
@@ -328,14 +329,12 @@ void report_skipped(AccountRun& run, const sync::FolderPlan& plan) {
 }
 
 // One job of the plan: skipped, failed, unchanged (reported now) or a job for the next phases.
-void add_job(AccountRun& run, const AccountFolders& all, const RemoteListing& listing,
-             const sync::FolderJobPlan& planned, const std::filesystem::path& dir,
-             const std::vector<RenameDone>& renames) {
+void add_job(AccountRun& run, const AccountFolders& all, const sync::FolderJobPlan& planned,
+             const std::filesystem::path& dir, const std::vector<RenameDone>& renames) {
     FolderJob job;
     job.remote_name = planned.name;
     job.local_dir = dir;
-    for (const auto& f : listing.folders)
-        if (f.name == planned.name) job.status = f.status;
+    if (auto listed = all.statuses.find(planned.name); listed != all.statuses.end()) job.status = listed->second;
     const bool created_remote = planned.created[util::Side::remote];
     if (created_remote) job.status.reset();  // the listing's status is of no folder (or of the deleted one)
     job.remote_exists = !(created_remote && run.request.dry_run);
@@ -404,7 +403,7 @@ asio::awaitable<std::optional<PlannedFolders>> plan_account_folders(AccountRun& 
     if (!all) co_return std::nullopt;
     auto input = plan_input(run, *all, *listing);
     if (!input) co_return std::nullopt;
-    co_await add_evidence(run, session, *all, *listing, *input);
+    co_await add_evidence(run, session, *all, *input);
     auto plan = sync::plan_folders(*input);
     co_return PlannedFolders{std::move(*listing), std::move(*all), std::move(plan)};
 }
@@ -458,7 +457,7 @@ asio::awaitable<void> list_folder_jobs(AccountRun& run) {
     for (const auto& job : planned->plan.jobs) {
         if (blocked.contains(job.name) || obstructed.contains(job.name)) continue;
         const std::size_t before = run.jobs.size();
-        add_job(run, planned->all, planned->listing, job, dirs.at(job.name), renames);
+        add_job(run, planned->all, job, dirs.at(job.name), renames);
         if (run.jobs.size() > before) any_known = any_known || job.known;
     }
     run.streaming = !any_known;
